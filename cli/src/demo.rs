@@ -1,0 +1,166 @@
+//! `screenhub local`: the whole hub on localhost with the embedded store, secrets from a
+//! local file, events to the log, and the sandbox's fake Lever and Alliance 2020 seeded with
+//! a demo tenant, so a newcomer can move a candidate and watch tags and notes arrive.
+
+use crate::{server, worker};
+use screenhub::adapters::alliance_http::AllianceHttp;
+use screenhub::adapters::embedded_store::EmbeddedStore;
+use screenhub::adapters::lever_http::LeverHttp;
+use screenhub::adapters::local_events::LocalEvents;
+use screenhub::adapters::local_secrets::{FileSecrets, SecretsFile};
+use screenhub::adapters::secrets_cache::CachedSecrets;
+use screenhub::api::{Hub, HubSettings};
+use screenhub::dispatcher::Dispatcher;
+use screenhub::domain::TenantConfig;
+use screenhub::outbound::RetryPolicy;
+use screenhub::ports::secrets::{AllianceSecrets, Secret, TenantSecrets};
+use screenhub::ports::{Clock, Store, SystemClock};
+use screenhub_sandbox::alliance::FakeAlliance;
+use screenhub_sandbox::lever::{FakeLever, NewOpportunity, NewPosting};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub const TENANT: &str = "demo";
+pub const LEVER_KEY: &str = "demo-lever-api-key";
+pub const ALLIANCE_KEY: &str = "demo-alliance-api-key";
+pub const CALLBACK_SECRET: &str = "whsec_ZGVtby1hbGxpYW5jZS1jYWxsYmFjay1zZWNyZXQ=";
+pub const TRIGGER_STAGE: &str = "stage-background-check";
+
+pub struct LocalOptions {
+    pub hub: SocketAddr,
+    pub lever: SocketAddr,
+    pub alliance: SocketAddr,
+    pub data_dir: PathBuf,
+}
+
+pub struct LocalRun {
+    pub hub_url: String,
+    pub lever: FakeLever,
+    pub alliance: FakeAlliance,
+    pub store: EmbeddedStore,
+    pub events: Arc<LocalEvents>,
+    pub opportunities: Vec<(String, &'static str)>,
+}
+
+pub fn demo_tenant(lever_api: &str, alliance_api: &str) -> TenantConfig {
+    serde_json::from_value(serde_json::json!({
+        "id": TENANT,
+        "name": "Demo Company",
+        "lever": { "api_base": lever_api },
+        "alliance": {
+            "api_base": alliance_api,
+            "trigger_stage_id": TRIGGER_STAGE,
+            "client_code": "DEMO",
+            "product": { "default": "Standard Package", "available": ["Criminal Package 2"] },
+            "forward_tag_prefixes": ["Alliance: "],
+            "flag_tag_prefix": "Flag: ",
+            "decision_tag_prefix": "Decision: "
+        }
+    }))
+    .expect("demo tenant is valid")
+}
+
+pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::Error>> {
+    let lever = FakeLever::start_on(opts.lever).await?;
+    let alliance = FakeAlliance::start_on(opts.alliance).await?;
+    let listener = tokio::net::TcpListener::bind(opts.hub).await?;
+    let hub_url = format!("http://{}", listener.local_addr()?);
+
+    lever.add_api_key(LEVER_KEY);
+    for (id, text) in [
+        ("applicant-new", "New Applicant"),
+        ("stage-phone-screen", "Phone Screen"),
+        (TRIGGER_STAGE, "Background Check"),
+        ("stage-offer", "Offer"),
+    ] {
+        lever.add_stage(id, text);
+    }
+    let posting = lever.add_posting(
+        NewPosting::new("Senior Rust Engineer")
+            .department("Engineering")
+            .team("Platform")
+            .location("Austin"),
+    );
+    let ada = lever.add_opportunity(
+        NewOpportunity::new("Ada Lovelace")
+            .email("ada@example.com")
+            .phone(Some("mobile"), "+1 512 555 0100")
+            .stage("applicant-new")
+            .posting(posting.clone()),
+    );
+    let grace = lever.add_opportunity(
+        NewOpportunity::new("Grace Hopper")
+            .stage("applicant-new")
+            .tag("Product: Criminal Package 2")
+            .posting(posting),
+    );
+    let token = lever.subscribe(
+        &format!("{hub_url}/lever/webhooks/{TENANT}"),
+        "candidateStageChange",
+    );
+    alliance.add_account(ALLIANCE_KEY, vec![CALLBACK_SECRET.to_owned()]);
+
+    std::fs::create_dir_all(&opts.data_dir)?;
+    let secrets_path = opts.data_dir.join("secrets.json");
+    let mut file = SecretsFile::default();
+    file.tenants.insert(
+        screenhub::domain::TenantId::parse(TENANT)?,
+        TenantSecrets {
+            lever_api_key: Some(Secret::new(LEVER_KEY)),
+            lever_webhook_tokens: [("candidateStageChange".to_owned(), Secret::new(token))].into(),
+            alliance: Some(AllianceSecrets {
+                api_key: Secret::new(ALLIANCE_KEY),
+                callback_secrets: vec![Secret::new(CALLBACK_SECRET)],
+            }),
+        },
+    );
+    std::fs::write(&secrets_path, serde_json::to_vec_pretty(&file)?)?;
+
+    let store = EmbeddedStore::new();
+    store
+        .put_tenant(&demo_tenant(&lever.base_url(), &alliance.base_url()))
+        .await?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let secrets = Arc::new(CachedSecrets::new(
+        Arc::new(FileSecrets::new(secrets_path)),
+        clock.clone(),
+        time::Duration::seconds(30),
+    ));
+    let events = Arc::new(LocalEvents::new());
+    let hub = Hub {
+        store: Arc::new(store.clone()),
+        secrets: secrets.clone(),
+        clock: clock.clone(),
+        settings: HubSettings::default(),
+    };
+    let http = screenhub::runtime::http_client(Duration::from_secs(10));
+    let dispatcher = Dispatcher {
+        store: Arc::new(store.clone()),
+        secrets,
+        clock,
+        lever: Arc::new(LeverHttp::new(http.clone(), RetryPolicy::default())),
+        alliance: Arc::new(AllianceHttp::new(http)),
+        events: events.clone(),
+        retry: RetryPolicy::new(4, Duration::from_millis(250), Duration::from_secs(4)),
+        public_base_url: hub_url.clone(),
+    };
+    server::serve(hub, listener);
+    worker::spawn(
+        dispatcher,
+        Some(store.outbox_ready()),
+        Duration::from_millis(500),
+    );
+    Ok(LocalRun {
+        hub_url,
+        lever,
+        alliance,
+        store,
+        events,
+        opportunities: vec![
+            (ada, "Ada Lovelace (has an email)"),
+            (grace, "Grace Hopper (no email)"),
+        ],
+    })
+}

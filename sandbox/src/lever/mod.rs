@@ -1,0 +1,259 @@
+//! `FakeLever`: a stateful in-process fake of the Lever Data API v1 and its webhooks.
+//!
+//! Shapes follow Lever's documented payloads: `{data: …}` envelopes, list envelopes
+//! `{data, next?, hasNext}`, error bodies `{code, message}`, HTTP Basic auth with the API key
+//! as username, webhook envelopes signed with `hex(HMAC_SHA256(signatureToken, token +
+//! triggeredAt))` as body fields.
+//!
+//! Routes (under `/v1`): `GET /opportunities` (filters `tag`, `stage_id`, `posting_id`,
+//! `contact_id`, `email`, `origin`, `archived`, `created_at_*`, `updated_at_*`, `limit`,
+//! `offset`, `expand`), `GET /opportunities/:id` (`expand=applications|stage`),
+//! `POST /opportunities/:id/addTags|removeTags`, `POST|GET /opportunities/:id/notes`,
+//! `PUT /opportunities/:id/stage`, `GET /postings[/:id]`, `GET /stages[/:id]`, `GET /tags`,
+//! `POST|GET /webhooks`, `DELETE /webhooks/:id`.
+
+mod error;
+mod model;
+mod paging;
+mod ratelimit;
+mod routes;
+mod state;
+mod webhooks;
+
+use std::borrow::Borrow;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::net::ToSocketAddrs;
+use tokio::sync::watch;
+
+pub use error::ApiError;
+pub use model::{
+    Archived, Categories, DeliveryResult, NewOpportunity, NewPosting, Note, Phone, PostingContent,
+    PostingList,
+};
+
+use crate::fault::{Fault, RequestRecord, Traffic};
+use crate::server::{bind, http_client, lock, serve};
+use ratelimit::RateLimiter;
+use state::{Expand, LeverState};
+
+pub(crate) struct Inner {
+    pub(crate) state: Mutex<LeverState>,
+    pub(crate) traffic: Arc<Traffic>,
+    pub(crate) http: reqwest::Client,
+    /// Number of recorded webhook deliveries, for `wait_for_deliveries`.
+    pub(crate) delivered: watch::Sender<usize>,
+}
+
+/// Handle to a running fake Lever. Cheap to clone; all clones share one account.
+#[derive(Clone)]
+pub struct FakeLever {
+    inner: Arc<Inner>,
+    addr: SocketAddr,
+}
+
+impl FakeLever {
+    /// Start on `127.0.0.1:0`.
+    ///
+    /// # Panics
+    /// If no loopback port can be bound.
+    pub async fn start() -> FakeLever {
+        Self::start_on("127.0.0.1:0")
+            .await
+            .expect("bind the fake Lever on 127.0.0.1:0")
+    }
+
+    /// Start on the given address (e.g. a fixed port for the local run).
+    pub async fn start_on(addr: impl ToSocketAddrs) -> std::io::Result<FakeLever> {
+        let (listener, addr) = bind(addr).await?;
+        let inner = Arc::new(Inner {
+            state: Mutex::new(LeverState::default()),
+            traffic: Traffic::new(routes::key_of, error::error_body, None),
+            http: http_client(),
+            delivered: watch::Sender::new(0),
+        });
+        serve(listener, routes::router(inner.clone()));
+        Ok(FakeLever { inner, addr })
+    }
+
+    /// The Data API root, `http://127.0.0.1:PORT/v1`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    /// The bound socket address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, LeverState> {
+        lock(&self.inner.state)
+    }
+
+    // ---------- auth, traffic, faults ----------
+
+    /// Accept this API key (Basic username, or Bearer token).
+    pub fn add_api_key(&self, key: impl Into<String>) {
+        self.state().keys.insert(key.into());
+    }
+
+    /// Every request received so far, in arrival order.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.inner.traffic.requests()
+    }
+
+    pub fn clear_requests(&self) {
+        self.inner.traffic.clear_requests();
+    }
+
+    /// Misbehave on the next matching requests; see [`Fault`].
+    pub fn inject(&self, fault: Fault) {
+        self.inner.traffic.inject(fault);
+    }
+
+    /// Forget all pending injected faults.
+    pub fn clear_faults(&self) {
+        self.inner.traffic.clear_faults();
+    }
+
+    /// Per-API-key token bucket: `Some((per_sec, burst))` answers 429 `TooManyRequests` once a
+    /// key's bucket is empty; `None` (default) disables it. Buckets start full.
+    pub fn set_rate_limit(&self, limit: Option<(u32, u32)>) {
+        self.state().rate = limit.map(|(per_sec, burst)| RateLimiter::new(per_sec, burst));
+    }
+
+    // ---------- seeding ----------
+
+    /// Add (or rename) a stage. Ids are opaque (`lead-new`, uuids, …); order is kept.
+    pub fn add_stage(&self, id: impl Into<String>, text: impl Into<String>) {
+        self.state().add_stage(id.into(), text.into());
+    }
+
+    /// Add a posting; returns its id.
+    pub fn add_posting(&self, posting: NewPosting) -> String {
+        self.state().add_posting(posting)
+    }
+
+    /// Add an opportunity; returns its id. An unknown `stage` is created with its id as text.
+    pub fn add_opportunity(&self, opportunity: NewOpportunity) -> String {
+        self.state().add_opportunity(opportunity)
+    }
+
+    // ---------- reading state directly ----------
+
+    /// The opportunity as `GET /opportunities/:id` renders it (without expansion).
+    pub fn opportunity(&self, id: impl AsRef<str>) -> Option<Value> {
+        self.state()
+            .render_opportunity(id.as_ref(), Expand::default())
+            .ok()
+    }
+
+    /// Current tags (empty for an unknown opportunity).
+    pub fn tags(&self, id: impl AsRef<str>) -> Vec<String> {
+        self.state().tags(id.as_ref())
+    }
+
+    /// Notes in creation order (empty for an unknown opportunity).
+    pub fn notes(&self, id: impl AsRef<str>) -> Vec<Note> {
+        self.state().notes(id.as_ref()).unwrap_or_default()
+    }
+
+    /// Current stage id.
+    pub fn stage_of(&self, id: impl AsRef<str>) -> Option<String> {
+        self.state().stage_of(id.as_ref())
+    }
+
+    // ---------- webhooks ----------
+
+    /// Subscribe `url` to `event` (as `POST /webhooks`); returns the webhook's signature token.
+    ///
+    /// # Panics
+    /// On an unknown event name or a non-http(s) URL.
+    pub fn subscribe(&self, url: impl Into<String>, event: impl Into<String>) -> String {
+        self.state()
+            .create_webhook(url.into(), event.into(), Value::Null)
+            .map(|w| w.signature_token)
+            .unwrap_or_else(|e| panic!("subscribe: {}", e.message))
+    }
+
+    /// Move an opportunity as a user would in the UI and deliver `candidateStageChange` to
+    /// every subscriber, waiting for the deliveries. Empty when the stage did not change.
+    ///
+    /// # Panics
+    /// On an unknown opportunity or stage.
+    pub async fn move_stage(
+        &self,
+        opportunity: impl AsRef<str>,
+        stage: impl AsRef<str>,
+    ) -> Vec<DeliveryResult> {
+        let moved = self
+            .state()
+            .set_stage(opportunity.as_ref(), stage.as_ref(), None)
+            .unwrap_or_else(|e| panic!("move_stage: {}", e.message));
+        match moved {
+            Some(mv) => {
+                webhooks::fire(
+                    &self.inner,
+                    "candidateStageChange",
+                    mv.data,
+                    mv.origin.as_deref(),
+                )
+                .await
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// A complete signed envelope `{event, triggeredAt, data, token, signature}` (plus `id`
+    /// when [`set_include_event_id`](Self::set_include_event_id) is on) with a fresh random
+    /// 48-char `token`, for replay, duplicate and forgery tests.
+    pub fn signed_delivery(
+        &self,
+        event: impl AsRef<str>,
+        data: Value,
+        signature_token: impl AsRef<str>,
+        triggered_at_ms: i64,
+    ) -> Value {
+        let include_id = self.state().include_event_id;
+        webhooks::envelope(
+            event.as_ref(),
+            data,
+            signature_token.as_ref(),
+            triggered_at_ms,
+            include_id,
+        )
+    }
+
+    /// POST `body` to `url` exactly as Lever delivers (`User-Agent: Lever-Webhooks`), once,
+    /// without recording it. Returns the status, or 0 when there was no response.
+    pub async fn deliver(&self, url: impl AsRef<str>, body: impl Borrow<Value>) -> u16 {
+        webhooks::post(&self.inner.http, url.as_ref(), body.borrow()).await
+    }
+
+    /// Every recorded delivery (from `move_stage` and `PUT …/stage`), in completion order.
+    pub fn deliveries(&self) -> Vec<DeliveryResult> {
+        self.state().deliveries.clone()
+    }
+
+    /// Wait until at least `n` deliveries are recorded or `timeout` passes; returns them all.
+    pub async fn wait_for_deliveries(&self, n: usize, timeout: Duration) -> Vec<DeliveryResult> {
+        let mut rx = self.inner.delivered.subscribe();
+        let _ = tokio::time::timeout(timeout, rx.wait_for(|count| *count >= n)).await;
+        self.deliveries()
+    }
+
+    /// Retry failed deliveries (non-2xx incl. 3xx, or no response) up to 5 more times with
+    /// growing gaps (20–320 ms), reusing the same body. Default off.
+    pub fn set_webhook_retries(&self, on: bool) {
+        self.state().retries = on;
+    }
+
+    /// Include the top-level event `id` in envelopes (documented in Lever's field table but
+    /// absent from every example). Default off.
+    pub fn set_include_event_id(&self, on: bool) {
+        self.state().include_event_id = on;
+    }
+}

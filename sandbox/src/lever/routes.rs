@@ -1,0 +1,290 @@
+//! HTTP surface of the fake Lever Data API v1 (everything under `/v1`).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post, put};
+use axum::{Json, http::Uri};
+use base64::Engine as _;
+use serde_json::{Value, json};
+
+use super::Inner;
+use super::error::ApiError;
+use super::state::Expand;
+use super::webhooks;
+use crate::fault::traffic_layer;
+use crate::server::lock;
+
+type Params = Query<Vec<(String, String)>>;
+type Shared = State<Arc<Inner>>;
+type ApiResult = Result<Response, ApiError>;
+
+pub(crate) fn router(inner: Arc<Inner>) -> Router {
+    let v1 = Router::new()
+        .route("/opportunities", get(list_opportunities))
+        .route("/opportunities/{id}", get(get_opportunity))
+        .route("/opportunities/{id}/addTags", post(add_tags))
+        .route("/opportunities/{id}/removeTags", post(remove_tags))
+        .route(
+            "/opportunities/{id}/notes",
+            post(create_note).get(list_notes),
+        )
+        .route("/opportunities/{id}/stage", put(put_stage))
+        .route("/postings", get(list_postings))
+        .route("/postings/{id}", get(get_posting))
+        .route("/stages", get(list_stages))
+        .route("/stages/{id}", get(get_stage))
+        .route("/tags", get(list_tags))
+        .route("/webhooks", post(create_webhook).get(list_webhooks))
+        .route("/webhooks/{id}", delete(delete_webhook))
+        .fallback(not_found);
+    Router::new()
+        .nest("/v1", v1)
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(inner.clone(), auth_layer))
+        .layer(middleware::from_fn_with_state(
+            inner.traffic.clone(),
+            traffic_layer,
+        ))
+        .with_state(inner)
+}
+
+/// The credential of a request: Basic username (the API key; password ignored, Lever's is
+/// empty) or a Bearer token (OAuth style).
+pub(crate) fn key_of(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    if let Some(encoded) = value.strip_prefix("Basic ") {
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim())
+            .ok()?;
+        let text = String::from_utf8(decoded).ok()?;
+        let user = text.split_once(':').map_or(text.as_str(), |(u, _)| u);
+        return Some(user.to_owned());
+    }
+    value.strip_prefix("Bearer ").map(|t| t.trim().to_owned())
+}
+
+/// 401 unless the key is known; then the per-key token bucket, if enabled.
+async fn auth_layer(State(inner): Shared, req: Request, next: Next) -> Response {
+    let key = key_of(req.headers());
+    let verdict = {
+        let mut state = lock(&inner.state);
+        match key {
+            Some(k) if state.keys.contains(&k) => {
+                let allowed = state
+                    .rate
+                    .as_mut()
+                    .is_none_or(|rl| rl.allow(&k, Instant::now()));
+                if allowed {
+                    Ok(())
+                } else {
+                    Err(ApiError {
+                        status: 429,
+                        code: "TooManyRequests",
+                        message: "Rate limit exceeded, retry with exponential backoff".into(),
+                    })
+                }
+            }
+            _ => Err(ApiError {
+                status: 401,
+                code: "UnauthorizedError",
+                message: "Invalid API key: use HTTP Basic auth with the API key as username and an empty password".into(),
+            }),
+        }
+    };
+    match verdict {
+        Ok(()) => next.run(req).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn not_found(uri: Uri) -> ApiError {
+    ApiError {
+        status: 404,
+        code: "ResourceNotFound",
+        message: format!("{} was not found", uri.path()),
+    }
+}
+
+fn ok(body: Value) -> ApiResult {
+    Ok(Json(body).into_response())
+}
+
+fn param<'a>(params: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+fn json_body(bytes: &Bytes) -> Result<Value, ApiError> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::bad_request(format!("Invalid JSON body: {e}")))
+}
+
+fn tags_of(body: &Value) -> Result<Vec<String>, ApiError> {
+    body.get("tags")
+        .and_then(Value::as_array)
+        .and_then(|a| {
+            a.iter()
+                .map(|t| t.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+        })
+        .ok_or_else(|| ApiError::bad_request("tags must be an array of strings"))
+}
+
+async fn get_opportunity(
+    State(inner): Shared,
+    Path(id): Path<String>,
+    Query(p): Params,
+) -> ApiResult {
+    let data = lock(&inner.state).render_opportunity(&id, Expand::from_params(&p))?;
+    ok(json!({ "data": data }))
+}
+
+async fn list_opportunities(State(inner): Shared, Query(p): Params) -> ApiResult {
+    ok(lock(&inner.state).list_opportunities(&p)?)
+}
+
+async fn add_tags(
+    State(inner): Shared,
+    Path(id): Path<String>,
+    Query(p): Params,
+    body: Bytes,
+) -> ApiResult {
+    let tags = tags_of(&json_body(&body)?)?;
+    let mut state = lock(&inner.state);
+    state.add_tags(&id, &tags)?;
+    let data = state.render_opportunity(&id, Expand::from_params(&p))?;
+    ok(json!({ "data": data }))
+}
+
+async fn remove_tags(
+    State(inner): Shared,
+    Path(id): Path<String>,
+    Query(p): Params,
+    body: Bytes,
+) -> ApiResult {
+    let tags = tags_of(&json_body(&body)?)?;
+    let mut state = lock(&inner.state);
+    state.remove_tags(&id, &tags)?;
+    let data = state.render_opportunity(&id, Expand::from_params(&p))?;
+    ok(json!({ "data": data }))
+}
+
+async fn create_note(
+    State(inner): Shared,
+    Path(id): Path<String>,
+    Query(p): Params,
+    body: Bytes,
+) -> ApiResult {
+    let body = json_body(&body)?;
+    let user = param(&p, "perform_as").map(str::to_owned);
+    let note_id = lock(&inner.state).add_note(&id, &body, user, param(&p, "note_id"))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"data": {"noteId": note_id}})),
+    )
+        .into_response())
+}
+
+async fn list_notes(State(inner): Shared, Path(id): Path<String>) -> ApiResult {
+    ok(lock(&inner.state).render_notes(&id)?)
+}
+
+/// Move the stage, answer at once, and deliver `candidateStageChange` in the background
+/// (Lever notifies asynchronously; tests can wait with `FakeLever::wait_for_deliveries`).
+async fn put_stage(
+    State(inner): Shared,
+    Path(id): Path<String>,
+    Query(p): Params,
+    body: Bytes,
+) -> ApiResult {
+    let body = json_body(&body)?;
+    let stage = body
+        .get("stage")
+        .and_then(Value::as_str)
+        .ok_or_else(|| ApiError::bad_request("Missing required field: stage"))?;
+    let user = param(&p, "perform_as").map(str::to_owned);
+    let (moved, data) = {
+        let mut state = lock(&inner.state);
+        let moved = state.set_stage(&id, stage, user)?;
+        (
+            moved,
+            state.render_opportunity(&id, Expand::from_params(&p))?,
+        )
+    };
+    if let Some(mv) = moved {
+        let inner = inner.clone();
+        tokio::spawn(async move {
+            webhooks::fire(
+                &inner,
+                "candidateStageChange",
+                mv.data,
+                mv.origin.as_deref(),
+            )
+            .await;
+        });
+    }
+    ok(json!({ "data": data }))
+}
+
+async fn get_posting(State(inner): Shared, Path(id): Path<String>) -> ApiResult {
+    let data = lock(&inner.state).render_posting(&id)?;
+    ok(json!({ "data": data }))
+}
+
+async fn list_postings(State(inner): Shared, Query(p): Params) -> ApiResult {
+    ok(lock(&inner.state).list_postings(&p)?)
+}
+
+async fn list_stages(State(inner): Shared) -> ApiResult {
+    ok(lock(&inner.state).render_stages())
+}
+
+async fn get_stage(State(inner): Shared, Path(id): Path<String>) -> ApiResult {
+    ok(lock(&inner.state).render_stage(&id)?)
+}
+
+async fn list_tags(State(inner): Shared) -> ApiResult {
+    ok(lock(&inner.state).render_tags())
+}
+
+async fn create_webhook(State(inner): Shared, body: Bytes) -> ApiResult {
+    let body = json_body(&body)?;
+    let field = |name: &str| {
+        body.get(name)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| ApiError::bad_request(format!("Missing required field: {name}")))
+    };
+    let (url, event) = (field("url")?, field("event")?);
+    let configuration = body.get("configuration").cloned().unwrap_or(Value::Null);
+    let hook = lock(&inner.state).create_webhook(url, event, configuration)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"data": hook.render(true)})),
+    )
+        .into_response())
+}
+
+async fn list_webhooks(State(inner): Shared) -> ApiResult {
+    let data: Vec<Value> = lock(&inner.state)
+        .webhooks
+        .iter()
+        .map(|w| w.render(false))
+        .collect();
+    ok(json!({ "data": data }))
+}
+
+async fn delete_webhook(State(inner): Shared, Path(id): Path<String>) -> ApiResult {
+    lock(&inner.state).delete_webhook(&id)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -1,0 +1,70 @@
+//! Screenhub sandbox: stateful, in-process fakes of the services the hub talks to.
+//!
+//! * [`FakeLever`] — the Lever Data API v1 (Basic auth, `{data}` envelopes, cursor paging,
+//!   tags, notes, stage moves, postings, stages, webhook subscriptions) and its signed
+//!   webhooks.
+//! * [`FakeAlliance`] — the Alliance 2020 provider contract (`docs/providers/alliance2020.md`):
+//!   idempotent orders, 422 rejections, Standard-Webhooks-signed callbacks.
+//!
+//! Every server binds loopback (`127.0.0.1:0` by default) and runs on a spawned tokio task,
+//! so it lives as long as the runtime that started it. Both log every request
+//! ([`RequestRecord`]) and misbehave on demand ([`Fault`]).
+//!
+//! ```no_run
+//! # async fn demo() {
+//! use screenhub_sandbox::{Fault, Sandbox, lever::NewOpportunity};
+//! let sb = Sandbox::start().await;
+//! sb.lever.add_api_key("lever-key");
+//! sb.lever.add_stage("bg-check", "Background Check");
+//! let opp = sb.lever.add_opportunity(NewOpportunity::new("Ada").email("ada@example.com"));
+//! let token = sb.lever.subscribe("http://127.0.0.1:9000/webhooks/lever", "candidateStageChange");
+//! sb.lever.inject(Fault::status(429, 1));
+//! let deliveries = sb.lever.move_stage(&opp, "bg-check").await;
+//! sb.alliance.add_account("alliance-key", ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]);
+//! # let _ = (token, deliveries);
+//! # }
+//! ```
+
+pub mod alliance;
+mod fault;
+pub mod lever;
+mod server;
+pub mod signing;
+
+pub use alliance::{FakeAlliance, Order, SignedCallback};
+pub use axum::http::Method;
+pub use fault::{Fault, FaultKind, RequestRecord};
+pub use lever::{DeliveryResult, FakeLever, Note};
+
+use tokio::net::ToSocketAddrs;
+
+/// Both fakes, started together.
+#[derive(Clone)]
+pub struct Sandbox {
+    pub lever: FakeLever,
+    pub alliance: FakeAlliance,
+}
+
+impl Sandbox {
+    /// Start both fakes on `127.0.0.1:0`.
+    ///
+    /// # Panics
+    /// If no loopback port can be bound.
+    pub async fn start() -> Sandbox {
+        Sandbox {
+            lever: FakeLever::start().await,
+            alliance: FakeAlliance::start().await,
+        }
+    }
+
+    /// Start both fakes on fixed addresses (local run).
+    pub async fn start_on(
+        lever: impl ToSocketAddrs,
+        alliance: impl ToSocketAddrs,
+    ) -> std::io::Result<Sandbox> {
+        Ok(Sandbox {
+            lever: FakeLever::start_on(lever).await?,
+            alliance: FakeAlliance::start_on(alliance).await?,
+        })
+    }
+}

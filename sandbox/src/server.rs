@@ -1,0 +1,52 @@
+//! Small shared plumbing: binding and serving, clocks, locks, the outbound HTTP client.
+
+use std::net::SocketAddr;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use tokio::net::{TcpListener, ToSocketAddrs};
+
+/// Lock a std mutex, recovering from poisoning (a panicking test must not wedge the fake).
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Bind `addr`; returns the listener and the address actually bound.
+pub(crate) async fn bind(addr: impl ToSocketAddrs) -> std::io::Result<(TcpListener, SocketAddr)> {
+    let listener = TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    Ok((listener, local))
+}
+
+/// Serve `router` on a spawned task until the runtime shuts down.
+pub(crate) fn serve(listener: TcpListener, router: Router) {
+    tokio::spawn(async move {
+        if let Err(err) = axum::serve(listener, router).await {
+            tracing::error!(%err, "sandbox server stopped");
+        }
+    });
+}
+
+/// Milliseconds since the Unix epoch (system clock).
+pub(crate) fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// Client for outbound deliveries (webhooks, callbacks): no redirects followed, so a 3xx
+/// counts as a failed delivery, as Lever documents.
+pub(crate) fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("building a plain HTTP client cannot fail")
+}
+
+/// The HTTP status of a finished request, or 0 when there was no response at all.
+pub(crate) fn status_or_zero(result: Result<reqwest::Response, reqwest::Error>) -> u16 {
+    result.map(|r| r.status().as_u16()).unwrap_or(0)
+}

@@ -1,0 +1,656 @@
+//! FakeLever over real loopback HTTP.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Receiver, http, lever_verify};
+use reqwest::StatusCode;
+use screenhub_sandbox::lever::{NewOpportunity, NewPosting};
+use screenhub_sandbox::{FakeLever, Fault, FaultKind, Method};
+use serde_json::{Value, json};
+
+const KEY: &str = "lever-test-key";
+
+async fn lever() -> FakeLever {
+    let lever = FakeLever::start().await;
+    lever.add_api_key(KEY);
+    lever.add_stage("lead-new", "New lead");
+    lever.add_stage("applicant-new", "New applicant");
+    lever.add_stage("bg-check", "Background Check");
+    lever
+}
+
+async fn get(lever: &FakeLever, path: &str) -> (StatusCode, Value) {
+    let resp = http()
+        .get(format!("{}{path}", lever.base_url()))
+        .basic_auth(KEY, Some(""))
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+async fn send(lever: &FakeLever, method: Method, path: &str, body: Value) -> (StatusCode, Value) {
+    let resp = http()
+        .request(method, format!("{}{path}", lever.base_url()))
+        .basic_auth(KEY, None::<&str>)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+#[test]
+fn test_verifier_matches_the_documented_vector() {
+    let body = json!({
+        "token": "be58f711f349c7780e4579cd7c63341ac6f881e4dccc3154",
+        "triggeredAt": 1431454330072_i64,
+        "signature": "67237316b71be6f4595c3313d347b09353b22d7cbab3726261b73d409acd8fd7",
+    });
+    assert!(lever_verify("test-signature-token", &body));
+    assert!(!lever_verify("another-token", &body));
+    assert_eq!(
+        screenhub_sandbox::signing::lever_signature(
+            "test-signature-token",
+            "be58f711f349c7780e4579cd7c63341ac6f881e4dccc3154",
+            1431454330072
+        ),
+        "67237316b71be6f4595c3313d347b09353b22d7cbab3726261b73d409acd8fd7"
+    );
+}
+
+#[tokio::test]
+async fn signed_delivery_verifies_and_reaches_receiver() {
+    let lever = lever().await;
+    let mut rx = Receiver::start().await;
+    let body = lever.signed_delivery(
+        "candidateStageChange",
+        json!({"opportunityId": "o1"}),
+        "test-signature-token",
+        1431454330072,
+    );
+    assert_eq!(body["token"].as_str().unwrap().len(), 48);
+    assert_eq!(body["triggeredAt"], json!(1431454330072_i64));
+    assert!(lever_verify("test-signature-token", &body));
+    let mut forged = body.clone();
+    forged["triggeredAt"] = json!(1431454330073_i64);
+    assert!(!lever_verify("test-signature-token", &forged));
+
+    assert_eq!(lever.deliver(&rx.url, &body).await, 200);
+    let got = rx.next().await;
+    assert_eq!(got.header("user-agent"), "Lever-Webhooks");
+    assert_eq!(got.header("content-type"), "application/json");
+    assert_eq!(got.json(), body);
+}
+
+#[tokio::test]
+async fn auth_is_basic_with_the_key_as_username_and_requests_are_logged() {
+    let lever = lever().await;
+    let url = format!("{}/stages", lever.base_url());
+    let none = http().get(&url).send().await.unwrap();
+    assert_eq!(none.status(), 401);
+    assert_eq!(
+        none.json::<Value>().await.unwrap()["code"],
+        "UnauthorizedError"
+    );
+    let wrong = http()
+        .get(&url)
+        .basic_auth("nope", Some(""))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    let (status, body) = get(&lever, "/stages?x=1").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body["data"][0],
+        json!({"id": "lead-new", "text": "New lead"})
+    );
+    assert_eq!(body["data"].as_array().unwrap().len(), 3);
+
+    let log = lever.requests();
+    assert_eq!(log.len(), 3);
+    assert_eq!(log[0].api_key, None);
+    assert_eq!(log[1].api_key.as_deref(), Some("nope"));
+    assert_eq!(log[2].api_key.as_deref(), Some(KEY));
+    assert_eq!(log[2].path, "/v1/stages");
+    assert_eq!(log[2].query.as_deref(), Some("x=1"));
+    assert_eq!(log[2].method, Method::GET);
+    lever.clear_requests();
+    assert!(lever.requests().is_empty());
+}
+
+#[tokio::test]
+async fn opportunity_get_with_expansions_and_404() {
+    let lever = lever().await;
+    let posting = lever.add_posting(
+        NewPosting::new("Senior Engineer")
+            .team("Platform")
+            .department("Engineering")
+            .location("Austin")
+            .commitment("Full-time")
+            .level("Senior")
+            .description("Build things")
+            .list("Requirements", "<li>Rust</li>"),
+    );
+    let opp = lever.add_opportunity(
+        NewOpportunity::new("Ada Lovelace")
+            .headline("Analytical Engines")
+            .email("ada@example.com")
+            .phone(Some("mobile"), "+1 555 0100")
+            .location("London")
+            .tag("Alliance: rush")
+            .stage("applicant-new")
+            .posting(&posting)
+            .contact("contact-1")
+            .created_at(1_700_000_000_000)
+            .updated_at(1_700_000_000_500),
+    );
+
+    let (status, body) = get(&lever, &format!("/opportunities/{opp}")).await;
+    assert_eq!(status, 200);
+    let o = &body["data"];
+    assert_eq!(o["id"], json!(opp));
+    assert_eq!(o["name"], "Ada Lovelace");
+    assert_eq!(o["contact"], "contact-1");
+    assert_eq!(o["emails"], json!(["ada@example.com"]));
+    assert_eq!(
+        o["phones"],
+        json!([{"type": "mobile", "value": "+1 555 0100"}])
+    );
+    assert_eq!(o["stage"], "applicant-new");
+    assert_eq!(o["origin"], "applied");
+    assert_eq!(o["updatedAt"], json!(1_700_000_000_500_i64));
+    assert!(o["applications"][0].is_string());
+
+    let (_, body) = get(
+        &lever,
+        &format!("/opportunities/{opp}?expand=applications&expand=stage"),
+    )
+    .await;
+    let o = &body["data"];
+    assert_eq!(
+        o["stage"],
+        json!({"id": "applicant-new", "text": "New applicant"})
+    );
+    assert_eq!(o["applications"][0]["posting"], json!(posting));
+    assert_eq!(o["applications"][0]["opportunityId"], json!(opp));
+
+    let (status, body) = get(&lever, &format!("/postings/{posting}")).await;
+    assert_eq!(status, 200);
+    let p = &body["data"];
+    assert_eq!(p["text"], "Senior Engineer");
+    assert_eq!(p["categories"]["department"], "Engineering");
+    assert_eq!(p["categories"]["allLocations"], json!(["Austin"]));
+    assert_eq!(p["content"]["lists"][0]["content"], "<li>Rust</li>");
+    assert_eq!(p["state"], "published");
+    let (_, list) = get(&lever, "/postings").await;
+    assert_eq!(list["data"].as_array().unwrap().len(), 1);
+    assert_eq!(list["hasNext"], false);
+
+    let (status, body) = get(&lever, "/opportunities/nope").await;
+    assert_eq!(status, 404);
+    assert_eq!(body["code"], "ResourceNotFound");
+    assert!(body["message"].as_str().unwrap().contains("nope"));
+}
+
+#[tokio::test]
+async fn tags_add_remove_unique_and_bump_updated_at() {
+    let lever = lever().await;
+    let opp = lever.add_opportunity(NewOpportunity::new("Ada").tag("Existing").updated_at(1000));
+    let (status, body) = send(
+        &lever,
+        Method::POST,
+        &format!("/opportunities/{opp}/addTags"),
+        json!({"tags": ["Screening: pending", "Existing", "Screening: pending"]}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body["data"]["tags"],
+        json!(["Existing", "Screening: pending"])
+    );
+    let bumped = body["data"]["updatedAt"].as_i64().unwrap();
+    assert!(bumped > 1000);
+    assert_eq!(lever.tags(&opp), vec!["Existing", "Screening: pending"]);
+
+    let (status, body) = send(
+        &lever,
+        Method::POST,
+        &format!("/opportunities/{opp}/removeTags"),
+        json!({"tags": ["Existing", "absent"]}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["data"]["tags"], json!(["Screening: pending"]));
+    assert!(body["data"]["updatedAt"].as_i64().unwrap() > bumped);
+
+    let (status, body) = send(
+        &lever,
+        Method::POST,
+        &format!("/opportunities/{opp}/addTags"),
+        json!({"tag": "x"}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(body["code"], "BadRequestError");
+    let (status, _) = send(
+        &lever,
+        Method::POST,
+        "/opportunities/nope/addTags",
+        json!({"tags": ["x"]}),
+    )
+    .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn notes_with_secret_flag() {
+    let lever = lever().await;
+    let opp = lever.add_opportunity(
+        NewOpportunity::new("Ada")
+            .stage("bg-check")
+            .updated_at(1000),
+    );
+    let (status, body) = send(
+        &lever,
+        Method::POST,
+        &format!("/opportunities/{opp}/notes?perform_as=user-1"),
+        json!({"value": "Background check ordered", "secret": true, "notifyFollowers": false}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let note_id = body["data"]["noteId"].as_str().unwrap().to_owned();
+    let (status, _) = send(
+        &lever,
+        Method::POST,
+        &format!("/opportunities/{opp}/notes"),
+        json!({"value": "Public note", "score": 3}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (status, body) = send(
+        &lever,
+        Method::POST,
+        &format!("/opportunities/{opp}/notes"),
+        json!({"secret": true}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(body["code"], "BadRequestError");
+
+    let notes = lever.notes(&opp);
+    assert_eq!(notes.len(), 2);
+    assert_eq!(notes[0].id, note_id);
+    assert_eq!(notes[0].value, "Background check ordered");
+    assert!(notes[0].secret);
+    assert_eq!(notes[0].user.as_deref(), Some("user-1"));
+    assert!(!notes[1].secret);
+    assert_eq!(notes[1].score, Some(3));
+
+    let (status, body) = get(&lever, &format!("/opportunities/{opp}/notes")).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["hasNext"], false);
+    let first = &body["data"][0];
+    assert_eq!(first["id"], json!(note_id));
+    assert_eq!(first["secret"], true);
+    assert_eq!(first["fields"][0]["type"], "note");
+    assert_eq!(first["fields"][0]["value"], "Background check ordered");
+    assert_eq!(first["fields"][0]["stage"], "bg-check");
+    assert_eq!(body["data"][1]["secret"], false);
+    assert!(
+        lever.opportunity(&opp).unwrap()["updatedAt"]
+            .as_i64()
+            .unwrap()
+            > 1000
+    );
+}
+
+#[tokio::test]
+async fn stage_put_fires_signed_webhook_to_every_subscriber() {
+    let lever = lever().await;
+    let mut rx = Receiver::start().await;
+    let (status, created) = send(
+        &lever,
+        Method::POST,
+        "/webhooks",
+        json!({"url": rx.url, "event": "candidateStageChange"}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let token = created["data"]["configuration"]["signatureToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(token.len(), 48);
+    let other_token = lever.subscribe(&rx.url, "candidateStageChange");
+    assert_ne!(token, other_token);
+    lever.subscribe(&rx.url, "candidateHired");
+
+    let opp = lever.add_opportunity(
+        NewOpportunity::new("Ada")
+            .stage("applicant-new")
+            .contact("c-1"),
+    );
+    let (status, body) = send(
+        &lever,
+        Method::PUT,
+        &format!("/opportunities/{opp}/stage"),
+        json!({"stage": "bg-check"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["data"]["stage"], "bg-check");
+    let changes = body["data"]["stageChanges"].as_array().unwrap();
+    assert_eq!(changes.last().unwrap()["toStageId"], "bg-check");
+    assert_eq!(changes.last().unwrap()["toStageIndex"], 2);
+    assert_eq!(lever.stage_of(&opp).as_deref(), Some("bg-check"));
+
+    let a = rx.next().await;
+    let b = rx.next().await;
+    let (a, b) = (a.json(), b.json());
+    for got in [&a, &b] {
+        assert_eq!(got["event"], "candidateStageChange");
+        assert_eq!(
+            got["data"],
+            json!({"opportunityId": opp, "candidateId": opp, "contactId": "c-1",
+                   "toStageId": "bg-check", "fromStageId": "applicant-new"})
+        );
+    }
+    // Each subscriber's envelope is signed with its own token.
+    assert!(lever_verify(&token, &a) ^ lever_verify(&token, &b));
+    assert!(lever_verify(&other_token, &a) ^ lever_verify(&other_token, &b));
+    assert_eq!(
+        lever
+            .wait_for_deliveries(2, Duration::from_secs(5))
+            .await
+            .len(),
+        2
+    );
+
+    let (status, body) = send(
+        &lever,
+        Method::PUT,
+        &format!("/opportunities/{opp}/stage"),
+        json!({"stage": "nope"}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(body["code"], "BadRequestError");
+    assert_eq!(lever.stage_of(&opp).as_deref(), Some("bg-check"));
+}
+
+#[tokio::test]
+async fn move_stage_helper_waits_and_reports_each_delivery() {
+    let lever = lever().await;
+    let mut rx = Receiver::start().await;
+    let token = lever.subscribe(&rx.url, "candidateStageChange");
+    let opp = lever.add_opportunity(NewOpportunity::new("Ada").stage("lead-new"));
+    rx.script(&[503]);
+    let results = lever.move_stage(&opp, "bg-check").await;
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0].url, rx.url);
+    assert_eq!(results[0].status, 503);
+    assert_eq!(results[0].attempts, 1);
+    assert!(lever_verify(&token, &results[0].body));
+    assert_eq!(rx.next().await.json(), results[0].body);
+    assert!(
+        lever.move_stage(&opp, "bg-check").await.is_empty(),
+        "no change, no event"
+    );
+}
+
+#[tokio::test]
+async fn retries_only_when_enabled() {
+    let lever = lever().await;
+    let mut rx = Receiver::start().await;
+    lever.subscribe(&rx.url, "candidateStageChange");
+    let opp = lever.add_opportunity(NewOpportunity::new("Ada").stage("lead-new"));
+    lever.set_webhook_retries(true);
+    rx.script(&[500, 302]);
+    let results = lever.move_stage(&opp, "bg-check").await;
+    assert_eq!((results[0].status, results[0].attempts), (200, 3));
+    let first = rx.next().await.json();
+    assert_eq!(rx.next().await.json(), first);
+    assert_eq!(rx.next().await.json(), first);
+    assert!(rx.drain().is_empty());
+
+    lever.set_webhook_retries(false);
+    let opp2 = lever.add_opportunity(NewOpportunity::new("Bob").stage("lead-new"));
+    rx.script(&[500]);
+    let results = lever.move_stage(&opp2, "bg-check").await;
+    assert_eq!((results[0].status, results[0].attempts), (500, 1));
+    assert!(!results[0].ok());
+}
+
+#[tokio::test]
+async fn list_by_tag_and_updated_at_with_stable_paging() {
+    let lever = lever().await;
+    let mut tagged = Vec::new();
+    for i in 0..5 {
+        tagged.push(
+            lever.add_opportunity(
+                NewOpportunity::new(format!("T{i}"))
+                    .tag("Screen me")
+                    .updated_at(2000 + i),
+            ),
+        );
+    }
+    lever.add_opportunity(NewOpportunity::new("Old").tag("Screen me").updated_at(1000));
+    lever.add_opportunity(
+        NewOpportunity::new("Other tag")
+            .tag("screen me")
+            .updated_at(3000),
+    );
+    lever.add_opportunity(NewOpportunity::new("Second").tag("Also").updated_at(3001));
+
+    let mut seen = Vec::new();
+    let mut path = "/opportunities?tag=Screen%20me&updated_at_start=2000&limit=2".to_owned();
+    let mut pages = 0;
+    let mut last_next = None;
+    loop {
+        let (status, body) = get(&lever, &path).await;
+        assert_eq!(status, 200);
+        pages += 1;
+        seen.extend(
+            body["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o["id"].as_str().unwrap().to_owned()),
+        );
+        if body["hasNext"] == false {
+            break;
+        }
+        let next = body["next"].as_str().unwrap().to_owned();
+        path =
+            format!("/opportunities?tag=Screen%20me&updated_at_start=2000&limit=2&offset={next}");
+        last_next = Some(next);
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(
+        seen, tagged,
+        "sorted by updatedAt, each once, tag case-sensitive"
+    );
+
+    // union of tags, and the end bound is inclusive
+    let (_, body) = get(
+        &lever,
+        "/opportunities?tag=Also&tag=screen%20me&updated_at_end=3001",
+    )
+    .await;
+    assert_eq!(body["data"].as_array().unwrap().len(), 2);
+
+    // an offset token used with other filters is refused like Lever does
+    let token = last_next.unwrap();
+    let (status, body) = get(&lever, &format!("/opportunities?tag=Also&offset={token}")).await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body,
+        json!({"code": "BadRequestError", "message": "Invalid offset token: Offset token is invalid for sort"})
+    );
+    let (status, _) = get(&lever, "/opportunities?limit=101").await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn injected_faults_then_recovery() {
+    let lever = lever().await;
+    let opp = lever.add_opportunity(NewOpportunity::new("Ada"));
+    lever.inject(
+        Fault::status(429, 1)
+            .method(Method::GET)
+            .path_contains("/opportunities/"),
+    );
+    lever.inject(Fault::status(503, 1).path_contains("/stages"));
+    let (status, body) = get(&lever, "/stages").await;
+    assert_eq!(
+        (status.as_u16(), body["code"].as_str()),
+        (503, Some("ServiceUnavailable"))
+    );
+    let (status, body) = get(&lever, &format!("/opportunities/{opp}")).await;
+    assert_eq!(status, 429);
+    assert_eq!(body["code"], "TooManyRequests");
+    let (status, _) = get(&lever, &format!("/opportunities/{opp}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(lever.requests().len(), 3, "faulted requests are logged too");
+
+    // Drop: no response at all.
+    lever.inject(Fault::new(FaultKind::Drop, 1));
+    let err = http()
+        .get(format!("{}/stages", lever.base_url()))
+        .basic_auth(KEY, Some(""))
+        .send()
+        .await;
+    assert!(err.is_err());
+    assert_eq!(get(&lever, "/stages").await.0, 200);
+
+    // Delay: the client times out, but the request was applied.
+    lever.inject(Fault::new(FaultKind::Delay(Duration::from_secs(30)), 1).path_contains("addTags"));
+    let timed_out = http()
+        .post(format!("{}/opportunities/{opp}/addTags", lever.base_url()))
+        .basic_auth(KEY, Some(""))
+        .json(&json!({"tags": ["late"]}))
+        .timeout(Duration::from_millis(300))
+        .send()
+        .await;
+    assert!(timed_out.unwrap_err().is_timeout());
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while !lever.tags(&opp).contains(&"late".to_owned()) {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await
+    .expect("delayed request applied");
+
+    // ApplyThenStatus: applied, but the client sees a 500.
+    lever.inject(Fault::new(FaultKind::ApplyThenStatus(500), 1));
+    let (status, _) = send(
+        &lever,
+        Method::POST,
+        &format!("/opportunities/{opp}/addTags"),
+        json!({"tags": ["lost"]}),
+    )
+    .await;
+    assert_eq!(status, 500);
+    assert!(lever.tags(&opp).contains(&"lost".to_owned()));
+}
+
+#[tokio::test]
+async fn token_bucket_per_key() {
+    let lever = lever().await;
+    lever.add_api_key("second-key");
+    lever.set_rate_limit(Some((1, 3)));
+    for _ in 0..3 {
+        assert_eq!(get(&lever, "/stages").await.0, 200);
+    }
+    let (status, body) = get(&lever, "/stages").await;
+    assert_eq!(status, 429);
+    assert_eq!(body["code"], "TooManyRequests");
+    let other = http()
+        .get(format!("{}/stages", lever.base_url()))
+        .basic_auth("second-key", Some(""))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 200, "another key has its own bucket");
+    lever.set_rate_limit(None);
+    assert_eq!(get(&lever, "/stages").await.0, 200);
+}
+
+#[tokio::test]
+async fn webhook_subscriptions_crud() {
+    let lever = lever().await;
+    let (status, created) = send(
+        &lever,
+        Method::POST,
+        "/webhooks",
+        json!({"url": "http://127.0.0.1:9/h", "event": "candidateHired",
+               "configuration": {"conditions": {"origins": ["referred"]}}}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let id = created["data"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(created["data"]["event"], "candidateHired");
+    assert!(created["data"]["createdAt"].is_i64());
+    let (_, list) = get(&lever, "/webhooks").await;
+    assert_eq!(list["data"][0]["id"], json!(id));
+    assert!(
+        list["data"][0]["configuration"]
+            .get("signatureToken")
+            .is_none()
+    );
+    assert_eq!(
+        list["data"][0]["configuration"]["conditions"]["origins"],
+        json!(["referred"])
+    );
+
+    let (status, body) = send(
+        &lever,
+        Method::POST,
+        "/webhooks",
+        json!({"url": "http://x/h", "event": "tagAdded"}),
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), body["code"].as_str()),
+        (400, Some("BadRequestError"))
+    );
+
+    let del = http()
+        .delete(format!("{}/webhooks/{id}", lever.base_url()))
+        .basic_auth(KEY, Some(""))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(del.status(), 204);
+    let (_, list) = get(&lever, "/webhooks").await;
+    assert_eq!(list["data"], json!([]));
+}
+
+#[tokio::test]
+async fn origin_conditions_filter_deliveries() {
+    let lever = lever().await;
+    let mut rx = Receiver::start().await;
+    send(
+        &lever,
+        Method::POST,
+        "/webhooks",
+        json!({"url": rx.url, "event": "candidateStageChange",
+               "configuration": {"conditions": {"origins": ["referred"]}}}),
+    )
+    .await;
+    let sourced = lever.add_opportunity(NewOpportunity::new("A").origin("sourced"));
+    let referred = lever.add_opportunity(NewOpportunity::new("B").origin("referred"));
+    assert!(lever.move_stage(&sourced, "bg-check").await.is_empty());
+    assert_eq!(lever.move_stage(&referred, "bg-check").await.len(), 1);
+    assert_eq!(
+        rx.next().await.json()["data"]["opportunityId"],
+        json!(referred)
+    );
+    assert!(rx.drain().is_empty());
+}

@@ -1,0 +1,444 @@
+//! DynamoDB order store: one table, synthetic keys, two sparse GSIs.
+//!
+//! | item        | pk                                   | sk            | gsi1pk / gsi2pk            |
+//! |-------------|--------------------------------------|---------------|----------------------------|
+//! | tenant      | `TENANT#<id>`                        | `CONFIG`      |                            |
+//! | order       | `ORDER#<id>`                         | `ORDER`       | gsi1 `PREF#<integ>#<ref>`  |
+//! | audit line  | `ORDER#<id>`                         | `AUDIT#<ver>` |                            |
+//! | active slot | `ACTIVE#<tenant>#<integ>#<opp>`      | `ACTIVE`      |                            |
+//! | outbox item | `OUTBOX#<id>`                        | `OUTBOX`      | gsi2 `OUTBOX`              |
+//! | dead letter | `DEAD#<id>`                          | `DEAD`        | gsi2 `DEAD`                |
+//! | delivery    | `DELIVERY#<key>`                     | `DELIVERY`    | (TTL `expires_at`)         |
+//!
+//! Every commit is one `TransactWriteItems`; conditions enforce versions, single active
+//! orders, once-only outbox consumption and delivery de-duplication.
+
+mod items;
+mod schema;
+mod stats;
+
+pub use schema::create_table;
+pub use stats::StoreStats;
+
+/// An outbox item from a raw item (e.g. a stream record's NewImage).
+pub fn outbox_from_item(item: &items::Item) -> Result<OutboxItem, StoreError> {
+    items::parse_outbox(item)
+}
+
+use crate::domain::effects::DeadLetter;
+use crate::domain::ids::OrderId;
+use crate::domain::{AuditEntry, Integration, Order, OutboxId, OutboxItem, TenantConfig, TenantId};
+use crate::ports::store::{Commit, CommitError, Store, StoreError};
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem};
+use items::*;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct DynamoStore {
+    client: Client,
+    table: String,
+    stats: Arc<StoreStats>,
+}
+
+fn unavailable<E: std::error::Error>(e: E) -> StoreError {
+    StoreError::Unavailable(aws_sdk_dynamodb::error::DisplayErrorContext(e).to_string())
+}
+
+/// What each action of a transaction checks, to map cancellation reasons back.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Check {
+    None,
+    Version,
+    Active,
+    Outbox,
+    Delivery,
+}
+
+impl DynamoStore {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+            stats: Arc::new(StoreStats::default()),
+        }
+    }
+
+    /// From the environment (`AWS_*`, `AWS_ENDPOINT_URL_DYNAMODB` …) and a table name.
+    pub async fn from_env(table: impl Into<String>) -> Self {
+        let conf = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        Self::new(Client::new(&conf), table)
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    /// Calls made and items read so far (for benchmarks and cost figures).
+    pub fn stats(&self) -> &StoreStats {
+        &self.stats
+    }
+
+    async fn get(&self, pk: String, sk: &str) -> Result<Option<Item>, StoreError> {
+        self.stats.call("GetItem");
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", AttributeValue::S(pk))
+            .key("sk", AttributeValue::S(sk.to_owned()))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        self.stats.read(usize::from(out.item.is_some()));
+        Ok(out.item)
+    }
+
+    async fn query_index(
+        &self,
+        index: &str,
+        pk_attr: &str,
+        pk: &str,
+        limit: usize,
+    ) -> Result<Vec<Item>, StoreError> {
+        let mut items = Vec::new();
+        let mut start = None;
+        while items.len() < limit {
+            self.stats.call("Query");
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(index)
+                .key_condition_expression("#p = :p")
+                .expression_attribute_names("#p", pk_attr)
+                .expression_attribute_values(":p", AttributeValue::S(pk.to_owned()))
+                .limit(i32::try_from(limit - items.len()).unwrap_or(i32::MAX))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(unavailable)?;
+            let page = out.items.unwrap_or_default();
+            self.stats.read(page.len());
+            items.extend(page);
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                break;
+            }
+        }
+        Ok(items)
+    }
+
+    fn put(&self, item: Item) -> Put {
+        Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .build()
+            .expect("table and item are set")
+    }
+
+    fn transaction(&self, c: &Commit) -> Result<Vec<(TransactWriteItem, Check)>, StoreError> {
+        let mut actions = Vec::new();
+        let now_secs = c.order.updated_at.unix_timestamp();
+        if let Some(d) = &c.delivery {
+            let put = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(delivery_item(d)))
+                .condition_expression("attribute_not_exists(pk) OR expires_at < :now")
+                .expression_attribute_values(":now", AttributeValue::N(now_secs.to_string()))
+                .build()
+                .expect("complete put");
+            actions.push((
+                TransactWriteItem::builder().put(put).build(),
+                Check::Delivery,
+            ));
+        }
+        let mut order_put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(order_item(&c.order)?));
+        order_put = match c.expected_version {
+            None => order_put.condition_expression("attribute_not_exists(pk)"),
+            Some(v) => order_put
+                .condition_expression("version = :v")
+                .expression_attribute_values(":v", AttributeValue::N(v.to_string())),
+        };
+        actions.push((
+            TransactWriteItem::builder()
+                .put(order_put.build().expect("complete put"))
+                .build(),
+            Check::Version,
+        ));
+        let active = active_key(
+            &c.order.tenant,
+            c.order.integration,
+            &c.order.opportunity_id,
+        );
+        if c.expected_version.is_none() {
+            let put = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(active_item(&active, c.order.id)))
+                .condition_expression("attribute_not_exists(pk)")
+                .build()
+                .expect("complete put");
+            actions.push((TransactWriteItem::builder().put(put).build(), Check::Active));
+        } else if c.order.status.is_terminal() {
+            let del = Delete::builder()
+                .table_name(&self.table)
+                .set_key(Some(key(active, "ACTIVE")))
+                .build()
+                .expect("complete delete");
+            actions.push((
+                TransactWriteItem::builder().delete(del).build(),
+                Check::None,
+            ));
+        }
+        actions.push((
+            TransactWriteItem::builder()
+                .put(self.put(audit_item(&c.audit)?))
+                .build(),
+            Check::None,
+        ));
+        for item in &c.outbox {
+            actions.push((
+                TransactWriteItem::builder()
+                    .put(self.put(outbox_item(item)?))
+                    .build(),
+                Check::None,
+            ));
+        }
+        if let Some(id) = c.consumes {
+            let del = Delete::builder()
+                .table_name(&self.table)
+                .set_key(Some(key(outbox_pk(id), "OUTBOX")))
+                .condition_expression("attribute_exists(pk)")
+                .build()
+                .expect("complete delete");
+            actions.push((
+                TransactWriteItem::builder().delete(del).build(),
+                Check::Outbox,
+            ));
+        }
+        if let Some(letter) = &c.dead_letter {
+            actions.push((
+                TransactWriteItem::builder()
+                    .put(self.put(dead_letter_item(letter)?))
+                    .build(),
+                Check::None,
+            ));
+        }
+        Ok(actions)
+    }
+}
+
+#[async_trait::async_trait]
+impl Store for DynamoStore {
+    async fn put_tenant(&self, config: &TenantConfig) -> Result<(), StoreError> {
+        self.stats.call("PutItem");
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(tenant_item(config)?))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn get_tenant(&self, id: &TenantId) -> Result<Option<TenantConfig>, StoreError> {
+        self.get(tenant_pk(id), "CONFIG")
+            .await?
+            .map(|i| parse_json(&i, "config"))
+            .transpose()
+    }
+
+    async fn get_order(&self, id: OrderId) -> Result<Option<Order>, StoreError> {
+        self.get(order_pk(id), "ORDER")
+            .await?
+            .map(|i| parse_order(&i))
+            .transpose()
+    }
+
+    async fn find_by_provider_ref(
+        &self,
+        integration: Integration,
+        reference: &str,
+    ) -> Result<Option<Order>, StoreError> {
+        let items = self
+            .query_index(
+                "gsi1",
+                "gsi1pk",
+                &provider_ref_key(integration, reference),
+                1,
+            )
+            .await?;
+        items.first().map(parse_order).transpose()
+    }
+
+    async fn find_active(
+        &self,
+        tenant: &TenantId,
+        integration: Integration,
+        opp: &str,
+    ) -> Result<Option<Order>, StoreError> {
+        let Some(slot) = self
+            .get(active_key(tenant, integration, opp), "ACTIVE")
+            .await?
+        else {
+            return Ok(None);
+        };
+        let id = get_s(&slot, "order_id")
+            .and_then(OrderId::parse)
+            .ok_or_else(|| StoreError::Corrupt("active slot without order id".into()))?;
+        self.get_order(id).await
+    }
+
+    async fn audit_trail(&self, id: OrderId) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut out = Vec::new();
+        let mut start = None;
+        loop {
+            self.stats.call("Query");
+            let page = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :p AND begins_with(sk, :a)")
+                .expression_attribute_values(":p", AttributeValue::S(order_pk(id)))
+                .expression_attribute_values(":a", AttributeValue::S("AUDIT#".into()))
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(unavailable)?;
+            let items = page.items.unwrap_or_default();
+            self.stats.read(items.len());
+            for i in &items {
+                out.push(parse_json(i, "entry")?);
+            }
+            start = page.last_evaluated_key;
+            if start.is_none() {
+                return Ok(out);
+            }
+        }
+    }
+
+    async fn commit(&self, c: Commit) -> Result<(), CommitError> {
+        let actions = self.transaction(&c)?;
+        let checks: Vec<Check> = actions.iter().map(|(_, c)| *c).collect();
+        let items: Vec<TransactWriteItem> = actions.into_iter().map(|(a, _)| a).collect();
+        // Concurrent transactions on the same items are cancelled with TransactionConflict
+        // (not a condition failure): retry those a few times, then report a conflict.
+        for attempt in 0..4u32 {
+            self.stats.call("TransactWriteItems");
+            let res = self
+                .client
+                .transact_write_items()
+                .set_transact_items(Some(items.clone()))
+                .send()
+                .await;
+            let err = match res {
+                Ok(_) => return Ok(()),
+                Err(e) => e,
+            };
+            let reasons = match err.as_service_error() {
+                Some(aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(t)) => {
+                    t.cancellation_reasons().to_vec()
+                }
+                _ => return Err(CommitError::Store(unavailable(err))),
+            };
+            let failed: Vec<Check> = reasons
+                .iter()
+                .zip(&checks)
+                .filter(|(r, _)| r.code() == Some("ConditionalCheckFailed"))
+                .map(|(_, c)| *c)
+                .collect();
+            for (check, error) in [
+                (Check::Delivery, CommitError::DuplicateDelivery),
+                (Check::Active, CommitError::ActiveOrderExists),
+                (Check::Version, CommitError::VersionConflict),
+                (Check::Outbox, CommitError::OutboxItemGone),
+            ] {
+                if failed.contains(&check) {
+                    return Err(error);
+                }
+            }
+            let conflict = reasons
+                .iter()
+                .any(|r| r.code() == Some("TransactionConflict"));
+            if !conflict {
+                return Err(CommitError::Store(StoreError::Unavailable(format!(
+                    "transaction cancelled: {:?}",
+                    reasons
+                        .iter()
+                        .map(|r| r.code().unwrap_or("None"))
+                        .collect::<Vec<_>>()
+                ))));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(
+                20 * u64::from(attempt + 1) + fastrand::u64(0..20),
+            ))
+            .await;
+        }
+        Err(CommitError::VersionConflict)
+    }
+
+    async fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxItem>, StoreError> {
+        self.query_index("gsi2", "gsi2pk", "OUTBOX", limit)
+            .await?
+            .iter()
+            .map(parse_outbox)
+            .collect()
+    }
+
+    async fn get_outbox(&self, id: OutboxId) -> Result<Option<OutboxItem>, StoreError> {
+        self.get(outbox_pk(id), "OUTBOX")
+            .await?
+            .map(|i| parse_outbox(&i))
+            .transpose()
+    }
+
+    async fn complete_outbox(&self, id: OutboxId) -> Result<(), StoreError> {
+        self.stats.call("DeleteItem");
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(key(outbox_pk(id), "OUTBOX")))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn dead_letter(&self, letter: DeadLetter) -> Result<(), StoreError> {
+        let del = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(outbox_pk(letter.item.id), "OUTBOX")))
+            .build()
+            .expect("complete delete");
+        self.stats.call("TransactWriteItems");
+        self.client
+            .transact_write_items()
+            .transact_items(
+                TransactWriteItem::builder()
+                    .put(self.put(dead_letter_item(&letter)?))
+                    .build(),
+            )
+            .transact_items(TransactWriteItem::builder().delete(del).build())
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn dead_letters(&self, limit: usize) -> Result<Vec<DeadLetter>, StoreError> {
+        self.query_index("gsi2", "gsi2pk", "DEAD", limit)
+            .await?
+            .iter()
+            .map(|i| parse_json(i, "letter"))
+            .collect()
+    }
+}

@@ -1,0 +1,196 @@
+//! In-process order store for local runs: the same semantics as the DynamoDB store
+//! (conditional versions, one transaction per commit), checked by the same conformance suite.
+
+use crate::domain::effects::DeadLetter;
+use crate::domain::ids::OrderId;
+use crate::domain::{AuditEntry, Integration, Order, OutboxId, OutboxItem, TenantConfig, TenantId};
+use crate::ports::store::{Commit, CommitError, Store, StoreError};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::Notify;
+
+type ActiveKey = (TenantId, Integration, String);
+
+#[derive(Default)]
+struct State {
+    tenants: BTreeMap<TenantId, TenantConfig>,
+    orders: BTreeMap<OrderId, Order>,
+    provider_refs: BTreeMap<(Integration, String), OrderId>,
+    active: BTreeMap<ActiveKey, OrderId>,
+    audit: BTreeMap<OrderId, Vec<AuditEntry>>,
+    outbox: BTreeMap<OutboxId, OutboxItem>,
+    dead: BTreeMap<OutboxId, DeadLetter>,
+    deliveries: BTreeMap<String, time::OffsetDateTime>,
+}
+
+#[derive(Default, Clone)]
+pub struct EmbeddedStore {
+    state: Arc<Mutex<State>>,
+    outbox_ready: Arc<Notify>,
+}
+
+impl EmbeddedStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Signalled whenever new outbox items are committed (wakes the local dispatcher).
+    pub fn outbox_ready(&self) -> Arc<Notify> {
+        self.outbox_ready.clone()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn active_key(order: &Order) -> ActiveKey {
+    (
+        order.tenant.clone(),
+        order.integration,
+        order.opportunity_id.clone(),
+    )
+}
+
+#[async_trait::async_trait]
+impl Store for EmbeddedStore {
+    async fn put_tenant(&self, config: &TenantConfig) -> Result<(), StoreError> {
+        self.lock()
+            .tenants
+            .insert(config.id.clone(), config.clone());
+        Ok(())
+    }
+
+    async fn get_tenant(&self, id: &TenantId) -> Result<Option<TenantConfig>, StoreError> {
+        Ok(self.lock().tenants.get(id).cloned())
+    }
+
+    async fn get_order(&self, id: OrderId) -> Result<Option<Order>, StoreError> {
+        Ok(self.lock().orders.get(&id).cloned())
+    }
+
+    async fn find_by_provider_ref(
+        &self,
+        integration: Integration,
+        reference: &str,
+    ) -> Result<Option<Order>, StoreError> {
+        let s = self.lock();
+        Ok(s.provider_refs
+            .get(&(integration, reference.to_owned()))
+            .and_then(|id| s.orders.get(id))
+            .cloned())
+    }
+
+    async fn find_active(
+        &self,
+        tenant: &TenantId,
+        integration: Integration,
+        opportunity_id: &str,
+    ) -> Result<Option<Order>, StoreError> {
+        let s = self.lock();
+        Ok(s.active
+            .get(&(tenant.clone(), integration, opportunity_id.to_owned()))
+            .and_then(|id| s.orders.get(id))
+            .cloned())
+    }
+
+    async fn audit_trail(&self, id: OrderId) -> Result<Vec<AuditEntry>, StoreError> {
+        Ok(self.lock().audit.get(&id).cloned().unwrap_or_default())
+    }
+
+    async fn commit(&self, c: Commit) -> Result<(), CommitError> {
+        let has_new_outbox = !c.outbox.is_empty();
+        {
+            let mut s = self.lock();
+            // Check every condition before changing anything (all-or-nothing).
+            if let Some(d) = &c.delivery
+                && s.deliveries
+                    .get(&d.key)
+                    .is_some_and(|exp| *exp > c.order.updated_at)
+            {
+                return Err(CommitError::DuplicateDelivery);
+            }
+            let key = active_key(&c.order);
+            match c.expected_version {
+                None => {
+                    if s.orders.contains_key(&c.order.id) {
+                        return Err(CommitError::VersionConflict);
+                    }
+                    if s.active.contains_key(&key) {
+                        return Err(CommitError::ActiveOrderExists);
+                    }
+                }
+                Some(v) => {
+                    if s.orders.get(&c.order.id).map(|o| o.version) != Some(v) {
+                        return Err(CommitError::VersionConflict);
+                    }
+                }
+            }
+            if let Some(id) = c.consumes
+                && !s.outbox.contains_key(&id)
+            {
+                return Err(CommitError::OutboxItemGone);
+            }
+
+            if let Some(d) = c.delivery {
+                s.deliveries.insert(d.key, d.expires_at);
+            }
+            if c.expected_version.is_none() {
+                s.active.insert(key.clone(), c.order.id);
+            } else if c.order.status.is_terminal() {
+                s.active.remove(&key);
+            }
+            if let Some(r) = &c.order.provider_ref {
+                s.provider_refs
+                    .insert((c.order.integration, r.clone()), c.order.id);
+            }
+            if let Some(id) = c.consumes {
+                s.outbox.remove(&id);
+            }
+            if let Some(letter) = c.dead_letter {
+                s.dead.insert(letter.item.id, letter);
+            }
+            for item in c.outbox {
+                s.outbox.insert(item.id, item);
+            }
+            s.audit.entry(c.order.id).or_default().push(c.audit);
+            s.orders.insert(c.order.id, c.order);
+        }
+        if has_new_outbox {
+            self.outbox_ready.notify_one();
+        }
+        Ok(())
+    }
+
+    async fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxItem>, StoreError> {
+        let s = self.lock();
+        let mut items: Vec<OutboxItem> = s.outbox.values().cloned().collect();
+        items.sort_by_key(|i| (i.created_at, i.id));
+        items.truncate(limit);
+        Ok(items)
+    }
+
+    async fn get_outbox(&self, id: OutboxId) -> Result<Option<OutboxItem>, StoreError> {
+        Ok(self.lock().outbox.get(&id).cloned())
+    }
+
+    async fn complete_outbox(&self, id: OutboxId) -> Result<(), StoreError> {
+        self.lock().outbox.remove(&id);
+        Ok(())
+    }
+
+    async fn dead_letter(&self, letter: DeadLetter) -> Result<(), StoreError> {
+        let mut s = self.lock();
+        s.outbox.remove(&letter.item.id);
+        s.dead.insert(letter.item.id, letter);
+        Ok(())
+    }
+
+    async fn dead_letters(&self, limit: usize) -> Result<Vec<DeadLetter>, StoreError> {
+        let s = self.lock();
+        let mut letters: Vec<DeadLetter> = s.dead.values().cloned().collect();
+        letters.sort_by_key(|l| (l.failed_at, l.item.id));
+        letters.truncate(limit);
+        Ok(letters)
+    }
+}

@@ -1,0 +1,269 @@
+//! Lever Data API client over reqwest + rustls: Basic auth with the tenant's key,
+//! per-tenant rate limiting, timeouts, and backoff with jitter on 429/5xx/timeouts.
+
+use crate::domain::lever::{Envelope, NewNote, Opportunity, Page, Posting};
+use crate::outbound::RetryPolicy;
+use crate::outbound::http::HttpClient;
+use crate::outbound::rate_limit::TenantRateLimits;
+use crate::ports::lever::{LeverAccount, LeverApi, LeverError, OpportunityQuery};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use std::time::Duration;
+
+pub struct LeverHttp {
+    http: HttpClient,
+    retry: RetryPolicy,
+    limits: TenantRateLimits,
+}
+
+#[derive(serde::Deserialize)]
+struct ErrorBody {
+    #[serde(default)]
+    code: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct NoteCreated {
+    #[serde(rename = "noteId")]
+    note_id: String,
+}
+
+impl LeverHttp {
+    pub fn new(http: HttpClient, retry: RetryPolicy) -> Self {
+        Self {
+            http,
+            retry,
+            limits: TenantRateLimits::default(),
+        }
+    }
+
+    async fn call<T: DeserializeOwned>(
+        &self,
+        acct: &LeverAccount,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&serde_json::Value>,
+    ) -> Result<T, LeverError> {
+        let url = format!("{}{path}", acct.api_base.trim_end_matches('/'));
+        let mut failed = 0;
+        loop {
+            self.limits
+                .acquire(&acct.tenant, acct.requests_per_second, acct.burst)
+                .await;
+            let mut req = self
+                .http
+                .get()
+                .request(method.clone(), &url)
+                .basic_auth(acct.api_key.expose(), Some(""))
+                .query(query);
+            if let Some(b) = body {
+                req = req.json(b);
+            }
+            let outcome: Result<std::convert::Infallible, (LeverError, Option<Duration>)> =
+                match req.send().await {
+                    Ok(resp) => {
+                        let status = resp.status();
+                        if status.is_success() {
+                            let bytes = resp
+                                .bytes()
+                                .await
+                                .map_err(|e| LeverError::Transport(kind(&e)))?;
+                            return serde_json::from_slice(&bytes).map_err(|e| {
+                                LeverError::Decode(format!(
+                                    "{:?} at column {}",
+                                    e.classify(),
+                                    e.column()
+                                ))
+                            });
+                        }
+                        let retry_after = retry_after(&resp);
+                        let code = resp
+                            .json::<ErrorBody>()
+                            .await
+                            .ok()
+                            .and_then(|b| b.code)
+                            .unwrap_or_else(|| status.canonical_reason().unwrap_or("").to_owned());
+                        Err((
+                            LeverError::Status {
+                                status: status.as_u16(),
+                                code,
+                            },
+                            retry_after,
+                        ))
+                    }
+                    Err(e) => Err((LeverError::Transport(kind(&e)), None)),
+                };
+            let Err((err, retry_after)) = outcome;
+            failed += 1;
+            if !err.is_transient() || !self.retry.allows_retry(failed) {
+                tracing::warn!(tenant = %acct.tenant, %method, path, error = %err, attempts = failed, "lever call failed");
+                return Err(err);
+            }
+            let backoff = self.retry.jittered_delay(failed);
+            let wait = retry_after.map_or(backoff, |ra| ra.clamp(backoff, backoff * 4));
+            tracing::info!(tenant = %acct.tenant, %method, path, error = %err, wait_ms = wait.as_millis() as u64, "lever call retried");
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    fn perform_as(acct: &LeverAccount) -> Vec<(&'static str, String)> {
+        acct.perform_as
+            .iter()
+            .map(|u| ("perform_as", u.clone()))
+            .collect()
+    }
+}
+
+/// Error class only: reqwest's Display may include the URL, which is fine, but keep it short.
+fn kind(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "timeout".into()
+    } else if e.is_connect() {
+        "connect".into()
+    } else if e.is_body() || e.is_decode() {
+        "body".into()
+    } else {
+        "request".into()
+    }
+}
+
+fn retry_after(resp: &reqwest::Response) -> Option<Duration> {
+    if resp.status() != StatusCode::TOO_MANY_REQUESTS
+        && resp.status() != StatusCode::SERVICE_UNAVAILABLE
+    {
+        return None;
+    }
+    resp.headers()
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(Duration::from_secs)
+}
+
+#[async_trait::async_trait]
+impl LeverApi for LeverHttp {
+    async fn get_opportunity(
+        &self,
+        acct: &LeverAccount,
+        id: &str,
+    ) -> Result<Opportunity, LeverError> {
+        let env: Envelope<Opportunity> = self
+            .call(
+                acct,
+                Method::GET,
+                &format!("/opportunities/{id}"),
+                &[("expand", "applications".into())],
+                None,
+            )
+            .await?;
+        Ok(env.data)
+    }
+
+    async fn get_posting(&self, acct: &LeverAccount, id: &str) -> Result<Posting, LeverError> {
+        let env: Envelope<Posting> = self
+            .call(acct, Method::GET, &format!("/postings/{id}"), &[], None)
+            .await?;
+        Ok(env.data)
+    }
+
+    async fn add_tags(
+        &self,
+        acct: &LeverAccount,
+        opp: &str,
+        tags: &[String],
+    ) -> Result<(), LeverError> {
+        let body = serde_json::json!({ "tags": tags });
+        let _: serde_json::Value = self
+            .call(
+                acct,
+                Method::POST,
+                &format!("/opportunities/{opp}/addTags"),
+                &Self::perform_as(acct),
+                Some(&body),
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn remove_tags(
+        &self,
+        acct: &LeverAccount,
+        opp: &str,
+        tags: &[String],
+    ) -> Result<(), LeverError> {
+        let body = serde_json::json!({ "tags": tags });
+        let _: serde_json::Value = self
+            .call(
+                acct,
+                Method::POST,
+                &format!("/opportunities/{opp}/removeTags"),
+                &Self::perform_as(acct),
+                Some(&body),
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn create_note(
+        &self,
+        acct: &LeverAccount,
+        opp: &str,
+        note: &NewNote,
+    ) -> Result<String, LeverError> {
+        let body = serde_json::json!({ "value": note.value, "secret": note.secret });
+        let env: Envelope<NoteCreated> = self
+            .call(
+                acct,
+                Method::POST,
+                &format!("/opportunities/{opp}/notes"),
+                &Self::perform_as(acct),
+                Some(&body),
+            )
+            .await?;
+        Ok(env.data.note_id)
+    }
+
+    async fn change_stage(
+        &self,
+        acct: &LeverAccount,
+        opp: &str,
+        stage_id: &str,
+    ) -> Result<(), LeverError> {
+        let body = serde_json::json!({ "stage": stage_id });
+        let _: serde_json::Value = self
+            .call(
+                acct,
+                Method::PUT,
+                &format!("/opportunities/{opp}/stage"),
+                &Self::perform_as(acct),
+                Some(&body),
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn list_opportunities(
+        &self,
+        acct: &LeverAccount,
+        q: &OpportunityQuery,
+        offset: Option<&str>,
+    ) -> Result<Page<Opportunity>, LeverError> {
+        let mut query: Vec<(&str, String)> = q.tags.iter().map(|t| ("tag", t.clone())).collect();
+        if let Some(t) = q.updated_at_start {
+            query.push(("updated_at_start", t.to_string()));
+        }
+        if let Some(a) = q.archived {
+            query.push(("archived", a.to_string()));
+        }
+        query.push(("limit", q.limit.unwrap_or(100).clamp(1, 100).to_string()));
+        if let Some(o) = offset {
+            query.push(("offset", o.to_owned()));
+        }
+        self.call(acct, Method::GET, "/opportunities", &query, None)
+            .await
+    }
+}

@@ -1,0 +1,18 @@
+//! Adapters: implementations of the ports.
+
+pub mod embedded_store;
+pub mod local_events;
+pub mod local_secrets;
+pub mod secrets_cache;
+
+#[cfg(feature = "aws")]
+pub mod dynamo;
+#[cfg(feature = "aws")]
+pub mod eventbridge;
+#[cfg(feature = "aws")]
+pub mod secrets_manager;
+
+#[cfg(feature = "http-client")]
+pub mod alliance_http;
+#[cfg(feature = "http-client")]
+pub mod lever_http;

@@ -1,0 +1,137 @@
+//! In-process TTL cache in front of any secret source, with a forced re-read for rotation:
+//! callers re-read once when a signature fails to verify with the cached secret.
+
+use crate::domain::TenantId;
+use crate::ports::clock::Clock;
+use crate::ports::secrets::{SecretSource, SecretsError, TenantSecrets};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use time::{Duration, OffsetDateTime};
+
+pub struct CachedSecrets {
+    inner: Arc<dyn SecretSource>,
+    clock: Arc<dyn Clock>,
+    ttl: Duration,
+    entries: Mutex<HashMap<TenantId, (OffsetDateTime, Option<TenantSecrets>)>>,
+}
+
+impl CachedSecrets {
+    pub fn new(inner: Arc<dyn SecretSource>, clock: Arc<dyn Clock>, ttl: Duration) -> Self {
+        Self {
+            inner,
+            clock,
+            ttl,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn cached(&self, tenant: &TenantId) -> Option<Option<TenantSecrets>> {
+        let now = self.clock.now();
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries
+            .get(tenant)
+            .filter(|(fetched, _)| now - *fetched < self.ttl)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// Cached value while fresh, else a read from the source.
+    pub async fn get(&self, tenant: &TenantId) -> Result<Option<TenantSecrets>, SecretsError> {
+        match self.cached(tenant) {
+            Some(v) => Ok(v),
+            None => self.refresh(tenant).await,
+        }
+    }
+
+    /// Always read from the source (after a verification failure: the secret may have rotated).
+    pub async fn refresh(&self, tenant: &TenantId) -> Result<Option<TenantSecrets>, SecretsError> {
+        let fresh = self.inner.tenant_secrets(tenant).await?;
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(tenant.clone(), (self.clock.now(), fresh.clone()));
+        Ok(fresh)
+    }
+
+    /// Run `check` with the cached secrets; when it fails, re-read once and check again.
+    /// Returns the secrets that passed, `Ok(None)` when none did.
+    pub async fn verify_with<F>(
+        &self,
+        tenant: &TenantId,
+        check: F,
+    ) -> Result<Option<TenantSecrets>, SecretsError>
+    where
+        F: Fn(&TenantSecrets) -> bool,
+    {
+        let first = self.get(tenant).await?;
+        if let Some(s) = &first
+            && check(s)
+        {
+            return Ok(first);
+        }
+        let second = self.refresh(tenant).await?;
+        if second == first {
+            return Ok(None);
+        }
+        Ok(second.filter(|s| check(s)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ports::clock::ManualClock;
+    use crate::ports::secrets::Secret;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    struct Rotating {
+        reads: AtomicUsize,
+        value: Mutex<String>,
+    }
+
+    #[async_trait::async_trait]
+    impl SecretSource for Rotating {
+        async fn tenant_secrets(
+            &self,
+            _: &TenantId,
+        ) -> Result<Option<TenantSecrets>, SecretsError> {
+            self.reads.fetch_add(1, Ordering::SeqCst);
+            Ok(Some(TenantSecrets {
+                lever_api_key: Some(Secret::new(self.value.lock().unwrap().clone())),
+                ..Default::default()
+            }))
+        }
+    }
+
+    fn key(s: &TenantSecrets) -> String {
+        s.lever_api_key.as_ref().unwrap().expose().to_owned()
+    }
+
+    #[tokio::test]
+    async fn caches_for_the_ttl_and_rereads_once_after_rotation() {
+        let src = Arc::new(Rotating {
+            reads: AtomicUsize::new(0),
+            value: Mutex::new("old".into()),
+        });
+        let clock = Arc::new(ManualClock::new(
+            time::macros::datetime!(2026-01-01 0:00 UTC),
+        ));
+        let cache = CachedSecrets::new(src.clone(), clock.clone(), Duration::minutes(5));
+        let t = TenantId::parse("t").unwrap();
+        cache.get(&t).await.unwrap();
+        cache.get(&t).await.unwrap();
+        assert_eq!(src.reads.load(Ordering::SeqCst), 1);
+
+        *src.value.lock().unwrap() = "new".into();
+        let ok = cache.verify_with(&t, |s| key(s) == "new").await.unwrap();
+        assert_eq!(ok.map(|s| key(&s)), Some("new".into()));
+        assert_eq!(src.reads.load(Ordering::SeqCst), 2);
+
+        // A signature that matches neither: exactly one re-read, then refusal.
+        assert!(cache.verify_with(&t, |_| false).await.unwrap().is_none());
+        assert_eq!(src.reads.load(Ordering::SeqCst), 3);
+
+        clock.advance(Duration::minutes(6));
+        cache.get(&t).await.unwrap();
+        assert_eq!(src.reads.load(Ordering::SeqCst), 4);
+    }
+}

@@ -1,0 +1,61 @@
+//! AWS Secrets Manager: one JSON secret per tenant, named `<prefix>tenants/<tenant-id>`.
+
+use crate::domain::TenantId;
+use crate::ports::secrets::{SecretSource, SecretsError, TenantSecrets};
+use aws_sdk_secretsmanager::Client;
+use aws_sdk_secretsmanager::operation::get_secret_value::GetSecretValueError;
+
+pub struct SecretsManager {
+    client: Client,
+    prefix: String,
+}
+
+impl SecretsManager {
+    pub fn new(client: Client, prefix: impl Into<String>) -> Self {
+        Self {
+            client,
+            prefix: prefix.into(),
+        }
+    }
+
+    pub fn secret_name(prefix: &str, tenant: &TenantId) -> String {
+        format!("{prefix}tenants/{tenant}")
+    }
+}
+
+#[async_trait::async_trait]
+impl SecretSource for SecretsManager {
+    async fn tenant_secrets(
+        &self,
+        tenant: &TenantId,
+    ) -> Result<Option<TenantSecrets>, SecretsError> {
+        let res = self
+            .client
+            .get_secret_value()
+            .secret_id(Self::secret_name(&self.prefix, tenant))
+            .send()
+            .await;
+        let out = match res {
+            Ok(out) => out,
+            Err(e)
+                if matches!(
+                    e.as_service_error(),
+                    Some(GetSecretValueError::ResourceNotFoundException(_))
+                ) =>
+            {
+                return Ok(None);
+            }
+            Err(e) => {
+                return Err(SecretsError::Unavailable(
+                    aws_sdk_secretsmanager::error::DisplayErrorContext(e).to_string(),
+                ));
+            }
+        };
+        let text = out
+            .secret_string()
+            .ok_or_else(|| SecretsError::Malformed("secret has no string value".into()))?;
+        serde_json::from_str(text).map(Some).map_err(|e| {
+            SecretsError::Malformed(format!("{:?} at line {}", e.classify(), e.line()))
+        })
+    }
+}

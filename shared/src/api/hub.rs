@@ -1,0 +1,40 @@
+//! What the inbound handlers need, built once per process.
+
+use crate::adapters::secrets_cache::CachedSecrets;
+use crate::ports::{Clock, Store};
+use std::sync::Arc;
+use time::Duration;
+
+#[derive(Clone, Debug)]
+pub struct HubSettings {
+    /// Largest accepted request body.
+    pub max_body_bytes: usize,
+    /// Lever deliveries older than this are refused (Lever retries keep the original `triggeredAt`).
+    pub lever_max_age: Duration,
+    /// Tolerated clock skew for deliveries stamped in the future.
+    pub max_future_skew: Duration,
+    /// Provider callbacks (Standard Webhooks) tolerance either way.
+    pub callback_tolerance: Duration,
+    /// How long delivery de-duplication records are kept.
+    pub delivery_ttl: Duration,
+}
+
+impl Default for HubSettings {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: 256 * 1024,
+            lever_max_age: Duration::hours(24),
+            max_future_skew: Duration::minutes(5),
+            callback_tolerance: Duration::minutes(5),
+            delivery_ttl: Duration::days(7),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Hub {
+    pub store: Arc<dyn Store>,
+    pub secrets: Arc<CachedSecrets>,
+    pub clock: Arc<dyn Clock>,
+    pub settings: HubSettings,
+}

@@ -1,0 +1,146 @@
+//! `POST /lever/webhooks/{tenant}`: Lever webhook receiver.
+//!
+//! Order of checks: size → tenant → envelope → signature (per-event token, one re-read on
+//! failure for rotation) → freshness → decision → one transaction (order + audit + outbox +
+//! delivery record). Duplicates, concurrent or not, commit nothing and get 200.
+
+use super::hub::Hub;
+use super::problem::{ApiError, Reply};
+use crate::domain::alliance;
+use crate::domain::effects::OutboxItem;
+use crate::domain::{Integration, Order, TenantId};
+use crate::ports::store::{Commit, CommitError, DeliveryRecord};
+use crate::webhooks::lever as sig;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+pub const STAGE_CHANGE: &str = "candidateStageChange";
+
+pub async fn handle(hub: &Hub, tenant: &str, body: &[u8]) -> Reply {
+    match receive(hub, tenant, body).await {
+        Ok(reply) => reply,
+        Err(e) => {
+            tracing::info!(
+                tenant,
+                code = e.code(),
+                status = e.status(),
+                "lever webhook refused"
+            );
+            e.into()
+        }
+    }
+}
+
+async fn receive(hub: &Hub, tenant_raw: &str, body: &[u8]) -> Result<Reply, ApiError> {
+    if body.len() > hub.settings.max_body_bytes {
+        return Err(ApiError::BodyTooLarge {
+            limit: hub.settings.max_body_bytes,
+        });
+    }
+    let tenant_id = TenantId::parse(tenant_raw).map_err(|_| ApiError::TenantUnknown)?;
+    let tenant = hub
+        .store
+        .get_tenant(&tenant_id)
+        .await
+        .map_err(|e| unavailable("tenant", e))?
+        .ok_or(ApiError::TenantUnknown)?;
+    let delivery = sig::parse(body).map_err(|_| ApiError::BodyMalformed)?;
+    if delivery.signature.as_deref().is_none_or(str::is_empty) {
+        return Err(ApiError::SignatureMissing);
+    }
+    let verified = hub
+        .secrets
+        .verify_with(&tenant_id, |s| {
+            s.lever_webhook_tokens
+                .get(&delivery.event)
+                .is_some_and(|t| sig::verify(&delivery, t.expose().as_bytes()))
+        })
+        .await
+        .map_err(|e| unavailable("secrets", e))?;
+    if verified.is_none() {
+        return Err(ApiError::SignatureInvalid);
+    }
+    let now = hub.clock.now();
+    let now_ms = i64::try_from(now.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX);
+    let fresh = sig::is_fresh(
+        delivery.triggered_at_ms,
+        now_ms,
+        hub.settings.lever_max_age.whole_milliseconds() as i64,
+        hub.settings.max_future_skew.whole_milliseconds() as i64,
+    );
+    if !fresh {
+        return Err(ApiError::DeliveryStale);
+    }
+
+    // Verified from here on. Only stage changes onto the trigger stage start anything;
+    // the hub's own stage moves land elsewhere and are acknowledged without effect.
+    let opportunity = delivery.data.get("opportunityId").and_then(|v| v.as_str());
+    let to_stage = delivery.data.get("toStageId").and_then(|v| v.as_str());
+    let (Some(opportunity), Some(settings)) = (opportunity, tenant.alliance.as_ref()) else {
+        return Ok(ignored("no_action_for_event"));
+    };
+    if delivery.event != STAGE_CHANGE || to_stage != Some(settings.trigger_stage_id.as_str()) {
+        return Ok(ignored("not_trigger_stage"));
+    }
+
+    let order = Order::new(
+        tenant_id.clone(),
+        Integration::Alliance2020,
+        opportunity.to_owned(),
+        now,
+    );
+    let outbox = alliance::creation_effects(&order)
+        .into_iter()
+        .map(|e| OutboxItem::new(tenant_id.clone(), e, now))
+        .collect();
+    let key = delivery_key(
+        &tenant_id,
+        &delivery.event,
+        &delivery.triggered_at_text,
+        opportunity,
+        to_stage.unwrap_or(""),
+    );
+    let order_id = order.id;
+    let commit = Commit::create(order, "lever_webhook", outbox).with_delivery(DeliveryRecord {
+        key,
+        expires_at: now + hub.settings.delivery_ttl,
+    });
+    match hub.store.commit(commit).await {
+        Ok(()) => {
+            tracing::info!(tenant = %tenant_id, %order_id, "order created from Lever stage change");
+            crate::metrics::count("OrdersCreated", Integration::Alliance2020.as_str());
+            Ok(Reply::ok(
+                json!({ "status": "accepted", "order_id": order_id.to_string() }),
+            ))
+        }
+        Err(CommitError::DuplicateDelivery) => Ok(ignored("duplicate_delivery")),
+        Err(CommitError::ActiveOrderExists) => Ok(ignored("order_already_active")),
+        Err(e) => Err(unavailable("commit", e)),
+    }
+}
+
+/// Lever may or may not reuse `token` on retries, so duplicates are recognised by what the
+/// delivery says happened, not by its token.
+fn delivery_key(
+    tenant: &TenantId,
+    event: &str,
+    triggered_at: &str,
+    opp: &str,
+    stage: &str,
+) -> String {
+    let mut h = Sha256::new();
+    for part in [event, triggered_at, opp, stage] {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    format!("lever:{tenant}:{}", hex::encode(h.finalize()))
+}
+
+fn ignored(reason: &str) -> Reply {
+    Reply::ok(json!({ "status": "ignored", "reason": reason }))
+}
+
+fn unavailable(what: &str, e: impl std::fmt::Display) -> ApiError {
+    tracing::error!(what, error = %e, "dependency failed");
+    ApiError::Unavailable
+}

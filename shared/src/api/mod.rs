@@ -1,0 +1,68 @@
+//! HTTP entry points, shared by the Lambda functions and the local server. Handlers take
+//! the raw request parts and return a [`Reply`]; the transport (lambda_http or axum) only
+//! converts. Every route authenticates the request before trusting its body.
+
+pub mod alliance_callback;
+pub mod hub;
+pub mod lever_webhook;
+pub mod problem;
+
+pub use hub::{Hub, HubSettings};
+pub use problem::{ApiError, Reply};
+
+use http::{HeaderMap, Method};
+
+/// Paths of the HTTP API (identical locally and behind API Gateway).
+pub const LEVER_WEBHOOK_PREFIX: &str = "/lever/webhooks/";
+pub const ALLIANCE_CALLBACK_PREFIX: &str = "/callbacks/alliance2020/";
+
+/// The one segment after `prefix`, if the path is exactly `prefix<segment>`.
+pub fn tail_segment<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
+    let rest = path.strip_prefix(prefix)?;
+    (!rest.is_empty() && !rest.contains('/')).then_some(rest)
+}
+
+/// Route a request to its handler (the local server's single entry point).
+pub async fn route(
+    hub: &Hub,
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Reply {
+    if let Some(tenant) = tail_segment(path, LEVER_WEBHOOK_PREFIX) {
+        if method != Method::POST {
+            return ApiError::MethodNotAllowed.into();
+        }
+        return lever_webhook::handle(hub, tenant, body).await;
+    }
+    if let Some(tenant) = tail_segment(path, ALLIANCE_CALLBACK_PREFIX) {
+        if method != Method::POST {
+            return ApiError::MethodNotAllowed.into();
+        }
+        return alliance_callback::handle(hub, tenant, headers, body).await;
+    }
+    if path == "/health" {
+        return Reply::ok(serde_json::json!({ "status": "ok" }));
+    }
+    ApiError::NotFound.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tail_segment_takes_exactly_one_segment() {
+        assert_eq!(
+            tail_segment("/lever/webhooks/acme", LEVER_WEBHOOK_PREFIX),
+            Some("acme")
+        );
+        assert_eq!(tail_segment("/lever/webhooks/", LEVER_WEBHOOK_PREFIX), None);
+        assert_eq!(
+            tail_segment("/lever/webhooks/a/b", LEVER_WEBHOOK_PREFIX),
+            None
+        );
+        assert_eq!(tail_segment("/other/acme", LEVER_WEBHOOK_PREFIX), None);
+    }
+}

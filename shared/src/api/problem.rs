@@ -1,0 +1,141 @@
+//! Errors of the HTTP API and their one mapping to responses (RFC 9457 problem+json with a
+//! stable `code`). Messages never carry internals or request content.
+
+use serde_json::json;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("the request body is larger than {limit} bytes")]
+    BodyTooLarge { limit: usize },
+    #[error("the request body is not valid for this endpoint")]
+    BodyMalformed,
+    #[error("no signature was sent")]
+    SignatureMissing,
+    #[error("the signature does not match")]
+    SignatureInvalid,
+    #[error("the delivery is too old or too far in the future")]
+    DeliveryStale,
+    #[error("unknown tenant")]
+    TenantUnknown,
+    #[error("unknown order")]
+    OrderUnknown,
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("temporarily unavailable, retry later")]
+    Unavailable,
+}
+
+impl ApiError {
+    pub fn status(&self) -> u16 {
+        match self {
+            ApiError::BodyTooLarge { .. } => 413,
+            ApiError::BodyMalformed => 400,
+            ApiError::SignatureMissing => 401,
+            ApiError::SignatureInvalid => 403,
+            ApiError::DeliveryStale => 422,
+            ApiError::TenantUnknown | ApiError::OrderUnknown | ApiError::NotFound => 404,
+            ApiError::MethodNotAllowed => 405,
+            ApiError::Unavailable => 503,
+        }
+    }
+
+    /// Stable machine-readable code: part of the API contract.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::BodyTooLarge { .. } => "body-too-large",
+            ApiError::BodyMalformed => "body-malformed",
+            ApiError::SignatureMissing => "signature-missing",
+            ApiError::SignatureInvalid => "signature-invalid",
+            ApiError::DeliveryStale => "delivery-stale",
+            ApiError::TenantUnknown => "tenant-unknown",
+            ApiError::OrderUnknown => "order-unknown",
+            ApiError::NotFound => "not-found",
+            ApiError::MethodNotAllowed => "method-not-allowed",
+            ApiError::Unavailable => "unavailable",
+        }
+    }
+}
+
+/// A response: JSON body, or problem+json for errors.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reply {
+    pub status: u16,
+    pub body: serde_json::Value,
+    pub problem: bool,
+}
+
+impl Reply {
+    pub fn ok(body: serde_json::Value) -> Self {
+        Self {
+            status: 200,
+            body,
+            problem: false,
+        }
+    }
+
+    pub fn content_type(&self) -> &'static str {
+        if self.problem {
+            "application/problem+json"
+        } else {
+            "application/json"
+        }
+    }
+
+    pub fn body_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(&self.body).unwrap_or_default()
+    }
+
+    /// The problem code, when this is an error reply.
+    pub fn code(&self) -> Option<&str> {
+        self.problem.then(|| self.body["code"].as_str()).flatten()
+    }
+}
+
+impl From<ApiError> for Reply {
+    fn from(e: ApiError) -> Self {
+        let status = e.status();
+        Reply {
+            status,
+            body: json!({
+                "type": format!("https://screenhub.dev/problems/{}", e.code()),
+                "title": e.to_string(),
+                "status": status,
+                "code": e.code(),
+            }),
+            problem: true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_has_a_distinct_code_and_a_problem_body() {
+        let all = [
+            ApiError::BodyTooLarge { limit: 1 },
+            ApiError::BodyMalformed,
+            ApiError::SignatureMissing,
+            ApiError::SignatureInvalid,
+            ApiError::DeliveryStale,
+            ApiError::TenantUnknown,
+            ApiError::OrderUnknown,
+            ApiError::NotFound,
+            ApiError::MethodNotAllowed,
+            ApiError::Unavailable,
+        ];
+        let mut codes: Vec<&str> = all.iter().map(ApiError::code).collect();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), all.len());
+        let r: Reply = ApiError::SignatureInvalid.into();
+        assert_eq!(
+            (r.status, r.content_type(), r.code()),
+            (403, "application/problem+json", Some("signature-invalid"))
+        );
+        assert_eq!(r.body["status"], 403);
+    }
+}

@@ -1,0 +1,16 @@
+//! Pure domain: orders, statuses, tenant settings and per-integration decisions.
+//! Nothing here performs I/O; everything is unit-tested directly.
+
+pub mod alliance;
+pub mod effects;
+pub mod events;
+pub mod ids;
+pub mod lever;
+pub mod order;
+pub mod tags;
+pub mod tenant;
+
+pub use effects::{Effect, OutboxItem};
+pub use ids::{OrderId, OutboxId, TenantId};
+pub use order::{AuditEntry, Integration, Order, OrderStatus, ScreeningResult};
+pub use tenant::TenantConfig;

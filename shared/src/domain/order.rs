@@ -1,0 +1,195 @@
+//! The canonical screening order every integration meets in.
+
+use super::alliance::AllianceOrder;
+use super::ids::{OrderId, TenantId};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// Which ATS ↔ provider pairing an order belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Integration {
+    /// Lever (stage-driven) × Alliance 2020.
+    Alliance2020,
+}
+
+impl Integration {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Integration::Alliance2020 => "alliance2020",
+        }
+    }
+}
+
+/// Canonical status of a screening order, shared by all integrations.
+/// Each ATS adapter renders it in its own terms (Lever tags, Paylocity statuses …).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    /// Triggered and durably recorded; the provider has not been asked yet.
+    Requested,
+    /// The provider accepted the order and invited the candidate.
+    Pending,
+    /// The candidate submitted; the provider is working.
+    InProgress,
+    /// Results are in.
+    Complete,
+    /// Refused: by our validation (e.g. missing email) or by the provider.
+    Rejected,
+    /// Communication failed after every retry.
+    Error,
+}
+
+impl OrderStatus {
+    /// Terminal statuses never change again.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, Self::Complete | Self::Rejected | Self::Error)
+    }
+
+    /// Position on the forward path; callbacks never move an order backwards.
+    pub fn progress_rank(self) -> u8 {
+        match self {
+            Self::Requested => 0,
+            Self::Pending => 1,
+            Self::InProgress => 2,
+            Self::Complete | Self::Rejected | Self::Error => 3,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Requested => "requested",
+            Self::Pending => "pending",
+            Self::InProgress => "in_progress",
+            Self::Complete => "complete",
+            Self::Rejected => "rejected",
+            Self::Error => "error",
+        }
+    }
+}
+
+/// Results reported by a provider when an order completes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScreeningResult {
+    pub flag: Option<bool>,
+    pub decision: Option<String>,
+    pub report_url: Option<String>,
+    pub summary: Option<String>,
+}
+
+/// What was sent to the provider (candidate PII included; scrubbed after the order ends).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "provider", rename_all = "snake_case")]
+pub enum ProviderRequest {
+    Alliance2020(AllianceOrder),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Order {
+    pub id: OrderId,
+    pub tenant: TenantId,
+    pub integration: Integration,
+    /// The ATS object the order belongs to (a Lever opportunity id).
+    pub opportunity_id: String,
+    pub status: OrderStatus,
+    /// Optimistic-concurrency version: 1 on creation, +1 on every change.
+    pub version: u64,
+    pub provider_ref: Option<String>,
+    pub request: Option<ProviderRequest>,
+    pub result: Option<ScreeningResult>,
+    /// Why the order was rejected or failed, in words shown to recruiters.
+    pub reason: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+impl Order {
+    pub fn new(
+        tenant: TenantId,
+        integration: Integration,
+        opportunity_id: String,
+        now: OffsetDateTime,
+    ) -> Self {
+        Self {
+            id: OrderId::new(),
+            tenant,
+            integration,
+            opportunity_id,
+            status: OrderStatus::Requested,
+            version: 1,
+            provider_ref: None,
+            request: None,
+            result: None,
+            reason: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    /// The next version of this order, ready to be written conditionally on `self.version`.
+    pub fn next(&self, now: OffsetDateTime) -> Self {
+        let mut next = self.clone();
+        next.version = self.version + 1;
+        next.updated_at = now;
+        next
+    }
+}
+
+/// One line of an order's append-only audit trail.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub order_id: OrderId,
+    /// The order version this entry produced.
+    pub version: u64,
+    pub from: Option<OrderStatus>,
+    pub to: OrderStatus,
+    /// What caused it, without PII: `lever_webhook`, `provider_callback:<id>`, `dispatcher` …
+    pub cause: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+impl AuditEntry {
+    pub fn for_change(before: Option<&Order>, after: &Order, cause: impl Into<String>) -> Self {
+        Self {
+            order_id: after.id,
+            version: after.version,
+            from: before.map(|o| o.status),
+            to: after.status,
+            cause: cause.into(),
+            at: after.updated_at,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forward_path_ranks_grow_and_terminals_are_final() {
+        use OrderStatus::*;
+        assert!(Requested.progress_rank() < Pending.progress_rank());
+        assert!(Pending.progress_rank() < InProgress.progress_rank());
+        assert!(InProgress.progress_rank() < Complete.progress_rank());
+        assert!(Complete.is_terminal() && Rejected.is_terminal() && Error.is_terminal());
+        assert!(!Pending.is_terminal());
+    }
+
+    #[test]
+    fn next_bumps_version_and_time_only() {
+        let t0 = time::macros::datetime!(2026-01-01 0:00 UTC);
+        let t1 = time::macros::datetime!(2026-01-02 0:00 UTC);
+        let o = Order::new(
+            TenantId::parse("t").unwrap(),
+            Integration::Alliance2020,
+            "opp".into(),
+            t0,
+        );
+        let n = o.next(t1);
+        assert_eq!((n.version, n.updated_at, n.created_at), (2, t1, t0));
+        assert_eq!(n.id, o.id);
+    }
+}

@@ -1,0 +1,1 @@
+//! Matching engine (FiiLTER, ARKiiVE, REFiiNE).

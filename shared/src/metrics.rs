@@ -1,0 +1,46 @@
+//! CloudWatch embedded metric format (EMF): one JSON line on stdout per data point, which
+//! Lambda's log pipeline turns into metrics without any API call. Dimensions are integration
+//! names and reason codes only, never ids or PII.
+
+use std::io::Write;
+
+pub const NAMESPACE: &str = "Screenhub";
+
+/// The EMF line for one count (pure, for tests).
+pub fn emf_line(metric: &str, dimension: &str, value: u64, timestamp_ms: i64) -> String {
+    serde_json::json!({
+        "_aws": {
+            "Timestamp": timestamp_ms,
+            "CloudWatchMetrics": [{
+                "Namespace": NAMESPACE,
+                "Dimensions": [["Dimension"]],
+                "Metrics": [{ "Name": metric, "Unit": "Count" }]
+            }]
+        },
+        "Dimension": dimension,
+        metric: value
+    })
+    .to_string()
+}
+
+/// Emit `metric` += 1 for `dimension` (e.g. an integration or a reason code).
+pub fn count(metric: &str, dimension: &str) {
+    let ts = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+    let line = emf_line(metric, dimension, 1, ts);
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn emf_line_names_the_metric_and_its_value() {
+        let v: serde_json::Value =
+            serde_json::from_str(&super::emf_line("OrdersCreated", "alliance2020", 1, 7)).unwrap();
+        assert_eq!(v["OrdersCreated"], 1);
+        assert_eq!(
+            v["_aws"]["CloudWatchMetrics"][0]["Metrics"][0]["Name"],
+            "OrdersCreated"
+        );
+        assert_eq!(v["Dimension"], "alliance2020");
+    }
+}

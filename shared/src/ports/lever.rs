@@ -1,0 +1,88 @@
+//! Lever Data API, as the hub uses it.
+
+use crate::domain::TenantId;
+use crate::domain::lever::{NewNote, Opportunity, Page, Posting};
+use crate::ports::secrets::Secret;
+
+/// Which Lever account to call, and as whom.
+#[derive(Clone, Debug)]
+pub struct LeverAccount {
+    pub tenant: TenantId,
+    pub api_base: String,
+    pub api_key: Secret,
+    pub perform_as: Option<String>,
+    pub requests_per_second: u32,
+    pub burst: u32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OpportunityQuery {
+    pub tags: Vec<String>,
+    pub updated_at_start: Option<i64>,
+    pub archived: Option<bool>,
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LeverError {
+    #[error("Lever answered {status} ({code})")]
+    Status { status: u16, code: String },
+    #[error("Lever could not be reached: {0}")]
+    Transport(String),
+    #[error("Lever's answer could not be read: {0}")]
+    Decode(String),
+}
+
+impl LeverError {
+    /// Worth another try later (rate limit, server error, timeout).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            LeverError::Status { status, .. } => *status == 429 || *status >= 500,
+            LeverError::Transport(_) => true,
+            LeverError::Decode(_) => false,
+        }
+    }
+}
+
+#[async_trait::async_trait]
+pub trait LeverApi: Send + Sync {
+    /// The opportunity with its applications expanded (posting ids).
+    async fn get_opportunity(
+        &self,
+        acct: &LeverAccount,
+        id: &str,
+    ) -> Result<Opportunity, LeverError>;
+    async fn get_posting(&self, acct: &LeverAccount, id: &str) -> Result<Posting, LeverError>;
+    async fn add_tags(
+        &self,
+        acct: &LeverAccount,
+        opp: &str,
+        tags: &[String],
+    ) -> Result<(), LeverError>;
+    async fn remove_tags(
+        &self,
+        acct: &LeverAccount,
+        opp: &str,
+        tags: &[String],
+    ) -> Result<(), LeverError>;
+    /// Returns the new note's id.
+    async fn create_note(
+        &self,
+        acct: &LeverAccount,
+        opp: &str,
+        note: &NewNote,
+    ) -> Result<String, LeverError>;
+    async fn change_stage(
+        &self,
+        acct: &LeverAccount,
+        opp: &str,
+        stage_id: &str,
+    ) -> Result<(), LeverError>;
+    /// One page; pass the previous page's `next` as `offset`.
+    async fn list_opportunities(
+        &self,
+        acct: &LeverAccount,
+        query: &OpportunityQuery,
+        offset: Option<&str>,
+    ) -> Result<Page<Opportunity>, LeverError>;
+}

@@ -1,0 +1,65 @@
+//! Per-tenant secrets: Lever API key, Lever webhook signature tokens (one per webhook
+//! event, since Lever moved to per-webhook tokens), provider credentials.
+
+use crate::domain::ids::TenantId;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A secret string whose Debug and Display never show the value.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllianceSecrets {
+    pub api_key: Secret,
+    /// Callback signing secrets (`whsec_…`), current first; two during rotation.
+    pub callback_secrets: Vec<Secret>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TenantSecrets {
+    #[serde(default)]
+    pub lever_api_key: Option<Secret>,
+    /// Lever webhook signature tokens by event name (`candidateStageChange`, …).
+    #[serde(default)]
+    pub lever_webhook_tokens: BTreeMap<String, Secret>,
+    #[serde(default)]
+    pub alliance: Option<AllianceSecrets>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SecretsError {
+    #[error("secret store unavailable: {0}")]
+    Unavailable(String),
+    #[error("tenant secret is not valid JSON of the expected shape: {0}")]
+    Malformed(String),
+}
+
+#[async_trait::async_trait]
+pub trait SecretSource: Send + Sync {
+    /// The tenant's secrets, `None` when the tenant has none.
+    async fn tenant_secrets(
+        &self,
+        tenant: &TenantId,
+    ) -> Result<Option<TenantSecrets>, SecretsError>;
+}

@@ -1,0 +1,141 @@
+//! The order store: one port, two adapters (DynamoDB, embedded), one conformance suite.
+
+use crate::domain::effects::DeadLetter;
+use crate::domain::ids::OrderId;
+use crate::domain::{AuditEntry, Integration, Order, OutboxId, OutboxItem, TenantConfig, TenantId};
+use time::OffsetDateTime;
+
+/// A delivery de-duplication record (kept until `expires_at`, then TTL-deleted).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeliveryRecord {
+    /// Scoped key, e.g. `lever:<tenant>:<hash>` or `alliance2020:<tenant>:<webhook-id>`.
+    pub key: String,
+    pub expires_at: OffsetDateTime,
+}
+
+/// One atomic change: an order's new version with its audit line and the effects it causes.
+///
+/// - `expected_version = None` creates the order; it also claims the opportunity's single
+///   active slot for the integration, so a second active order cannot exist.
+/// - `expected_version = Some(v)` updates the order only if it is still at version `v`;
+///   reaching a terminal status releases the active slot.
+/// - `consumes` deletes the outbox item whose effect produced this change (it must still exist,
+///   so the same effect applied twice commits once). With `dead_letter`, that item is kept
+///   as a dead letter instead.
+/// - `delivery` records an inbound delivery key (it must be new: duplicates commit nothing).
+#[derive(Clone, Debug)]
+pub struct Commit {
+    pub order: Order,
+    pub expected_version: Option<u64>,
+    pub audit: AuditEntry,
+    pub outbox: Vec<OutboxItem>,
+    pub consumes: Option<OutboxId>,
+    pub dead_letter: Option<DeadLetter>,
+    pub delivery: Option<DeliveryRecord>,
+}
+
+impl Commit {
+    pub fn create(order: Order, audit_cause: &str, outbox: Vec<OutboxItem>) -> Self {
+        let audit = AuditEntry::for_change(None, &order, audit_cause);
+        Self {
+            order,
+            expected_version: None,
+            audit,
+            outbox,
+            consumes: None,
+            dead_letter: None,
+            delivery: None,
+        }
+    }
+
+    pub fn update(
+        before: &Order,
+        after: Order,
+        audit_cause: &str,
+        outbox: Vec<OutboxItem>,
+    ) -> Self {
+        let audit = AuditEntry::for_change(Some(before), &after, audit_cause);
+        Self {
+            order: after,
+            expected_version: Some(before.version),
+            audit,
+            outbox,
+            consumes: None,
+            dead_letter: None,
+            delivery: None,
+        }
+    }
+
+    pub fn consuming(mut self, item: OutboxId) -> Self {
+        self.consumes = Some(item);
+        self
+    }
+
+    pub fn dead_lettering(mut self, letter: DeadLetter) -> Self {
+        self.consumes = Some(letter.item.id);
+        self.dead_letter = Some(letter);
+        self
+    }
+
+    pub fn with_delivery(mut self, record: DeliveryRecord) -> Self {
+        self.delivery = Some(record);
+        self
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
+    #[error("stored item is corrupt: {0}")]
+    Corrupt(String),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommitError {
+    #[error("the order changed since it was read")]
+    VersionConflict,
+    #[error("this delivery was already recorded")]
+    DuplicateDelivery,
+    #[error("the opportunity already has an active order for this integration")]
+    ActiveOrderExists,
+    #[error("the outbox item was already consumed")]
+    OutboxItemGone,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[async_trait::async_trait]
+pub trait Store: Send + Sync {
+    async fn put_tenant(&self, config: &TenantConfig) -> Result<(), StoreError>;
+    async fn get_tenant(&self, id: &TenantId) -> Result<Option<TenantConfig>, StoreError>;
+
+    async fn get_order(&self, id: OrderId) -> Result<Option<Order>, StoreError>;
+    /// Callbacks: the order a provider knows by `reference`.
+    async fn find_by_provider_ref(
+        &self,
+        integration: Integration,
+        reference: &str,
+    ) -> Result<Option<Order>, StoreError>;
+    /// The single active (non-terminal) order of an opportunity for an integration.
+    async fn find_active(
+        &self,
+        tenant: &TenantId,
+        integration: Integration,
+        opportunity_id: &str,
+    ) -> Result<Option<Order>, StoreError>;
+    /// Every transition of an order, oldest first.
+    async fn audit_trail(&self, id: OrderId) -> Result<Vec<AuditEntry>, StoreError>;
+
+    async fn commit(&self, commit: Commit) -> Result<(), CommitError>;
+
+    /// Pending outbox items, oldest first.
+    async fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxItem>, StoreError>;
+    async fn get_outbox(&self, id: OutboxId) -> Result<Option<OutboxItem>, StoreError>;
+    /// The effect is done: forget the item (no error when it is already gone).
+    async fn complete_outbox(&self, id: OutboxId) -> Result<(), StoreError>;
+    /// Give up on an item that is not tied to an order change.
+    async fn dead_letter(&self, letter: DeadLetter) -> Result<(), StoreError>;
+    /// Dead letters, oldest first.
+    async fn dead_letters(&self, limit: usize) -> Result<Vec<DeadLetter>, StoreError>;
+}

@@ -1,0 +1,94 @@
+//! Building the hub and the dispatcher for AWS from environment variables, once per container.
+
+use crate::adapters::alliance_http::AllianceHttp;
+use crate::adapters::dynamo::DynamoStore;
+use crate::adapters::eventbridge::EventBridge;
+use crate::adapters::lever_http::LeverHttp;
+use crate::adapters::secrets_cache::CachedSecrets;
+use crate::adapters::secrets_manager::SecretsManager;
+use crate::api::{Hub, HubSettings};
+use crate::dispatcher::Dispatcher;
+use crate::outbound::RetryPolicy;
+use crate::outbound::http::HttpClient;
+use crate::ports::{Clock, SystemClock};
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+#[error("missing required environment variable {0}")]
+pub struct MissingEnv(pub &'static str);
+
+fn required(name: &'static str) -> Result<String, MissingEnv> {
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.is_empty())
+        .ok_or(MissingEnv(name))
+}
+
+/// Secrets are cached this long in a warm container.
+pub const SECRETS_TTL: time::Duration = time::Duration::minutes(5);
+
+pub struct AwsParts {
+    pub store: Arc<DynamoStore>,
+    pub secrets: Arc<CachedSecrets>,
+    pub clock: Arc<dyn Clock>,
+    pub sdk: aws_config::SdkConfig,
+}
+
+/// `TABLE_NAME` and `SECRETS_PREFIX` (default `screenhub/`); AWS settings from the usual
+/// variables (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB`, …).
+pub async fn aws_parts() -> Result<AwsParts, MissingEnv> {
+    let table = required("TABLE_NAME")?;
+    let prefix = std::env::var("SECRETS_PREFIX").unwrap_or_else(|_| "screenhub/".into());
+    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let store = Arc::new(DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), table));
+    let source = Arc::new(SecretsManager::new(
+        aws_sdk_secretsmanager::Client::new(&sdk),
+        prefix,
+    ));
+    let secrets = Arc::new(CachedSecrets::new(source, clock.clone(), SECRETS_TTL));
+    Ok(AwsParts {
+        store,
+        secrets,
+        clock,
+        sdk,
+    })
+}
+
+pub async fn aws_hub() -> Result<Hub, MissingEnv> {
+    let p = aws_parts().await?;
+    Ok(Hub {
+        store: p.store,
+        secrets: p.secrets,
+        clock: p.clock,
+        settings: HubSettings::default(),
+    })
+}
+
+/// One lazily built reqwest client for every outbound API.
+pub fn http_client(total: Duration) -> HttpClient {
+    HttpClient::new(total)
+}
+
+/// Also needs `EVENT_BUS_NAME` and `PUBLIC_BASE_URL`.
+pub async fn aws_dispatcher() -> Result<(Dispatcher, Arc<DynamoStore>), MissingEnv> {
+    let bus = required("EVENT_BUS_NAME")?;
+    let public_base_url = required("PUBLIC_BASE_URL")?;
+    let p = aws_parts().await?;
+    let http = http_client(Duration::from_secs(10));
+    let dispatcher = Dispatcher {
+        store: p.store.clone(),
+        secrets: p.secrets,
+        clock: p.clock,
+        lever: Arc::new(LeverHttp::new(http.clone(), RetryPolicy::default())),
+        alliance: Arc::new(AllianceHttp::new(http)),
+        events: Arc::new(EventBridge::new(
+            aws_sdk_eventbridge::Client::new(&p.sdk),
+            bus,
+        )),
+        retry: RetryPolicy::new(4, Duration::from_millis(500), Duration::from_secs(8)),
+        public_base_url,
+    };
+    Ok((dispatcher, p.store))
+}

@@ -1,0 +1,207 @@
+//! Provider callbacks over HTTP: ordering, duplicates, forgeries, rotation, results rendering.
+
+use screenhub::domain::{Integration, OrderStatus};
+use screenhub::ports::Store;
+use screenhub::ports::TenantSecrets;
+use screenhub::ports::secrets::{AllianceSecrets, Secret};
+use screenhub_tests::scenario::{STATUS_PREFIX, Scenario};
+use serde_json::json;
+
+async fn pending(s: &Scenario) -> (String, String) {
+    let opp = s.candidate(&[]);
+    s.trigger(&opp).await;
+    let order = s.alliance.orders().pop().expect("order placed");
+    (opp, order.id)
+}
+
+fn result() -> serde_json::Value {
+    json!({ "flag": false, "decision": "Eligible", "report_url": "https://reports.example/r/1", "summary": "No records found" })
+}
+
+#[tokio::test]
+async fn in_order_callbacks_walk_the_status_tag_forward() {
+    let s = Scenario::start().await;
+    let (opp, id) = pending(&s).await;
+    assert_eq!(
+        s.alliance.advance(&id, "in_progress", None, None).await,
+        200
+    );
+    s.world.settle().await;
+    assert_eq!(
+        s.status_tags(&opp),
+        vec![format!("{STATUS_PREFIX}In Progress")]
+    );
+    assert_eq!(
+        s.alliance
+            .advance(&id, "complete", Some(result()), None)
+            .await,
+        200
+    );
+    s.world.settle().await;
+    assert_eq!(
+        s.status_tags(&opp),
+        vec![format!("{STATUS_PREFIX}Complete")]
+    );
+    let tags = s.lever.tags(&opp);
+    assert!(
+        tags.contains(&"Flag: False".to_string())
+            && tags.contains(&"Decision: Eligible".to_string()),
+        "{tags:?}"
+    );
+    let notes = s.lever.notes(&opp);
+    assert_eq!(notes.len(), 1);
+    assert!(notes[0].secret);
+    assert!(
+        notes[0].value.contains("https://reports.example/r/1")
+            && notes[0].value.contains("Decision: Eligible")
+    );
+}
+
+#[tokio::test]
+async fn duplicate_and_out_of_order_callbacks_change_nothing() {
+    let s = Scenario::start().await;
+    let (opp, id) = pending(&s).await;
+    let complete = s
+        .alliance
+        .signed_callback(&id, "complete", Some(result()), None);
+    let late_in_progress = s.alliance.signed_callback(&id, "in_progress", None, None);
+    assert_eq!(s.alliance.send(&complete).await, 200);
+    assert_eq!(
+        s.alliance.send(&complete).await,
+        200,
+        "duplicate acknowledged"
+    );
+    assert_eq!(
+        s.alliance.send(&late_in_progress).await,
+        200,
+        "late arrival acknowledged"
+    );
+    s.world.settle().await;
+    assert_eq!(
+        s.status_tags(&opp),
+        vec![format!("{STATUS_PREFIX}Complete")]
+    );
+    assert_eq!(s.lever.notes(&opp).iter().filter(|n| n.secret).count(), 1);
+    let order = s
+        .world
+        .store
+        .find_by_provider_ref(Integration::Alliance2020, &id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(order.status, OrderStatus::Complete);
+    let trail = s.world.store.audit_trail(order.id).await.unwrap();
+    let statuses: Vec<_> = trail.iter().map(|a| a.to).collect();
+    assert_eq!(
+        statuses,
+        vec![
+            OrderStatus::Requested,
+            OrderStatus::Pending,
+            OrderStatus::Complete
+        ]
+    );
+}
+
+#[tokio::test]
+async fn flag_and_decision_tags_stay_off_unless_enabled() {
+    let s = Scenario::with(Default::default(), |a| {
+        a.as_object_mut().unwrap().remove("flag_tag_prefix");
+        a.as_object_mut().unwrap().remove("decision_tag_prefix");
+    })
+    .await;
+    let (opp, id) = pending(&s).await;
+    s.alliance
+        .advance(&id, "complete", Some(result()), None)
+        .await;
+    s.world.settle().await;
+    assert_eq!(s.lever.tags(&opp), vec![format!("{STATUS_PREFIX}Complete")]);
+}
+
+#[tokio::test]
+async fn forged_stale_and_foreign_callbacks_are_refused() {
+    let s = Scenario::start().await;
+    let (opp, id) = pending(&s).await;
+    let good = s
+        .alliance
+        .signed_callback(&id, "complete", Some(result()), None);
+    let path = s.callback_path();
+
+    let mut forged_body = good.clone();
+    forged_body.body = serde_json::to_vec(
+        &json!({"type": "order.status_changed", "order_id": id, "status": "complete"}),
+    )
+    .unwrap();
+    let (status, reply) = s
+        .world
+        .post_raw(&path, &forged_body.headers, forged_body.body.clone())
+        .await;
+    assert_eq!(
+        (status, reply["code"].as_str()),
+        (403, Some("signature-invalid"))
+    );
+
+    let (status, reply) = s.world.post_raw(&path, &[], good.body.clone()).await;
+    assert_eq!(
+        (status, reply["code"].as_str()),
+        (401, Some("signature-missing"))
+    );
+
+    s.alliance.set_clock_skew(-600);
+    let stale = s
+        .alliance
+        .signed_callback(&id, "complete", Some(result()), None);
+    s.alliance.set_clock_skew(0);
+    let (status, reply) = s
+        .world
+        .post_raw(&path, &stale.headers, stale.body.clone())
+        .await;
+    assert_eq!(
+        (status, reply["code"].as_str()),
+        (422, Some("delivery-stale"))
+    );
+
+    // Correctly signed for this tenant, but sent to another tenant's URL.
+    let other = Scenario::start().await;
+    let (status, _) = other
+        .world
+        .post_raw(
+            &format!("/callbacks/alliance2020/{}", other.tenant),
+            &good.headers,
+            good.body.clone(),
+        )
+        .await;
+    assert_eq!(status, 403);
+
+    s.world.settle().await;
+    assert_eq!(s.status_tags(&opp), vec![format!("{STATUS_PREFIX}Pending")]);
+}
+
+#[tokio::test]
+async fn a_rotated_callback_secret_is_picked_up_after_one_reread() {
+    let s = Scenario::start().await;
+    let (opp, id) = pending(&s).await;
+    let new_secret = screenhub_sandbox::signing::new_whsec();
+    let rotated = TenantSecrets {
+        lever_api_key: Some(Secret::new(&s.lever_key)),
+        lever_webhook_tokens: [(
+            "candidateStageChange".to_owned(),
+            Secret::new(&s.signature_token),
+        )]
+        .into(),
+        alliance: Some(AllianceSecrets {
+            api_key: Secret::new(&s.alliance_key),
+            callback_secrets: vec![Secret::new(&new_secret), Secret::new(&s.callback_secret)],
+        }),
+    };
+    screenhub_tests::update_secret(&s.world.secrets_prefix, &s.tenant, &rotated).await;
+    s.alliance.add_account(&s.alliance_key, vec![new_secret]);
+    assert_eq!(
+        s.alliance.advance(&id, "in_progress", None, None).await,
+        200
+    );
+    s.world.settle().await;
+    assert_eq!(
+        s.status_tags(&opp),
+        vec![format!("{STATUS_PREFIX}In Progress")]
+    );
+}

@@ -1,0 +1,237 @@
+//! The order-store contract, run against the embedded store and against DynamoDB Local.
+
+use screenhub::adapters::embedded_store::EmbeddedStore;
+use screenhub::domain::effects::{DeadLetter, Effect, OutboxItem};
+use screenhub::domain::{Integration, Order, OrderStatus, TenantConfig, TenantId};
+use screenhub::ports::store::{Commit, CommitError, DeliveryRecord, Store};
+use time::OffsetDateTime;
+
+fn tenant(id: &str) -> TenantConfig {
+    serde_json::from_value(serde_json::json!({"id": id, "name": "T", "lever": {}})).unwrap()
+}
+
+fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc().replace_nanosecond(0).unwrap()
+}
+
+fn new_order(t: &TenantId, opp: &str) -> Order {
+    Order::new(t.clone(), Integration::Alliance2020, opp.into(), now())
+}
+
+fn item(t: &TenantId, order: &Order) -> OutboxItem {
+    OutboxItem::new(
+        t.clone(),
+        Effect::SubmitAllianceOrder { order_id: order.id },
+        now(),
+    )
+}
+
+async fn suite(store: &dyn Store) {
+    let t = TenantId::parse(&screenhub_tests::unique("t")).unwrap();
+
+    // Tenants round-trip.
+    store.put_tenant(&tenant(t.as_str())).await.unwrap();
+    assert_eq!(store.get_tenant(&t).await.unwrap().unwrap().id, t);
+    assert!(
+        store
+            .get_tenant(&TenantId::parse("nobody").unwrap())
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Create with an outbox item and a delivery record.
+    let order = new_order(&t, "opp-1");
+    let first = item(&t, &order);
+    let delivery = DeliveryRecord {
+        key: format!("k:{t}:1"),
+        expires_at: now() + time::Duration::days(1),
+    };
+    store
+        .commit(
+            Commit::create(order.clone(), "test", vec![first.clone()])
+                .with_delivery(delivery.clone()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.get_order(order.id).await.unwrap().unwrap(), order);
+    assert_eq!(
+        store
+            .find_active(&t, Integration::Alliance2020, "opp-1")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        order.id
+    );
+
+    // The same delivery again commits nothing, even for another order.
+    let dup = new_order(&t, "opp-2");
+    let err = store
+        .commit(Commit::create(dup.clone(), "test", vec![]).with_delivery(delivery))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, CommitError::DuplicateDelivery), "{err:?}");
+    assert!(store.get_order(dup.id).await.unwrap().is_none());
+
+    // A second active order for the same opportunity is refused.
+    let twin = new_order(&t, "opp-1");
+    let err = store
+        .commit(Commit::create(twin, "test", vec![]))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, CommitError::ActiveOrderExists), "{err:?}");
+
+    // Pending outbox lists the item; updating with a stale version fails and changes nothing.
+    assert!(
+        store
+            .pending_outbox(100)
+            .await
+            .unwrap()
+            .iter()
+            .any(|i| i.id == first.id)
+    );
+    let mut next = order.next(now());
+    next.status = OrderStatus::Pending;
+    next.provider_ref = Some(format!("A20-{t}"));
+    let mut stale = Commit::update(&order, next.clone(), "test", vec![]);
+    stale.expected_version = Some(order.version + 5);
+    assert!(matches!(
+        store.commit(stale).await.unwrap_err(),
+        CommitError::VersionConflict
+    ));
+    assert_eq!(store.get_order(order.id).await.unwrap().unwrap().version, 1);
+
+    // Update consuming the outbox item, adding a new one.
+    let sync = OutboxItem::new(
+        t.clone(),
+        Effect::LeverSyncStatus { order_id: order.id },
+        now(),
+    );
+    store
+        .commit(
+            Commit::update(&order, next.clone(), "test", vec![sync.clone()]).consuming(first.id),
+        )
+        .await
+        .unwrap();
+    assert!(store.get_outbox(first.id).await.unwrap().is_none());
+    assert_eq!(store.get_outbox(sync.id).await.unwrap().unwrap(), sync);
+    // Consuming the same item twice fails (an effect commits once).
+    let mut again = next.next(now());
+    again.status = OrderStatus::InProgress;
+    let err = store
+        .commit(Commit::update(&next, again.clone(), "test", vec![]).consuming(first.id))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, CommitError::OutboxItemGone), "{err:?}");
+
+    // Provider reference lookup (eventually consistent on DynamoDB: poll briefly).
+    let mut found = None;
+    for _ in 0..50 {
+        found = store
+            .find_by_provider_ref(Integration::Alliance2020, &format!("A20-{t}"))
+            .await
+            .unwrap();
+        if found.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(found.unwrap().id, order.id);
+
+    // Terminal status releases the active slot; a new order for the opportunity is allowed.
+    let mut done = next.next(now());
+    done.status = OrderStatus::Complete;
+    store
+        .commit(Commit::update(&next, done.clone(), "test", vec![]))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .find_active(&t, Integration::Alliance2020, "opp-1")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    store
+        .commit(Commit::create(new_order(&t, "opp-1"), "test", vec![]))
+        .await
+        .unwrap();
+
+    // Audit trail: every transition, in order.
+    let trail = store.audit_trail(order.id).await.unwrap();
+    let statuses: Vec<OrderStatus> = trail.iter().map(|a| a.to).collect();
+    assert_eq!(
+        statuses,
+        vec![
+            OrderStatus::Requested,
+            OrderStatus::Pending,
+            OrderStatus::Complete
+        ]
+    );
+    assert_eq!(trail[1].from, Some(OrderStatus::Requested));
+
+    // Dead letters keep the item and remove it from the outbox; completing is idempotent.
+    store
+        .dead_letter(DeadLetter {
+            item: sync.clone(),
+            error: "boom".into(),
+            failed_at: now(),
+        })
+        .await
+        .unwrap();
+    assert!(store.get_outbox(sync.id).await.unwrap().is_none());
+    assert!(
+        store
+            .dead_letters(100)
+            .await
+            .unwrap()
+            .iter()
+            .any(|l| l.item.id == sync.id && l.error == "boom")
+    );
+    store.complete_outbox(sync.id).await.unwrap();
+}
+
+#[tokio::test]
+async fn embedded_store_conforms() {
+    suite(&EmbeddedStore::new()).await;
+}
+
+#[tokio::test]
+async fn dynamodb_store_conforms() {
+    let store = screenhub_tests::fresh_table().await;
+    suite(&store).await;
+}
+
+#[tokio::test]
+async fn concurrent_creates_for_one_delivery_commit_once() {
+    let store = screenhub_tests::fresh_table().await;
+    let t = TenantId::parse("race").unwrap();
+    let key = "k:race".to_owned();
+    let mut tasks = Vec::new();
+    for i in 0..5 {
+        let store = store.clone();
+        let t = t.clone();
+        let key = key.clone();
+        tasks.push(tokio::spawn(async move {
+            let o = Order::new(t, Integration::Alliance2020, format!("opp-{i}"), now());
+            store
+                .commit(
+                    Commit::create(o, "test", vec![]).with_delivery(DeliveryRecord {
+                        key,
+                        expires_at: now() + time::Duration::days(1),
+                    }),
+                )
+                .await
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(()) => ok += 1,
+            Err(CommitError::DuplicateDelivery | CommitError::VersionConflict) => {}
+            Err(e) => panic!("unexpected {e:?}"),
+        }
+    }
+    assert_eq!(ok, 1);
+}

@@ -1,0 +1,181 @@
+//! Misbehaving neighbours: provider outages, Lever 429s, a dispatcher that dies, rate limits,
+//! and what reaches the logs.
+
+use screenhub::domain::{Integration, OrderStatus};
+use screenhub::ports::Store;
+use screenhub_sandbox::{Fault, FaultKind};
+use screenhub_tests::scenario::{STATUS_PREFIX, Scenario};
+use screenhub_tests::{WorldOptions, logs};
+
+#[tokio::test]
+async fn provider_down_is_retried_then_error_tag_note_and_dead_letter() {
+    let s = Scenario::start().await;
+    s.alliance.inject(Fault::status(503, 100));
+    let opp = s.candidate(&[]);
+    s.trigger(&opp).await;
+    let attempts = s
+        .alliance
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .count();
+    assert_eq!(attempts, 3, "tries = the dispatcher's retry policy");
+    assert_eq!(s.status_tags(&opp), vec![format!("{STATUS_PREFIX}Error")]);
+    let notes = s.lever.notes(&opp);
+    assert_eq!(notes.len(), 1);
+    assert!(notes[0].value.contains("503"), "{}", notes[0].value);
+    let dead = s.world.store.dead_letters(10).await.unwrap();
+    assert_eq!(dead.len(), 1);
+    assert_eq!(dead[0].item.effect.name(), "submit_alliance_order");
+}
+
+#[tokio::test]
+async fn provider_timeouts_recover_within_the_retries() {
+    let opts = WorldOptions {
+        http_timeout: std::time::Duration::from_millis(300),
+        ..Default::default()
+    };
+    let s = Scenario::with(opts, |_| {}).await;
+    s.alliance.inject(Fault::new(
+        FaultKind::Delay(std::time::Duration::from_secs(2)),
+        1,
+    ));
+    s.alliance.inject(Fault::status(502, 1));
+    let opp = s.candidate(&[]);
+    s.trigger(&opp).await;
+    assert_eq!(s.alliance.orders().len(), 1);
+    assert_eq!(s.status_tags(&opp), vec![format!("{STATUS_PREFIX}Pending")]);
+    assert!(s.world.store.dead_letters(10).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_dispatcher_that_dies_between_effects_loses_and_repeats_nothing() {
+    let s = Scenario::start().await;
+    let opp = s.candidate(&[]);
+    let d = s.stage_change(&opp, screenhub_tests::scenario::TRIGGER, s.now_ms());
+    assert_eq!(s.world.post_json(&s.webhook_path(), &d).await.0, 200);
+    // First dispatcher: performs exactly one effect, then "dies".
+    let first = s.world.store.pending_outbox(1).await.unwrap().remove(0);
+    s.world.dispatcher.process(&first).await.unwrap();
+    // Re-running the same item (a redelivered stream record) does nothing more.
+    s.world.dispatcher.process(&first).await.unwrap();
+    // A new dispatcher finishes the rest.
+    let fresh = s.world.dispatcher.clone();
+    while fresh.drain(100).await.unwrap() > 0 {}
+    assert_eq!(s.alliance.orders().len(), 1);
+    assert_eq!(
+        s.alliance
+            .requests()
+            .iter()
+            .filter(|r| r.method == "POST")
+            .count(),
+        1
+    );
+    let add_tags = s
+        .lever
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/addTags"))
+        .count();
+    assert_eq!(add_tags, 1);
+    assert_eq!(s.status_tags(&opp), vec![format!("{STATUS_PREFIX}Pending")]);
+}
+
+#[tokio::test]
+async fn lever_429s_are_backed_off_and_completed() {
+    let s = Scenario::start().await;
+    s.lever
+        .inject(Fault::status(429, 3).path_contains("addTags"));
+    let opp = s.candidate(&[]);
+    s.trigger(&opp).await;
+    assert_eq!(s.status_tags(&opp), vec![format!("{STATUS_PREFIX}Pending")]);
+    let tries = s
+        .lever
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/addTags"))
+        .count();
+    assert_eq!(tries, 4);
+}
+
+#[tokio::test]
+async fn the_per_tenant_lever_rate_never_exceeds_its_bound() {
+    let s = Scenario::with(WorldOptions::default(), |_| {}).await;
+    let mut cfg = s.world.store.get_tenant(&s.tenant).await.unwrap().unwrap();
+    cfg.lever.requests_per_second = 5;
+    cfg.lever.burst = 5;
+    s.world.store.put_tenant(&cfg).await.unwrap();
+    s.lever.clear_requests();
+    let opps: Vec<String> = (0..5).map(|_| s.candidate(&[])).collect();
+    for opp in &opps {
+        let d = s.stage_change(opp, screenhub_tests::scenario::TRIGGER, s.now_ms());
+        s.world.post_json(&s.webhook_path(), &d).await;
+    }
+    s.world.settle().await;
+    let times: Vec<std::time::Instant> = s.lever.requests().iter().map(|r| r.at).collect();
+    assert!(times.len() >= 20, "{} requests", times.len());
+    let worst = times
+        .iter()
+        .map(|start| {
+            times
+                .iter()
+                .filter(|t| **t >= *start && t.duration_since(*start).as_millis() < 1000)
+                .count()
+        })
+        .max()
+        .unwrap();
+    println!(
+        "figures: {} Lever requests, at most {worst} in any 1 s window (bound 5/s + burst 5)",
+        times.len()
+    );
+    assert!(worst <= 10, "{worst} requests within one second");
+}
+
+#[tokio::test]
+async fn no_log_line_carries_pii_or_secrets() {
+    let s = Scenario::start().await;
+    let opp = s.candidate(&["Alliance: vip"]);
+    s.trigger(&opp).await;
+    let id = s.alliance.orders()[0].id.clone();
+    s.alliance
+        .advance(
+            &id,
+            "complete",
+            Some(serde_json::json!({"flag": true, "decision": "Review"})),
+            None,
+        )
+        .await;
+    let mut bad = s.stage_change(&opp, "x", s.now_ms());
+    bad["signature"] = serde_json::json!("00");
+    s.world.post_json(&s.webhook_path(), &bad).await;
+    s.world.settle().await;
+    let order = s
+        .world
+        .store
+        .find_by_provider_ref(Integration::Alliance2020, &id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(order.status, OrderStatus::Complete);
+
+    let logs = logs::captured();
+    assert!(
+        logs.contains(&order.id.to_string()),
+        "the flow was logged (by id)"
+    );
+    for secret in [
+        "ada.lovelace@example.com",
+        "Ada Lovelace",
+        "555 0199",
+        s.signature_token.as_str(),
+        s.lever_key.as_str(),
+        s.alliance_key.as_str(),
+        s.callback_secret.as_str(),
+    ] {
+        assert!(!logs.contains(secret), "log output contains {secret:?}");
+    }
+    assert!(
+        !logs.contains("@example.com"),
+        "an email address reached the logs"
+    );
+}

