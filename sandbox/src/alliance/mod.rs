@@ -25,7 +25,7 @@ pub use state::{AllianceError, CallbackRecord, Order};
 
 use crate::fault::{Fault, RequestRecord, Traffic};
 use crate::server::{bind, http_client, lock, serve};
-use state::{Account, AllianceState};
+use state::AllianceState;
 
 /// Extra attempts after a failed callback when retries are on.
 const CALLBACK_RETRIES: u32 = 5;
@@ -96,7 +96,7 @@ impl FakeAlliance {
         self.state()
             .accounts
             .entry(api_key.into())
-            .or_insert_with(Account::default)
+            .or_default()
             .secrets = secrets;
     }
 

@@ -15,7 +15,9 @@
 mod error;
 mod model;
 mod paging;
+mod query;
 mod ratelimit;
+mod render;
 mod routes;
 mod state;
 mod webhooks;
@@ -37,8 +39,9 @@ pub use model::{
 
 use crate::fault::{Fault, RequestRecord, Traffic};
 use crate::server::{bind, http_client, lock, serve};
+use query::Expand;
 use ratelimit::RateLimiter;
-use state::{Expand, LeverState};
+use state::LeverState;
 
 pub(crate) struct Inner {
     pub(crate) state: Mutex<LeverState>,

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use super::Inner;
 use super::error::ApiError;
-use super::state::Expand;
+use super::query::Expand;
 use super::webhooks;
 use crate::fault::traffic_layer;
 use crate::server::lock;
