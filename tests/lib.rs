@@ -52,6 +52,10 @@ fn wait_listening(port: u16, what: &str) {
 }
 
 /// Start `cmd` under a shell that kills it as soon as this process is gone.
+#[expect(
+    clippy::zombie_processes,
+    reason = "the watcher shell is meant to outlive the test process; init reaps it"
+)]
 fn spawn_watched(cmd: &str) {
     let script = format!(
         "{cmd} >/dev/null 2>&1 & c=$!; trap 'kill $c 2>/dev/null' EXIT; \

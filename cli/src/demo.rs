@@ -97,7 +97,7 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
             .posting(posting),
     );
     let token = lever.subscribe(
-        &format!("{hub_url}/lever/webhooks/{TENANT}"),
+        format!("{hub_url}/lever/webhooks/{TENANT}"),
         "candidateStageChange",
     );
     alliance.add_account(ALLIANCE_KEY, vec![CALLBACK_SECRET.to_owned()]);

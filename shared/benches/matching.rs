@@ -1,3 +1,604 @@
+//! Matching benchmark (harness = false): quality of ARKiiVE, FiiLTER and REFiiNE on the
+//! labelled datasets in `../shared/datasets`, against a plain TF-IDF cosine baseline, then
+//! speed and memory at 100,000 candidate profiles.
+//!
+//! Run: `cargo bench -p screenhub --no-default-features --bench matching [-- --data <dir>]`.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use screenhub::matching::text::tokenize;
+use screenhub::matching::{
+    CandidateDoc, CandidateIndex, MatchConfig, PostingDoc, PostingList, Profile, Query,
+};
+
+const K: usize = 7;
+
+struct Resume {
+    category: String,
+    text: String,
+}
+
+struct Job {
+    title: String,
+    category: String,
+    lists: [String; 3],
+}
+
+/// Job category → resume category → "close" / "approximate".
+type Crosswalk = BTreeMap<String, BTreeMap<String, String>>;
+
+fn read_csv(path: &Path) -> Vec<csv::StringRecord> {
+    let mut reader =
+        csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    reader.records().map(|r| r.expect("csv record")).collect()
+}
+
+fn load(dir: &Path) -> (Vec<Resume>, Vec<Job>, Crosswalk) {
+    let mut seen = BTreeSet::new();
+    let resumes = read_csv(&dir.join("kaggle-resume-dataset/UpdatedResumeDataSet.csv"))
+        .into_iter()
+        .filter(|r| seen.insert(r[1].to_string()))
+        .map(|r| Resume {
+            category: r[0].to_string(),
+            text: r[1].to_string(),
+        })
+        .collect();
+    let mut seen = BTreeSet::new();
+    let jobs = read_csv(&dir.join("google-job-skills/job_skills.csv"))
+        .into_iter()
+        .filter(|r| {
+            seen.insert((
+                r[1].to_string(),
+                r[2].to_string(),
+                r[4].to_string(),
+                r[5].to_string(),
+                r[6].to_string(),
+            ))
+        })
+        .map(|r| Job {
+            title: r[1].to_string(),
+            category: r[2].to_string(),
+            lists: [r[4].to_string(), r[5].to_string(), r[6].to_string()],
+        })
+        .collect();
+    let mut crosswalk = Crosswalk::new();
+    for r in read_csv(&dir.join("crosswalk/category_crosswalk.csv")) {
+        crosswalk
+            .entry(r[1].to_string())
+            .or_default()
+            .insert(r[2].to_string(), r[3].to_string());
+    }
+    (resumes, jobs, crosswalk)
+}
+
+fn relevant(crosswalk: &Crosswalk, job_cat: &str, resume_cat: &str, close_only: bool) -> bool {
+    crosswalk
+        .get(job_cat)
+        .and_then(|m| m.get(resume_cat))
+        .is_some_and(|s| s == "close" || !close_only)
+}
+
+fn candidate_profile(i: usize, r: &Resume) -> Profile {
+    // The resume category is the label: it never enters the profile.
+    Profile::from_candidate(&CandidateDoc {
+        id: format!("r{i:04}"),
+        text: r.text.clone(),
+        ..CandidateDoc::default()
+    })
+}
+
+fn posting_profile(i: usize, j: &Job) -> Profile {
+    // The posting category is the label: it never enters the profile.
+    let headings = [
+        "Responsibilities",
+        "Minimum qualifications",
+        "Preferred qualifications",
+    ];
+    Profile::from_posting(&PostingDoc {
+        id: format!("j{i:04}"),
+        title: j.title.clone(),
+        lists: headings
+            .iter()
+            .zip(&j.lists)
+            .map(|(h, c)| PostingList {
+                heading: (*h).to_string(),
+                content: c.clone(),
+            })
+            .collect(),
+        ..PostingDoc::default()
+    })
+}
+
+/// Plain TF-IDF cosine: unstemmed words without stop words, sublinear tf, smooth idf.
+struct Tfidf {
+    idf: HashMap<String, f32>,
+    docs: Vec<HashMap<String, f32>>,
+}
+
+impl Tfidf {
+    fn counts(text: &str) -> HashMap<String, f32> {
+        let mut m = HashMap::new();
+        for t in tokenize(text) {
+            *m.entry(t.word).or_insert(0.0) += 1.0;
+        }
+        m
+    }
+
+    fn new(texts: &[&str]) -> Self {
+        let counts: Vec<_> = texts.iter().map(|t| Self::counts(t)).collect();
+        let mut df: HashMap<String, f32> = HashMap::new();
+        for c in &counts {
+            for k in c.keys() {
+                *df.entry(k.clone()).or_insert(0.0) += 1.0;
+            }
+        }
+        let n = texts.len() as f32;
+        let idf: HashMap<String, f32> = df
+            .into_iter()
+            .map(|(k, d)| (k, ((1.0 + n) / (1.0 + d)).ln() + 1.0))
+            .collect();
+        let mut me = Tfidf {
+            idf,
+            docs: Vec::new(),
+        };
+        me.docs = counts.into_iter().map(|c| me.vector(c)).collect();
+        me
+    }
+
+    fn vector(&self, counts: HashMap<String, f32>) -> HashMap<String, f32> {
+        let mut v: HashMap<String, f32> = counts
+            .into_iter()
+            .filter_map(|(k, c)| self.idf.get(&k).map(|i| (k, (1.0 + c.ln()) * i)))
+            .collect();
+        let norm = v.values().map(|x| x * x).sum::<f32>().sqrt().max(1e-9);
+        v.values_mut().for_each(|x| *x /= norm);
+        v
+    }
+
+    /// Document indexes, best first, ties by index.
+    fn rank(&self, text: &str) -> Vec<usize> {
+        let q = self.vector(Self::counts(text));
+        let mut scores: Vec<(f32, usize)> = self
+            .docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                (
+                    q.iter()
+                        .map(|(k, w)| w * d.get(k).copied().unwrap_or(0.0))
+                        .sum(),
+                    i,
+                )
+            })
+            .collect();
+        scores.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        scores.into_iter().map(|(_, i)| i).collect()
+    }
+}
+
+#[derive(Default)]
+struct Ranking {
+    queries: usize,
+    p: f64,
+    best: f64,
+    ndcg: f64,
+}
+
+impl Ranking {
+    fn add(&mut self, ranked: &[bool], total_relevant: usize) {
+        let hits = ranked.iter().take(K).filter(|r| **r).count();
+        let dcg: f64 = ranked
+            .iter()
+            .take(K)
+            .enumerate()
+            .filter(|(_, r)| **r)
+            .map(|(i, _)| 1.0 / (i as f64 + 2.0).log2())
+            .sum();
+        let idcg: f64 = (0..total_relevant.min(K))
+            .map(|i| 1.0 / (i as f64 + 2.0).log2())
+            .sum();
+        self.queries += 1;
+        self.p += hits as f64 / K as f64;
+        self.best += total_relevant.min(K) as f64 / K as f64;
+        self.ndcg += if idcg > 0.0 { dcg / idcg } else { 0.0 };
+    }
+
+    fn p(&self) -> f64 {
+        self.p / self.queries.max(1) as f64
+    }
+
+    fn line(&self, name: &str) -> String {
+        let q = self.queries.max(1) as f64;
+        format!(
+            "  {name:<26} queries {:>4}  p@7 {:.3}  p@7/best {:.3}  nDCG@7 {:.3}",
+            self.queries,
+            self.p / q,
+            self.p / self.best.max(1e-9),
+            self.ndcg / q
+        )
+    }
+}
+
+fn vm_hwm_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// xorshift64*: deterministic resampling without a dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn unit(&mut self) -> f32 {
+        (self.next() >> 40) as f32 / (1u64 << 24) as f32
+    }
+}
+
+/// A resampled, perturbed copy of a real profile: each stem dropped with probability 0.2,
+/// kept weights scaled by a factor in [0.5, 1.5), length scaled by the share kept.
+fn perturb(base: &Profile, id: String, rng: &mut Rng) -> Profile {
+    let mut p = base.clone();
+    p.id = id;
+    let before = p.terms.len().max(1) as f32;
+    p.terms.retain(|_| rng.unit() >= 0.2);
+    for t in &mut p.terms {
+        t.1 *= 0.5 + rng.unit();
+    }
+    p.length *= p.terms.len() as f32 / before;
+    p
+}
+
+fn percentile(sorted: &[f64], q: f64) -> f64 {
+    sorted[((sorted.len() as f64 - 1.0) * q).round() as usize]
+}
+
 fn main() {
-    println!("matching benchmark: placeholder until the engine lands");
+    let args: Vec<String> = std::env::args().collect();
+    let dir = args
+        .iter()
+        .position(|a| a == "--data")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../shared/datasets"
+            ))
+        });
+    if !dir
+        .join("kaggle-resume-dataset/UpdatedResumeDataSet.csv")
+        .exists()
+    {
+        println!("skipped: dataset folder not found at {}", dir.display());
+        return;
+    }
+    let mut config = MatchConfig::default();
+    if let Ok(w) = std::env::var("MATCH_WEIGHTS") {
+        let w: Vec<f32> = w.split(',').map(|x| x.parse().expect("weight")).collect();
+        (config.w_skill, config.w_text, config.w_role) = (w[0], w[1], w[2]);
+    }
+    let (resumes, jobs, crosswalk) = load(&dir);
+    println!(
+        "data: {} unique resumes, {} unique postings, {} crosswalk job categories ({})",
+        resumes.len(),
+        jobs.len(),
+        crosswalk.len(),
+        dir.display()
+    );
+
+    let t = Instant::now();
+    let profiles: Vec<Profile> = resumes
+        .iter()
+        .enumerate()
+        .map(|(i, r)| candidate_profile(i, r))
+        .collect();
+    let postings: Vec<Profile> = jobs
+        .iter()
+        .enumerate()
+        .map(|(i, j)| posting_profile(i, j))
+        .collect();
+    let sizes: Vec<usize> = profiles
+        .iter()
+        .map(|p| serde_json::to_vec(p).expect("json").len())
+        .collect();
+    let mut sorted_sizes = sizes.clone();
+    sorted_sizes.sort_unstable();
+    println!(
+        "profiles: built {} candidate + {} posting profiles in {:.0} ms; candidate JSON size median {} B, max {} B",
+        profiles.len(),
+        postings.len(),
+        t.elapsed().as_secs_f64() * 1e3,
+        sorted_sizes[sorted_sizes.len() / 2],
+        sorted_sizes[sorted_sizes.len() - 1]
+    );
+    let index = CandidateIndex::build(profiles.clone(), config);
+    let queries: Vec<Query> = postings.iter().map(|p| index.query(p)).collect();
+    let tfidf = Tfidf::new(&resumes.iter().map(|r| r.text.as_str()).collect::<Vec<_>>());
+
+    // ARKiiVE quality.
+    println!("\nARKiiVE (google-job-skills postings -> deduplicated resumes, ranking top 7)");
+    let mut engine_p = [0.0; 2];
+    let mut tfidf_p = [0.0; 2];
+    for (mode, close_only) in [("close", true), ("close+approximate", false)] {
+        let (mut e, mut b) = (Ranking::default(), Ranking::default());
+        for (qi, job) in jobs.iter().enumerate() {
+            let rel: Vec<bool> = resumes
+                .iter()
+                .map(|r| relevant(&crosswalk, &job.category, &r.category, close_only))
+                .collect();
+            let total = rel.iter().filter(|r| **r).count();
+            if total == 0 {
+                continue;
+            }
+            let top = index.top_candidates_with(&queries[qi], K, 0.0);
+            let ranked: Vec<bool> = top
+                .iter()
+                .map(|x| rel[x.candidate_id[1..].parse::<usize>().expect("id")])
+                .collect();
+            e.add(&ranked, total);
+            if std::env::var("MATCH_DEBUG").is_ok() && !close_only {
+                let cats: Vec<&str> = top
+                    .iter()
+                    .map(|x| {
+                        resumes[x.candidate_id[1..].parse::<usize>().expect("id")]
+                            .category
+                            .as_str()
+                    })
+                    .collect();
+                println!(
+                    "DEBUG {} | {} | roles {:?} | {:?}",
+                    job.category, job.title, postings[qi].roles, cats
+                );
+            }
+            let text = format!(
+                "{} {} {} {}",
+                job.title, job.lists[0], job.lists[1], job.lists[2]
+            );
+            let ranked: Vec<bool> = tfidf
+                .rank(&text)
+                .into_iter()
+                .take(K)
+                .map(|i| rel[i])
+                .collect();
+            b.add(&ranked, total);
+        }
+        println!("{}", e.line(&format!("engine {mode}")));
+        println!("{}", b.line(&format!("tf-idf {mode}")));
+        engine_p[usize::from(!close_only)] = e.p();
+        tfidf_p[usize::from(!close_only)] = b.p();
+    }
+    let (mut abstain, mut abstain_n) = (0usize, 0usize);
+    for (qi, job) in jobs.iter().enumerate() {
+        if crosswalk.contains_key(&job.category) {
+            continue;
+        }
+        abstain_n += 1;
+        if index.top_candidates(&queries[qi]).is_empty() {
+            abstain += 1;
+        }
+    }
+    println!(
+        "  no-relevant-category postings answered with nobody at min score {:.2}: {abstain}/{abstain_n} ({:.3})",
+        config.arkive_min_score,
+        abstain as f64 / abstain_n.max(1) as f64
+    );
+
+    // FiiLTER quality.
+    println!(
+        "\nFiiLTER (advance when score >= {:.2})",
+        config.filter_threshold
+    );
+    let in_crosswalk: BTreeSet<&str> = crosswalk
+        .values()
+        .flat_map(|m| m.keys().map(String::as_str))
+        .collect();
+    // (score, positive) pairs. A: postings vs relevant resumes and vs resumes of other mapped
+    // categories; B: resume-as-posting, same category vs near-miss category.
+    let mut set_a = Vec::new();
+    for (qi, job) in jobs.iter().enumerate() {
+        if !crosswalk.contains_key(&job.category) {
+            continue;
+        }
+        for (ri, r) in resumes.iter().enumerate() {
+            let pos = relevant(&crosswalk, &job.category, &r.category, false);
+            if pos || in_crosswalk.contains(r.category.as_str()) {
+                set_a.push((index.score(&profiles[ri], &queries[qi]).score, pos));
+            }
+        }
+    }
+    let near_miss = [
+        ("Testing", "Automation Testing"),
+        ("Java Developer", "DotNet Developer"),
+        ("Python Developer", "Data Science"),
+        ("Hadoop", "ETL Developer"),
+        ("DevOps Engineer", "Network Security Engineer"),
+        ("Database", "ETL Developer"),
+    ];
+    let mut set_b = Vec::new();
+    for (ri, r) in resumes.iter().enumerate() {
+        for (x, y) in near_miss.iter().flat_map(|(a, b)| [(a, b), (b, a)]) {
+            if r.category != **x {
+                continue;
+            }
+            let posting = Profile::from_posting(&PostingDoc {
+                id: format!("as-posting-{ri}"),
+                description: r.text.clone(),
+                ..PostingDoc::default()
+            });
+            let q = index.query(&posting);
+            for (ci, c) in resumes.iter().enumerate() {
+                if ci != ri && (c.category == **x || c.category == **y) {
+                    set_b.push((index.score(&profiles[ci], &q).score, c.category == **x));
+                }
+            }
+        }
+    }
+    let pr = |set: &[(f32, bool)], th: f32| {
+        let tp = set.iter().filter(|(s, p)| *p && *s >= th).count() as f64;
+        let fp = set.iter().filter(|(s, p)| !*p && *s >= th).count() as f64;
+        let pos = set.iter().filter(|(_, p)| *p).count() as f64;
+        (
+            if tp + fp > 0.0 { tp / (tp + fp) } else { 0.0 },
+            tp / pos.max(1.0),
+            set.len(),
+        )
+    };
+    let mut all = set_a.clone();
+    all.extend_from_slice(&set_b);
+    let th = config.filter_threshold;
+    for (name, set) in [
+        ("A postings vs mapped resumes", &set_a),
+        ("B near-miss resume pairs", &set_b),
+        ("A+B", &all),
+    ] {
+        let (p, r, n) = pr(set, th);
+        println!("  {name:<30} pairs {n:>6}  precision {p:.3}  recall {r:.3}");
+    }
+    let filter_precision = pr(&all, th).0;
+    let sweep: Vec<String> = (2..=12)
+        .map(|i| {
+            let t = i as f32 * 0.05;
+            let (p, r, _) = pr(&all, t);
+            format!("{t:.2}: {p:.2}/{r:.2}")
+        })
+        .collect();
+    println!(
+        "  A+B sweep threshold: precision/recall  {}",
+        sweep.join("  ")
+    );
+
+    // REFiiNE quality: every resume against all postings, excluding the one "applied for"
+    // (the first relevant posting, or the first posting).
+    println!(
+        "\nREFiiNE (each resume vs {} open postings minus the one applied for, top 3, min score {:.2})",
+        jobs.len(),
+        config.refine_min_score
+    );
+    let (mut hit, mut hit_n, mut none_ok, mut none_n) = (0, 0, 0, 0);
+    for (ri, r) in resumes.iter().enumerate() {
+        let rel = |qi: usize| relevant(&crosswalk, &jobs[qi].category, &r.category, false);
+        let applied = (0..jobs.len()).find(|&qi| rel(qi)).unwrap_or(0);
+        let best = index.best_postings(
+            &profiles[ri],
+            &queries,
+            Some(queries[applied].posting_id.as_str()),
+            3,
+        );
+        if (0..jobs.len()).any(|qi| qi != applied && rel(qi)) {
+            hit_n += 1;
+            if best
+                .iter()
+                .any(|e| rel(e.posting_id[1..].parse::<usize>().expect("id")))
+            {
+                hit += 1;
+            }
+        } else {
+            none_n += 1;
+            if best.is_empty() {
+                none_ok += 1;
+            }
+        }
+    }
+    println!(
+        "  recall@3 (a relevant posting in the top 3): {hit}/{hit_n} ({:.3})",
+        hit as f64 / hit_n.max(1) as f64
+    );
+    println!(
+        "  correctly suggests nothing (no relevant posting): {none_ok}/{none_n} ({:.3})",
+        none_ok as f64 / none_n.max(1) as f64
+    );
+
+    if std::env::var("MATCH_QUALITY_ONLY").is_ok() {
+        return;
+    }
+    // Speed and memory at 100,000 candidates.
+    const N: usize = 100_000;
+    println!(
+        "\nScale: {N} profiles resampled from the {} real ones (20% of stems dropped, weights x U[0.5,1.5))",
+        profiles.len()
+    );
+    drop(tfidf);
+    let before = vm_hwm_mb();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let t = Instant::now();
+    let big = CandidateIndex::build(
+        (0..N).map(|i| {
+            let base = &profiles[(rng.next() % profiles.len() as u64) as usize];
+            perturb(base, format!("s{i:06}"), &mut rng)
+        }),
+        config,
+    );
+    let build_s = t.elapsed().as_secs_f64();
+    let peak = vm_hwm_mb();
+    println!(
+        "  index build (incl. resampling): {build_s:.2} s; peak memory VmHWM {:.0} MB (before build {:.0} MB)",
+        peak.unwrap_or(f64::NAN),
+        before.unwrap_or(f64::NAN)
+    );
+    let mut lat = Vec::new();
+    for p in &postings {
+        let t = Instant::now();
+        let q = big.query(p);
+        let top = big.top_candidates(&q);
+        std::hint::black_box(top);
+        lat.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    lat.sort_by(f64::total_cmp);
+    let (p50, p99) = (percentile(&lat, 0.5), percentile(&lat, 0.99));
+    println!(
+        "  top-7 over {N} (compile + search + explain), {} postings: p50 {p50:.2} ms, p99 {p99:.2} ms",
+        lat.len()
+    );
+    let open: Vec<Query> = postings.iter().take(1000).map(|p| big.query(p)).collect();
+    let t = Instant::now();
+    let mut scored = 0usize;
+    while t.elapsed().as_secs_f64() < 2.0 {
+        let c = &profiles[scored % profiles.len()];
+        std::hint::black_box(big.best_postings(c, &open, None, 3));
+        scored += 1;
+    }
+    println!(
+        "  REFiiNE: {:.0} candidates/s against {} postings",
+        scored as f64 / t.elapsed().as_secs_f64(),
+        open.len()
+    );
+    let peak_end = vm_hwm_mb().unwrap_or(f64::NAN);
+
+    println!("\nTargets");
+    let ratio = engine_p[1] / tfidf_p[1].max(1e-9);
+    let rows = [
+        (
+            format!(
+                "ARKiiVE p@7 close+approx >= 2.5x TF-IDF: {:.3} vs {:.3} ({ratio:.2}x)",
+                engine_p[1], tfidf_p[1]
+            ),
+            ratio >= 2.5,
+        ),
+        (
+            format!("FiiLTER precision >= 0.9 (A+B): {filter_precision:.3}"),
+            filter_precision >= 0.9,
+        ),
+        (
+            format!("top-7 over 100k p99 <= 10 ms: {p99:.2} ms"),
+            p99 <= 10.0,
+        ),
+        (format!("build <= 5 s: {build_s:.2} s"), build_s <= 5.0),
+        (
+            format!("peak memory <= 512 MB: {peak_end:.0} MB"),
+            peak_end <= 512.0,
+        ),
+    ];
+    for (line, met) in rows {
+        println!("  {:<7} {line}", if met { "MET" } else { "MISSED" });
+    }
 }

@@ -10,7 +10,7 @@ use super::text::{strip_html, tokenize};
 use super::titles::find_titles;
 
 /// Most stems kept per candidate profile (the heaviest; ties by stem).
-pub const MAX_PROFILE_TERMS: usize = 120;
+pub const MAX_PROFILE_TERMS: usize = 40;
 /// Most title mentions kept for explanations.
 const MAX_TITLES: usize = 8;
 
@@ -104,7 +104,11 @@ impl Builder {
         if text.trim().is_empty() {
             return;
         }
-        let plain = if text.contains('<') { strip_html(text) } else { text.to_string() };
+        let plain = if text.contains('<') {
+            strip_html(text)
+        } else {
+            text.to_string()
+        };
         let tokens = tokenize(&plain);
         for token in &tokens {
             *self.terms.entry(token.stem.clone()).or_default() += weight;
@@ -138,7 +142,16 @@ impl Builder {
         let roles = self
             .roles
             .into_iter()
-            .map(|(g, w)| (g, if role_total > 0.0 { w / role_total } else { 0.0 }))
+            .map(|(g, w)| {
+                (
+                    g,
+                    if role_total > 0.0 {
+                        w / role_total
+                    } else {
+                        0.0
+                    },
+                )
+            })
             .collect();
         let mut titles = self.titles;
         titles.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -147,7 +160,11 @@ impl Builder {
             terms,
             skills: self.skills.into_iter().collect(),
             roles,
-            titles: titles.into_iter().take(MAX_TITLES).map(|(t, _)| t).collect(),
+            titles: titles
+                .into_iter()
+                .take(MAX_TITLES)
+                .map(|(t, _)| t)
+                .collect(),
             length: self.length,
         }
     }
@@ -178,7 +195,7 @@ impl Profile {
     /// from the body only when the title names none).
     pub fn from_posting(doc: &PostingDoc) -> Self {
         let mut b = Builder::default();
-        b.add(&doc.title, weight::TITLE, 1.0, true);
+        b.add(&doc.title, weight::TITLE, 1.0, false);
         let title_has_role = !b.roles.is_empty();
         let body_roles = if title_has_role { 0.0 } else { 0.2 };
         for category in &doc.categories {
@@ -190,11 +207,22 @@ impl Profile {
         b.add(&doc.description, weight::DESCRIPTION, body_roles, false);
         for list in &doc.lists {
             let heading = list.heading.to_lowercase();
-            let w = if ["prefer", "nice", "bonus", "plus"].iter().any(|k| heading.contains(k)) {
-                weight::PREFERRED
-            } else if ["qualif", "require", "skill", "must", "need", "you have", "about you"]
+            let w = if ["prefer", "nice", "bonus", "plus"]
                 .iter()
                 .any(|k| heading.contains(k))
+            {
+                weight::PREFERRED
+            } else if [
+                "qualif",
+                "require",
+                "skill",
+                "must",
+                "need",
+                "you have",
+                "about you",
+            ]
+            .iter()
+            .any(|k| heading.contains(k))
             {
                 weight::REQUIRED
             } else {
@@ -222,7 +250,9 @@ impl Profile {
 }
 
 fn lookup(list: &[(String, f32)], key: &str) -> Option<f32> {
-    list.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok().map(|i| list[i].1)
+    list.binary_search_by(|(k, _)| k.as_str().cmp(key))
+        .ok()
+        .map(|i| list[i].1)
 }
 
 #[cfg(test)]
@@ -257,8 +287,14 @@ mod tests {
             id: "p".into(),
             title: "Software Engineer".into(),
             lists: vec![
-                PostingList { heading: "Responsibilities".into(), content: "<li>Write Python</li>".into() },
-                PostingList { heading: "Minimum qualifications".into(), content: "<li>Java</li>".into() },
+                PostingList {
+                    heading: "Responsibilities".into(),
+                    content: "<li>Write Python</li>".into(),
+                },
+                PostingList {
+                    heading: "Minimum qualifications".into(),
+                    content: "<li>Java</li>".into(),
+                },
             ],
             ..PostingDoc::default()
         };
@@ -270,9 +306,14 @@ mod tests {
     #[test]
     fn term_cap_keeps_the_heaviest_stems() {
         let text: String = (0..300).map(|i| format!("word{i} ")).collect();
-        let doc = CandidateDoc { id: "c".into(), titles: vec!["Accountant".into()], text, ..CandidateDoc::default() };
+        let doc = CandidateDoc {
+            id: "c".into(),
+            titles: vec!["Accountant".into()],
+            text,
+            ..CandidateDoc::default()
+        };
         let p = Profile::from_candidate(&doc);
         assert_eq!(p.terms.len(), MAX_PROFILE_TERMS);
-        assert!(p.term("accountant").is_some());
+        assert!(p.term(&super::super::text::stem("accountant")).is_some());
     }
 }

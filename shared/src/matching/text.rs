@@ -34,28 +34,181 @@ pub fn stem(word: &str) -> String {
 /// English function words plus filler that résumés and postings repeat without meaning
 /// ("experience", "ability", "months"). They are dropped before stemming.
 const STOP_WORDS: &[&str] = &[
-    "a", "about", "above", "across", "after", "again", "against", "all", "also", "am", "an",
-    "and", "any", "are", "as", "at", "be", "been", "before", "being", "below", "between",
-    "both", "but", "by", "can", "could", "did", "do", "does", "doing", "done", "down", "during",
-    "each", "eg", "etc", "even", "ever", "every", "few", "for", "from", "further", "get", "had",
-    "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "ie", "if",
-    "in", "into", "is", "it", "its", "itself", "just", "let", "like", "may", "me", "might",
-    "more", "most", "much", "must", "my", "near", "no", "nor", "not", "now", "of", "off", "on",
-    "once", "one", "only", "or", "other", "our", "ours", "out", "over", "own", "per", "same",
-    "shall", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them",
-    "then", "there", "these", "they", "this", "those", "through", "thus", "to", "too", "under",
-    "until", "up", "upon", "us", "very", "via", "was", "we", "well", "were", "what", "when",
-    "where", "which", "while", "who", "whom", "why", "will", "with", "within", "without",
-    "would", "yet", "you", "your", "yours",
+    "a",
+    "about",
+    "above",
+    "across",
+    "after",
+    "again",
+    "against",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "done",
+    "down",
+    "during",
+    "each",
+    "eg",
+    "etc",
+    "even",
+    "ever",
+    "every",
+    "few",
+    "for",
+    "from",
+    "further",
+    "get",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "him",
+    "his",
+    "how",
+    "i",
+    "ie",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "let",
+    "like",
+    "may",
+    "me",
+    "might",
+    "more",
+    "most",
+    "much",
+    "must",
+    "my",
+    "near",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "one",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "out",
+    "over",
+    "own",
+    "per",
+    "same",
+    "shall",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "thus",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "upon",
+    "us",
+    "very",
+    "via",
+    "was",
+    "we",
+    "well",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "within",
+    "without",
+    "would",
+    "yet",
+    "you",
+    "your",
+    "yours",
     // Filler common to every résumé or posting.
-    "ability", "able", "candidate", "company", "description", "detail", "details", "etc",
-    "experience", "experiences", "exprience", "including", "less", "month", "months", "new",
-    "plus", "strong", "year", "years", "ll", "re", "ve",
+    "ability",
+    "able",
+    "candidate",
+    "company",
+    "description",
+    "detail",
+    "details",
+    "etc",
+    "experience",
+    "experiences",
+    "exprience",
+    "including",
+    "less",
+    "month",
+    "months",
+    "new",
+    "plus",
+    "strong",
+    "year",
+    "years",
+    "ll",
+    "re",
+    "ve",
 ];
 
 fn is_stop_word(word: &str) -> bool {
     static SET: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| STOP_WORDS.iter().copied().collect()).contains(word)
+    SET.get_or_init(|| STOP_WORDS.iter().copied().collect())
+        .contains(word)
 }
 
 /// Removes HTML tags and decodes the handful of entities Lever emits in posting lists.
@@ -115,7 +268,9 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     let mut boundary = true;
     for (start, raw) in lower.unicode_word_indices() {
         let gap = &lower[last_end..start];
-        if gap.chars().any(|c| !(c.is_whitespace() && c != '\n') && c != '-' && c != '/' && c != '&')
+        if gap
+            .chars()
+            .any(|c| !(c.is_whitespace() && c != '\n') && c != '-' && c != '/' && c != '&')
         {
             boundary = true;
         }
@@ -135,7 +290,11 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             continue;
         }
         let stem = stem(&word);
-        tokens.push(Token { stem, word, boundary_before: boundary });
+        tokens.push(Token {
+            stem,
+            word,
+            boundary_before: boundary,
+        });
         boundary = false;
     }
     tokens
@@ -157,14 +316,23 @@ mod tests {
 
     #[test]
     fn stems_and_drops_stop_words() {
-        assert_eq!(normalise_terms("The managers of Projects"), vec!["manag", "project"]);
-        assert_eq!(phrase_key("Project Management"), phrase_key("project managers"));
+        assert_eq!(
+            normalise_terms("The managers of Projects"),
+            vec!["manag", "project"]
+        );
+        assert_eq!(
+            phrase_key("Project Management"),
+            phrase_key("project managers")
+        );
     }
 
     #[test]
     fn keeps_language_names_that_segmentation_would_break() {
         let terms = normalise_terms("C++, C# and .NET on Node.js; R and C");
-        assert_eq!(terms, vec!["cplusplus", "csharp", "dotnet", "nodej", "r", "c"]);
+        assert_eq!(
+            terms,
+            vec!["cplusplus", "csharp", "dotnet", "nodej", "r", "c"]
+        );
     }
 
     #[test]

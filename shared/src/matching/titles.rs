@@ -30,7 +30,9 @@ fn vocab() -> &'static TitleVocab {
         let mut by_key: HashMap<String, Vec<u16>> = HashMap::new();
         let mut groups = Vec::new();
         for line in ONET_TITLES.lines() {
-            let Some((group, titles)) = line.split_once('\t') else { continue };
+            let Some((group, titles)) = line.split_once('\t') else {
+                continue;
+            };
             let index = groups.len() as u16;
             groups.push(group);
             for title in titles.split('|') {
@@ -71,9 +73,17 @@ pub fn find_titles(tokens: &[Token], single_words: bool) -> Vec<TitleMatch> {
             if tokens[i + 1..i + len].iter().any(|t| t.boundary_before) {
                 continue;
             }
-            let key = tokens[i..i + len].iter().map(|t| t.stem.as_str()).collect::<Vec<_>>().join(" ");
+            let key = tokens[i..i + len]
+                .iter()
+                .map(|t| t.stem.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
             if let Some(groups) = vocab.by_key.get(&key) {
-                let title = tokens[i..i + len].iter().map(|t| t.word.as_str()).collect::<Vec<_>>().join(" ");
+                let title = tokens[i..i + len]
+                    .iter()
+                    .map(|t| t.word.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 let groups = groups.iter().map(|&g| vocab.groups[g as usize]).collect();
                 found.push(TitleMatch { title, groups });
                 matched = len;
@@ -97,12 +107,18 @@ mod tests {
         let chef = find_titles(&tokenize("Chef"), true);
         assert!(dev.iter().any(|m| m.groups.contains(&"15-12")), "{dev:?}");
         assert!(swe.iter().any(|m| m.groups.contains(&"15-12")), "{swe:?}");
-        assert!(!chef.is_empty() && chef.iter().all(|m| !m.groups.contains(&"15-12")), "{chef:?}");
+        assert!(
+            !chef.is_empty() && chef.iter().all(|m| !m.groups.contains(&"15-12")),
+            "{chef:?}"
+        );
     }
 
     #[test]
     fn running_text_needs_multi_word_titles() {
         assert!(find_titles(&tokenize("the chef cooked"), false).is_empty());
-        assert_eq!(find_titles(&tokenize("worked as a software engineer"), false).len(), 1);
+        assert_eq!(
+            find_titles(&tokenize("worked as a software engineer"), false).len(),
+            1
+        );
     }
 }

@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Re-sign the two HTTP sample events with the current time (standard library only).
+
+Signed samples go stale: the Lever webhook's `triggeredAt` is refused after 24 hours, the
+Alliance 2020 callback's `webhook-timestamp` after 5 minutes. Run this right before invoking:
+
+    python3 events/resign.py            # rewrites events/lever-webhook.json and
+                                        # events/alliance-callback.json in place
+
+Keys are the demo tenant's (see events/README.md); never put real secrets here.
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+import pathlib
+import time
+import uuid
+
+HERE = pathlib.Path(__file__).resolve().parent
+TENANT = "demo"
+LEVER_SIGNATURE_TOKEN = "demo-signature-token"
+ALLIANCE_CALLBACK_SECRET = "whsec_ZGVtby1hbGxpYW5jZS1jYWxsYmFjay1zZWNyZXQ="
+# The order the callback refers to (the Screenhub order id, sent to Alliance as client_reference).
+ORDER_ID = "019aac1e-4c2d-7b3a-9f10-5e6d7c8b9a01"
+
+
+def http_api_event(route_key: str, path: str, headers: dict, body: str, now_ms: int, user_agent: str) -> dict:
+    """An API Gateway HTTP API payload v2.0 event, as the Lambda integration delivers it."""
+    return {
+        "version": "2.0",
+        "routeKey": route_key,
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": headers,
+        "pathParameters": {"tenant": TENANT},
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "local",
+            "domainName": "localhost",
+            "domainPrefix": "localhost",
+            "requestId": str(uuid.uuid4()),
+            "routeKey": route_key,
+            "stage": "$default",
+            "time": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now_ms / 1000)),
+            "timeEpoch": now_ms,
+            "http": {
+                "method": "POST",
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": "127.0.0.1",
+                "userAgent": user_agent,
+            },
+        },
+        "body": body,
+        "isBase64Encoded": False,
+    }
+
+
+def lever_webhook(now_ms: int) -> dict:
+    # Lever signs token + triggeredAt (no separator) with HMAC-SHA256, lowercase hex; the body
+    # itself is not signed (facts/lever.md section 1.4).
+    token = uuid.uuid4().hex
+    signature = hmac.new(
+        LEVER_SIGNATURE_TOKEN.encode(), f"{token}{now_ms}".encode(), hashlib.sha256
+    ).hexdigest()
+    body = json.dumps(
+        {
+            "triggeredAt": now_ms,
+            "event": "candidateStageChange",
+            "token": token,
+            "signature": signature,
+            "data": {
+                "opportunityId": "opp-demo-1",
+                "candidateId": "opp-demo-1",
+                "contactId": "contact-1",
+                "toStageId": "stage-background-check",
+                "fromStageId": "applicant-new",
+            },
+        },
+        separators=(",", ":"),
+    )
+    headers = {"content-type": "application/json", "user-agent": "Lever-Webhooks"}
+    return http_api_event(
+        "POST /lever/webhooks/{tenant}", f"/lever/webhooks/{TENANT}", headers, body, now_ms, "Lever-Webhooks"
+    )
+
+
+def alliance_callback(now_ms: int) -> dict:
+    # Standard Webhooks: v1,<base64(HMAC-SHA256(key, "{id}.{timestamp}.{raw body}"))>, where key
+    # is the base64-decoded part of the whsec_ secret (docs/providers/alliance2020.md).
+    ts = now_ms // 1000
+    msg_id = f"msg_{uuid.uuid4().hex}"
+    body = json.dumps(
+        {
+            "type": "order.status_changed",
+            "order_id": "A20-000123",
+            "client_reference": ORDER_ID,
+            "status": "in_progress",
+            "occurred_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts)),
+        },
+        separators=(",", ":"),
+    )
+    key = base64.b64decode(ALLIANCE_CALLBACK_SECRET.removeprefix("whsec_"))
+    digest = hmac.new(key, f"{msg_id}.{ts}.{body}".encode(), hashlib.sha256).digest()
+    headers = {
+        "content-type": "application/json",
+        "user-agent": "Alliance2020-Webhooks",
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(ts),
+        "webhook-signature": "v1," + base64.b64encode(digest).decode(),
+    }
+    return http_api_event(
+        "POST /callbacks/alliance2020/{tenant}",
+        f"/callbacks/alliance2020/{TENANT}",
+        headers,
+        body,
+        now_ms,
+        "Alliance2020-Webhooks",
+    )
+
+
+def main() -> None:
+    now_ms = int(time.time() * 1000)
+    for name, event in [
+        ("lever-webhook.json", lever_webhook(now_ms)),
+        ("alliance-callback.json", alliance_callback(now_ms)),
+    ]:
+        (HERE / name).write_text(json.dumps(event, indent=2) + "\n")
+        print(f"events/{name} signed at {now_ms}")
+
+
+if __name__ == "__main__":
+    main()
