@@ -10,6 +10,7 @@ pub mod logs;
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use screenhub::adapters::alliance_http::AllianceHttp;
+use screenhub::adapters::backgrounds_online_http::BackgroundsOnlineHttp;
 use screenhub::adapters::dynamo::{DynamoStore, create_table};
 use screenhub::adapters::eventbridge::EventBridge;
 use screenhub::adapters::lever_http::LeverHttp;
@@ -19,7 +20,9 @@ use screenhub::api::{Hub, HubSettings};
 use screenhub::dispatcher::Dispatcher;
 use screenhub::domain::{TenantConfig, TenantId};
 use screenhub::outbound::RetryPolicy;
+use screenhub::poll::{PollSettings, TagPoll};
 use screenhub::ports::{Clock, ManualClock, Store, SystemClock, TenantSecrets};
+use screenhub::sweep::ExpirySweep;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -192,6 +195,8 @@ pub struct World {
     pub store: Arc<DynamoStore>,
     pub hub: Hub,
     pub dispatcher: Dispatcher,
+    pub poll: TagPoll,
+    pub sweep: ExpirySweep,
     pub clock: Arc<ManualClock>,
     pub hub_url: String,
     pub secrets_prefix: String,
@@ -245,12 +250,26 @@ impl World {
         let (addr, _task) = screenhub_cli::server::serve(hub.clone(), listener);
         let hub_url = format!("http://{addr}");
         let http = screenhub::runtime::http_client(opts.http_timeout);
+        let lever = Arc::new(LeverHttp::new(http.clone(), opts.lever_retry));
+        let poll = TagPoll {
+            store: store.clone(),
+            secrets: secrets.clone(),
+            lever: lever.clone(),
+            clock: clock_dyn.clone(),
+            settings: PollSettings::default(),
+        };
+        let sweep = ExpirySweep {
+            store: store.clone(),
+            clock: clock_dyn.clone(),
+            page_size: 100,
+        };
         let dispatcher = Dispatcher {
             store: store.clone(),
             secrets,
             clock: clock_dyn,
-            lever: Arc::new(LeverHttp::new(http.clone(), opts.lever_retry)),
+            lever,
             alliance: Arc::new(AllianceHttp::new(http.clone())),
+            backgrounds_online: Arc::new(BackgroundsOnlineHttp::new(http.clone())),
             events: Arc::new(EventBridge::new(
                 aws_sdk_eventbridge::Client::new(&sdk),
                 bus.clone(),
@@ -262,6 +281,8 @@ impl World {
             store,
             hub,
             dispatcher,
+            poll,
+            sweep,
             clock,
             hub_url,
             secrets_prefix,

@@ -80,6 +80,7 @@ impl Scenario {
                 api_key: Secret::new(&alliance_key),
                 callback_secrets: vec![Secret::new(&callback_secret)],
             }),
+            backgrounds_online: None,
         };
         world.onboard(&config, &secrets).await;
         Scenario {

@@ -4,6 +4,7 @@
 
 use crate::{server, worker};
 use screenhub::adapters::alliance_http::AllianceHttp;
+use screenhub::adapters::backgrounds_online_http::BackgroundsOnlineHttp;
 use screenhub::adapters::embedded_store::EmbeddedStore;
 use screenhub::adapters::lever_http::LeverHttp;
 use screenhub::adapters::local_events::LocalEvents;
@@ -114,6 +115,7 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
                 api_key: Secret::new(ALLIANCE_KEY),
                 callback_secrets: vec![Secret::new(CALLBACK_SECRET)],
             }),
+            backgrounds_online: None,
         },
     );
     std::fs::write(&secrets_path, serde_json::to_vec_pretty(&file)?)?;
@@ -141,7 +143,8 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
         secrets,
         clock,
         lever: Arc::new(LeverHttp::new(http.clone(), RetryPolicy::default())),
-        alliance: Arc::new(AllianceHttp::new(http)),
+        alliance: Arc::new(AllianceHttp::new(http.clone())),
+        backgrounds_online: Arc::new(BackgroundsOnlineHttp::new(http)),
         events: events.clone(),
         retry: RetryPolicy::new(4, Duration::from_millis(250), Duration::from_secs(4)),
         public_base_url: hub_url.clone(),

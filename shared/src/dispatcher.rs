@@ -8,17 +8,19 @@
 //! effect succeeded, so a dispatcher that dies between two effects loses nothing.
 
 use crate::adapters::secrets_cache::CachedSecrets;
-use crate::domain::alliance;
-use crate::domain::effects::{DeadLetter, Effect, OutboxItem};
+use crate::domain::effects::{CancelReason, DeadLetter, Effect, OutboxItem};
 use crate::domain::ids::OrderId;
 use crate::domain::lever::NewNote;
-use crate::domain::tags;
-use crate::domain::{Order, OrderStatus, TenantConfig};
+use crate::domain::order::ProviderRequest;
+use crate::domain::{Order, OrderStatus, TenantConfig, TenantId};
+use crate::domain::{alliance, backgrounds_online, lever_tags, tags};
 use crate::outbound::RetryPolicy;
 use crate::ports::events::EventPublisher;
 use crate::ports::lever::{LeverAccount, LeverApi, LeverError};
-use crate::ports::provider::{AllianceAccount, AllianceApi, ProviderError};
-use crate::ports::store::{Commit, CommitError, Store, StoreError};
+use crate::ports::provider::{
+    AllianceAccount, AllianceApi, BackgroundsOnlineApi, ProviderAccount, ProviderError,
+};
+use crate::ports::store::{Commit, CommitError, Record, Store, StoreError};
 use crate::ports::{Clock, TenantSecrets};
 use std::sync::Arc;
 
@@ -29,6 +31,7 @@ pub struct Dispatcher {
     pub clock: Arc<dyn Clock>,
     pub lever: Arc<dyn LeverApi>,
     pub alliance: Arc<dyn AllianceApi>,
+    pub backgrounds_online: Arc<dyn BackgroundsOnlineApi>,
     pub events: Arc<dyn EventPublisher>,
     pub retry: RetryPolicy,
     /// Base URL of this deployment's HTTP API (for provider callback URLs).
@@ -152,13 +155,24 @@ impl Dispatcher {
         };
         // A submission that failed for good puts the order in Error (tag + note) in the same
         // transaction that dead-letters the item.
-        if let Effect::SubmitAllianceOrder { order_id } = item.effect
-            && let Some(order) = self.store.get_order(order_id).await?
+        let failed_order = match item.effect {
+            Effect::SubmitAllianceOrder { order_id }
+            | Effect::SubmitBackgroundsOnlineOrder { order_id } => {
+                self.store.get_order(order_id).await?
+            }
+            _ => None,
+        };
+        if let Some(order) = failed_order
             && order.status == OrderStatus::Requested
         {
             crate::metrics::count("ProviderErrors", order.integration.as_str());
-            let (next, effects) = alliance::failed(&order, &error, now);
-            let outbox = self.items(&order, effects);
+            let (next, effects) = match item.effect {
+                Effect::SubmitBackgroundsOnlineOrder { .. } => {
+                    backgrounds_online::failed(&order, &error, now)
+                }
+                _ => alliance::failed(&order, &error, now),
+            };
+            let outbox = self.items(&order.tenant, effects);
             let commit = Commit::update(&order, next, "dispatcher:gave_up", outbox)
                 .dead_lettering(letter.clone());
             match self.store.commit(commit).await {
@@ -167,21 +181,62 @@ impl Dispatcher {
                 Err(_) => {} // the order moved meanwhile: keep the letter without the state change
             }
         }
+        // A recruiter's cancel that could not reach the provider: the order stays as it is,
+        // the Cancel tag goes and a note says so.
+        if let Effect::CancelBackgroundsOnlineOrder {
+            order_id,
+            reason: CancelReason::Cancelled,
+        } = item.effect
+            && let Some(order) = self.store.get_order(order_id).await?
+        {
+            let why = format!(
+                "{} could not be reached after several retries; add the tag \"{}\" again to retry",
+                backgrounds_online::PROVIDER_NAME,
+                backgrounds_online::CANCEL_TAG
+            );
+            let effect = backgrounds_online::cancel_refused(&order.opportunity_id, &why);
+            let record = Record {
+                delivery: None,
+                outbox: self.items(&order.tenant, vec![effect]),
+                consumes: None,
+                now,
+            };
+            match self.store.record(record).await {
+                Ok(()) => {}
+                Err(CommitError::Store(e)) => return Err(e),
+                Err(_) => {}
+            }
+        }
         self.store.dead_letter(letter).await?;
         Ok(Outcome::DeadLettered)
     }
 
-    fn items(&self, order: &Order, effects: Vec<Effect>) -> Vec<OutboxItem> {
+    fn items(&self, tenant: &TenantId, effects: Vec<Effect>) -> Vec<OutboxItem> {
         let now = self.clock.now();
         effects
             .into_iter()
-            .map(|e| OutboxItem::new(order.tenant.clone(), e, now))
+            .map(|e| OutboxItem::new(tenant.clone(), e, now))
             .collect()
     }
 
     async fn perform(&self, item: &OutboxItem) -> Result<Done, Failure> {
         match &item.effect {
             Effect::SubmitAllianceOrder { order_id } => self.submit_alliance(item, *order_id).await,
+            Effect::SubmitBackgroundsOnlineOrder { order_id } => {
+                self.submit_backgrounds_online(item, *order_id).await
+            }
+            Effect::CancelBackgroundsOnlineOrder { order_id, reason } => {
+                self.cancel_backgrounds_online(item, *order_id, *reason)
+                    .await
+            }
+            Effect::LeverClearTrigger {
+                opportunity_id,
+                tags,
+                note,
+            } => {
+                self.clear_trigger(&item.tenant, opportunity_id, tags, note.as_ref())
+                    .await
+            }
             Effect::LeverSyncStatus { order_id } => self.sync_status(*order_id).await,
             Effect::LeverNote { order_id, note } => self.note(*order_id, note).await,
             Effect::PublishEvent { event } => {
@@ -203,18 +258,198 @@ impl Dispatcher {
             .get_order(order_id)
             .await?
             .ok_or_else(|| Failure::Permanent("order not found".into()))?;
-        let tenant = self
+        let (tenant, secrets) = self.tenant_context(&order.tenant).await?;
+        Ok((order, tenant, secrets))
+    }
+
+    async fn tenant_context(
+        &self,
+        tenant: &TenantId,
+    ) -> Result<(TenantConfig, TenantSecrets), Failure> {
+        let config = self
             .store
-            .get_tenant(&order.tenant)
+            .get_tenant(tenant)
             .await?
             .ok_or_else(|| Failure::Permanent("tenant not configured".into()))?;
         let secrets = self
             .secrets
-            .get(&order.tenant)
+            .get(tenant)
             .await
             .map_err(|e| Failure::Transient(e.to_string()))?
             .ok_or_else(|| Failure::Permanent("tenant has no secrets".into()))?;
-        Ok((order, tenant, secrets))
+        Ok((config, secrets))
+    }
+
+    fn callback_url(&self, prefix: &str, tenant: &TenantId) -> String {
+        format!(
+            "{}{prefix}{tenant}",
+            self.public_base_url.trim_end_matches('/')
+        )
+    }
+
+    fn backgrounds_online_account(
+        &self,
+        tenant: &TenantConfig,
+        secrets: &TenantSecrets,
+    ) -> Result<ProviderAccount, Failure> {
+        let settings = tenant.backgrounds_online.as_ref().ok_or_else(|| {
+            Failure::Permanent("Backgrounds Online is not enabled for this tenant".into())
+        })?;
+        let creds = secrets.backgrounds_online.as_ref().ok_or_else(|| {
+            Failure::Permanent("no Backgrounds Online credentials configured".into())
+        })?;
+        Ok(ProviderAccount {
+            tenant: tenant.id.clone(),
+            api_base: settings.api_base.clone(),
+            api_key: creds.api_key.clone(),
+            callback_url: self
+                .callback_url(crate::api::BACKGROUNDS_ONLINE_CALLBACK_PREFIX, &tenant.id),
+        })
+    }
+
+    /// Commit an order change caused by (and consuming) an outbox item.
+    async fn commit_consuming(&self, commit: Commit) -> Result<Done, Failure> {
+        match self.store.commit(commit).await {
+            Ok(()) | Err(CommitError::OutboxItemGone) => Ok(Done::Consumed),
+            Err(CommitError::VersionConflict) => {
+                Err(Failure::Transient("order changed meanwhile".into()))
+            }
+            Err(CommitError::Store(e)) => Err(Failure::Store(e)),
+            Err(e) => Err(Failure::Permanent(e.to_string())),
+        }
+    }
+
+    async fn submit_backgrounds_online(
+        &self,
+        item: &OutboxItem,
+        order_id: OrderId,
+    ) -> Result<Done, Failure> {
+        let (order, tenant, secrets) = self.context(order_id).await?;
+        if order.status != OrderStatus::Requested {
+            return Ok(Done::Performed); // already submitted, cancelled or failed
+        }
+        let Some(ProviderRequest::BackgroundsOnline(request)) = &order.request else {
+            return Err(Failure::Permanent(
+                "order has no Backgrounds Online request".into(),
+            ));
+        };
+        let settings = tenant.backgrounds_online.as_ref().ok_or_else(|| {
+            Failure::Permanent("Backgrounds Online is not enabled for this tenant".into())
+        })?;
+        let acct = self.backgrounds_online_account(&tenant, &secrets)?;
+        let now = self.clock.now();
+        let (next, effects, cause) = match self.backgrounds_online.place_order(&acct, request).await
+        {
+            Ok(placed) => {
+                let (next, effects) =
+                    backgrounds_online::accepted(settings, &order, placed.provider_ref, now);
+                (next, effects, "dispatcher:accepted")
+            }
+            Err(ProviderError::Refused { code, message }) => {
+                crate::metrics::count("OrdersRejected", "provider_refused");
+                tracing::info!(order_id = %order.id, code, "provider refused order");
+                let (next, effects) = backgrounds_online::rejected(&order, &message, now);
+                (next, effects, "dispatcher:provider_refused")
+            }
+            Err(e) => return Err(provider_failure(backgrounds_online::PROVIDER_NAME, e)),
+        };
+        let outbox = self.items(&order.tenant, effects);
+        self.commit_consuming(Commit::update(&order, next, cause, outbox).consuming(item.id))
+            .await
+    }
+
+    async fn cancel_backgrounds_online(
+        &self,
+        item: &OutboxItem,
+        order_id: OrderId,
+        reason: CancelReason,
+    ) -> Result<Done, Failure> {
+        let (order, tenant, secrets) = self.context(order_id).await?;
+        let Some(provider_ref) = order.provider_ref.clone() else {
+            return Ok(Done::Performed); // never reached the provider: nothing to close
+        };
+        if reason == CancelReason::Cancelled && order.status != OrderStatus::Pending {
+            if order.status == OrderStatus::Cancelled {
+                return Ok(Done::Performed);
+            }
+            // The candidate submitted (or the order ended) since the poll decided.
+            let effect = backgrounds_online::cancel_refused(
+                &order.opportunity_id,
+                "the candidate has already submitted their information and the check is in process",
+            );
+            return self
+                .record_consuming(item, &order.tenant, vec![effect])
+                .await;
+        }
+        let acct = self.backgrounds_online_account(&tenant, &secrets)?;
+        let outcome = self
+            .backgrounds_online
+            .cancel_order(&acct, &provider_ref, reason)
+            .await;
+        match (reason, outcome) {
+            (CancelReason::Expired, Ok(())) => Ok(Done::Performed),
+            (CancelReason::Expired, Err(ProviderError::Refused { code, .. })) => {
+                tracing::info!(order_id = %order.id, code, "provider kept the expired order open");
+                Ok(Done::Performed)
+            }
+            (CancelReason::Cancelled, Ok(())) => {
+                let (next, effects) = backgrounds_online::cancelled(&order, self.clock.now());
+                let outbox = self.items(&order.tenant, effects);
+                self.commit_consuming(
+                    Commit::update(&order, next, "dispatcher:cancelled", outbox).consuming(item.id),
+                )
+                .await
+            }
+            (CancelReason::Cancelled, Err(ProviderError::Refused { message, .. })) => {
+                let effect = backgrounds_online::cancel_refused(
+                    &order.opportunity_id,
+                    &format!("{} refused: {message}", backgrounds_online::PROVIDER_NAME),
+                );
+                self.record_consuming(item, &order.tenant, vec![effect])
+                    .await
+            }
+            (_, Err(e)) => Err(provider_failure(backgrounds_online::PROVIDER_NAME, e)),
+        }
+    }
+
+    /// Queue follow-up effects and consume the item that decided them, in one write.
+    async fn record_consuming(
+        &self,
+        item: &OutboxItem,
+        tenant: &TenantId,
+        effects: Vec<Effect>,
+    ) -> Result<Done, Failure> {
+        let record = Record {
+            delivery: None,
+            outbox: self.items(tenant, effects),
+            consumes: Some(item.id),
+            now: self.clock.now(),
+        };
+        match self.store.record(record).await {
+            Ok(()) | Err(CommitError::OutboxItemGone) => Ok(Done::Consumed),
+            Err(CommitError::Store(e)) => Err(Failure::Store(e)),
+            Err(e) => Err(Failure::Permanent(e.to_string())),
+        }
+    }
+
+    async fn clear_trigger(
+        &self,
+        tenant: &TenantId,
+        opportunity_id: &str,
+        remove: &[String],
+        note: Option<&NewNote>,
+    ) -> Result<Done, Failure> {
+        let (config, secrets) = self.tenant_context(tenant).await?;
+        let lever = Self::lever_account(&config, &secrets)?;
+        if !remove.is_empty() {
+            self.lever
+                .remove_tags(&lever, opportunity_id, remove)
+                .await?;
+        }
+        if let Some(note) = note {
+            self.lever.create_note(&lever, opportunity_id, note).await?;
+        }
+        Ok(Done::Performed)
     }
 
     fn lever_account(
@@ -272,12 +507,8 @@ impl Dispatcher {
                         tenant: tenant.id.clone(),
                         api_base: settings.api_base.clone(),
                         api_key: creds.api_key.clone(),
-                        callback_url: format!(
-                            "{}{}{}",
-                            self.public_base_url.trim_end_matches('/'),
-                            crate::api::ALLIANCE_CALLBACK_PREFIX,
-                            tenant.id
-                        ),
+                        callback_url: self
+                            .callback_url(crate::api::ALLIANCE_CALLBACK_PREFIX, &tenant.id),
                     };
                     match self.alliance.place_order(&acct, &request).await {
                         Ok(placed) => {
@@ -295,50 +526,29 @@ impl Dispatcher {
                             let (next, effects) = alliance::rejected(&order, msg, now);
                             (next, effects, "dispatcher:provider_refused")
                         }
-                        Err(e) if e.is_transient() => {
-                            return Err(Failure::Transient(format!(
-                                "{}: {e}",
-                                alliance::PROVIDER_NAME
-                            )));
-                        }
-                        Err(e) => {
-                            return Err(Failure::Permanent(format!(
-                                "{}: {e}",
-                                alliance::PROVIDER_NAME
-                            )));
-                        }
+                        Err(e) => return Err(provider_failure(alliance::PROVIDER_NAME, e)),
                     }
                 }
             };
-        let commit =
-            Commit::update(&order, next, cause, self.items(&order, effects)).consuming(item.id);
-        match self.store.commit(commit).await {
-            Ok(()) | Err(CommitError::OutboxItemGone) => Ok(Done::Consumed),
-            Err(CommitError::VersionConflict) => {
-                Err(Failure::Transient("order changed meanwhile".into()))
-            }
-            Err(CommitError::Store(e)) => Err(Failure::Store(e)),
-            Err(e) => Err(Failure::Permanent(e.to_string())),
-        }
+        let outbox = self.items(&order.tenant, effects);
+        self.commit_consuming(Commit::update(&order, next, cause, outbox).consuming(item.id))
+            .await
     }
 
     async fn sync_status(&self, order_id: OrderId) -> Result<Done, Failure> {
         let (order, tenant, secrets) = self.context(order_id).await?;
-        let Some(settings) = tenant.alliance.as_ref() else {
-            return Err(Failure::Permanent(
-                "Alliance 2020 is not enabled for this tenant".into(),
-            ));
+        let Some((desired, managed)) = lever_tags::for_order(&tenant, &order) else {
+            return Err(Failure::Permanent(format!(
+                "{} is not enabled for this tenant",
+                order.integration.as_str()
+            )));
         };
         let lever = Self::lever_account(&tenant, &secrets)?;
         let opp = self
             .lever
             .get_opportunity(&lever, &order.opportunity_id)
             .await?;
-        let diff = tags::diff(
-            &opp.tags,
-            &alliance::desired_tags(settings, &order),
-            &alliance::managed_tags(settings),
-        );
+        let diff = tags::diff(&opp.tags, &desired, &managed);
         if !diff.remove.is_empty() {
             self.lever
                 .remove_tags(&lever, &order.opportunity_id, &diff.remove)
@@ -359,5 +569,13 @@ impl Dispatcher {
             .create_note(&lever, &order.opportunity_id, note)
             .await?;
         Ok(Done::Performed)
+    }
+}
+
+fn provider_failure(provider: &str, e: ProviderError) -> Failure {
+    if e.is_transient() {
+        Failure::Transient(format!("{provider}: {e}"))
+    } else {
+        Failure::Permanent(format!("{provider}: {e}"))
     }
 }

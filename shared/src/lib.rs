@@ -12,10 +12,12 @@ pub mod domain;
 pub mod matching;
 pub mod metrics;
 pub mod outbound;
+pub mod poll;
 pub mod ports;
 #[cfg(all(feature = "aws", feature = "http-client"))]
 pub mod runtime;
 #[cfg(feature = "aws")]
 pub mod stream;
+pub mod sweep;
 pub mod telemetry;
 pub mod webhooks;

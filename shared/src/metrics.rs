@@ -25,8 +25,13 @@ pub fn emf_line(metric: &str, dimension: &str, value: u64, timestamp_ms: i64) ->
 
 /// Emit `metric` += 1 for `dimension` (e.g. an integration or a reason code).
 pub fn count(metric: &str, dimension: &str) {
+    count_n(metric, dimension, 1);
+}
+
+/// Emit `metric` += `n` for `dimension`.
+pub fn count_n(metric: &str, dimension: &str, n: usize) {
     let ts = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
-    let line = emf_line(metric, dimension, 1, ts);
+    let line = emf_line(metric, dimension, n as u64, ts);
     let _ = writeln!(std::io::stdout().lock(), "{line}");
 }
 

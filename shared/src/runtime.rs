@@ -1,6 +1,7 @@
 //! Building the hub and the dispatcher for AWS from environment variables, once per container.
 
 use crate::adapters::alliance_http::AllianceHttp;
+use crate::adapters::backgrounds_online_http::BackgroundsOnlineHttp;
 use crate::adapters::dynamo::DynamoStore;
 use crate::adapters::eventbridge::EventBridge;
 use crate::adapters::lever_http::LeverHttp;
@@ -10,7 +11,9 @@ use crate::api::{Hub, HubSettings};
 use crate::dispatcher::Dispatcher;
 use crate::outbound::RetryPolicy;
 use crate::outbound::http::HttpClient;
+use crate::poll::{PollSettings, TagPoll};
 use crate::ports::{Clock, SystemClock};
+use crate::sweep::ExpirySweep;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -82,7 +85,8 @@ pub async fn aws_dispatcher() -> Result<(Dispatcher, Arc<DynamoStore>), MissingE
         secrets: p.secrets,
         clock: p.clock,
         lever: Arc::new(LeverHttp::new(http.clone(), RetryPolicy::default())),
-        alliance: Arc::new(AllianceHttp::new(http)),
+        alliance: Arc::new(AllianceHttp::new(http.clone())),
+        backgrounds_online: Arc::new(BackgroundsOnlineHttp::new(http)),
         events: Arc::new(EventBridge::new(
             aws_sdk_eventbridge::Client::new(&p.sdk),
             bus,
@@ -91,4 +95,40 @@ pub async fn aws_dispatcher() -> Result<(Dispatcher, Arc<DynamoStore>), MissingE
         public_base_url,
     };
     Ok((dispatcher, p.store))
+}
+
+/// The Lever tag poll: `TABLE_NAME`, `SECRETS_PREFIX`.
+pub async fn aws_tag_poll() -> Result<TagPoll, MissingEnv> {
+    let p = aws_parts().await?;
+    Ok(TagPoll {
+        store: p.store,
+        secrets: p.secrets,
+        lever: Arc::new(LeverHttp::new(
+            http_client(Duration::from_secs(10)),
+            RetryPolicy::default(),
+        )),
+        clock: p.clock,
+        settings: PollSettings::default(),
+    })
+}
+
+/// The expiry sweep: `TABLE_NAME`.
+pub async fn aws_expiry_sweep() -> Result<ExpirySweep, MissingEnv> {
+    let p = aws_parts().await?;
+    Ok(ExpirySweep {
+        store: p.store,
+        clock: p.clock,
+        page_size: 100,
+    })
+}
+
+/// When a scheduled function should stop starting new work: `margin` before the Lambda
+/// invocation's deadline (milliseconds since the epoch, from the runtime API).
+pub fn deadline_before(invocation_deadline_ms: u64, margin: Duration) -> std::time::Instant {
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or_default();
+    let left = Duration::from_millis(invocation_deadline_ms.saturating_sub(now_ms));
+    std::time::Instant::now() + left.saturating_sub(margin)
 }

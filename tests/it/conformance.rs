@@ -3,7 +3,7 @@
 use screenhub::adapters::embedded_store::EmbeddedStore;
 use screenhub::domain::effects::{DeadLetter, Effect, OutboxItem};
 use screenhub::domain::{Integration, Order, OrderStatus, TenantConfig, TenantId};
-use screenhub::ports::store::{Commit, CommitError, DeliveryRecord, Store};
+use screenhub::ports::store::{Commit, CommitError, DeliveryRecord, Record, Store};
 use time::OffsetDateTime;
 
 fn tenant(id: &str) -> TenantConfig {
@@ -234,4 +234,168 @@ async fn concurrent_creates_for_one_delivery_commit_once() {
         }
     }
     assert_eq!(ok, 1);
+}
+
+/// What the scheduled passes need: tenants listed, cursors, effect-only records, terminal
+/// creations that hold no active slot, and the sparse due-order index.
+async fn scheduling_suite(store: &dyn Store) {
+    let t = TenantId::parse(&screenhub_tests::unique("s")).unwrap();
+    store.put_tenant(&tenant(t.as_str())).await.unwrap();
+    assert!(
+        store
+            .list_tenants()
+            .await
+            .unwrap()
+            .iter()
+            .any(|c| c.id == t)
+    );
+
+    assert_eq!(store.get_cursor(&t, "poll").await.unwrap(), None);
+    store.put_cursor(&t, "poll", "123").await.unwrap();
+    store.put_cursor(&t, "poll", "456").await.unwrap();
+    assert_eq!(
+        store.get_cursor(&t, "poll").await.unwrap().as_deref(),
+        Some("456")
+    );
+
+    // An effect-only record happens once per delivery key, and can consume an item.
+    let anchor = new_order(&t, "opp-r");
+    let effect =
+        |o: &Order| OutboxItem::new(t.clone(), Effect::LeverSyncStatus { order_id: o.id }, now());
+    let delivery = DeliveryRecord {
+        key: format!("poll:{t}:opp-r:1"),
+        expires_at: now() + time::Duration::days(1),
+    };
+    let first = effect(&anchor);
+    store
+        .record(Record {
+            delivery: Some(delivery.clone()),
+            outbox: vec![first.clone()],
+            consumes: None,
+            now: now(),
+        })
+        .await
+        .unwrap();
+    let err = store
+        .record(Record {
+            delivery: Some(delivery),
+            outbox: vec![effect(&anchor)],
+            consumes: None,
+            now: now(),
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(err, CommitError::DuplicateDelivery), "{err:?}");
+    let follow_up = effect(&anchor);
+    store
+        .record(Record {
+            delivery: None,
+            outbox: vec![follow_up.clone()],
+            consumes: Some(first.id),
+            now: now(),
+        })
+        .await
+        .unwrap();
+    assert!(store.get_outbox(first.id).await.unwrap().is_none());
+    assert!(store.get_outbox(follow_up.id).await.unwrap().is_some());
+    let err = store
+        .record(Record {
+            delivery: None,
+            outbox: vec![],
+            consumes: Some(first.id),
+            now: now(),
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(err, CommitError::OutboxItemGone), "{err:?}");
+    store.complete_outbox(follow_up.id).await.unwrap();
+
+    // A terminal order created outright (rejected on arrival) takes no active slot.
+    let mut rejected = Order::new(
+        t.clone(),
+        Integration::BackgroundsOnline,
+        "opp-x".into(),
+        now(),
+    );
+    rejected.status = OrderStatus::Rejected;
+    store
+        .commit(Commit::create(rejected, "test", vec![]))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .find_active(&t, Integration::BackgroundsOnline, "opp-x")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let next = Order::new(
+        t.clone(),
+        Integration::BackgroundsOnline,
+        "opp-x".into(),
+        now(),
+    );
+    store
+        .commit(Commit::create(next, "test", vec![]))
+        .await
+        .unwrap();
+
+    // Due orders: only waiting orders past their expiry, earliest first, page by page.
+    let base = now() - time::Duration::days(20);
+    let mut waiting = Vec::new();
+    for i in 0..5i64 {
+        let mut o = Order::new(
+            t.clone(),
+            Integration::BackgroundsOnline,
+            format!("due-{i}"),
+            base,
+        );
+        o.status = OrderStatus::Pending;
+        o.expires_at = Some(base + time::Duration::days(i * 7)); // days 0, 7, 14, 21, 28
+        store
+            .commit(Commit::create(o.clone(), "test", vec![]))
+            .await
+            .unwrap();
+        waiting.push(o);
+    }
+    let cutoff = base + time::Duration::days(14);
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.due_orders(cutoff, 2, after).await.unwrap();
+        seen.extend(page.orders.iter().filter(|o| o.tenant == t).map(|o| o.id));
+        match page.next {
+            Some(n) => after = Some(n),
+            None => break,
+        }
+    }
+    assert_eq!(seen, vec![waiting[0].id, waiting[1].id, waiting[2].id]);
+
+    // Leaving the waiting state takes an order out of the index.
+    let mut done = waiting[0].next(now());
+    done.status = OrderStatus::Cancelled;
+    done.expires_at = None;
+    store
+        .commit(Commit::update(&waiting[0], done, "test", vec![]))
+        .await
+        .unwrap();
+    let page = store.due_orders(cutoff, 100, None).await.unwrap();
+    let ids: Vec<_> = page
+        .orders
+        .iter()
+        .filter(|o| o.tenant == t)
+        .map(|o| o.id)
+        .collect();
+    assert_eq!(ids, vec![waiting[1].id, waiting[2].id]);
+}
+
+#[tokio::test]
+async fn embedded_store_conforms_for_scheduled_passes() {
+    scheduling_suite(&EmbeddedStore::new()).await;
+}
+
+#[tokio::test]
+async fn dynamodb_store_conforms_for_scheduled_passes() {
+    let store = screenhub_tests::fresh_table().await;
+    scheduling_suite(&store).await;
 }

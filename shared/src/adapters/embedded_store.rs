@@ -4,9 +4,10 @@
 use crate::domain::effects::DeadLetter;
 use crate::domain::ids::OrderId;
 use crate::domain::{AuditEntry, Integration, Order, OutboxId, OutboxItem, TenantConfig, TenantId};
-use crate::ports::store::{Commit, CommitError, Store, StoreError};
+use crate::ports::store::{Commit, CommitError, DueCursor, DuePage, Record, Store, StoreError};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
+use time::OffsetDateTime;
 use tokio::sync::Notify;
 
 type ActiveKey = (TenantId, Integration, String);
@@ -21,6 +22,7 @@ struct State {
     outbox: BTreeMap<OutboxId, OutboxItem>,
     dead: BTreeMap<OutboxId, DeadLetter>,
     deliveries: BTreeMap<String, time::OffsetDateTime>,
+    cursors: BTreeMap<(TenantId, String), String>,
 }
 
 #[derive(Default, Clone)]
@@ -63,6 +65,34 @@ impl Store for EmbeddedStore {
 
     async fn get_tenant(&self, id: &TenantId) -> Result<Option<TenantConfig>, StoreError> {
         Ok(self.lock().tenants.get(id).cloned())
+    }
+
+    async fn list_tenants(&self) -> Result<Vec<TenantConfig>, StoreError> {
+        Ok(self.lock().tenants.values().cloned().collect())
+    }
+
+    async fn get_cursor(
+        &self,
+        tenant: &TenantId,
+        name: &str,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .lock()
+            .cursors
+            .get(&(tenant.clone(), name.to_owned()))
+            .cloned())
+    }
+
+    async fn put_cursor(
+        &self,
+        tenant: &TenantId,
+        name: &str,
+        value: &str,
+    ) -> Result<(), StoreError> {
+        self.lock()
+            .cursors
+            .insert((tenant.clone(), name.to_owned()), value.to_owned());
+        Ok(())
     }
 
     async fn get_order(&self, id: OrderId) -> Result<Option<Order>, StoreError> {
@@ -116,7 +146,7 @@ impl Store for EmbeddedStore {
                     if s.orders.contains_key(&c.order.id) {
                         return Err(CommitError::VersionConflict);
                     }
-                    if s.active.contains_key(&key) {
+                    if !c.order.status.is_terminal() && s.active.contains_key(&key) {
                         return Err(CommitError::ActiveOrderExists);
                     }
                 }
@@ -135,7 +165,7 @@ impl Store for EmbeddedStore {
             if let Some(d) = c.delivery {
                 s.deliveries.insert(d.key, d.expires_at);
             }
-            if c.expected_version.is_none() {
+            if c.expected_version.is_none() && !c.order.status.is_terminal() {
                 s.active.insert(key.clone(), c.order.id);
             } else if c.order.status.is_terminal() {
                 s.active.remove(&key);
@@ -160,6 +190,63 @@ impl Store for EmbeddedStore {
             self.outbox_ready.notify_one();
         }
         Ok(())
+    }
+
+    async fn record(&self, r: Record) -> Result<(), CommitError> {
+        let has_new_outbox = !r.outbox.is_empty();
+        {
+            let mut s = self.lock();
+            if let Some(d) = &r.delivery
+                && s.deliveries.get(&d.key).is_some_and(|exp| *exp > r.now)
+            {
+                return Err(CommitError::DuplicateDelivery);
+            }
+            if let Some(id) = r.consumes
+                && !s.outbox.contains_key(&id)
+            {
+                return Err(CommitError::OutboxItemGone);
+            }
+            if let Some(d) = r.delivery {
+                s.deliveries.insert(d.key, d.expires_at);
+            }
+            if let Some(id) = r.consumes {
+                s.outbox.remove(&id);
+            }
+            for item in r.outbox {
+                s.outbox.insert(item.id, item);
+            }
+        }
+        if has_new_outbox {
+            self.outbox_ready.notify_one();
+        }
+        Ok(())
+    }
+
+    async fn due_orders(
+        &self,
+        now: OffsetDateTime,
+        limit: usize,
+        after: Option<DueCursor>,
+    ) -> Result<DuePage, StoreError> {
+        let s = self.lock();
+        let after = after.map(|c| (c.expires_at, c.order_id));
+        let mut due: Vec<&Order> = s
+            .orders
+            .values()
+            .filter(|o| !o.status.is_terminal())
+            .filter(|o| o.expires_at.is_some_and(|at| at <= now))
+            .filter(|o| after.is_none_or(|a| (o.expires_at.unwrap_or(now), o.id) > a))
+            .collect();
+        due.sort_by_key(|o| (o.expires_at, o.id));
+        let more = due.len() > limit;
+        due.truncate(limit);
+        let orders: Vec<Order> = due.into_iter().cloned().collect();
+        let next = if more {
+            orders.last().and_then(DueCursor::after)
+        } else {
+            None
+        };
+        Ok(DuePage { orders, next })
     }
 
     async fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxItem>, StoreError> {

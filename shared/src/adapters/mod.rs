@@ -15,4 +15,8 @@ pub mod secrets_manager;
 #[cfg(feature = "http-client")]
 pub mod alliance_http;
 #[cfg(feature = "http-client")]
+pub mod backgrounds_online_http;
+#[cfg(feature = "http-client")]
 pub mod lever_http;
+#[cfg(feature = "http-client")]
+mod provider_http;

@@ -3,9 +3,11 @@
 //! converts. Every route authenticates the request before trusting its body.
 
 pub mod alliance_callback;
+pub mod backgrounds_online_callback;
 pub mod hub;
 pub mod lever_webhook;
 pub mod problem;
+pub mod provider_callback;
 
 pub use hub::{Hub, HubSettings};
 pub use problem::{ApiError, Reply};
@@ -15,6 +17,7 @@ use http::{HeaderMap, Method};
 /// Paths of the HTTP API (identical locally and behind API Gateway).
 pub const LEVER_WEBHOOK_PREFIX: &str = "/lever/webhooks/";
 pub const ALLIANCE_CALLBACK_PREFIX: &str = "/callbacks/alliance2020/";
+pub const BACKGROUNDS_ONLINE_CALLBACK_PREFIX: &str = "/callbacks/backgrounds-online/";
 
 /// The one segment after `prefix`, if the path is exactly `prefix<segment>`.
 pub fn tail_segment<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
@@ -41,6 +44,12 @@ pub async fn route(
             return ApiError::MethodNotAllowed.into();
         }
         return alliance_callback::handle(hub, tenant, headers, body).await;
+    }
+    if let Some(tenant) = tail_segment(path, BACKGROUNDS_ONLINE_CALLBACK_PREFIX) {
+        if method != Method::POST {
+            return ApiError::MethodNotAllowed.into();
+        }
+        return backgrounds_online_callback::handle(hub, tenant, headers, body).await;
     }
     if path == "/health" {
         return Reply::ok(serde_json::json!({ "status": "ok" }));

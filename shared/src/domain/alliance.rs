@@ -215,6 +215,8 @@ pub fn status_label(status: OrderStatus) -> Option<&'static str> {
         OrderStatus::Complete => Some("Complete"),
         OrderStatus::Rejected => Some("Rejected"),
         OrderStatus::Error => Some("Error"),
+        OrderStatus::Cancelled => Some("Cancelled"),
+        OrderStatus::Expired => Some("Expired"),
     }
 }
 

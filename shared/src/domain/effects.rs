@@ -12,6 +12,20 @@ use time::OffsetDateTime;
 pub enum Effect {
     /// Fetch the opportunity, decide, and place the order with Alliance 2020.
     SubmitAllianceOrder { order_id: OrderId },
+    /// Place the (already decided) order with Backgrounds Online.
+    SubmitBackgroundsOnlineOrder { order_id: OrderId },
+    /// Cancel (recruiter) or close (expired) the order at Backgrounds Online.
+    CancelBackgroundsOnlineOrder {
+        order_id: OrderId,
+        reason: CancelReason,
+    },
+    /// A trigger tag was acted on: remove these tags from the opportunity, then add the note.
+    /// One effect, in this order, so that a poll never sees the tag again once the note exists.
+    LeverClearTrigger {
+        opportunity_id: String,
+        tags: Vec<String>,
+        note: Option<NewNote>,
+    },
     /// Make the opportunity's managed tags match the order's current state (idempotent).
     LeverSyncStatus { order_id: OrderId },
     /// Add a note to the order's opportunity.
@@ -25,6 +39,9 @@ impl Effect {
     pub fn name(&self) -> &'static str {
         match self {
             Effect::SubmitAllianceOrder { .. } => "submit_alliance_order",
+            Effect::SubmitBackgroundsOnlineOrder { .. } => "submit_backgrounds_online_order",
+            Effect::CancelBackgroundsOnlineOrder { .. } => "cancel_backgrounds_online_order",
+            Effect::LeverClearTrigger { .. } => "lever_clear_trigger",
             Effect::LeverSyncStatus { .. } => "lever_sync_status",
             Effect::LeverNote { .. } => "lever_note",
             Effect::PublishEvent { .. } => "publish_event",
@@ -34,9 +51,31 @@ impl Effect {
     pub fn order_id(&self) -> Option<OrderId> {
         match self {
             Effect::SubmitAllianceOrder { order_id }
+            | Effect::SubmitBackgroundsOnlineOrder { order_id }
+            | Effect::CancelBackgroundsOnlineOrder { order_id, .. }
             | Effect::LeverSyncStatus { order_id }
             | Effect::LeverNote { order_id, .. } => Some(*order_id),
+            Effect::LeverClearTrigger { .. } => None,
             Effect::PublishEvent { event } => event.order_id(),
+        }
+    }
+}
+
+/// Why a provider order is cancelled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CancelReason {
+    /// A recruiter asked (Cancel tag); the order changes only once the provider agreed.
+    Cancelled,
+    /// The order already expired here; the provider order is closed.
+    Expired,
+}
+
+impl CancelReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CancelReason::Cancelled => "cancelled",
+            CancelReason::Expired => "expired",
         }
     }
 }

@@ -2,10 +2,13 @@
 //! Nothing here performs I/O; everything is unit-tested directly.
 
 pub mod alliance;
+pub mod backgrounds_online;
 pub mod effects;
 pub mod events;
+pub mod expiry;
 pub mod ids;
 pub mod lever;
+pub mod lever_tags;
 pub mod order;
 pub mod tags;
 pub mod tenant;

@@ -1,6 +1,7 @@
 //! The canonical screening order every integration meets in.
 
 use super::alliance::AllianceOrder;
+use super::backgrounds_online::BackgroundsOnlineOrder;
 use super::ids::{OrderId, TenantId};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -11,12 +12,15 @@ use time::OffsetDateTime;
 pub enum Integration {
     /// Lever (stage-driven) × Alliance 2020.
     Alliance2020,
+    /// Lever (tag-driven) × Backgrounds Online.
+    BackgroundsOnline,
 }
 
 impl Integration {
     pub fn as_str(self) -> &'static str {
         match self {
             Integration::Alliance2020 => "alliance2020",
+            Integration::BackgroundsOnline => "backgrounds_online",
         }
     }
 }
@@ -38,12 +42,19 @@ pub enum OrderStatus {
     Rejected,
     /// Communication failed after every retry.
     Error,
+    /// Cancelled before the candidate submitted (by a recruiter or by the provider).
+    Cancelled,
+    /// The candidate did not submit in time; the provider order was closed.
+    Expired,
 }
 
 impl OrderStatus {
     /// Terminal statuses never change again.
     pub fn is_terminal(self) -> bool {
-        matches!(self, Self::Complete | Self::Rejected | Self::Error)
+        matches!(
+            self,
+            Self::Complete | Self::Rejected | Self::Error | Self::Cancelled | Self::Expired
+        )
     }
 
     /// Position on the forward path; callbacks never move an order backwards.
@@ -52,7 +63,7 @@ impl OrderStatus {
             Self::Requested => 0,
             Self::Pending => 1,
             Self::InProgress => 2,
-            Self::Complete | Self::Rejected | Self::Error => 3,
+            Self::Complete | Self::Rejected | Self::Error | Self::Cancelled | Self::Expired => 3,
         }
     }
 
@@ -64,6 +75,8 @@ impl OrderStatus {
             Self::Complete => "complete",
             Self::Rejected => "rejected",
             Self::Error => "error",
+            Self::Cancelled => "cancelled",
+            Self::Expired => "expired",
         }
     }
 }
@@ -82,6 +95,7 @@ pub struct ScreeningResult {
 #[serde(tag = "provider", rename_all = "snake_case")]
 pub enum ProviderRequest {
     Alliance2020(AllianceOrder),
+    BackgroundsOnline(BackgroundsOnlineOrder),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -99,6 +113,10 @@ pub struct Order {
     pub result: Option<ScreeningResult>,
     /// Why the order was rejected or failed, in words shown to recruiters.
     pub reason: Option<String>,
+    /// While the order waits for the candidate: when it expires. Only such orders carry it,
+    /// which makes the store's due-order index sparse.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub expires_at: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -123,6 +141,7 @@ impl Order {
             request: None,
             result: None,
             reason: None,
+            expires_at: None,
             created_at: now,
             updated_at: now,
         }

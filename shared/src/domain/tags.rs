@@ -5,12 +5,15 @@
 pub struct ManagedTags {
     /// (prefix, suffix) pairs: a tag is managed when it starts with the prefix and ends with the suffix.
     patterns: Vec<(String, String)>,
+    /// Tags managed by their exact text.
+    exact: Vec<String>,
 }
 
 impl ManagedTags {
     pub fn new() -> Self {
         Self {
             patterns: Vec::new(),
+            exact: Vec::new(),
         }
     }
 
@@ -29,12 +32,18 @@ impl ManagedTags {
         self
     }
 
+    pub fn with_exact(mut self, tag: &str) -> Self {
+        self.exact.push(tag.to_owned());
+        self
+    }
+
     pub fn owns(&self, tag: &str) -> bool {
-        self.patterns.iter().any(|(p, s)| {
-            tag.len() >= p.len() + s.len()
-                && tag.starts_with(p.as_str())
-                && tag.ends_with(s.as_str())
-        })
+        self.exact.iter().any(|t| t == tag)
+            || self.patterns.iter().any(|(p, s)| {
+                tag.len() >= p.len() + s.len()
+                    && tag.starts_with(p.as_str())
+                    && tag.ends_with(s.as_str())
+            })
     }
 }
 

@@ -11,6 +11,8 @@ pub struct TenantConfig {
     pub lever: LeverSettings,
     #[serde(default)]
     pub alliance: Option<AllianceSettings>,
+    #[serde(default)]
+    pub backgrounds_online: Option<BackgroundsOnlineSettings>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -194,6 +196,32 @@ fn default_status_format() -> String {
 }
 fn default_reference() -> ReferenceField {
     ReferenceField::None
+}
+
+/// Backgrounds Online on Lever (DESIGN.md 1.A): tag-driven orders, polled.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackgroundsOnlineSettings {
+    /// Provider API root.
+    pub api_base: String,
+    /// Package ordered when no `Package: <name>` tag names another.
+    pub default_package: String,
+    /// Other packages this account may order (exact names).
+    #[serde(default)]
+    pub packages: Vec<String>,
+    /// Exact, case-sensitive prefix of the package override tag.
+    #[serde(default = "default_package_prefix")]
+    pub package_tag_prefix: String,
+    /// Days an order may wait for the candidate's submission before it expires.
+    #[serde(default = "default_expiry_days")]
+    pub expiry_days: u16,
+}
+
+fn default_package_prefix() -> String {
+    "Package: ".into()
+}
+fn default_expiry_days() -> u16 {
+    14
 }
 
 #[cfg(test)]

@@ -2,14 +2,16 @@
 //! FiiLTER (match / no match for one application) and REFiiNE (best other postings for a
 //! candidate).
 //!
-//! Score = `W_SKILL` × skill coverage + `W_TEXT` × BM25 text coverage + `W_ROLE` × role
-//! overlap, each part in [0, 1]:
+//! Score = `w_skill` × skill coverage + `w_text` × BM25 text coverage + `w_role` × role
+//! overlap + `w_occ` × occupation overlap, each part in [0, 1]:
 //! - skill coverage: posting skills weighted by posting field weight and pool IDF, each
 //!   credited by the candidate's saturated mention count;
 //! - text coverage: BM25 (k1 = 1.2, b = 0.75) over the posting's heaviest stems, divided by
 //!   its maximum, so the score is the share of the posting's weighted vocabulary covered;
 //! - role overlap: histogram intersection of O*NET minor groups (posting title vs candidate
-//!   titles).
+//!   titles);
+//! - occupation overlap: histogram intersection of the O*NET occupations both profiles
+//!   resemble (see [`super::occupations`]).
 //!
 //! Results never depend on hash-map iteration order: maps are used for look-ups only, and
 //! ties are broken by id.
@@ -19,14 +21,17 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::profile::Profile;
+use super::occupations::occupation_title;
+use super::profile::{Profile, mix};
 
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
 /// Query-side saturation of the posting's field-weighted counts.
 const K3: f32 = 1.5;
 /// Most posting stems used as the text query.
-const MAX_QUERY_TERMS: usize = 24;
+const MAX_QUERY_TERMS: usize = 40;
+/// Most stems pseudo-relevance feedback adds to a query.
+const FEEDBACK_TERMS: usize = 20;
 /// Candidate mentions at which a skill counts half.
 const SKILL_HALF: f32 = 0.5;
 
@@ -36,6 +41,7 @@ pub struct MatchConfig {
     pub w_skill: f32,
     pub w_text: f32,
     pub w_role: f32,
+    pub w_occ: f32,
     /// ARKiiVE: how many candidates at most.
     pub top_k: usize,
     /// ARKiiVE: minimum score to suggest a candidate.
@@ -44,18 +50,30 @@ pub struct MatchConfig {
     pub filter_threshold: f32,
     /// REFiiNE: minimum score to suggest another posting.
     pub refine_min_score: f32,
+    /// Pseudo-relevance feedback: how many of a posting's best candidates lend their roles
+    /// and occupations to the compiled query (0 turns it off).
+    pub feedback_docs: usize,
+    /// Share of the compiled query's roles and occupations that comes from that feedback.
+    pub feedback_share: f32,
+    /// Only candidates scoring at least this against the posting alone lend feedback, so a
+    /// pool with nobody relevant leaves the query as it was (and yields no suggestion).
+    pub feedback_min_score: f32,
 }
 
 impl Default for MatchConfig {
     fn default() -> Self {
         Self {
-            w_skill: 0.10,
-            w_text: 0.70,
-            w_role: 0.20,
+            w_skill: 0.05,
+            w_text: 0.40,
+            w_role: 0.275,
+            w_occ: 0.275,
             top_k: 7,
             arkive_min_score: 0.25,
             filter_threshold: 0.40,
             refine_min_score: 0.35,
+            feedback_docs: 5,
+            feedback_share: 0.5,
+            feedback_min_score: 0.20,
         }
     }
 }
@@ -72,11 +90,12 @@ pub struct Contribution {
 pub struct Explanation {
     pub candidate_id: String,
     pub posting_id: String,
-    /// Total in [0, 1]: `skill_points + text_points + role_points`.
+    /// Total in [0, 1]: `skill_points + text_points + role_points + occupation_points`.
     pub score: f32,
     pub skill_points: f32,
     pub text_points: f32,
     pub role_points: f32,
+    pub occupation_points: f32,
     /// Posting skills the candidate has, heaviest first.
     pub matched_skills: Vec<Contribution>,
     /// Posting skills the candidate lacks, heaviest first.
@@ -87,6 +106,8 @@ pub struct Explanation {
     pub missing_terms: Vec<String>,
     /// O*NET minor groups shared.
     pub matched_roles: Vec<Contribution>,
+    /// O*NET occupations shared ("15-1252.00 Software Developers").
+    pub matched_occupations: Vec<Contribution>,
 }
 
 /// A FiiLTER decision.
@@ -112,6 +133,7 @@ pub struct Query {
     terms: Vec<QItem>,
     skills: Vec<QItem>,
     roles: Vec<QItem>,
+    occupations: Vec<QItem>,
 }
 
 /// Postings of one key: (candidate slot, value), sorted by slot.
@@ -120,21 +142,25 @@ type Postings = Vec<(u32, f32)>;
 #[derive(Debug, Default)]
 struct Field {
     slots: HashMap<String, u32>,
+    keys: Vec<String>,
     postings: Vec<Postings>,
 }
 
 impl Field {
-    fn add(&mut self, key: &str, candidate: u32, value: f32) {
+    /// Adds a posting and returns the key's slot.
+    fn add(&mut self, key: &str, candidate: u32, value: f32) -> u32 {
         let slot = match self.slots.get(key) {
             Some(&s) => s,
             None => {
                 let s = self.postings.len() as u32;
                 self.slots.insert(key.to_string(), s);
+                self.keys.push(key.to_string());
                 self.postings.push(Vec::new());
                 s
             }
         };
         self.postings[slot as usize].push((candidate, value));
+        slot
     }
 
     fn df(&self, key: &str) -> (Option<u32>, usize) {
@@ -162,6 +188,12 @@ pub struct CandidateIndex {
     terms: Field,
     skills: Field,
     roles: Field,
+    occupations: Field,
+    /// Per candidate: (role slot, share) and (occupation slot, share), for feedback.
+    candidate_roles: Vec<Vec<(u32, f32)>>,
+    candidate_occupations: Vec<Vec<(u32, f32)>>,
+    /// Per candidate: (term slot, weight), for feedback.
+    candidate_terms: Vec<Vec<(u32, f32)>>,
 }
 
 fn idf(n: usize, df: usize) -> f32 {
@@ -204,15 +236,27 @@ impl CandidateIndex {
         // Slots follow insertion order; results never depend on it (ties go by id).
         for profile in profiles {
             let slot = index.ids.len() as u32;
-            for (t, w) in &profile.terms {
-                index.terms.add(t, slot, *w);
-            }
+            let terms = profile
+                .terms
+                .iter()
+                .map(|(t, w)| (index.terms.add(t, slot, *w), *w))
+                .collect();
+            index.candidate_terms.push(terms);
             for (s, w) in &profile.skills {
                 index.skills.add(s, slot, *w);
             }
-            for (r, w) in &profile.roles {
-                index.roles.add(r, slot, *w);
-            }
+            let roles = profile
+                .roles
+                .iter()
+                .map(|(r, w)| (index.roles.add(r, slot, *w), *w))
+                .collect();
+            index.candidate_roles.push(roles);
+            let occupations = profile
+                .occupations
+                .iter()
+                .map(|(o, w)| (index.occupations.add(o, slot, *w), *w))
+                .collect();
+            index.candidate_occupations.push(occupations);
             index.lengths.push(profile.length);
             index.ids.push(profile.id);
         }
@@ -233,8 +277,92 @@ impl CandidateIndex {
         &self.config
     }
 
-    /// Compiles a posting profile against this pool (IDF from the pool).
+    /// Compiles a posting profile against this pool (IDF from the pool), then, with
+    /// `config.feedback_docs` > 0, widens its roles and occupations with those of its best
+    /// candidates (pseudo-relevance feedback): a "Recruiter" posting whose best matches are
+    /// HR generalists also looks for what those HR generalists share. The compiled query is
+    /// what every score explains itself against.
     pub fn query(&self, posting: &Profile) -> Query {
+        let base = self.compile(posting, &posting.roles, &posting.occupations);
+        let m = self.config.feedback_docs;
+        let share = self.config.feedback_share;
+        if m == 0 || share <= 0.0 || self.is_empty() {
+            return base;
+        }
+        let acc = self.accumulate(&base);
+        let top = self.top_slots(&acc, m, self.config.feedback_min_score);
+        if top.is_empty() {
+            return base;
+        }
+        let mean = |field: &Field, per: &[Vec<(u32, f32)>]| {
+            let mut sum: std::collections::BTreeMap<&str, f32> = Default::default();
+            for &(_, c) in &top {
+                for &(slot, w) in &per[c as usize] {
+                    *sum.entry(field.keys[slot as usize].as_str()).or_default() +=
+                        w / top.len() as f32;
+                }
+            }
+            sum.into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect::<Vec<_>>()
+        };
+        let roles = mix(
+            &posting.roles,
+            &mean(&self.roles, &self.candidate_roles),
+            share,
+            usize::MAX,
+        );
+        let occupations = mix(
+            &posting.occupations,
+            &mean(&self.occupations, &self.candidate_occupations),
+            share,
+            usize::MAX,
+        );
+        let mut query = self.compile(posting, &roles, &occupations);
+        // Terms: the posting's own (1 - share) and the feedback candidates' most
+        // characteristic stems (share), by mean BM25 saturation x IDF.
+        let n = self.len();
+        let mut fb: HashMap<u32, f32> = HashMap::new();
+        for &(_, c) in &top {
+            let length = self.lengths[c as usize];
+            for &(slot, tf) in &self.candidate_terms[c as usize] {
+                let df = self.terms.postings[slot as usize].len();
+                *fb.entry(slot).or_default() +=
+                    bm25_sat(tf, length, self.avg_length) * idf(n, df) / top.len() as f32;
+            }
+        }
+        let mut fb: Vec<QItem> = fb
+            .into_iter()
+            .map(|(slot, weight)| QItem {
+                key: self.terms.keys[slot as usize].clone(),
+                slot: Some(slot),
+                weight,
+            })
+            .collect();
+        fb.sort_by(|a, b| by_score_then_id((a.weight, &a.key), (b.weight, &b.key)));
+        fb.truncate(FEEDBACK_TERMS);
+        let fb = normalise(fb, share * self.config.w_text);
+        let mut terms = normalise(std::mem::take(&mut query.terms), 1.0 - share);
+        for q in &mut terms {
+            q.weight *= self.config.w_text;
+        }
+        for item in fb {
+            match terms.iter_mut().find(|q| q.key == item.key) {
+                Some(q) => q.weight += item.weight,
+                None => terms.push(item),
+            }
+        }
+        terms.sort_by(|a, b| by_score_then_id((a.weight, &a.key), (b.weight, &b.key)));
+        query.terms = terms;
+        query
+    }
+
+    fn compile(
+        &self,
+        posting: &Profile,
+        roles: &[(String, f32)],
+        occupations: &[(String, f32)],
+    ) -> Query {
         let n = self.len();
         let mut terms: Vec<QItem> = posting
             .terms
@@ -266,12 +394,19 @@ impl CandidateIndex {
                 }
             })
             .collect();
-        let roles = posting
-            .roles
+        let roles = roles
             .iter()
             .map(|(r, w)| QItem {
                 key: r.clone(),
                 slot: self.roles.df(r).0,
+                weight: *w,
+            })
+            .collect();
+        let occupations = occupations
+            .iter()
+            .map(|(o, w)| QItem {
+                key: o.clone(),
+                slot: self.occupations.df(o).0,
                 weight: *w,
             })
             .collect();
@@ -281,6 +416,7 @@ impl CandidateIndex {
             terms: normalise(terms, c.w_text),
             skills: normalise(skills, c.w_skill),
             roles: normalise(roles, c.w_role),
+            occupations: normalise(occupations, c.w_occ),
         }
     }
 
@@ -292,6 +428,15 @@ impl CandidateIndex {
 
     /// ARKiiVE with an explicit `k` and minimum score.
     pub fn top_candidates_with(&self, query: &Query, k: usize, min_score: f32) -> Vec<Explanation> {
+        let acc = self.accumulate(query);
+        self.top_slots(&acc, k, min_score)
+            .into_iter()
+            .map(|(_, c)| self.explain_slot(c, query))
+            .collect()
+    }
+
+    /// Every candidate's score for a query, by walking the query's postings lists.
+    fn accumulate(&self, query: &Query) -> Vec<f32> {
         let mut acc = vec![0.0f32; self.len()];
         for q in &query.terms {
             let Some(slot) = q.slot else { continue };
@@ -312,6 +457,17 @@ impl CandidateIndex {
                 acc[c as usize] += q.weight.min(share * self.config.w_role);
             }
         }
+        for q in &query.occupations {
+            let Some(slot) = q.slot else { continue };
+            for &(c, share) in &self.occupations.postings[slot as usize] {
+                acc[c as usize] += q.weight.min(share * self.config.w_occ);
+            }
+        }
+        acc
+    }
+
+    /// The best `k` (score, slot) pairs scoring at least `min_score`, best first, ties by id.
+    fn top_slots(&self, acc: &[f32], k: usize, min_score: f32) -> Vec<(f32, u32)> {
         let mut hits: Vec<(f32, u32)> = acc
             .iter()
             .enumerate()
@@ -329,9 +485,7 @@ impl CandidateIndex {
         }
         hits.truncate(k);
         hits.sort_by(cmp);
-        hits.into_iter()
-            .map(|(_, c)| self.explain_slot(c, query))
-            .collect()
+        hits
     }
 
     fn explain_slot(&self, c: u32, query: &Query) -> Explanation {
@@ -346,7 +500,8 @@ impl CandidateIndex {
             },
             |q| self.skills.value(q.slot, c).map(skill_sat),
             |q| self.roles.value(q.slot, c),
-            self.config.w_role,
+            |q| self.occupations.value(q.slot, c),
+            &self.config,
         )
     }
 
@@ -362,7 +517,8 @@ impl CandidateIndex {
             },
             |q| candidate.skill(&q.key).map(skill_sat),
             |q| candidate.role(&q.key),
-            self.config.w_role,
+            |q| candidate.occupation(&q.key),
+            &self.config,
         )
     }
 
@@ -377,25 +533,123 @@ impl CandidateIndex {
         }
     }
 
-    /// REFiiNE: the best `k` of `postings` for a candidate, other than `exclude` (the posting
+    /// Compiles the open postings for REFiiNE: an inverted map from each stem, skill, role
+    /// and occupation to the postings that ask for it, so one candidate is scored against
+    /// all of them by walking its own (short) profile once.
+    pub fn open_postings(&self, queries: Vec<Query>) -> OpenPostings {
+        let mut open = OpenPostings::default();
+        for (p, q) in queries.iter().enumerate() {
+            let p = p as u32;
+            for (part, items) in [
+                (&mut open.terms, &q.terms),
+                (&mut open.skills, &q.skills),
+                (&mut open.roles, &q.roles),
+                (&mut open.occupations, &q.occupations),
+            ] {
+                for item in items {
+                    part.entry(item.key.clone())
+                        .or_default()
+                        .push((p, item.weight));
+                }
+            }
+        }
+        open.queries = queries;
+        open
+    }
+
+    /// REFiiNE: the best `k` open postings for a candidate, other than `exclude` (the posting
     /// applied for), scoring at least `config.refine_min_score`; empty when none fits.
     pub fn best_postings(
         &self,
         candidate: &Profile,
-        postings: &[Query],
+        open: &OpenPostings,
         exclude: Option<&str>,
         k: usize,
     ) -> Vec<Explanation> {
         let min = self.config.refine_min_score;
-        let mut scored: Vec<Explanation> = postings
+        let mut acc = vec![0.0f32; open.queries.len()];
+        for (t, tf) in &candidate.terms {
+            if let Some(list) = open.terms.get(t) {
+                let sat = bm25_sat(*tf, candidate.length, self.avg_length);
+                for &(p, w) in list {
+                    acc[p as usize] += w * sat;
+                }
+            }
+        }
+        for (s, m) in &candidate.skills {
+            if let Some(list) = open.skills.get(s) {
+                let sat = skill_sat(*m);
+                for &(p, w) in list {
+                    acc[p as usize] += w * sat;
+                }
+            }
+        }
+        for (parts, mine, scale) in [
+            (&open.roles, &candidate.roles, self.config.w_role),
+            (&open.occupations, &candidate.occupations, self.config.w_occ),
+        ] {
+            for (key, share) in mine {
+                if let Some(list) = parts.get(key) {
+                    for &(p, w) in list {
+                        acc[p as usize] += w.min(share * scale);
+                    }
+                }
+            }
+        }
+        // Candidates for the top k by the fast sum; the reported score is the explained one.
+        let mut hits: Vec<(f32, usize)> = acc
             .iter()
-            .filter(|q| Some(q.posting_id.as_str()) != exclude)
-            .map(|q| self.score(candidate, q))
+            .enumerate()
+            .filter(|(p, s)| {
+                **s > 0.0
+                    && **s >= min - 1e-4
+                    && Some(open.queries[*p].posting_id.as_str()) != exclude
+            })
+            .map(|(p, s)| (*s, p))
+            .collect();
+        let cmp = |a: &(f32, usize), b: &(f32, usize)| {
+            by_score_then_id(
+                (a.0, &open.queries[a.1].posting_id),
+                (b.0, &open.queries[b.1].posting_id),
+            )
+        };
+        let keep = (k + 2).min(hits.len());
+        if hits.len() > keep && keep > 0 {
+            hits.select_nth_unstable_by(keep - 1, cmp);
+        }
+        hits.truncate(keep);
+        let mut scored: Vec<Explanation> = hits
+            .into_iter()
+            .map(|(_, p)| self.score(candidate, &open.queries[p]))
             .filter(|e| e.score >= min && e.score > 0.0)
             .collect();
         scored.sort_by(|a, b| by_score_then_id((a.score, &a.posting_id), (b.score, &b.posting_id)));
         scored.truncate(k);
         scored
+    }
+}
+
+/// Open postings compiled for REFiiNE (see [`CandidateIndex::open_postings`]).
+#[derive(Debug, Default)]
+pub struct OpenPostings {
+    queries: Vec<Query>,
+    terms: HashMap<String, Vec<(u32, f32)>>,
+    skills: HashMap<String, Vec<(u32, f32)>>,
+    roles: HashMap<String, Vec<(u32, f32)>>,
+    occupations: HashMap<String, Vec<(u32, f32)>>,
+}
+
+impl OpenPostings {
+    pub fn len(&self) -> usize {
+        self.queries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.queries.is_empty()
+    }
+
+    pub fn queries(&self) -> &[Query] {
+        &self.queries
     }
 }
 
@@ -408,7 +662,8 @@ fn explain(
     term: impl Fn(&QItem) -> Option<f32>,
     skill: impl Fn(&QItem) -> Option<f32>,
     role: impl Fn(&QItem) -> Option<f32>,
-    w_role: f32,
+    occupation: impl Fn(&QItem) -> Option<f32>,
+    config: &MatchConfig,
 ) -> Explanation {
     let mut score = 0.0f32;
     let (mut text_points, mut skill_points, mut role_points) = (0.0f32, 0.0f32, 0.0f32);
@@ -447,13 +702,27 @@ fn explain(
     let mut matched_roles = Vec::new();
     for q in &query.roles {
         if let Some(share) = role(q) {
-            let p = q.weight.min(share * w_role);
+            let p = q.weight.min(share * config.w_role);
             score += p;
             role_points += p;
             matched_roles.push(Contribution {
                 name: q.key.clone(),
                 points: p,
             });
+        }
+    }
+    let mut occupation_points = 0.0f32;
+    let mut matched_occupations = Vec::new();
+    for q in &query.occupations {
+        if let Some(share) = occupation(q) {
+            let p = q.weight.min(share * config.w_occ);
+            score += p;
+            occupation_points += p;
+            let name = match occupation_title(&q.key) {
+                Some(title) => format!("{} {title}", q.key),
+                None => q.key.clone(),
+            };
+            matched_occupations.push(Contribution { name, points: p });
         }
     }
     let by_points = |a: &Contribution, b: &Contribution| {
@@ -463,6 +732,7 @@ fn explain(
     matched_terms.truncate(10);
     matched_skills.sort_by(by_points);
     matched_roles.sort_by(by_points);
+    matched_occupations.sort_by(by_points);
     let names = |mut v: Vec<(f32, String)>, cap: usize| {
         v.sort_by(|a, b| by_score_then_id((a.0, &a.1), (b.0, &b.1)));
         v.into_iter().take(cap).map(|(_, k)| k).collect::<Vec<_>>()
@@ -474,10 +744,12 @@ fn explain(
         skill_points,
         text_points,
         role_points,
+        occupation_points,
         matched_skills,
         missing_skills: names(missing_skills, usize::MAX),
         matched_terms,
         missing_terms: names(missing_terms, 10),
         matched_roles,
+        matched_occupations,
     }
 }

@@ -4,18 +4,22 @@
 //! - [`text`]: normalisation (HTML, Unicode words, stop words, Snowball stems).
 //! - [`skills`]: curated skill vocabulary with multi-word aliases.
 //! - [`titles`]: O*NET job titles → SOC minor groups (role inference).
+//! - [`occupations`]: O*NET occupations a text resembles (explicit semantic analysis).
 //! - [`profile`]: candidate and posting profiles built from Lever data, storable as JSON.
 //! - [`index`]: the inverted candidate index and the three passes.
 //!
 //! See `docs/matching.md` for the design and the benchmark figures.
 
 pub mod index;
+pub mod occupations;
 pub mod profile;
 pub mod skills;
 pub mod text;
 pub mod titles;
 
-pub use index::{CandidateIndex, Contribution, Decision, Explanation, MatchConfig, Query};
+pub use index::{
+    CandidateIndex, Contribution, Decision, Explanation, MatchConfig, OpenPostings, Query,
+};
 pub use profile::{CandidateDoc, PostingDoc, PostingList, Profile};
 
 #[cfg(test)]
@@ -131,7 +135,7 @@ mod tests {
             "{e:#?}"
         );
         assert!(e.matched_roles.iter().any(|c| c.name == "15-12"), "{e:#?}");
-        let parts = e.skill_points + e.text_points + e.role_points;
+        let parts = e.skill_points + e.text_points + e.role_points + e.occupation_points;
         assert!((parts - e.score).abs() < 1e-5);
         // The index path and the profile path agree exactly.
         assert_eq!(index.score(&pool()[0], &query).score, e.score);
@@ -163,14 +167,15 @@ mod tests {
             accountant_posting("p-tax"),
         ];
         let queries: Vec<Query> = postings.iter().map(|p| index.query(p)).collect();
+        let open = index.open_postings(queries);
         let java = &pool()[0];
-        let best = index.best_postings(java, &queries, Some("p-java-1"), 3);
+        let best = index.best_postings(java, &open, Some("p-java-1"), 3);
         let ids: Vec<&str> = best.iter().map(|e| e.posting_id.as_str()).collect();
         assert_eq!(ids, vec!["p-java-2"]);
         let chef = &pool()[1];
         assert!(
             index
-                .best_postings(chef, &queries, Some("p-java-1"), 3)
+                .best_postings(chef, &open, Some("p-java-1"), 3)
                 .is_empty()
         );
     }

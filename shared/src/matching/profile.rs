@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::occupations::{MAX_OCCUPATIONS, infer_occupations};
 use super::skills::find_skills;
 use super::text::{strip_html, tokenize};
 use super::titles::find_titles;
@@ -29,6 +30,10 @@ pub struct Profile {
     /// O*NET SOC minor group → share of the title mentions (sums to 1 when any).
     #[serde(rename = "r")]
     pub roles: Vec<(String, f32)>,
+    /// O*NET-SOC occupation → share of resemblance (at most six, summing to 1 when any),
+    /// inferred from all the weighted stems (see [`super::occupations`]).
+    #[serde(rename = "o", default)]
+    pub occupations: Vec<(String, f32)>,
     /// Job titles recognised, for explanations (first few, in order of weight).
     #[serde(rename = "n")]
     pub titles: Vec<String>,
@@ -94,6 +99,8 @@ struct Builder {
     skills: BTreeMap<String, f32>,
     roles: BTreeMap<String, f32>,
     titles: Vec<(String, f32)>,
+    /// Stems of the title fields alone (position titles, posting title), for occupations.
+    title_terms: BTreeMap<String, f32>,
     length: f32,
 }
 
@@ -131,28 +138,43 @@ impl Builder {
         }
     }
 
+    /// Adds a title field: like [`Builder::add`], and its stems also feed the title-only
+    /// occupation inference.
+    fn add_title(&mut self, text: &str, weight: f32, role_weight: f32, single_words: bool) {
+        self.add(text, weight, role_weight, single_words);
+        for token in tokenize(&strip_html(text)) {
+            *self.title_terms.entry(token.stem).or_default() += 1.0;
+        }
+    }
+
     fn finish(self, id: &str, max_terms: usize) -> Profile {
+        // Occupations: what the whole text resembles, and (half the weight, when the titles
+        // name any) what the titles alone resemble.
+        let body = infer_occupations(self.terms.iter().map(|(k, v)| (k.as_str(), *v)));
+        let from_titles = infer_occupations(self.title_terms.iter().map(|(k, v)| (k.as_str(), *v)));
+        let occupations = mix(&body, &from_titles, TITLE_SHARE, MAX_OCCUPATIONS);
         let mut terms: Vec<(String, f32)> = self.terms.into_iter().collect();
         if terms.len() > max_terms {
             terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             terms.truncate(max_terms);
             terms.sort_by(|a, b| a.0.cmp(&b.0));
         }
+        // Roles: the SOC minor groups of the job titles found, mixed half and half with the
+        // minor groups of the occupations inferred (so a title O*NET does not list still
+        // lands in a group).
         let role_total: f32 = self.roles.values().sum();
-        let roles = self
+        let title_roles: Vec<(String, f32)> = self
             .roles
             .into_iter()
-            .map(|(g, w)| {
-                (
-                    g,
-                    if role_total > 0.0 {
-                        w / role_total
-                    } else {
-                        0.0
-                    },
-                )
-            })
+            .filter(|_| role_total > 0.0)
+            .map(|(g, w)| (g, w / role_total))
             .collect();
+        let mut groups: BTreeMap<String, f32> = BTreeMap::new();
+        for (code, share) in &occupations {
+            *groups.entry(code.chars().take(5).collect()).or_default() += share;
+        }
+        let groups: Vec<(String, f32)> = groups.into_iter().collect();
+        let roles = mix(&groups, &title_roles, 0.5, usize::MAX);
         let mut titles = self.titles;
         titles.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         Profile {
@@ -160,6 +182,7 @@ impl Builder {
             terms,
             skills: self.skills.into_iter().collect(),
             roles,
+            occupations,
             titles: titles
                 .into_iter()
                 .take(MAX_TITLES)
@@ -175,7 +198,7 @@ impl Profile {
     pub fn from_candidate(doc: &CandidateDoc) -> Self {
         let mut b = Builder::default();
         for title in &doc.titles {
-            b.add(title, weight::TITLE, 3.0, true);
+            b.add_title(title, weight::TITLE, 3.0, true);
         }
         for tag in &doc.tags {
             b.add(tag, weight::TAGS, 1.0, true);
@@ -195,7 +218,7 @@ impl Profile {
     /// from the body only when the title names none).
     pub fn from_posting(doc: &PostingDoc) -> Self {
         let mut b = Builder::default();
-        b.add(&doc.title, weight::TITLE, 1.0, false);
+        b.add_title(&doc.title, weight::TITLE, 1.0, false);
         let title_has_role = !b.roles.is_empty();
         let body_roles = if title_has_role { 0.0 } else { 0.2 };
         for category in &doc.categories {
@@ -247,6 +270,47 @@ impl Profile {
     pub fn role(&self, group: &str) -> Option<f32> {
         lookup(&self.roles, group)
     }
+
+    /// Share of an O*NET-SOC occupation.
+    pub fn occupation(&self, code: &str) -> Option<f32> {
+        lookup(&self.occupations, code)
+    }
+}
+
+/// Share of the title-only occupations in a profile's occupations (when titles name any).
+const TITLE_SHARE: f32 = 0.5;
+
+/// `(1 - share) × base + share × extra` over two key → share lists (just `base` when
+/// `extra` is empty), the `keep` heaviest entries renormalised to sum to 1, sorted by key.
+pub(super) fn mix(
+    base: &[(String, f32)],
+    extra: &[(String, f32)],
+    share: f32,
+    keep: usize,
+) -> Vec<(String, f32)> {
+    let share = if extra.is_empty() { 0.0 } else { share };
+    let mut sum: BTreeMap<&str, f32> = BTreeMap::new();
+    for (k, v) in base {
+        *sum.entry(k).or_default() += (1.0 - share) * v;
+    }
+    for (k, v) in extra {
+        *sum.entry(k).or_default() += share * v;
+    }
+    let mut out: Vec<(String, f32)> = sum
+        .into_iter()
+        .filter(|(_, v)| *v > 0.0)
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    if out.len() > keep {
+        out.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        out.truncate(keep);
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+    let total: f32 = out.iter().map(|(_, v)| v).sum();
+    for entry in &mut out {
+        entry.1 /= total;
+    }
+    out
 }
 
 fn lookup(list: &[(String, f32)], key: &str) -> Option<f32> {

@@ -10,6 +10,8 @@ pub mod store;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use events::EventPublisher;
 pub use lever::{LeverAccount, LeverApi, LeverError, OpportunityQuery};
-pub use provider::{AllianceAccount, AllianceApi, PlacedOrder, ProviderError};
+pub use provider::{
+    AllianceAccount, AllianceApi, BackgroundsOnlineApi, PlacedOrder, ProviderAccount, ProviderError,
+};
 pub use secrets::{Secret, SecretSource, SecretsError, TenantSecrets};
 pub use store::{Commit, CommitError, Store, StoreError};

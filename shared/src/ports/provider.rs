@@ -2,6 +2,8 @@
 
 use crate::domain::TenantId;
 use crate::domain::alliance::AllianceOrder;
+use crate::domain::backgrounds_online::BackgroundsOnlineOrder;
+use crate::domain::effects::CancelReason;
 use crate::ports::secrets::Secret;
 
 #[derive(Clone, Debug)]
@@ -12,6 +14,9 @@ pub struct AllianceAccount {
     /// Where the provider sends callbacks for this tenant.
     pub callback_url: String,
 }
+
+/// A provider account: where to call, with which key, where callbacks go.
+pub type ProviderAccount = AllianceAccount;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlacedOrder {
@@ -48,4 +53,23 @@ pub trait AllianceApi: Send + Sync {
         acct: &AllianceAccount,
         order: &AllianceOrder,
     ) -> Result<PlacedOrder, ProviderError>;
+}
+
+#[async_trait::async_trait]
+pub trait BackgroundsOnlineApi: Send + Sync {
+    /// Place an order; idempotent on `order.client_reference`.
+    async fn place_order(
+        &self,
+        acct: &ProviderAccount,
+        order: &BackgroundsOnlineOrder,
+    ) -> Result<PlacedOrder, ProviderError>;
+
+    /// Cancel or close an order awaiting the candidate. Idempotent; `Refused` (code
+    /// `not_cancellable`) once the candidate has submitted.
+    async fn cancel_order(
+        &self,
+        acct: &ProviderAccount,
+        provider_ref: &str,
+        reason: CancelReason,
+    ) -> Result<(), ProviderError>;
 }

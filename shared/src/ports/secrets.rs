@@ -27,9 +27,10 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// A provider's API key and callback signing secrets.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AllianceSecrets {
+pub struct ProviderSecrets {
     pub api_key: Secret,
     /// Callback signing secrets (`whsec_…`), current first; two during rotation.
     pub callback_secrets: Vec<Secret>,
@@ -44,8 +45,13 @@ pub struct TenantSecrets {
     #[serde(default)]
     pub lever_webhook_tokens: BTreeMap<String, Secret>,
     #[serde(default)]
-    pub alliance: Option<AllianceSecrets>,
+    pub alliance: Option<ProviderSecrets>,
+    #[serde(default)]
+    pub backgrounds_online: Option<ProviderSecrets>,
 }
+
+/// Alliance 2020 credentials (the same shape as every provider's).
+pub type AllianceSecrets = ProviderSecrets;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SecretsError {

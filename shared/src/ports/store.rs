@@ -105,10 +105,57 @@ pub enum CommitError {
     Store(#[from] StoreError),
 }
 
+/// A decision that changes no order: its effects; the delivery key that makes it happen once
+/// (`DuplicateDelivery` when already recorded); the outbox item it consumes (`OutboxItemGone`
+/// when already consumed).
+#[derive(Clone, Debug)]
+pub struct Record {
+    pub delivery: Option<DeliveryRecord>,
+    pub outbox: Vec<OutboxItem>,
+    pub consumes: Option<OutboxId>,
+    pub now: OffsetDateTime,
+}
+
+/// One page of orders past their expiry (from the sparse due-order index).
+#[derive(Clone, Debug, Default)]
+pub struct DuePage {
+    pub orders: Vec<Order>,
+    /// Pass back to read the next page; `None` at the end.
+    pub next: Option<DueCursor>,
+}
+
+/// Where the next page of due orders starts: the last order read (opaque to callers).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DueCursor {
+    pub(crate) expires_at: OffsetDateTime,
+    pub(crate) order_id: OrderId,
+}
+
+impl DueCursor {
+    pub(crate) fn after(order: &Order) -> Option<Self> {
+        order.expires_at.map(|expires_at| Self {
+            expires_at,
+            order_id: order.id,
+        })
+    }
+}
+
 #[async_trait::async_trait]
 pub trait Store: Send + Sync {
     async fn put_tenant(&self, config: &TenantConfig) -> Result<(), StoreError>;
     async fn get_tenant(&self, id: &TenantId) -> Result<Option<TenantConfig>, StoreError>;
+    /// Every configured tenant (read from a sparse index, never a scan).
+    async fn list_tenants(&self) -> Result<Vec<TenantConfig>, StoreError>;
+
+    /// A named cursor of a scheduled pass (e.g. the tag poll's `updated_at_start`).
+    async fn get_cursor(&self, tenant: &TenantId, name: &str)
+    -> Result<Option<String>, StoreError>;
+    async fn put_cursor(
+        &self,
+        tenant: &TenantId,
+        name: &str,
+        value: &str,
+    ) -> Result<(), StoreError>;
 
     async fn get_order(&self, id: OrderId) -> Result<Option<Order>, StoreError>;
     /// Callbacks: the order a provider knows by `reference`.
@@ -128,6 +175,17 @@ pub trait Store: Send + Sync {
     async fn audit_trail(&self, id: OrderId) -> Result<Vec<AuditEntry>, StoreError>;
 
     async fn commit(&self, commit: Commit) -> Result<(), CommitError>;
+    /// Record a decision that changes no order, atomically (see [`Record`]).
+    async fn record(&self, record: Record) -> Result<(), CommitError>;
+
+    /// Orders whose `expires_at` is at or before `now`, earliest first, from the sparse
+    /// due-order index: reads only due orders.
+    async fn due_orders(
+        &self,
+        now: OffsetDateTime,
+        limit: usize,
+        after: Option<DueCursor>,
+    ) -> Result<DuePage, StoreError>;
 
     /// Pending outbox items, oldest first.
     async fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxItem>, StoreError>;

@@ -70,6 +70,8 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(
 pub fn tenant_item(cfg: &TenantConfig) -> Result<Item, StoreError> {
     let mut item = key(tenant_pk(&cfg.id), "CONFIG");
     item.insert("kind".into(), s("tenant"));
+    item.insert("gsi2pk".into(), s("TENANT"));
+    item.insert("gsi2sk".into(), s(cfg.id.as_str()));
     item.insert("config".into(), json(cfg)?);
     Ok(item)
 }
@@ -88,7 +90,25 @@ pub fn order_item(order: &Order) -> Result<Item, StoreError> {
         item.insert("gsi1pk".into(), s(provider_ref_key(order.integration, r)));
         item.insert("gsi1sk".into(), s("ORDER"));
     }
+    // The sparse due-order index: only orders waiting for the candidate carry it.
+    if let Some(at) = order.expires_at
+        && !order.status.is_terminal()
+    {
+        item.insert("gsi2pk".into(), s("DUE"));
+        item.insert("gsi2sk".into(), s(due_sort_key(at, order.id)));
+    }
     Ok(item)
+}
+
+pub fn due_sort_key(expires_at: OffsetDateTime, id: OrderId) -> String {
+    format!("{}#{id}", sortable_time(expires_at))
+}
+
+pub fn cursor_item(tenant: &TenantId, name: &str, value: &str) -> Item {
+    let mut item = key(format!("CURSOR#{tenant}#{name}"), "CURSOR");
+    item.insert("kind".into(), s("cursor"));
+    item.insert("value".into(), s(value));
+    item
 }
 
 pub fn parse_order(item: &Item) -> Result<Order, StoreError> {

@@ -2,13 +2,15 @@
 //!
 //! | item        | pk                                   | sk            | gsi1pk / gsi2pk            |
 //! |-------------|--------------------------------------|---------------|----------------------------|
-//! | tenant      | `TENANT#<id>`                        | `CONFIG`      |                            |
-//! | order       | `ORDER#<id>`                         | `ORDER`       | gsi1 `PREF#<integ>#<ref>`  |
+//! | tenant      | `TENANT#<id>`                        | `CONFIG`      | gsi2 `TENANT`              |
+//! | order       | `ORDER#<id>`                         | `ORDER`       | gsi1 `PREF#<integ>#<ref>`, |
+//! |             |                                      |               | gsi2 `DUE` while waiting   |
 //! | audit line  | `ORDER#<id>`                         | `AUDIT#<ver>` |                            |
 //! | active slot | `ACTIVE#<tenant>#<integ>#<opp>`      | `ACTIVE`      |                            |
 //! | outbox item | `OUTBOX#<id>`                        | `OUTBOX`      | gsi2 `OUTBOX`              |
 //! | dead letter | `DEAD#<id>`                          | `DEAD`        | gsi2 `DEAD`                |
 //! | delivery    | `DELIVERY#<key>`                     | `DELIVERY`    | (TTL `expires_at`)         |
+//! | cursor      | `CURSOR#<tenant>#<name>`             | `CURSOR`      |                            |
 //!
 //! Every commit is one `TransactWriteItems`; conditions enforce versions, single active
 //! orders, once-only outbox consumption and delivery de-duplication.
@@ -28,11 +30,14 @@ pub fn outbox_from_item(item: &items::Item) -> Result<OutboxItem, StoreError> {
 use crate::domain::effects::DeadLetter;
 use crate::domain::ids::OrderId;
 use crate::domain::{AuditEntry, Integration, Order, OutboxId, OutboxItem, TenantConfig, TenantId};
-use crate::ports::store::{Commit, CommitError, Store, StoreError};
+use crate::ports::store::{
+    Commit, CommitError, DeliveryRecord, DueCursor, DuePage, Record, Store, StoreError,
+};
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem};
 use items::*;
 use std::sync::Arc;
+use time::OffsetDateTime;
 
 #[derive(Clone)]
 pub struct DynamoStore {
@@ -134,6 +139,79 @@ impl DynamoStore {
         Ok(items)
     }
 
+    async fn transact(&self, actions: Vec<(TransactWriteItem, Check)>) -> Result<(), CommitError> {
+        let checks: Vec<Check> = actions.iter().map(|(_, c)| *c).collect();
+        let items: Vec<TransactWriteItem> = actions.into_iter().map(|(a, _)| a).collect();
+        // Concurrent transactions on the same items are cancelled with TransactionConflict
+        // (not a condition failure): retry those a few times, then report a conflict.
+        for attempt in 0..4u32 {
+            self.stats.call("TransactWriteItems");
+            let res = self
+                .client
+                .transact_write_items()
+                .set_transact_items(Some(items.clone()))
+                .send()
+                .await;
+            let err = match res {
+                Ok(_) => return Ok(()),
+                Err(e) => e,
+            };
+            let reasons = match err.as_service_error() {
+                Some(aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(t)) => {
+                    t.cancellation_reasons().to_vec()
+                }
+                _ => return Err(CommitError::Store(unavailable(err))),
+            };
+            let failed: Vec<Check> = reasons
+                .iter()
+                .zip(&checks)
+                .filter(|(r, _)| r.code() == Some("ConditionalCheckFailed"))
+                .map(|(_, c)| *c)
+                .collect();
+            for (check, error) in [
+                (Check::Delivery, CommitError::DuplicateDelivery),
+                (Check::Active, CommitError::ActiveOrderExists),
+                (Check::Version, CommitError::VersionConflict),
+                (Check::Outbox, CommitError::OutboxItemGone),
+            ] {
+                if failed.contains(&check) {
+                    return Err(error);
+                }
+            }
+            let conflict = reasons
+                .iter()
+                .any(|r| r.code() == Some("TransactionConflict"));
+            if !conflict {
+                return Err(CommitError::Store(StoreError::Unavailable(format!(
+                    "transaction cancelled: {:?}",
+                    reasons
+                        .iter()
+                        .map(|r| r.code().unwrap_or("None"))
+                        .collect::<Vec<_>>()
+                ))));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(
+                20 * u64::from(attempt + 1) + fastrand::u64(0..20),
+            ))
+            .await;
+        }
+        Err(CommitError::VersionConflict)
+    }
+
+    fn delivery_put(&self, d: &DeliveryRecord, now: OffsetDateTime) -> TransactWriteItem {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(delivery_item(d)))
+            .condition_expression("attribute_not_exists(pk) OR expires_at < :now")
+            .expression_attribute_values(
+                ":now",
+                AttributeValue::N(now.unix_timestamp().to_string()),
+            )
+            .build()
+            .expect("complete put");
+        TransactWriteItem::builder().put(put).build()
+    }
+
     fn put(&self, item: Item) -> Put {
         Put::builder()
             .table_name(&self.table)
@@ -144,19 +222,8 @@ impl DynamoStore {
 
     fn transaction(&self, c: &Commit) -> Result<Vec<(TransactWriteItem, Check)>, StoreError> {
         let mut actions = Vec::new();
-        let now_secs = c.order.updated_at.unix_timestamp();
         if let Some(d) = &c.delivery {
-            let put = Put::builder()
-                .table_name(&self.table)
-                .set_item(Some(delivery_item(d)))
-                .condition_expression("attribute_not_exists(pk) OR expires_at < :now")
-                .expression_attribute_values(":now", AttributeValue::N(now_secs.to_string()))
-                .build()
-                .expect("complete put");
-            actions.push((
-                TransactWriteItem::builder().put(put).build(),
-                Check::Delivery,
-            ));
+            actions.push((self.delivery_put(d, c.order.updated_at), Check::Delivery));
         }
         let mut order_put = Put::builder()
             .table_name(&self.table)
@@ -178,7 +245,7 @@ impl DynamoStore {
             c.order.integration,
             &c.order.opportunity_id,
         );
-        if c.expected_version.is_none() {
+        if c.expected_version.is_none() && !c.order.status.is_terminal() {
             let put = Put::builder()
                 .table_name(&self.table)
                 .set_item(Some(active_item(&active, c.order.id)))
@@ -328,62 +395,112 @@ impl Store for DynamoStore {
 
     async fn commit(&self, c: Commit) -> Result<(), CommitError> {
         let actions = self.transaction(&c)?;
-        let checks: Vec<Check> = actions.iter().map(|(_, c)| *c).collect();
-        let items: Vec<TransactWriteItem> = actions.into_iter().map(|(a, _)| a).collect();
-        // Concurrent transactions on the same items are cancelled with TransactionConflict
-        // (not a condition failure): retry those a few times, then report a conflict.
-        for attempt in 0..4u32 {
-            self.stats.call("TransactWriteItems");
-            let res = self
-                .client
-                .transact_write_items()
-                .set_transact_items(Some(items.clone()))
-                .send()
-                .await;
-            let err = match res {
-                Ok(_) => return Ok(()),
-                Err(e) => e,
-            };
-            let reasons = match err.as_service_error() {
-                Some(aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(t)) => {
-                    t.cancellation_reasons().to_vec()
-                }
-                _ => return Err(CommitError::Store(unavailable(err))),
-            };
-            let failed: Vec<Check> = reasons
-                .iter()
-                .zip(&checks)
-                .filter(|(r, _)| r.code() == Some("ConditionalCheckFailed"))
-                .map(|(_, c)| *c)
-                .collect();
-            for (check, error) in [
-                (Check::Delivery, CommitError::DuplicateDelivery),
-                (Check::Active, CommitError::ActiveOrderExists),
-                (Check::Version, CommitError::VersionConflict),
-                (Check::Outbox, CommitError::OutboxItemGone),
-            ] {
-                if failed.contains(&check) {
-                    return Err(error);
-                }
-            }
-            let conflict = reasons
-                .iter()
-                .any(|r| r.code() == Some("TransactionConflict"));
-            if !conflict {
-                return Err(CommitError::Store(StoreError::Unavailable(format!(
-                    "transaction cancelled: {:?}",
-                    reasons
-                        .iter()
-                        .map(|r| r.code().unwrap_or("None"))
-                        .collect::<Vec<_>>()
-                ))));
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(
-                20 * u64::from(attempt + 1) + fastrand::u64(0..20),
-            ))
-            .await;
+        self.transact(actions).await
+    }
+
+    async fn record(&self, r: Record) -> Result<(), CommitError> {
+        let mut actions = Vec::new();
+        if let Some(d) = &r.delivery {
+            actions.push((self.delivery_put(d, r.now), Check::Delivery));
         }
-        Err(CommitError::VersionConflict)
+        if let Some(id) = r.consumes {
+            let del = Delete::builder()
+                .table_name(&self.table)
+                .set_key(Some(key(outbox_pk(id), "OUTBOX")))
+                .condition_expression("attribute_exists(pk)")
+                .build()
+                .expect("complete delete");
+            actions.push((
+                TransactWriteItem::builder().delete(del).build(),
+                Check::Outbox,
+            ));
+        }
+        for item in &r.outbox {
+            actions.push((
+                TransactWriteItem::builder()
+                    .put(self.put(outbox_item(item)?))
+                    .build(),
+                Check::None,
+            ));
+        }
+        if actions.is_empty() {
+            return Ok(());
+        }
+        self.transact(actions).await
+    }
+
+    async fn due_orders(
+        &self,
+        now: OffsetDateTime,
+        limit: usize,
+        after: Option<DueCursor>,
+    ) -> Result<DuePage, StoreError> {
+        // Sort keys are `<expires ms>#<order id>`: everything up to `now`'s millisecond.
+        let upper = format!("{}#~", sortable_time(now));
+        let start = after.map(|c| {
+            let mut k = key(order_pk(c.order_id), "ORDER");
+            k.insert("gsi2pk".into(), s("DUE"));
+            k.insert("gsi2sk".into(), s(due_sort_key(c.expires_at, c.order_id)));
+            k
+        });
+        self.stats.call("Query");
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name("gsi2")
+            .key_condition_expression("gsi2pk = :p AND gsi2sk <= :u")
+            .expression_attribute_values(":p", s("DUE"))
+            .expression_attribute_values(":u", s(upper))
+            .limit(i32::try_from(limit.max(1)).unwrap_or(i32::MAX))
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        let items = out.items.unwrap_or_default();
+        self.stats.read(items.len());
+        let orders: Vec<Order> = items.iter().map(parse_order).collect::<Result<_, _>>()?;
+        let next = match out.last_evaluated_key {
+            Some(_) => orders.last().and_then(DueCursor::after),
+            None => None,
+        };
+        Ok(DuePage { orders, next })
+    }
+
+    async fn list_tenants(&self) -> Result<Vec<TenantConfig>, StoreError> {
+        self.query_index("gsi2", "gsi2pk", "TENANT", usize::MAX)
+            .await?
+            .iter()
+            .map(|i| parse_json(i, "config"))
+            .collect()
+    }
+
+    async fn get_cursor(
+        &self,
+        tenant: &TenantId,
+        name: &str,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .get(format!("CURSOR#{tenant}#{name}"), "CURSOR")
+            .await?
+            .and_then(|i| get_s(&i, "value").map(str::to_owned)))
+    }
+
+    async fn put_cursor(
+        &self,
+        tenant: &TenantId,
+        name: &str,
+        value: &str,
+    ) -> Result<(), StoreError> {
+        self.stats.call("PutItem");
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(cursor_item(tenant, name, value)))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
     }
 
     async fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxItem>, StoreError> {

@@ -1,0 +1,203 @@
+//! What every provider callback route shares: the size limit, the tenant, the Standard
+//! Webhooks signature (two secrets during rotation, one re-read of the secret on a mismatch,
+//! staleness judged only once a signature matched), and applying the change to the order
+//! with optimistic concurrency and delivery de-duplication.
+
+use super::hub::Hub;
+use super::problem::{ApiError, Reply};
+use crate::domain::effects::{Effect, OutboxItem};
+use crate::domain::ids::OrderId;
+use crate::domain::{Integration, Order, TenantConfig, TenantId};
+use crate::ports::TenantSecrets;
+use crate::ports::secrets::ProviderSecrets;
+use crate::ports::store::{Commit, CommitError, DeliveryRecord};
+use crate::webhooks::standard::{self, SignedHeaders, VerifyError};
+use http::HeaderMap;
+use serde_json::json;
+
+/// A callback whose signature matched one of the tenant's secrets.
+pub struct Verified {
+    pub tenant: TenantConfig,
+    pub message_id: String,
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+fn enabled(tenant: &TenantConfig, integration: Integration) -> bool {
+    match integration {
+        Integration::Alliance2020 => tenant.alliance.is_some(),
+        Integration::BackgroundsOnline => tenant.backgrounds_online.is_some(),
+    }
+}
+
+fn provider_secrets(secrets: &TenantSecrets, integration: Integration) -> Option<&ProviderSecrets> {
+    match integration {
+        Integration::Alliance2020 => secrets.alliance.as_ref(),
+        Integration::BackgroundsOnline => secrets.backgrounds_online.as_ref(),
+    }
+}
+
+/// Authenticate a callback before anything in its body is trusted.
+pub async fn verify(
+    hub: &Hub,
+    integration: Integration,
+    tenant_raw: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Verified, ApiError> {
+    if body.len() > hub.settings.max_body_bytes {
+        return Err(ApiError::BodyTooLarge {
+            limit: hub.settings.max_body_bytes,
+        });
+    }
+    let tenant_id = TenantId::parse(tenant_raw).map_err(|_| ApiError::TenantUnknown)?;
+    let tenant = hub
+        .store
+        .get_tenant(&tenant_id)
+        .await
+        .map_err(|e| unavailable("tenant", e))?
+        .filter(|t| enabled(t, integration))
+        .ok_or(ApiError::TenantUnknown)?;
+    let signed = SignedHeaders {
+        id: header(headers, "webhook-id"),
+        timestamp: header(headers, "webhook-timestamp"),
+        signature: header(headers, "webhook-signature"),
+    };
+    let Some(message_id) = signed
+        .id
+        .filter(|_| signed.timestamp.is_some() && signed.signature.is_some())
+    else {
+        return Err(ApiError::SignatureMissing);
+    };
+    let now = hub.clock.now();
+    let tolerance = hub.settings.callback_tolerance.whole_seconds();
+    let check = |secrets: &TenantSecrets| {
+        let Some(p) = provider_secrets(secrets, integration) else {
+            return Err(VerifyError::Invalid);
+        };
+        let keys: Vec<&str> = p.callback_secrets.iter().map(|s| s.expose()).collect();
+        standard::verify(&keys, &signed, body, now.unix_timestamp(), tolerance)
+    };
+    // Stale is decided only after a signature matched; a non-match triggers one re-read.
+    let verified = hub
+        .secrets
+        .verify_with(&tenant_id, |s| {
+            !matches!(check(s), Err(VerifyError::Invalid | VerifyError::Missing))
+        })
+        .await
+        .map_err(|e| unavailable("secrets", e))?
+        .ok_or(ApiError::SignatureInvalid)?;
+    if check(&verified) == Err(VerifyError::Stale) {
+        return Err(ApiError::DeliveryStale);
+    }
+    Ok(Verified {
+        tenant,
+        message_id: message_id.to_owned(),
+    })
+}
+
+/// The order a callback is about, only if it belongs to the signing tenant.
+pub async fn find_order(
+    hub: &Hub,
+    integration: Integration,
+    tenant: &TenantId,
+    provider_ref: &str,
+    client_ref: Option<&str>,
+) -> Result<Order, ApiError> {
+    let by_id = match client_ref.and_then(OrderId::parse) {
+        Some(id) => hub
+            .store
+            .get_order(id)
+            .await
+            .map_err(|e| unavailable("order", e))?,
+        None => None,
+    };
+    let order = match by_id {
+        Some(o) => Some(o),
+        None => hub
+            .store
+            .find_by_provider_ref(integration, provider_ref)
+            .await
+            .map_err(|e| unavailable("order", e))?,
+    };
+    order
+        .filter(|o| &o.tenant == tenant && o.integration == integration)
+        .filter(|o| o.provider_ref.as_deref().is_none_or(|r| r == provider_ref))
+        .ok_or(ApiError::OrderUnknown)
+}
+
+/// Apply `decide` to the current order and commit it with the delivery record; re-read and
+/// re-decide when another writer got there first. `decide` returns `Err(reason)` to ignore.
+pub async fn apply(
+    hub: &Hub,
+    integration: Integration,
+    verified: &Verified,
+    provider_ref: &str,
+    client_ref: Option<&str>,
+    decide: impl Fn(&Order) -> Result<(Order, Vec<Effect>), &'static str>,
+) -> Result<Reply, ApiError> {
+    let tenant_id = &verified.tenant.id;
+    let now = hub.clock.now();
+    for _ in 0..5 {
+        let order = find_order(hub, integration, tenant_id, provider_ref, client_ref).await?;
+        let (next, effects) = match decide(&order) {
+            Ok(change) => change,
+            Err(reason) => {
+                return Ok(Reply::ok(json!({ "status": "ignored", "reason": reason })));
+            }
+        };
+        let outbox = effects
+            .into_iter()
+            .map(|e| OutboxItem::new(tenant_id.clone(), e, now))
+            .collect();
+        let to = next.status;
+        let commit = Commit::update(
+            &order,
+            next,
+            &format!("provider_callback:{}", verified.message_id),
+            outbox,
+        )
+        .with_delivery(DeliveryRecord {
+            key: format!(
+                "{}:{tenant_id}:{}",
+                integration.as_str(),
+                verified.message_id
+            ),
+            expires_at: now + hub.settings.delivery_ttl,
+        });
+        match hub.store.commit(commit).await {
+            Ok(()) => {
+                tracing::info!(tenant = %tenant_id, order_id = %order.id, status = to.as_str(), "order updated by provider");
+                return Ok(Reply::ok(
+                    json!({ "status": "accepted", "order_status": to.as_str() }),
+                ));
+            }
+            Err(CommitError::DuplicateDelivery) => {
+                return Ok(Reply::ok(
+                    json!({ "status": "ignored", "reason": "duplicate_delivery" }),
+                ));
+            }
+            Err(CommitError::VersionConflict) => continue,
+            Err(e) => return Err(unavailable("commit", e)),
+        }
+    }
+    Err(ApiError::Unavailable)
+}
+
+/// Log a refusal (code and status only) and turn it into the problem reply.
+pub fn refused(tenant: &str, e: ApiError) -> Reply {
+    tracing::info!(
+        tenant,
+        code = e.code(),
+        status = e.status(),
+        "provider callback refused"
+    );
+    e.into()
+}
+
+pub fn unavailable(what: &str, e: impl std::fmt::Display) -> ApiError {
+    tracing::error!(what, error = %e, "dependency failed");
+    ApiError::Unavailable
+}

@@ -1,0 +1,25 @@
+//! Which managed tags an order wants on its Lever opportunity, per integration.
+
+use super::order::{Integration, Order};
+use super::tags::ManagedTags;
+use super::tenant::TenantConfig;
+use super::{alliance, backgrounds_online};
+
+/// (desired tags, tags the integration owns) for the order, or `None` when the tenant no
+/// longer has the order's integration configured.
+pub fn for_order(tenant: &TenantConfig, order: &Order) -> Option<(Vec<String>, ManagedTags)> {
+    match order.integration {
+        Integration::Alliance2020 => tenant.alliance.as_ref().map(|settings| {
+            (
+                alliance::desired_tags(settings, order),
+                alliance::managed_tags(settings),
+            )
+        }),
+        Integration::BackgroundsOnline => tenant.backgrounds_online.as_ref().map(|_| {
+            (
+                backgrounds_online::desired_tags(order),
+                backgrounds_online::managed_tags(),
+            )
+        }),
+    }
+}

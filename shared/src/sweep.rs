@@ -1,0 +1,102 @@
+//! The scheduled expiry sweep: orders still waiting for the candidate past their
+//! `expires_at` lapse (Backgrounds Online: 14 days → `Expired` + note, provider order
+//! closed). It reads only due orders, page by page, from the store's sparse due-order index
+//! (never a Scan, never TTL). Each expiry is one conditional commit on the order's version,
+//! so two sweeps at once, or the same sweep twice, expire each order once. The rules live in
+//! [`crate::domain::expiry`]; a new integration's expiry is one more arm there.
+
+use crate::domain::effects::OutboxItem;
+use crate::domain::expiry;
+use crate::ports::Clock;
+use crate::ports::store::{Commit, CommitError, Store, StoreError};
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct ExpirySweep {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    /// Orders read per page.
+    pub page_size: usize,
+}
+
+/// What one sweep did (counts only, safe to log).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SweepReport {
+    /// Due orders read from the index.
+    pub due: usize,
+    pub expired: usize,
+    /// Changed meanwhile (by a callback or a concurrent sweep) and no longer due.
+    pub skipped: usize,
+    /// Pages left for the next run (deadline reached).
+    pub cut_short: bool,
+}
+
+impl ExpirySweep {
+    pub async fn run(
+        &self,
+        deadline: Option<std::time::Instant>,
+    ) -> Result<SweepReport, StoreError> {
+        let mut report = SweepReport::default();
+        let now = self.clock.now();
+        let mut after = None;
+        loop {
+            if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+                report.cut_short = true;
+                break;
+            }
+            let page = self.store.due_orders(now, self.page_size, after).await?;
+            report.due += page.orders.len();
+            for order in &page.orders {
+                if self.expire_one(order, now).await? {
+                    report.expired += 1;
+                } else {
+                    report.skipped += 1;
+                }
+            }
+            match page.next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        crate::metrics::count_n("OrdersExpired", "sweep", report.expired);
+        Ok(report)
+    }
+
+    /// Expire one order read from the (eventually consistent) index; on a version conflict
+    /// re-read it once and decide again.
+    async fn expire_one(
+        &self,
+        indexed: &crate::domain::Order,
+        now: time::OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let mut current = indexed.clone();
+        for _ in 0..2 {
+            let Some((next, effects)) = expiry::expire(&current, now) else {
+                return Ok(false);
+            };
+            let outbox = effects
+                .into_iter()
+                .map(|e| OutboxItem::new(current.tenant.clone(), e, now))
+                .collect();
+            match self
+                .store
+                .commit(Commit::update(&current, next, "expiry_sweep", outbox))
+                .await
+            {
+                Ok(()) => {
+                    tracing::info!(tenant = %current.tenant, order_id = %current.id, integration = current.integration.as_str(), "order expired");
+                    return Ok(true);
+                }
+                Err(CommitError::VersionConflict) => {
+                    match self.store.get_order(current.id).await? {
+                        Some(o) => current = o,
+                        None => return Ok(false),
+                    }
+                }
+                Err(CommitError::Store(e)) => return Err(e),
+                Err(e) => return Err(StoreError::Unavailable(e.to_string())),
+            }
+        }
+        Ok(false)
+    }
+}
