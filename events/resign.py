@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Re-sign the two HTTP sample events with the current time (standard library only).
+"""Re-sign the HTTP sample events with the current time (standard library only).
 
 Signed samples go stale: the Lever webhook's `triggeredAt` is refused after 24 hours, the
-Alliance 2020 callback's `webhook-timestamp` after 5 minutes. Run this right before invoking:
+provider callbacks' `webhook-timestamp` after 5 minutes. Run this right before invoking:
 
-    python3 events/resign.py            # rewrites events/lever-webhook.json and
-                                        # events/alliance-callback.json in place
+    python3 events/resign.py            # rewrites events/lever-webhook.json,
+                                        # events/alliance-callback.json and
+                                        # events/backgrounds-online-callback.json in place
+    python3 events/resign.py backgrounds-online-callback.json   # only the named sample(s)
 
 Keys are the demo tenant's (see events/README.md); never put real secrets here.
 """
@@ -15,6 +17,7 @@ import hashlib
 import hmac
 import json
 import pathlib
+import sys
 import time
 import uuid
 
@@ -22,8 +25,11 @@ HERE = pathlib.Path(__file__).resolve().parent
 TENANT = "demo"
 LEVER_SIGNATURE_TOKEN = "demo-signature-token"
 ALLIANCE_CALLBACK_SECRET = "whsec_ZGVtby1hbGxpYW5jZS1jYWxsYmFjay1zZWNyZXQ="
+BACKGROUNDS_ONLINE_CALLBACK_SECRET = "whsec_ZGVtby1iYWNrZ3JvdW5kcy1vbmxpbmUtY2FsbGJhY2s="
 # The order the callback refers to (the Screenhub order id, sent to Alliance as client_reference).
 ORDER_ID = "019aac1e-4c2d-7b3a-9f10-5e6d7c8b9a01"
+# The Backgrounds Online sample's order (sent to Backgrounds Online as client_reference).
+BACKGROUNDS_ONLINE_ORDER_ID = "019aac1e-4c2d-7b3a-9f10-5e6d7c8b9a02"
 
 
 def http_api_event(route_key: str, path: str, headers: dict, body: str, now_ms: int, user_agent: str) -> dict:
@@ -87,11 +93,24 @@ def lever_webhook(now_ms: int) -> dict:
     )
 
 
-def alliance_callback(now_ms: int) -> dict:
+def standard_webhooks_headers(secret: str, body: str, ts: int, user_agent: str) -> dict:
     # Standard Webhooks: v1,<base64(HMAC-SHA256(key, "{id}.{timestamp}.{raw body}"))>, where key
-    # is the base64-decoded part of the whsec_ secret (docs/providers/alliance2020.md).
-    ts = now_ms // 1000
+    # is the base64-decoded part of the whsec_ secret (docs/providers/alliance2020.md,
+    # docs/providers/backgrounds-online.md).
     msg_id = f"msg_{uuid.uuid4().hex}"
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    digest = hmac.new(key, f"{msg_id}.{ts}.{body}".encode(), hashlib.sha256).digest()
+    return {
+        "content-type": "application/json",
+        "user-agent": user_agent,
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(ts),
+        "webhook-signature": "v1," + base64.b64encode(digest).decode(),
+    }
+
+
+def alliance_callback(now_ms: int) -> dict:
+    ts = now_ms // 1000
     body = json.dumps(
         {
             "type": "order.status_changed",
@@ -102,15 +121,7 @@ def alliance_callback(now_ms: int) -> dict:
         },
         separators=(",", ":"),
     )
-    key = base64.b64decode(ALLIANCE_CALLBACK_SECRET.removeprefix("whsec_"))
-    digest = hmac.new(key, f"{msg_id}.{ts}.{body}".encode(), hashlib.sha256).digest()
-    headers = {
-        "content-type": "application/json",
-        "user-agent": "Alliance2020-Webhooks",
-        "webhook-id": msg_id,
-        "webhook-timestamp": str(ts),
-        "webhook-signature": "v1," + base64.b64encode(digest).decode(),
-    }
+    headers = standard_webhooks_headers(ALLIANCE_CALLBACK_SECRET, body, ts, "Alliance2020-Webhooks")
     return http_api_event(
         "POST /callbacks/alliance2020/{tenant}",
         f"/callbacks/alliance2020/{TENANT}",
@@ -121,13 +132,48 @@ def alliance_callback(now_ms: int) -> dict:
     )
 
 
+def backgrounds_online_callback(now_ms: int) -> dict:
+    # An `in_process` status callback (the candidate submitted); `result` and `report_url`
+    # come only with `complete` (docs/providers/backgrounds-online.md, "Callbacks").
+    ts = now_ms // 1000
+    body = json.dumps(
+        {
+            "type": "order.status_changed",
+            "order_id": "BO-000001",
+            "client_reference": BACKGROUNDS_ONLINE_ORDER_ID,
+            "status": "in_process",
+            "occurred_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts)),
+        },
+        separators=(",", ":"),
+    )
+    headers = standard_webhooks_headers(
+        BACKGROUNDS_ONLINE_CALLBACK_SECRET, body, ts, "BackgroundsOnline-Webhooks"
+    )
+    return http_api_event(
+        "POST /callbacks/backgrounds-online/{tenant}",
+        f"/callbacks/backgrounds-online/{TENANT}",
+        headers,
+        body,
+        now_ms,
+        "BackgroundsOnline-Webhooks",
+    )
+
+
+SAMPLES = {
+    "lever-webhook.json": lever_webhook,
+    "alliance-callback.json": alliance_callback,
+    "backgrounds-online-callback.json": backgrounds_online_callback,
+}
+
+
 def main() -> None:
+    names = sys.argv[1:] or list(SAMPLES)
+    unknown = [n for n in names if n not in SAMPLES]
+    if unknown:
+        sys.exit(f"resign.py: unknown sample(s) {', '.join(unknown)}; known: {', '.join(SAMPLES)}")
     now_ms = int(time.time() * 1000)
-    for name, event in [
-        ("lever-webhook.json", lever_webhook(now_ms)),
-        ("alliance-callback.json", alliance_callback(now_ms)),
-    ]:
-        (HERE / name).write_text(json.dumps(event, indent=2) + "\n")
+    for name in names:
+        (HERE / name).write_text(json.dumps(SAMPLES[name](now_ms), indent=2) + "\n")
         print(f"events/{name} signed at {now_ms}")
 
 

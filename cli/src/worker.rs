@@ -24,3 +24,35 @@ pub fn spawn(dispatcher: Dispatcher, wake: Option<Arc<Notify>>, every: Duration)
         }
     })
 }
+
+/// The schedules of the deployed stack, on timers: the Lever tag poll and the expiry sweep.
+pub fn spawn_schedules(
+    poll: screenhub::poll::TagPoll,
+    poll_every: Duration,
+    sweep: screenhub::sweep::ExpirySweep,
+    sweep_every: Duration,
+) -> (JoinHandle<()>, JoinHandle<()>) {
+    let polling = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(poll_every);
+        loop {
+            tick.tick().await;
+            match poll.run(None).await {
+                Ok(r) if r.opportunities > 0 => tracing::info!(?r, "tag poll"),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "tag poll failed"),
+            }
+        }
+    });
+    let sweeping = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(sweep_every);
+        loop {
+            tick.tick().await;
+            match sweep.run(None).await {
+                Ok(r) if r.due > 0 => tracing::info!(?r, "expiry sweep"),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "expiry sweep failed"),
+            }
+        }
+    });
+    (polling, sweeping)
+}

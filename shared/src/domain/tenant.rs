@@ -249,6 +249,28 @@ mod tests {
     }
 
     #[test]
+    fn the_documented_example_tenant_is_valid() {
+        let cfg: TenantConfig =
+            serde_json::from_str(include_str!("../../../docs/tenant.example.json")).unwrap();
+        let bo = cfg.backgrounds_online.expect("example enables Backgrounds Online");
+        assert_eq!(bo.expiry_days, 14);
+        assert!(cfg.alliance.is_some());
+    }
+
+    #[test]
+    fn backgrounds_online_defaults_are_the_documented_ones() {
+        let cfg: TenantConfig = serde_json::from_value(serde_json::json!({
+            "id": "acme", "name": "Acme", "lever": {},
+            "backgrounds_online": { "api_base": "https://bo.example", "default_package": "Standard" }
+        }))
+        .unwrap();
+        let bo = cfg.backgrounds_online.unwrap();
+        assert_eq!(bo.package_tag_prefix, "Package: ");
+        assert_eq!(bo.expiry_days, 14);
+        assert!(bo.packages.is_empty());
+    }
+
+    #[test]
     fn misspelt_settings_are_refused_not_ignored() {
         let res: Result<TenantConfig, _> = serde_json::from_value(serde_json::json!({
             "id": "acme", "name": "Acme", "lever": {"perfrom_as": "u1"}
