@@ -5,9 +5,12 @@
 //!   webhooks.
 //! * [`FakeAlliance`] — the Alliance 2020 provider contract (`docs/providers/alliance2020.md`):
 //!   idempotent orders, 422 rejections, Standard-Webhooks-signed callbacks.
+//! * [`FakeBackgroundsOnline`] — the Backgrounds Online contract
+//!   (`docs/providers/backgrounds-online.md`): idempotent orders, 422 rejections, cancel
+//!   (incl. 409 `not_cancellable`), Standard-Webhooks-signed status callbacks.
 //!
 //! Every server binds loopback (`127.0.0.1:0` by default) and runs on a spawned tokio task,
-//! so it lives as long as the runtime that started it. Both log every request
+//! so it lives as long as the runtime that started it. All log every request
 //! ([`RequestRecord`]) and misbehave on demand ([`Fault`]).
 //!
 //! ```no_run
@@ -21,11 +24,17 @@
 //! sb.lever.inject(Fault::status(429, 1));
 //! let deliveries = sb.lever.move_stage(&opp, "bg-check").await;
 //! sb.alliance.add_account("alliance-key", ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]);
+//! sb.backgrounds_online.add_account(
+//!     "bo-key",
+//!     ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
+//!     ["Standard Package"],
+//! );
 //! # let _ = (token, deliveries);
 //! # }
 //! ```
 
 pub mod alliance;
+pub mod backgrounds_online;
 mod fault;
 pub mod lever;
 mod server;
@@ -33,20 +42,22 @@ pub mod signing;
 
 pub use alliance::{FakeAlliance, Order, SignedCallback};
 pub use axum::http::Method;
+pub use backgrounds_online::FakeBackgroundsOnline;
 pub use fault::{Fault, FaultKind, RequestRecord};
 pub use lever::{DeliveryResult, FakeLever, Note};
 
 use tokio::net::ToSocketAddrs;
 
-/// Both fakes, started together.
+/// All fakes, started together.
 #[derive(Clone)]
 pub struct Sandbox {
     pub lever: FakeLever,
     pub alliance: FakeAlliance,
+    pub backgrounds_online: FakeBackgroundsOnline,
 }
 
 impl Sandbox {
-    /// Start both fakes on `127.0.0.1:0`.
+    /// Start every fake on `127.0.0.1:0`.
     ///
     /// # Panics
     /// If no loopback port can be bound.
@@ -54,17 +65,20 @@ impl Sandbox {
         Sandbox {
             lever: FakeLever::start().await,
             alliance: FakeAlliance::start().await,
+            backgrounds_online: FakeBackgroundsOnline::start().await,
         }
     }
 
-    /// Start both fakes on fixed addresses (local run).
+    /// Start every fake on fixed addresses (local run).
     pub async fn start_on(
         lever: impl ToSocketAddrs,
         alliance: impl ToSocketAddrs,
+        backgrounds_online: impl ToSocketAddrs,
     ) -> std::io::Result<Sandbox> {
         Ok(Sandbox {
             lever: FakeLever::start_on(lever).await?,
             alliance: FakeAlliance::start_on(alliance).await?,
+            backgrounds_online: FakeBackgroundsOnline::start_on(backgrounds_online).await?,
         })
     }
 }

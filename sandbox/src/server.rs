@@ -5,6 +5,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
+use axum::http::{HeaderMap, header};
 use tokio::net::{TcpListener, ToSocketAddrs};
 
 /// Lock a std mutex, recovering from poisoning (a panicking test must not wedge the fake).
@@ -49,4 +50,10 @@ pub(crate) fn http_client() -> reqwest::Client {
 /// The HTTP status of a finished request, or 0 when there was no response at all.
 pub(crate) fn status_or_zero(result: Result<reqwest::Response, reqwest::Error>) -> u16 {
     result.map(|r| r.status().as_u16()).unwrap_or(0)
+}
+
+/// The Bearer token of a request (the providers' API key).
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    value.strip_prefix("Bearer ").map(|t| t.trim().to_owned())
 }

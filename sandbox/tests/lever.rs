@@ -654,3 +654,139 @@ async fn origin_conditions_filter_deliveries() {
     );
     assert!(rx.drain().is_empty());
 }
+
+fn ids(body: &Value) -> Vec<String> {
+    body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn repeated_tags_are_a_union_paged_once_each() {
+    let lever = lever().await;
+    let a = lever.add_opportunity(NewOpportunity::new("A").tag("Start").updated_at(1000));
+    let both = lever.add_opportunity(
+        NewOpportunity::new("Both")
+            .tag("Start")
+            .tag("Cancel")
+            .updated_at(1001),
+    );
+    let c = lever.add_opportunity(NewOpportunity::new("C").tag("Cancel").updated_at(1002));
+    lever.add_opportunity(NewOpportunity::new("Neither").tag("start").updated_at(1003));
+    lever.add_opportunity(NewOpportunity::new("Untagged").updated_at(1004));
+
+    let mut seen = Vec::new();
+    let mut path = "/opportunities?tag=Start&tag=Cancel&limit=1".to_owned();
+    loop {
+        let (status, body) = get(&lever, &path).await;
+        assert_eq!(status, 200);
+        seen.extend(ids(&body));
+        if body["hasNext"] == false {
+            assert!(body.get("next").is_none());
+            break;
+        }
+        let next = body["next"].as_str().unwrap();
+        path = format!("/opportunities?tag=Start&tag=Cancel&limit=1&offset={next}");
+    }
+    assert_eq!(
+        seen,
+        vec![a.clone(), both.clone(), c.clone()],
+        "union, case-sensitive, each once"
+    );
+
+    // the order of the repeated params does not matter, and the token stays valid
+    let (_, first) = get(&lever, "/opportunities?tag=Start&tag=Cancel&limit=2").await;
+    let next = first["next"].as_str().unwrap();
+    let (status, rest) = get(
+        &lever,
+        &format!("/opportunities?tag=Cancel&tag=Start&limit=2&offset={next}"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(ids(&rest), vec![c]);
+    assert_eq!(rest["hasNext"], false);
+}
+
+#[tokio::test]
+async fn updated_at_start_is_inclusive_and_sees_tag_changes() {
+    let lever = lever().await;
+    let old = lever.add_opportunity(NewOpportunity::new("Old").updated_at(1000));
+    let edge = lever.add_opportunity(NewOpportunity::new("Edge").tag("Start").updated_at(2000));
+    let future = now_ms() + 3_600_000;
+    let ahead = lever.add_opportunity(NewOpportunity::new("Ahead").updated_at(future));
+
+    let (_, body) = get(&lever, "/opportunities?updated_at_start=2000").await;
+    assert_eq!(ids(&body), vec![edge.clone(), ahead.clone()]);
+    let (_, body) = get(&lever, "/opportunities?updated_at_start=2001&tag=Start").await;
+    assert!(ids(&body).is_empty());
+
+    // a tag change bumps updatedAt, so a poll from "now" finds the opportunity
+    let since = now_ms();
+    let (status, _) = send(
+        &lever,
+        Method::POST,
+        &format!("/opportunities/{old}/addTags"),
+        json!({"tags": ["Start"]}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let bumped = lever.opportunity(&old).unwrap()["updatedAt"]
+        .as_i64()
+        .unwrap();
+    assert!(bumped >= since);
+    let (_, body) = get(
+        &lever,
+        &format!("/opportunities?tag=Start&updated_at_start={since}"),
+    )
+    .await;
+    assert_eq!(ids(&body), vec![old.clone()]);
+    let (_, body) = get(
+        &lever,
+        &format!("/opportunities?updated_at_start={bumped}&updated_at_end={bumped}"),
+    )
+    .await;
+    assert_eq!(ids(&body), vec![old.clone()], "both bounds inclusive");
+
+    // removing a tag bumps it again; updatedAt never goes backwards
+    send(
+        &lever,
+        Method::POST,
+        &format!("/opportunities/{edge}/removeTags"),
+        json!({"tags": ["Start"]}),
+    )
+    .await;
+    assert!(
+        lever.opportunity(&edge).unwrap()["updatedAt"]
+            .as_i64()
+            .unwrap()
+            >= since
+    );
+    for path in ["addTags", "removeTags"] {
+        send(
+            &lever,
+            Method::POST,
+            &format!("/opportunities/{ahead}/{path}"),
+            json!({"tags": ["X"]}),
+        )
+        .await;
+    }
+    assert!(
+        lever.opportunity(&ahead).unwrap()["updatedAt"]
+            .as_i64()
+            .unwrap()
+            > future + 1
+    );
+
+    let (status, _) = get(&lever, "/opportunities?updated_at_start=yesterday").await;
+    assert_eq!(status, 400);
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}

@@ -45,7 +45,7 @@ pub(crate) fn unix_now(skew: i64) -> i64 {
     secs.saturating_add(skew)
 }
 
-fn rfc3339(unix: i64) -> String {
+pub(crate) fn rfc3339(unix: i64) -> String {
     OffsetDateTime::from_unix_timestamp(unix)
         .ok()
         .and_then(|t| t.format(&Rfc3339).ok())
@@ -88,15 +88,31 @@ pub(crate) fn sign(
     webhook_id: &str,
     timestamp: i64,
 ) -> SignedCallback {
+    sign_as(
+        "Alliance2020-Webhooks (screenhub sandbox)",
+        url,
+        body,
+        secrets,
+        webhook_id,
+        timestamp,
+    )
+}
+
+/// Sign `body` for `url` with every secret, sent with this `user-agent`.
+pub(crate) fn sign_as(
+    user_agent: &str,
+    url: &str,
+    body: Vec<u8>,
+    secrets: &[String],
+    webhook_id: &str,
+    timestamp: i64,
+) -> SignedCallback {
     let signature = standard_webhooks_header(secrets, webhook_id, timestamp, &body);
     SignedCallback {
         url: url.to_owned(),
         headers: vec![
             ("content-type".into(), "application/json".into()),
-            (
-                "user-agent".into(),
-                "Alliance2020-Webhooks (screenhub sandbox)".into(),
-            ),
+            ("user-agent".into(), user_agent.to_owned()),
             ("webhook-id".into(), webhook_id.to_owned()),
             ("webhook-timestamp".into(), timestamp.to_string()),
             ("webhook-signature".into(), signature),

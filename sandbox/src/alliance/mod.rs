@@ -9,9 +9,9 @@
 //! * Admin (not logged, not faulted): `GET /sandbox/orders`,
 //!   `POST /sandbox/orders/:id/advance`, `GET /sandbox/reports/:id`.
 
-mod callbacks;
+pub(crate) mod callbacks;
 mod routes;
-mod state;
+pub(crate) mod state;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};

@@ -251,7 +251,9 @@ impl LeverState {
                 o.seed.tags.push(t.clone());
             }
         }
-        o.updated_at = now;
+        // Tag changes bump updatedAt (Lever documents it); never backwards, even past a
+        // seeded future timestamp, so `updated_at_start` polls see the change.
+        o.updated_at = now.max(o.updated_at + 1);
         Ok(())
     }
 
@@ -259,7 +261,7 @@ impl LeverState {
         let now = self.tick();
         let o = self.opp_mut(id)?;
         o.seed.tags.retain(|t| !tags.contains(t));
-        o.updated_at = now;
+        o.updated_at = now.max(o.updated_at + 1);
         Ok(())
     }
 
