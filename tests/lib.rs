@@ -336,4 +336,5 @@ impl World {
     }
 }
 
+pub mod bo_scenario;
 pub mod scenario;

@@ -1,6 +1,7 @@
 //! One integration-test binary (one link, one set of emulators).
 
 mod alliance;
+mod backgrounds_online;
 mod conformance;
 mod faults;
 mod inbound;

@@ -252,7 +252,9 @@ mod tests {
     fn the_documented_example_tenant_is_valid() {
         let cfg: TenantConfig =
             serde_json::from_str(include_str!("../../../docs/tenant.example.json")).unwrap();
-        let bo = cfg.backgrounds_online.expect("example enables Backgrounds Online");
+        let bo = cfg
+            .backgrounds_online
+            .expect("example enables Backgrounds Online");
         assert_eq!(bo.expiry_days, 14);
         assert!(cfg.alliance.is_some());
     }

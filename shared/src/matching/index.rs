@@ -8,9 +8,9 @@
 //!   credited by the candidate's saturated mention count;
 //! - text coverage: BM25 (k1 = 1.2, b = 0.75) over the posting's heaviest stems, divided by
 //!   its maximum, so the score is the share of the posting's weighted vocabulary covered;
-//! - role overlap: histogram intersection of O*NET minor groups (posting title vs candidate
-//!   titles);
-//! - occupation overlap: histogram intersection of the O*NET occupations both profiles
+//! - role overlap: cosine of the O*NET minor-group shares (from the job titles found and the
+//!   occupations inferred);
+//! - occupation overlap: cosine of the shares of the O*NET occupations both profiles
 //!   resemble (see [`super::occupations`]).
 //!
 //! Results never depend on hash-map iteration order: maps are used for look-ups only, and
@@ -68,9 +68,9 @@ impl Default for MatchConfig {
             w_role: 0.275,
             w_occ: 0.275,
             top_k: 7,
-            arkive_min_score: 0.25,
-            filter_threshold: 0.40,
-            refine_min_score: 0.35,
+            arkive_min_score: 0.50,
+            filter_threshold: 0.65,
+            refine_min_score: 0.55,
             feedback_docs: 5,
             feedback_share: 0.5,
             feedback_min_score: 0.20,
@@ -136,7 +136,8 @@ pub struct Query {
     occupations: Vec<QItem>,
 }
 
-/// Postings of one key: (candidate slot, value), sorted by slot.
+/// Postings of one key: (candidate slot, value), sorted by slot. Term and skill values are
+/// saturated (BM25, mentions) once the index is built.
 type Postings = Vec<(u32, f32)>;
 
 #[derive(Debug, Default)]
@@ -225,6 +226,27 @@ fn normalise(mut items: Vec<QItem>, part: f32) -> Vec<QItem> {
     items
 }
 
+/// Euclidean length of a list of shares (1 for an empty list, to divide by).
+fn l2(list: &[(String, f32)]) -> f32 {
+    let norm = list.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+    if norm > 0.0 { norm } else { 1.0 }
+}
+
+/// Scales item weights to unit length times `part`, so the part is a cosine.
+fn normalise_l2(mut items: Vec<QItem>, part: f32) -> Vec<QItem> {
+    let norm = items
+        .iter()
+        .map(|q| q.weight * q.weight)
+        .sum::<f32>()
+        .sqrt();
+    if norm > 0.0 {
+        for q in &mut items {
+            q.weight = q.weight / norm * part;
+        }
+    }
+    items
+}
+
 impl CandidateIndex {
     /// Builds the index. Profiles are consumed one at a time, so a caller can stream them
     /// (only the postings are kept, not the profiles).
@@ -245,16 +267,19 @@ impl CandidateIndex {
             for (s, w) in &profile.skills {
                 index.skills.add(s, slot, *w);
             }
+            // Roles and occupations are stored at unit length: their part is a cosine.
+            let norm = l2(&profile.roles);
             let roles = profile
                 .roles
                 .iter()
-                .map(|(r, w)| (index.roles.add(r, slot, *w), *w))
+                .map(|(r, w)| (index.roles.add(r, slot, w / norm), *w))
                 .collect();
             index.candidate_roles.push(roles);
+            let norm = l2(&profile.occupations);
             let occupations = profile
                 .occupations
                 .iter()
-                .map(|(o, w)| (index.occupations.add(o, slot, *w), *w))
+                .map(|(o, w)| (index.occupations.add(o, slot, w / norm), *w))
                 .collect();
             index.candidate_occupations.push(occupations);
             index.lengths.push(profile.length);
@@ -262,6 +287,18 @@ impl CandidateIndex {
         }
         let n = index.lengths.len().max(1) as f32;
         index.avg_length = index.lengths.iter().sum::<f32>() / n;
+        // Postings hold the saturated values from here on, so a query only multiplies and
+        // adds (the same function the profile path uses, on the same inputs).
+        for list in &mut index.terms.postings {
+            for (c, v) in list.iter_mut() {
+                *v = bm25_sat(*v, index.lengths[*c as usize], index.avg_length);
+            }
+        }
+        for list in &mut index.skills.postings {
+            for (_, v) in list.iter_mut() {
+                *v = skill_sat(*v);
+            }
+        }
         index
     }
 
@@ -415,8 +452,8 @@ impl CandidateIndex {
             posting_id: posting.id.clone(),
             terms: normalise(terms, c.w_text),
             skills: normalise(skills, c.w_skill),
-            roles: normalise(roles, c.w_role),
-            occupations: normalise(occupations, c.w_occ),
+            roles: normalise_l2(roles, c.w_role),
+            occupations: normalise_l2(occupations, c.w_occ),
         }
     }
 
@@ -440,27 +477,26 @@ impl CandidateIndex {
         let mut acc = vec![0.0f32; self.len()];
         for q in &query.terms {
             let Some(slot) = q.slot else { continue };
-            for &(c, tf) in &self.terms.postings[slot as usize] {
-                acc[c as usize] +=
-                    q.weight * bm25_sat(tf, self.lengths[c as usize], self.avg_length);
+            for &(c, sat) in &self.terms.postings[slot as usize] {
+                acc[c as usize] += q.weight * sat;
             }
         }
         for q in &query.skills {
             let Some(slot) = q.slot else { continue };
-            for &(c, m) in &self.skills.postings[slot as usize] {
-                acc[c as usize] += q.weight * skill_sat(m);
+            for &(c, sat) in &self.skills.postings[slot as usize] {
+                acc[c as usize] += q.weight * sat;
             }
         }
         for q in &query.roles {
             let Some(slot) = q.slot else { continue };
             for &(c, share) in &self.roles.postings[slot as usize] {
-                acc[c as usize] += q.weight.min(share * self.config.w_role);
+                acc[c as usize] += q.weight * share;
             }
         }
         for q in &query.occupations {
             let Some(slot) = q.slot else { continue };
             for &(c, share) in &self.occupations.postings[slot as usize] {
-                acc[c as usize] += q.weight.min(share * self.config.w_occ);
+                acc[c as usize] += q.weight * share;
             }
         }
         acc
@@ -489,19 +525,13 @@ impl CandidateIndex {
     }
 
     fn explain_slot(&self, c: u32, query: &Query) -> Explanation {
-        let length = self.lengths[c as usize];
         explain(
             &self.ids[c as usize],
             query,
-            |q| {
-                self.terms
-                    .value(q.slot, c)
-                    .map(|tf| bm25_sat(tf, length, self.avg_length))
-            },
-            |q| self.skills.value(q.slot, c).map(skill_sat),
+            |q| self.terms.value(q.slot, c),
+            |q| self.skills.value(q.slot, c),
             |q| self.roles.value(q.slot, c),
             |q| self.occupations.value(q.slot, c),
-            &self.config,
         )
     }
 
@@ -516,9 +546,12 @@ impl CandidateIndex {
                     .map(|tf| bm25_sat(tf, candidate.length, self.avg_length))
             },
             |q| candidate.skill(&q.key).map(skill_sat),
-            |q| candidate.role(&q.key),
-            |q| candidate.occupation(&q.key),
-            &self.config,
+            |q| candidate.role(&q.key).map(|s| s / l2(&candidate.roles)),
+            |q| {
+                candidate
+                    .occupation(&q.key)
+                    .map(|s| s / l2(&candidate.occupations))
+            },
         )
     }
 
@@ -584,14 +617,16 @@ impl CandidateIndex {
                 }
             }
         }
-        for (parts, mine, scale) in [
-            (&open.roles, &candidate.roles, self.config.w_role),
-            (&open.occupations, &candidate.occupations, self.config.w_occ),
+        for (parts, mine) in [
+            (&open.roles, &candidate.roles),
+            (&open.occupations, &candidate.occupations),
         ] {
+            let norm = l2(mine);
             for (key, share) in mine {
                 if let Some(list) = parts.get(key) {
+                    let share = share / norm;
                     for &(p, w) in list {
-                        acc[p as usize] += w.min(share * scale);
+                        acc[p as usize] += w * share;
                     }
                 }
             }
@@ -663,7 +698,6 @@ fn explain(
     skill: impl Fn(&QItem) -> Option<f32>,
     role: impl Fn(&QItem) -> Option<f32>,
     occupation: impl Fn(&QItem) -> Option<f32>,
-    config: &MatchConfig,
 ) -> Explanation {
     let mut score = 0.0f32;
     let (mut text_points, mut skill_points, mut role_points) = (0.0f32, 0.0f32, 0.0f32);
@@ -702,7 +736,7 @@ fn explain(
     let mut matched_roles = Vec::new();
     for q in &query.roles {
         if let Some(share) = role(q) {
-            let p = q.weight.min(share * config.w_role);
+            let p = q.weight * share;
             score += p;
             role_points += p;
             matched_roles.push(Contribution {
@@ -715,7 +749,7 @@ fn explain(
     let mut matched_occupations = Vec::new();
     for q in &query.occupations {
         if let Some(share) = occupation(q) {
-            let p = q.weight.min(share * config.w_occ);
+            let p = q.weight * share;
             score += p;
             occupation_points += p;
             let name = match occupation_title(&q.key) {

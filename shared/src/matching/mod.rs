@@ -181,6 +181,54 @@ mod tests {
     }
 
     #[test]
+    fn recruiter_posting_prefers_the_hr_generalist_through_occupations() {
+        let mut pool = pool();
+        pool.push(candidate(
+            "c-hr",
+            "HR Executive",
+            "Recruitment and onboarding, payroll, employee relations, HR policies.",
+        ));
+        let index = CandidateIndex::build(pool, MatchConfig::default());
+        let query = index.query(&Profile::from_posting(&PostingDoc {
+            id: "p-rec".into(),
+            title: "Recruiter".into(),
+            description: "Source and interview candidates, manage hiring pipelines and \
+                          partner with hiring managers."
+                .into(),
+            ..PostingDoc::default()
+        }));
+        let top = index.top_candidates_with(&query, 7, 0.0);
+        assert_eq!(top[0].candidate_id, "c-hr", "{top:#?}");
+        assert!(
+            top[0]
+                .matched_occupations
+                .iter()
+                .any(|c| c.name.starts_with("13-1071")),
+            "{top:#?}"
+        );
+    }
+
+    #[test]
+    fn refine_fast_path_reports_the_explained_score() {
+        let index = CandidateIndex::build(pool(), MatchConfig::default());
+        let queries = [java_posting("p-a"), java_posting("p-b")]
+            .iter()
+            .map(|p| index.query(p))
+            .collect::<Vec<_>>();
+        let open = index.open_postings(queries.clone());
+        let java = &pool()[0];
+        let best = index.best_postings(java, &open, None, 3);
+        assert_eq!(best.len(), 2);
+        for e in &best {
+            let q = queries
+                .iter()
+                .find(|q| q.posting_id == e.posting_id)
+                .unwrap();
+            assert_eq!(index.score(java, q), *e);
+        }
+    }
+
+    #[test]
     fn ties_break_by_candidate_id_whatever_the_insertion_order() {
         let mut twins = vec![pool()[0].clone(), pool()[0].clone(), pool()[1].clone()];
         twins[0].id = "b".into();

@@ -24,6 +24,7 @@ const RELATIVE_FLOOR: f32 = 0.5;
 
 struct OccupationVocab {
     codes: Vec<&'static str>,
+    by_code: HashMap<&'static str, u16>,
     titles: Vec<&'static str>,
     /// Stem → (occupation index, weight), sorted by occupation index.
     by_stem: HashMap<String, Vec<(u16, f32)>>,
@@ -66,6 +67,11 @@ fn vocab() -> &'static OccupationVocab {
             }
         }
         OccupationVocab {
+            by_code: codes
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (*c, i as u16))
+                .collect(),
             codes,
             titles,
             by_stem,
@@ -76,7 +82,7 @@ fn vocab() -> &'static OccupationVocab {
 /// The O*NET title of an occupation code ("15-1252.00" → "Software Developers").
 pub fn occupation_title(code: &str) -> Option<&'static str> {
     let v = vocab();
-    v.codes.iter().position(|c| *c == code).map(|i| v.titles[i])
+    v.by_code.get(code).map(|&i| v.titles[i as usize])
 }
 
 /// The occupations a bag of weighted stems resembles most: at most [`MAX_OCCUPATIONS`],

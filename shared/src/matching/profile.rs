@@ -1,5 +1,6 @@
 //! Candidate and posting profiles: what Lever gives us, normalised into weighted stems,
-//! canonical skills and O*NET role groups, small enough to store one per candidate.
+//! canonical skills, O*NET role groups and O*NET occupations, small enough to store one per
+//! candidate (about 1.2 KB of JSON for a typical résumé, 2.1 KB at most on the benchmark's).
 
 use std::collections::BTreeMap;
 
@@ -27,11 +28,13 @@ pub struct Profile {
     /// Canonical skill → field-weighted mentions.
     #[serde(rename = "s")]
     pub skills: Vec<(String, f32)>,
-    /// O*NET SOC minor group → share of the title mentions (sums to 1 when any).
+    /// O*NET SOC minor group ("15-12") → share (sums to 1 when any): half from the job
+    /// titles found (O*NET titles), half from the minor groups of `occupations`.
     #[serde(rename = "r")]
     pub roles: Vec<(String, f32)>,
-    /// O*NET-SOC occupation → share of resemblance (at most six, summing to 1 when any),
-    /// inferred from all the weighted stems (see [`super::occupations`]).
+    /// O*NET-SOC occupation ("15-1252.00") → share of resemblance (at most six, summing to 1
+    /// when any), inferred from all the weighted stems and, for half the weight, from the
+    /// title fields alone (see [`super::occupations`]).
     #[serde(rename = "o", default)]
     pub occupations: Vec<(String, f32)>,
     /// Job titles recognised, for explanations (first few, in order of weight).

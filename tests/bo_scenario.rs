@@ -1,0 +1,189 @@
+//! An onboarded Backgrounds Online tenant on the sandbox's fake Lever and fake provider.
+
+use crate::{World, WorldOptions, unique};
+use screenhub::domain::{Order, TenantConfig, TenantId};
+use screenhub::poll::PollReport;
+use screenhub::ports::TenantSecrets;
+use screenhub::ports::secrets::{ProviderSecrets, Secret};
+use screenhub_sandbox::backgrounds_online::FakeBackgroundsOnline;
+use screenhub_sandbox::lever::{FakeLever, NewOpportunity};
+use serde_json::json;
+
+pub const START: &str = "Backgrounds Online Start";
+pub const CANCEL: &str = "Backgrounds Online Cancel";
+pub const BO_PREFIX: &str = "Backgrounds Online ";
+
+pub struct BoScenario {
+    pub world: World,
+    pub lever: FakeLever,
+    pub provider: FakeBackgroundsOnline,
+    pub tenant: TenantId,
+    pub lever_key: String,
+    pub callback_secret: String,
+    http: reqwest::Client,
+}
+
+impl BoScenario {
+    pub async fn start() -> BoScenario {
+        Self::with(WorldOptions::default()).await
+    }
+
+    pub async fn with(opts: WorldOptions) -> BoScenario {
+        let world = World::start(opts).await;
+        let lever = FakeLever::start().await;
+        let provider = FakeBackgroundsOnline::start().await;
+        let tenant = TenantId::parse(&unique("bo-")).unwrap();
+        let lever_key = unique("lever-key-");
+        let provider_key = unique("bo-key-");
+        let callback_secret = screenhub_sandbox::signing::new_whsec();
+        lever.add_api_key(&lever_key);
+        lever.add_stage("applicant-new", "New Applicant");
+        provider.add_account(
+            &provider_key,
+            [callback_secret.clone()],
+            ["Standard", "Premium"],
+        );
+        let config: TenantConfig = serde_json::from_value(json!({
+            "id": tenant.as_str(), "name": "Acme",
+            "lever": { "api_base": lever.base_url(), "requests_per_second": 10, "burst": 20 },
+            "backgrounds_online": {
+                "api_base": provider.base_url(),
+                "default_package": "Standard",
+                "packages": ["Premium"]
+            }
+        }))
+        .expect("valid tenant");
+        let secrets = TenantSecrets {
+            lever_api_key: Some(Secret::new(&lever_key)),
+            backgrounds_online: Some(ProviderSecrets {
+                api_key: Secret::new(&provider_key),
+                callback_secrets: vec![Secret::new(&callback_secret)],
+            }),
+            ..TenantSecrets::default()
+        };
+        world.onboard(&config, &secrets).await;
+        BoScenario {
+            world,
+            lever,
+            provider,
+            tenant,
+            lever_key,
+            callback_secret,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// A candidate with a name, a phone, a location, an email (if given) and `tags`.
+    pub fn candidate(&self, email: Option<&str>, tags: &[&str]) -> String {
+        let mut o = NewOpportunity::new("Ada Lovelace")
+            .phone(Some("mobile"), "+1 512 555 0199")
+            .location("Austin")
+            .stage("applicant-new");
+        if let Some(e) = email {
+            o = o.email(e);
+        }
+        for t in tags {
+            o = o.tag(*t);
+        }
+        self.lever.add_opportunity(o)
+    }
+
+    /// A recruiter adds tags in Lever (through Lever's API, as the UI does).
+    pub async fn recruiter_adds(&self, opp: &str, tags: &[&str]) {
+        let status = self
+            .http
+            .post(format!(
+                "{}/opportunities/{opp}/addTags",
+                self.lever.base_url()
+            ))
+            .basic_auth(&self.lever_key, Some(""))
+            .json(&json!({ "tags": tags }))
+            .send()
+            .await
+            .expect("fake Lever reachable")
+            .status();
+        assert!(status.is_success(), "addTags answered {status}");
+    }
+
+    /// A recruiter removes tags in Lever.
+    pub async fn lever_removes(&self, opp: &str, tags: &[&str]) {
+        let status = self
+            .http
+            .post(format!(
+                "{}/opportunities/{opp}/removeTags",
+                self.lever.base_url()
+            ))
+            .basic_auth(&self.lever_key, Some(""))
+            .json(&json!({ "tags": tags }))
+            .send()
+            .await
+            .expect("fake Lever reachable")
+            .status();
+        assert!(status.is_success(), "removeTags answered {status}");
+    }
+
+    /// One scheduled poll, then every effect it caused.
+    pub async fn poll(&self) -> PollReport {
+        let report = self.world.poll.run(None).await.expect("poll");
+        self.world.settle().await;
+        report
+    }
+
+    /// Every `Backgrounds Online …` tag on the opportunity.
+    pub fn bo_tags(&self, opp: &str) -> Vec<String> {
+        self.lever
+            .tags(opp)
+            .into_iter()
+            .filter(|t| t.starts_with(BO_PREFIX))
+            .collect()
+    }
+
+    pub fn notes(&self, opp: &str) -> Vec<String> {
+        self.lever.notes(opp).into_iter().map(|n| n.value).collect()
+    }
+
+    /// The provider's order for an opportunity (matched on our order's reference).
+    pub async fn provider_order_of(
+        &self,
+        opp: &str,
+    ) -> screenhub_sandbox::backgrounds_online::Order {
+        let order = self.order_of(opp).await;
+        self.provider
+            .order_by_reference(order.id.to_string())
+            .expect("provider has the order")
+    }
+
+    /// The hub's latest order for an opportunity.
+    pub async fn order_of(&self, opp: &str) -> Order {
+        use screenhub::domain::Integration;
+        use screenhub::ports::Store;
+        if let Some(o) = self
+            .world
+            .store
+            .find_active(&self.tenant, Integration::BackgroundsOnline, opp)
+            .await
+            .expect("store")
+        {
+            return o;
+        }
+        // Ended orders hold no active slot: find them through the provider's references.
+        let mut found: Option<Order> = None;
+        for p in self.provider.orders() {
+            let Some(id) = screenhub::domain::OrderId::parse(&p.client_reference) else {
+                continue;
+            };
+            if let Some(o) = self.world.store.get_order(id).await.expect("store")
+                && o.opportunity_id == opp
+                && o.tenant == self.tenant
+                && found.as_ref().is_none_or(|f| f.created_at < o.created_at)
+            {
+                found = Some(o);
+            }
+        }
+        found.expect("an order for the opportunity")
+    }
+
+    pub fn callback_path(&self) -> String {
+        format!("/callbacks/backgrounds-online/{}", self.tenant)
+    }
+}

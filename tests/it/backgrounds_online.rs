@@ -1,0 +1,325 @@
+//! Backgrounds Online on Lever, end to end: the tag poll against the fake Lever, the provider
+//! and its signed callbacks over HTTP, cancel, and the expiry sweep with a controlled clock.
+
+use screenhub::domain::backgrounds_online::{
+    CANCELLED_NOTE, CLEAR_NOTE, EXPIRED_NOTE, REVIEW_NOTE,
+};
+use screenhub::domain::{Integration, OrderStatus};
+use screenhub::ports::{Clock, Store};
+use screenhub_sandbox::Fault;
+use screenhub_tests::bo_scenario::{BoScenario, CANCEL, START};
+use time::Duration;
+
+const PENDING: &str = "Backgrounds Online Pending Submission";
+
+/// A candidate whose order is Pending Submission.
+async fn pending(s: &BoScenario) -> String {
+    let opp = s.candidate(Some("ada.lovelace@example.com"), &[START]);
+    s.poll().await;
+    assert_eq!(s.bo_tags(&opp), vec![PENDING]);
+    opp
+}
+
+#[tokio::test]
+async fn start_tag_orders_once_and_is_replaced_by_pending_submission() {
+    let s = BoScenario::start().await;
+    let opp = s.candidate(Some("ada.lovelace@example.com"), &[START]);
+    let report = s.poll().await;
+    assert_eq!(report.orders_created, 1);
+
+    let orders = s.provider.orders();
+    assert_eq!(orders.len(), 1);
+    let req = &orders[0].request;
+    assert_eq!(req["package"], "Standard");
+    assert_eq!(req["candidate"]["email"], "ada.lovelace@example.com");
+    assert_eq!(req["candidate"]["name"], "Ada Lovelace");
+    assert_eq!(req["candidate"]["phone"], "+1 512 555 0199");
+    assert_eq!(
+        req["callback_url"],
+        format!("{}{}", s.world.hub_url, s.callback_path())
+    );
+    assert_eq!(
+        s.bo_tags(&opp),
+        vec![PENDING],
+        "Start tag gone, one status tag"
+    );
+    let order = s.order_of(&opp).await;
+    assert_eq!(order.status, OrderStatus::Pending);
+
+    // Polling again, and two polls at once, order nothing more.
+    s.poll().await;
+    let (a, b) = tokio::join!(s.world.poll.run(None), s.world.poll.run(None));
+    assert_eq!(a.unwrap().orders_created + b.unwrap().orders_created, 0);
+    s.world.settle().await;
+    assert_eq!(s.provider.orders().len(), 1);
+
+    // A recruiter re-adding Start while the order is pending gets no second order.
+    s.recruiter_adds(&opp, &[START]).await;
+    s.poll().await;
+    assert_eq!(s.provider.orders().len(), 1);
+    assert_eq!(s.bo_tags(&opp), vec![PENDING]);
+    assert!(s.notes(&opp).is_empty());
+}
+
+#[tokio::test]
+async fn two_polls_racing_on_a_new_start_tag_place_one_order() {
+    let s = BoScenario::start().await;
+    let opps: Vec<String> = (0..3)
+        .map(|i| s.candidate(Some(&format!("c{i}@example.com")), &[START]))
+        .collect();
+    let (a, b) = tokio::join!(s.world.poll.run(None), s.world.poll.run(None));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.orders_created + b.orders_created, 3);
+    assert_eq!(a.already_decided + b.already_decided, 3);
+    s.world.settle().await;
+    assert_eq!(s.provider.orders().len(), 3);
+    for opp in &opps {
+        assert_eq!(s.bo_tags(opp), vec![PENDING]);
+    }
+}
+
+#[tokio::test]
+async fn package_tag_overrides_the_default() {
+    let s = BoScenario::start().await;
+    let opp = s.candidate(Some("a@example.com"), &[START, "Package: Premium"]);
+    s.poll().await;
+    assert_eq!(s.provider.orders()[0].request["package"], "Premium");
+    assert_eq!(s.bo_tags(&opp), vec![PENDING]);
+}
+
+#[tokio::test]
+async fn unknown_package_and_missing_email_order_nothing_and_say_so_once() {
+    let s = BoScenario::start().await;
+    let unknown = s.candidate(Some("a@example.com"), &[START, "Package: Gold"]);
+    let no_email = s.candidate(None, &[START]);
+    for _ in 0..3 {
+        s.poll().await;
+    }
+    assert!(s.provider.orders().is_empty(), "no provider call");
+    let n = s.notes(&unknown);
+    assert_eq!(n.len(), 1, "{n:?}");
+    assert!(n[0].contains("\"Package: Gold\"") && n[0].contains("Standard, Premium"));
+    let n = s.notes(&no_email);
+    assert_eq!(n.len(), 1, "{n:?}");
+    assert!(n[0].contains("email is missing"));
+    for opp in [&unknown, &no_email] {
+        assert!(s.bo_tags(opp).is_empty(), "Start removed, no status tag");
+        let active = s
+            .world
+            .store
+            .find_active(&s.tenant, Integration::BackgroundsOnline, opp)
+            .await
+            .unwrap();
+        assert!(active.is_none(), "a rejected order holds no active slot");
+    }
+    // Once fixed, adding the Start tag again orders.
+    s.recruiter_adds(&unknown, &["Package: Premium"]).await;
+    s.lever_removes(&unknown, &["Package: Gold"]).await;
+    s.recruiter_adds(&unknown, &[START]).await;
+    s.poll().await;
+    assert_eq!(s.provider.orders().len(), 1);
+    assert_eq!(s.provider.orders()[0].request["package"], "Premium");
+    assert_eq!(s.bo_tags(&unknown), vec![PENDING]);
+}
+
+#[tokio::test]
+async fn callbacks_set_one_status_tag_and_the_exact_note_whatever_their_order() {
+    let s = BoScenario::start().await;
+    let clear = pending(&s).await;
+    let id = s.provider_order_of(&clear).await.id;
+    assert_eq!(s.provider.submit(&id).await, 200);
+    s.world.settle().await;
+    assert_eq!(s.bo_tags(&clear), vec!["Backgrounds Online In-Process"]);
+    assert_eq!(s.provider.complete(&id, true).await, 200);
+    assert_eq!(
+        s.provider.resend_last(&id).await,
+        200,
+        "duplicate acknowledged"
+    );
+    s.world.settle().await;
+    assert_eq!(s.bo_tags(&clear), vec!["Backgrounds Online Clear"]);
+    assert_eq!(s.notes(&clear), vec![CLEAR_NOTE]);
+
+    // Complete (review) before In-Process: the late In-Process changes nothing.
+    let review = s.candidate(Some("grace@example.com"), &[START]);
+    s.poll().await;
+    let id = s.provider_order_of(&review).await.id;
+    assert_eq!(
+        s.provider
+            .send_callback(&id, "complete", Some("review"))
+            .await,
+        200
+    );
+    assert_eq!(s.provider.send_callback(&id, "in_process", None).await, 200);
+    s.world.settle().await;
+    assert_eq!(s.bo_tags(&review), vec!["Backgrounds Online Review"]);
+    assert_eq!(s.notes(&review), vec![REVIEW_NOTE]);
+    let order = s.order_of(&review).await;
+    assert_eq!(order.status, OrderStatus::Complete);
+    let trail = s.world.store.audit_trail(order.id).await.unwrap();
+    assert_eq!(
+        trail.iter().map(|a| a.to).collect::<Vec<_>>(),
+        vec![
+            OrderStatus::Requested,
+            OrderStatus::Pending,
+            OrderStatus::Complete
+        ]
+    );
+}
+
+#[tokio::test]
+async fn forged_stale_and_replayed_callbacks_change_nothing() {
+    let s = BoScenario::start().await;
+    let opp = pending(&s).await;
+    let id = s.provider_order_of(&opp).await.id;
+    let before = s.order_of(&opp).await;
+    let now = s.world.clock.now().unix_timestamp();
+
+    let forged = s.provider.signed_callback_with(
+        &id,
+        "complete",
+        Some("clear"),
+        &[screenhub_sandbox::signing::new_whsec()],
+        now,
+    );
+    assert_eq!(s.provider.send(&forged).await, 403);
+    let stale = s.provider.signed_callback_with(
+        &id,
+        "complete",
+        Some("clear"),
+        std::slice::from_ref(&s.callback_secret),
+        now - 600,
+    );
+    assert_eq!(s.provider.send(&stale).await, 422);
+    s.world.settle().await;
+    assert_eq!(s.order_of(&opp).await, before);
+    assert_eq!(s.bo_tags(&opp), vec![PENDING]);
+
+    // A genuine callback, then the same message replayed: applied once.
+    assert_eq!(s.provider.complete(&id, false).await, 200);
+    assert_eq!(s.provider.resend_last(&id).await, 200);
+    s.world.settle().await;
+    assert_eq!(s.notes(&opp), vec![REVIEW_NOTE]);
+    assert_eq!(s.order_of(&opp).await.version, before.version + 1);
+}
+
+#[tokio::test]
+async fn cancel_while_pending_submission_cancels_at_the_provider() {
+    let s = BoScenario::start().await;
+    let opp = pending(&s).await;
+    s.recruiter_adds(&opp, &[CANCEL]).await;
+    let report = s.poll().await;
+    assert_eq!(report.cancels_requested, 1);
+    assert_eq!(s.provider_order_of(&opp).await.status, "cancelled");
+    assert_eq!(s.bo_tags(&opp), vec!["Backgrounds Online Cancelled"]);
+    assert_eq!(s.notes(&opp), vec![CANCELLED_NOTE]);
+    assert_eq!(s.order_of(&opp).await.status, OrderStatus::Cancelled);
+    // The cancelled order never expires.
+    s.world.clock.advance(Duration::days(30));
+    assert_eq!(s.world.sweep.run(None).await.unwrap().expired, 0);
+}
+
+#[tokio::test]
+async fn cancel_after_submission_is_refused_with_a_note() {
+    let s = BoScenario::start().await;
+    let opp = pending(&s).await;
+    let id = s.provider_order_of(&opp).await.id;
+    s.provider.submit(&id).await;
+    s.world.settle().await;
+    let before = s.order_of(&opp).await;
+    s.recruiter_adds(&opp, &[CANCEL]).await;
+    let report = s.poll().await;
+    assert_eq!(report.cancels_refused, 1);
+    assert_eq!(
+        s.bo_tags(&opp),
+        vec!["Backgrounds Online In-Process"],
+        "Cancel tag removed"
+    );
+    let notes = s.notes(&opp);
+    assert_eq!(notes.len(), 1);
+    assert!(notes[0].starts_with("The background check request could not be cancelled: "));
+    assert_eq!(s.order_of(&opp).await, before, "order unchanged");
+    assert_eq!(s.provider_order_of(&opp).await.status, "in_process");
+    s.poll().await;
+    assert_eq!(s.notes(&opp).len(), 1, "one note, not one per poll");
+}
+
+#[tokio::test]
+async fn orders_awaiting_the_candidate_expire_on_day_fourteen() {
+    let s = BoScenario::start().await;
+    let waiting = pending(&s).await;
+    let done = pending(&s).await;
+    let done_id = s.provider_order_of(&done).await.id;
+    s.provider.complete(&done_id, true).await;
+    s.world.settle().await;
+
+    s.world.clock.advance(Duration::days(13));
+    let r = s.world.sweep.run(None).await.unwrap();
+    assert_eq!((r.due, r.expired), (0, 0));
+    s.world.settle().await;
+    assert_eq!(s.bo_tags(&waiting), vec![PENDING]);
+
+    s.world.clock.advance(Duration::days(1));
+    let r = s.world.sweep.run(None).await.unwrap();
+    assert_eq!((r.due, r.expired), (1, 1));
+    s.world.settle().await;
+    assert_eq!(s.bo_tags(&waiting), vec!["Backgrounds Online Expired"]);
+    assert_eq!(s.notes(&waiting), vec![EXPIRED_NOTE]);
+    assert_eq!(
+        s.provider_order_of(&waiting).await.status,
+        "expired",
+        "provider order closed"
+    );
+    assert_eq!(
+        s.bo_tags(&done),
+        vec!["Backgrounds Online Clear"],
+        "complete orders never expire"
+    );
+
+    // Sweeping again (and twice at once) changes nothing more.
+    let (a, b) = tokio::join!(s.world.sweep.run(None), s.world.sweep.run(None));
+    assert_eq!(a.unwrap().expired + b.unwrap().expired, 0);
+    s.world.settle().await;
+    assert_eq!(s.notes(&waiting).len(), 1);
+}
+
+#[tokio::test]
+async fn a_poll_cut_short_moves_no_cursor_and_the_next_one_catches_up() {
+    let s = BoScenario::start().await;
+    let opp = s.candidate(Some("a@example.com"), &[START]);
+    // Lever fails every attempt of the list call: nothing is decided, the cursor stays.
+    s.lever.inject(Fault::status(503, 10));
+    let r = s.world.poll.run(None).await.unwrap();
+    assert_eq!((r.orders_created, r.incomplete_tenants), (0, 1));
+    assert!(
+        s.world
+            .store
+            .get_cursor(&s.tenant, screenhub::poll::CURSOR)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    s.lever.clear_faults();
+    // A deadline already passed: the run stops before its first page.
+    let r = s
+        .world
+        .poll
+        .run(Some(std::time::Instant::now()))
+        .await
+        .unwrap();
+    assert_eq!((r.lever_list_calls, r.incomplete_tenants), (0, 1));
+    let r = s.poll().await;
+    assert_eq!(r.orders_created, 1);
+    assert_eq!(s.bo_tags(&opp), vec![PENDING]);
+
+    // With the cursor set and nothing new, a poll costs one Lever call.
+    s.poll().await;
+    s.lever.clear_requests();
+    let r = s.world.poll.run(None).await.unwrap();
+    let calls = s.lever.requests().len();
+    println!(
+        "figures: a Backgrounds Online tag poll with no new tags cost {calls} Lever call(s) ({} list call(s))",
+        r.lever_list_calls
+    );
+    assert_eq!(calls, 1);
+}
