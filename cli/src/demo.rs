@@ -1,6 +1,7 @@
 //! `screenhub local`: the whole hub on localhost with the embedded store, secrets from a
-//! local file, events to the log, and the sandbox's fake Lever and Alliance 2020 seeded with
-//! a demo tenant, so a newcomer can move a candidate and watch tags and notes arrive.
+//! local file, events to the log, the schedules (Lever tag poll, expiry sweep) on timers, and
+//! the sandbox's fake Lever, Alliance 2020 and Backgrounds Online seeded with a demo tenant,
+//! so a newcomer can move a candidate or tag one and watch tags and notes arrive.
 
 use crate::{server, worker};
 use screenhub::adapters::alliance_http::AllianceHttp;
@@ -14,9 +15,12 @@ use screenhub::api::{Hub, HubSettings};
 use screenhub::dispatcher::Dispatcher;
 use screenhub::domain::TenantConfig;
 use screenhub::outbound::RetryPolicy;
-use screenhub::ports::secrets::{AllianceSecrets, Secret, TenantSecrets};
+use screenhub::poll::{PollSettings, TagPoll};
+use screenhub::ports::secrets::{AllianceSecrets, ProviderSecrets, Secret, TenantSecrets};
 use screenhub::ports::{Clock, Store, SystemClock};
+use screenhub::sweep::ExpirySweep;
 use screenhub_sandbox::alliance::FakeAlliance;
+use screenhub_sandbox::backgrounds_online::FakeBackgroundsOnline;
 use screenhub_sandbox::lever::{FakeLever, NewOpportunity, NewPosting};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -28,11 +32,16 @@ pub const LEVER_KEY: &str = "demo-lever-api-key";
 pub const ALLIANCE_KEY: &str = "demo-alliance-api-key";
 pub const CALLBACK_SECRET: &str = "whsec_ZGVtby1hbGxpYW5jZS1jYWxsYmFjay1zZWNyZXQ=";
 pub const TRIGGER_STAGE: &str = "stage-background-check";
+pub const BO_KEY: &str = "demo-backgrounds-online-api-key";
+pub const BO_CALLBACK_SECRET: &str = "whsec_ZGVtby1iYWNrZ3JvdW5kcy1vbmxpbmUtY2FsbGJhY2s=";
+/// How often the local run polls Lever for tags (5 minutes when deployed).
+pub const POLL_EVERY: Duration = Duration::from_secs(5);
 
 pub struct LocalOptions {
     pub hub: SocketAddr,
     pub lever: SocketAddr,
     pub alliance: SocketAddr,
+    pub backgrounds_online: SocketAddr,
     pub data_dir: PathBuf,
 }
 
@@ -40,12 +49,13 @@ pub struct LocalRun {
     pub hub_url: String,
     pub lever: FakeLever,
     pub alliance: FakeAlliance,
+    pub backgrounds_online: FakeBackgroundsOnline,
     pub store: EmbeddedStore,
     pub events: Arc<LocalEvents>,
     pub opportunities: Vec<(String, &'static str)>,
 }
 
-pub fn demo_tenant(lever_api: &str, alliance_api: &str) -> TenantConfig {
+pub fn demo_tenant(lever_api: &str, alliance_api: &str, bo_api: &str) -> TenantConfig {
     serde_json::from_value(serde_json::json!({
         "id": TENANT,
         "name": "Demo Company",
@@ -58,6 +68,11 @@ pub fn demo_tenant(lever_api: &str, alliance_api: &str) -> TenantConfig {
             "forward_tag_prefixes": ["Alliance: "],
             "flag_tag_prefix": "Flag: ",
             "decision_tag_prefix": "Decision: "
+        },
+        "backgrounds_online": {
+            "api_base": bo_api,
+            "default_package": "Standard",
+            "packages": ["Premium"]
         }
     }))
     .expect("demo tenant is valid")
@@ -66,6 +81,7 @@ pub fn demo_tenant(lever_api: &str, alliance_api: &str) -> TenantConfig {
 pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::Error>> {
     let lever = FakeLever::start_on(opts.lever).await?;
     let alliance = FakeAlliance::start_on(opts.alliance).await?;
+    let backgrounds_online = FakeBackgroundsOnline::start_on(opts.backgrounds_online).await?;
     let listener = tokio::net::TcpListener::bind(opts.hub).await?;
     let hub_url = format!("http://{}", listener.local_addr()?);
 
@@ -102,6 +118,7 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
         "candidateStageChange",
     );
     alliance.add_account(ALLIANCE_KEY, vec![CALLBACK_SECRET.to_owned()]);
+    backgrounds_online.add_account(BO_KEY, [BO_CALLBACK_SECRET], ["Standard", "Premium"]);
 
     std::fs::create_dir_all(&opts.data_dir)?;
     let secrets_path = opts.data_dir.join("secrets.json");
@@ -115,14 +132,21 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
                 api_key: Secret::new(ALLIANCE_KEY),
                 callback_secrets: vec![Secret::new(CALLBACK_SECRET)],
             }),
-            backgrounds_online: None,
+            backgrounds_online: Some(ProviderSecrets {
+                api_key: Secret::new(BO_KEY),
+                callback_secrets: vec![Secret::new(BO_CALLBACK_SECRET)],
+            }),
         },
     );
     std::fs::write(&secrets_path, serde_json::to_vec_pretty(&file)?)?;
 
     let store = EmbeddedStore::new();
     store
-        .put_tenant(&demo_tenant(&lever.base_url(), &alliance.base_url()))
+        .put_tenant(&demo_tenant(
+            &lever.base_url(),
+            &alliance.base_url(),
+            &backgrounds_online.base_url(),
+        ))
         .await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let secrets = Arc::new(CachedSecrets::new(
@@ -138,11 +162,24 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
         settings: HubSettings::default(),
     };
     let http = screenhub::runtime::http_client(Duration::from_secs(10));
+    let lever_api = Arc::new(LeverHttp::new(http.clone(), RetryPolicy::default()));
+    let poll = TagPoll {
+        store: Arc::new(store.clone()),
+        secrets: secrets.clone(),
+        lever: lever_api.clone(),
+        clock: clock.clone(),
+        settings: PollSettings::default(),
+    };
+    let sweep = ExpirySweep {
+        store: Arc::new(store.clone()),
+        clock: clock.clone(),
+        page_size: 100,
+    };
     let dispatcher = Dispatcher {
         store: Arc::new(store.clone()),
         secrets,
         clock,
-        lever: Arc::new(LeverHttp::new(http.clone(), RetryPolicy::default())),
+        lever: lever_api,
         alliance: Arc::new(AllianceHttp::new(http.clone())),
         backgrounds_online: Arc::new(BackgroundsOnlineHttp::new(http)),
         events: events.clone(),
@@ -155,10 +192,12 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
         Some(store.outbox_ready()),
         Duration::from_millis(500),
     );
+    worker::spawn_schedules(poll, POLL_EVERY, sweep, Duration::from_secs(60));
     Ok(LocalRun {
         hub_url,
         lever,
         alliance,
+        backgrounds_online,
         store,
         events,
         opportunities: vec![

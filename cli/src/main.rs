@@ -30,6 +30,8 @@ enum Command {
         lever: SocketAddr,
         #[arg(long, default_value = "127.0.0.1:4002")]
         alliance: SocketAddr,
+        #[arg(long, default_value = "127.0.0.1:4003")]
+        backgrounds_online: SocketAddr,
         /// Where the local secrets file is written.
         #[arg(long, default_value = "local/state")]
         data_dir: PathBuf,
@@ -91,8 +93,9 @@ async fn main() -> Result<()> {
             listen,
             lever,
             alliance,
+            backgrounds_online,
             data_dir,
-        } => local(listen, lever, alliance, data_dir).await,
+        } => local(listen, lever, alliance, backgrounds_online, data_dir).await,
         Command::TenantPut { table, file } => {
             let config: TenantConfig = serde_json::from_slice(&std::fs::read(&file)?)?;
             DynamoStore::from_env(table)
@@ -209,6 +212,7 @@ async fn local(
     listen: SocketAddr,
     lever: SocketAddr,
     alliance: SocketAddr,
+    backgrounds_online: SocketAddr,
     data_dir: PathBuf,
 ) -> Result<()> {
     screenhub::telemetry::init_pretty();
@@ -216,21 +220,24 @@ async fn local(
         hub: listen,
         lever,
         alliance,
+        backgrounds_online,
         data_dir,
     })
     .await?;
+    let b = run.backgrounds_online.base_url();
     let l = run.lever.base_url();
     let a = run.alliance.base_url();
     println!("\nScreenhub is running (embedded store, sandbox mode).");
     println!(
-        "  hub API:            {}  (POST /lever/webhooks/{{tenant}}, POST /callbacks/alliance2020/{{tenant}}, GET /health)",
+        "  hub API:            {}  (POST /lever/webhooks/{{tenant}}, POST /callbacks/alliance2020/{{tenant}}, POST /callbacks/backgrounds-online/{{tenant}}, GET /health)",
         run.hub_url
     );
     println!(
         "  fake Lever API:     {l}  (API key: {}; Basic auth, key as user)",
         demo::LEVER_KEY
     );
-    println!("  fake Alliance 2020: {a}\n");
+    println!("  fake Alliance 2020: {a}");
+    println!("  fake Backgrounds Online: {b}\n");
     println!("Try it:");
     for (id, who) in &run.opportunities {
         println!("  # {who}: move to the Background Check stage, then read tags and notes");
@@ -253,6 +260,34 @@ async fn local(
     println!(
         "  curl -s -X POST {a}/sandbox/orders/<order_id>/advance -H 'content-type: application/json' -d '{{\"status\":\"complete\",\"flag\":false,\"decision\":\"Eligible\"}}'\n"
     );
+    if let Some((id, _)) = run.opportunities.first() {
+        println!(
+            "Backgrounds Online (tag-driven; the tag poll runs every {} s here, every 5 minutes deployed):",
+            demo::POLL_EVERY.as_secs()
+        );
+        println!(
+            "  # add the Start tag to Ada (optionally \"Package: Premium\" too), wait a few seconds, read tags"
+        );
+        println!(
+            "  curl -s -u {}: -X POST {l}/opportunities/{id}/addTags -H 'content-type: application/json' -d '{{\"tags\":[\"Backgrounds Online Start\"]}}'",
+            demo::LEVER_KEY
+        );
+        println!(
+            "  curl -s -u {}: {l}/opportunities/{id} | grep -o '\"tags\":[^]]*]'",
+            demo::LEVER_KEY
+        );
+        println!(
+            "  # the provider's side: the candidate submits, then the result comes in (clear or review)"
+        );
+        println!("  curl -s {b}/sandbox/orders");
+        println!("  curl -s -X POST {b}/sandbox/orders/BO-000001/submit");
+        println!(
+            "  curl -s -X POST {b}/sandbox/orders/BO-000001/complete -H 'content-type: application/json' -d '{{\"result\":\"clear\"}}'"
+        );
+        println!(
+            "  # or cancel while it awaits the candidate: add the tag \"Backgrounds Online Cancel\"\n"
+        );
+    }
     println!("Ctrl-C stops everything.");
     tokio::signal::ctrl_c().await?;
     Ok(())

@@ -5,3 +5,4 @@ mod backgrounds_online;
 mod conformance;
 mod faults;
 mod inbound;
+mod sweep;

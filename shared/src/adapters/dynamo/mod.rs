@@ -34,7 +34,9 @@ use crate::ports::store::{
     Commit, CommitError, DeliveryRecord, DueCursor, DuePage, Record, Store, StoreError,
 };
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{
+    AttributeValue, Delete, Put, PutRequest, TransactWriteItem, WriteRequest,
+};
 use items::*;
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -81,6 +83,65 @@ impl DynamoStore {
 
     pub fn table(&self) -> &str {
         &self.table
+    }
+
+    /// Bulk import of orders (migrating from another system, seeding load tests): each order
+    /// with its audit line and, when not terminal, its active slot, written with
+    /// `BatchWriteItem` (25 items per call, unprocessed items retried). Unconditional: the
+    /// caller guarantees the orders are new and there is one active order per opportunity.
+    pub async fn import_orders(&self, orders: &[Order], cause: &str) -> Result<(), StoreError> {
+        let mut items = Vec::with_capacity(orders.len() * 3);
+        for o in orders {
+            items.push(order_item(o)?);
+            items.push(audit_item(&AuditEntry::for_change(None, o, cause))?);
+            if !o.status.is_terminal() {
+                items.push(active_item(
+                    &active_key(&o.tenant, o.integration, &o.opportunity_id),
+                    o.id,
+                ));
+            }
+        }
+        for chunk in items.chunks(25) {
+            let mut pending: Vec<WriteRequest> = chunk
+                .iter()
+                .map(|i| {
+                    WriteRequest::builder()
+                        .put_request(
+                            PutRequest::builder()
+                                .set_item(Some(i.clone()))
+                                .build()
+                                .expect("item is set"),
+                        )
+                        .build()
+                })
+                .collect();
+            for attempt in 0..8u64 {
+                if pending.is_empty() {
+                    break;
+                }
+                self.stats.call("BatchWriteItem");
+                let out = self
+                    .client
+                    .batch_write_item()
+                    .request_items(&self.table, pending)
+                    .send()
+                    .await
+                    .map_err(unavailable)?;
+                pending = out
+                    .unprocessed_items
+                    .and_then(|mut m| m.remove(&self.table))
+                    .unwrap_or_default();
+                if !pending.is_empty() {
+                    tokio::time::sleep(std::time::Duration::from_millis(25 << attempt)).await;
+                }
+            }
+            if !pending.is_empty() {
+                return Err(StoreError::Unavailable(
+                    "import: items left unprocessed after retries".into(),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Calls made and items read so far (for benchmarks and cost figures).
