@@ -1,7 +1,7 @@
 //! The expiry sweep at scale: it reads only what is due, through the sparse index.
 
 use screenhub::domain::{Integration, Order, OrderStatus, TenantId};
-use screenhub::ports::{Clock, ManualClock, Store};
+use screenhub::ports::{Clock, ManualClock};
 use screenhub::sweep::ExpirySweep;
 use std::sync::Arc;
 use time::Duration;
