@@ -19,6 +19,7 @@ pub struct BoScenario {
     pub provider: FakeBackgroundsOnline,
     pub tenant: TenantId,
     pub lever_key: String,
+    pub provider_key: String,
     pub callback_secret: String,
     http: reqwest::Client,
 }
@@ -68,6 +69,7 @@ impl BoScenario {
             provider,
             tenant,
             lever_key,
+            provider_key,
             callback_secret,
             http: reqwest::Client::new(),
         }

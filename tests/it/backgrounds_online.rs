@@ -165,6 +165,20 @@ async fn callbacks_set_one_status_tag_and_the_exact_note_whatever_their_order() 
             OrderStatus::Complete
         ]
     );
+
+    // The whole flow was logged by id, with no candidate data and no secret.
+    let logs = screenhub_tests::logs::captured();
+    assert!(logs.contains(&order.id.to_string()));
+    for needle in [
+        "grace@example.com",
+        "ada.lovelace@example.com",
+        "555 0199",
+        s.lever_key.as_str(),
+        s.provider_key.as_str(),
+        s.callback_secret.as_str(),
+    ] {
+        assert!(!logs.contains(needle), "log output contains {needle:?}");
+    }
 }
 
 #[tokio::test]
