@@ -365,6 +365,10 @@ impl Dispatcher {
         reason: CancelReason,
     ) -> Result<Done, Failure> {
         let (order, tenant, secrets) = self.context(order_id).await?;
+        if reason == CancelReason::Cancelled && order.status == OrderStatus::Requested {
+            // The order is still being placed: cancel once the provider has it.
+            return Err(Failure::Transient("order not placed yet".into()));
+        }
         let Some(provider_ref) = order.provider_ref.clone() else {
             return Ok(Done::Performed); // never reached the provider: nothing to close
         };
@@ -373,10 +377,12 @@ impl Dispatcher {
                 return Ok(Done::Performed);
             }
             // The candidate submitted (or the order ended) since the poll decided.
-            let effect = backgrounds_online::cancel_refused(
-                &order.opportunity_id,
-                "the candidate has already submitted their information and the check is in process",
-            );
+            let why = if order.status == OrderStatus::InProgress {
+                "the candidate has already submitted their information and the check is in process"
+            } else {
+                "the request is no longer awaiting the candidate's submission"
+            };
+            let effect = backgrounds_online::cancel_refused(&order.opportunity_id, why);
             return self
                 .record_consuming(item, &order.tenant, vec![effect])
                 .await;

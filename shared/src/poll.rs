@@ -294,30 +294,19 @@ impl TagPoll {
             .find_active(&tenant.id, Integration::BackgroundsOnline, &opp.id)
             .await?;
         let delivery = self.delivery(&tenant.id, opp, "cancel", now);
-        let (outcome, refused) = match backgrounds_online::decide_cancel(active.as_ref(), opp, now)
-        {
-            CancelDecision::AskProvider(effects) | CancelDecision::Refuse(effects) => {
-                let refused = !effects
-                    .iter()
-                    .any(|e| matches!(e, Effect::CancelBackgroundsOnlineOrder { .. }));
-                let record = Record {
-                    delivery: Some(delivery),
-                    outbox: Self::items(&tenant.id, effects, now),
-                    consumes: None,
-                    now,
-                };
-                (self.store.record(record).await, refused)
-            }
-            CancelDecision::CancelNow(next, effects) => {
-                let Some(before) = active.as_ref() else {
-                    return Ok(());
-                };
-                let outbox = Self::items(&tenant.id, effects, now);
-                let commit = Commit::update(before, *next, "lever_tag_poll:cancel", outbox)
-                    .with_delivery(delivery);
-                (self.store.commit(commit).await, false)
-            }
+        let effects = match backgrounds_online::decide_cancel(active.as_ref(), opp) {
+            CancelDecision::AskProvider(effects) | CancelDecision::Refuse(effects) => effects,
         };
+        let refused = !effects
+            .iter()
+            .any(|e| matches!(e, Effect::CancelBackgroundsOnlineOrder { .. }));
+        let record = Record {
+            delivery: Some(delivery),
+            outbox: Self::items(&tenant.id, effects, now),
+            consumes: None,
+            now,
+        };
+        let outcome = self.store.record(record).await;
         match outcome {
             Ok(()) if refused => report.cancels_refused += 1,
             Ok(()) => report.cancels_requested += 1,

@@ -337,3 +337,19 @@ async fn a_poll_cut_short_moves_no_cursor_and_the_next_one_catches_up() {
     );
     assert_eq!(calls, 1);
 }
+
+#[tokio::test]
+async fn cancel_before_the_order_reached_the_provider_cancels_it_once_placed() {
+    let s = BoScenario::start().await;
+    let opp = s.candidate(Some("a@example.com"), &[START]);
+    // The poll records the order; before the dispatcher places it, the recruiter cancels.
+    s.world.poll.run(None).await.unwrap();
+    s.recruiter_adds(&opp, &[CANCEL]).await;
+    let r = s.world.poll.run(None).await.unwrap();
+    assert_eq!(r.cancels_requested, 1);
+    s.world.settle().await;
+    assert_eq!(s.provider.orders().len(), 1);
+    assert_eq!(s.provider_order_of(&opp).await.status, "cancelled");
+    assert_eq!(s.bo_tags(&opp), vec!["Backgrounds Online Cancelled"]);
+    assert_eq!(s.notes(&opp), vec![CANCELLED_NOTE]);
+}

@@ -174,29 +174,20 @@ pub fn decide_start(
 /// What a poll does about the Cancel tag on one opportunity.
 #[derive(Clone, Debug, PartialEq)]
 pub enum CancelDecision {
-    /// Ask the provider to cancel (the order changes once it agreed).
+    /// Ask the provider to cancel (the order changes once it agreed). An order still being
+    /// placed is cancelled as soon as the provider has it.
     AskProvider(Vec<Effect>),
-    /// Not sent yet: cancel here, no provider call needed.
-    CancelNow(Box<Order>, Vec<Effect>),
     /// Cannot be cancelled: remove the Cancel tag and say why.
     Refuse(Vec<Effect>),
 }
 
-pub fn decide_cancel(
-    active: Option<&Order>,
-    opp: &Opportunity,
-    now: OffsetDateTime,
-) -> CancelDecision {
+pub fn decide_cancel(active: Option<&Order>, opp: &Opportunity) -> CancelDecision {
     match active {
-        Some(order) if order.status == OrderStatus::Pending => {
+        Some(order) if matches!(order.status, OrderStatus::Pending | OrderStatus::Requested) => {
             CancelDecision::AskProvider(vec![Effect::CancelBackgroundsOnlineOrder {
                 order_id: order.id,
                 reason: CancelReason::Cancelled,
             }])
-        }
-        Some(order) if order.status == OrderStatus::Requested => {
-            let (next, effects) = cancelled(order, now);
-            CancelDecision::CancelNow(Box::new(next), effects)
         }
         Some(order) => CancelDecision::Refuse(vec![cancel_refused(
             &order.opportunity_id,

@@ -212,7 +212,12 @@ fn cancel_only_while_pending_submission() {
     let o = opp(&[CANCEL_TAG], Some("a@b.c"));
     let p = pending();
     assert!(matches!(
-        decide_cancel(Some(&p), &o, T0),
+        decide_cancel(Some(&p), &o),
+        CancelDecision::AskProvider(_)
+    ));
+    // Still being placed: the provider is asked once it has the order.
+    assert!(matches!(
+        decide_cancel(Some(&new_order()), &o),
         CancelDecision::AskProvider(_)
     ));
 
@@ -220,7 +225,7 @@ fn cancel_only_while_pending_submission() {
     else {
         panic!()
     };
-    let CancelDecision::Refuse(effects) = decide_cancel(Some(&inproc), &o, T0) else {
+    let CancelDecision::Refuse(effects) = decide_cancel(Some(&inproc), &o) else {
         panic!("in process cannot be cancelled")
     };
     assert_eq!(cleared_tags(&effects), vec![CANCEL_TAG]);
@@ -228,7 +233,7 @@ fn cancel_only_while_pending_submission() {
     assert_eq!(n.len(), 1);
     assert!(n[0].starts_with("The background check request could not be cancelled: "));
 
-    let CancelDecision::Refuse(effects) = decide_cancel(None, &o, T0) else {
+    let CancelDecision::Refuse(effects) = decide_cancel(None, &o) else {
         panic!("nothing to cancel")
     };
     assert_eq!(cleared_tags(&effects), vec![CANCEL_TAG]);
