@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use screenhub::matching::text::tokenize;
+use screenhub::matching::text::tokenize_plain;
 use screenhub::matching::{
     CandidateDoc, CandidateIndex, MatchConfig, PostingDoc, PostingList, Profile, Query,
 };
@@ -152,7 +152,7 @@ struct Tfidf {
 impl Tfidf {
     fn counts(text: &str) -> HashMap<String, f32> {
         let mut m = HashMap::new();
-        for t in tokenize(text) {
+        for t in tokenize_plain(text) {
             *m.entry(t.word).or_insert(0.0) += 1.0;
         }
         m

@@ -84,7 +84,9 @@ pub async fn aws_dispatcher() -> Result<(Dispatcher, Arc<DynamoStore>), MissingE
         store: p.store.clone(),
         secrets: p.secrets,
         clock: p.clock,
-        lever: Arc::new(LeverHttp::new(http.clone(), RetryPolicy::default())),
+        lever: Arc::new(
+            LeverHttp::new(http.clone(), RetryPolicy::default()).with_shared_gate(p.store.clone()),
+        ),
         alliance: Arc::new(AllianceHttp::new(http.clone())),
         backgrounds_online: Arc::new(BackgroundsOnlineHttp::new(http)),
         events: Arc::new(EventBridge::new(
@@ -101,12 +103,12 @@ pub async fn aws_dispatcher() -> Result<(Dispatcher, Arc<DynamoStore>), MissingE
 pub async fn aws_tag_poll() -> Result<TagPoll, MissingEnv> {
     let p = aws_parts().await?;
     Ok(TagPoll {
-        store: p.store,
+        store: p.store.clone(),
         secrets: p.secrets,
-        lever: Arc::new(LeverHttp::new(
-            http_client(Duration::from_secs(10)),
-            RetryPolicy::default(),
-        )),
+        lever: Arc::new(
+            LeverHttp::new(http_client(Duration::from_secs(10)), RetryPolicy::default())
+                .with_shared_gate(p.store.clone()),
+        ),
         clock: p.clock,
         settings: PollSettings::default(),
     })

@@ -179,3 +179,75 @@ async fn no_log_line_carries_pii_or_secrets() {
         "an email address reached the logs"
     );
 }
+
+#[tokio::test]
+async fn containers_share_one_lever_budget_per_tenant() {
+    use screenhub::adapters::lever_http::LeverHttp;
+    use screenhub::outbound::RetryPolicy;
+    use screenhub::ports::lever::{LeverAccount, LeverApi};
+    use screenhub::ports::secrets::Secret;
+    use std::sync::Arc;
+
+    let store = Arc::new(screenhub_tests::fresh_table().await);
+    let lever = screenhub_sandbox::lever::FakeLever::start().await;
+    lever.add_api_key("k");
+    let opp = lever.add_opportunity(screenhub_sandbox::lever::NewOpportunity::new("A"));
+    let acct = LeverAccount {
+        tenant: screenhub::domain::TenantId::parse("shared-budget").unwrap(),
+        api_base: lever.base_url(),
+        api_key: Secret::new("k"),
+        perform_as: None,
+        requests_per_second: 5,
+        burst: 5,
+    };
+    // Three "containers": each its own in-process bucket, one budget in the table.
+    let containers: Vec<Arc<LeverHttp>> = (0..3)
+        .map(|_| {
+            Arc::new(
+                LeverHttp::new(
+                    screenhub::runtime::http_client(std::time::Duration::from_secs(5)),
+                    RetryPolicy::default(),
+                )
+                .with_shared_gate(store.clone()),
+            )
+        })
+        .collect();
+    let mut tasks = tokio::task::JoinSet::new();
+    for c in &containers {
+        for _ in 0..8 {
+            let (c, acct, opp) = (c.clone(), acct.clone(), opp.clone());
+            tasks.spawn(async move { c.get_opportunity(&acct, &opp).await.map(|_| ()) });
+        }
+    }
+    for r in tasks.join_all().await {
+        r.expect("request served");
+    }
+    let times: Vec<std::time::Instant> = lever.requests().iter().map(|r| r.at).collect();
+    assert_eq!(times.len(), 24);
+    let worst = times
+        .iter()
+        .map(|start| {
+            times
+                .iter()
+                .filter(|t| **t >= *start && t.duration_since(*start).as_millis() < 1000)
+                .count()
+        })
+        .max()
+        .unwrap();
+    println!(
+        "figures: 3 containers, 24 Lever requests, at most {worst} in any 1 s window (shared budget 5 per second; unshared buckets would allow 30)"
+    );
+    // At most 5 are admitted per calendar second: a sliding second spans two of them (plus
+    // one or two admitted at a boundary and arriving just after it). Unshared, the three
+    // buckets would have let all 24 through at once.
+    assert!(worst <= 12, "{worst} requests within one second");
+    let span = times
+        .iter()
+        .max()
+        .unwrap()
+        .duration_since(*times.iter().min().unwrap());
+    assert!(
+        span.as_millis() >= 3000,
+        "24 requests at 5/s took only {span:?}"
+    );
+}

@@ -4,16 +4,19 @@
 use crate::domain::lever::{Envelope, NewNote, Opportunity, Page, Posting};
 use crate::outbound::RetryPolicy;
 use crate::outbound::http::HttpClient;
-use crate::outbound::rate_limit::TenantRateLimits;
+use crate::outbound::rate_limit::{TenantRateLimits, acquire_shared};
+use crate::ports::RateGate;
 use crate::ports::lever::{LeverAccount, LeverApi, LeverError, OpportunityQuery};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub struct LeverHttp {
     http: HttpClient,
     retry: RetryPolicy,
     limits: TenantRateLimits,
+    shared: Option<Arc<dyn RateGate>>,
 }
 
 #[derive(serde::Deserialize)]
@@ -34,7 +37,15 @@ impl LeverHttp {
             http,
             retry,
             limits: TenantRateLimits::default(),
+            shared: None,
         }
+    }
+
+    /// Also hold every request to the tenant's rate across all containers (the in-process
+    /// bucket still shapes bursts within one container).
+    pub fn with_shared_gate(mut self, gate: Arc<dyn RateGate>) -> Self {
+        self.shared = Some(gate);
+        self
     }
 
     async fn call<T: DeserializeOwned>(
@@ -51,6 +62,10 @@ impl LeverHttp {
             self.limits
                 .acquire(&acct.tenant, acct.requests_per_second, acct.burst)
                 .await;
+            if let Some(gate) = &self.shared {
+                let key = format!("lever:{}", acct.tenant);
+                acquire_shared(gate.as_ref(), &key, acct.requests_per_second).await;
+            }
             let mut req = self
                 .http
                 .get()

@@ -212,7 +212,11 @@ impl Profile {
         for school in &doc.schools {
             b.add(school, weight::SCHOOL, 0.0, false);
         }
-        b.add(&doc.text, weight::BODY, 1.0, false);
+        // As for postings: when the position titles (or tags, summaries) name a role, the job
+        // titles merely mentioned in the résumé body ("reported to the project manager") add
+        // none; otherwise the body's titles are all there is.
+        let body_role = if b.roles.is_empty() { 1.0 } else { 0.0 };
+        b.add(&doc.text, weight::BODY, body_role, false);
         b.finish(&doc.id, MAX_PROFILE_TERMS)
     }
 
@@ -325,6 +329,28 @@ fn lookup(list: &[(String, f32)], key: &str) -> Option<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn body_titles_count_only_when_the_position_titles_name_no_role() {
+        let body = "Worked with the project manager and the recruiter on releases.";
+        let titled = Profile::from_candidate(&CandidateDoc {
+            id: "a".into(),
+            titles: vec!["Java Developer".into()],
+            text: body.into(),
+            ..CandidateDoc::default()
+        });
+        assert_eq!(titled.titles, vec!["java developer".to_string()]);
+        let untitled = Profile::from_candidate(&CandidateDoc {
+            id: "b".into(),
+            text: body.into(),
+            ..CandidateDoc::default()
+        });
+        assert!(
+            untitled.titles.contains(&"project manager".to_string()),
+            "{:?}",
+            untitled.titles
+        );
+    }
 
     fn java_dev() -> CandidateDoc {
         CandidateDoc {

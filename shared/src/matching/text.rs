@@ -259,9 +259,32 @@ fn rewrite_special(lower: &str) -> String {
     s
 }
 
+/// Abbreviations that name a field and that neither O*NET titles nor occupation word lists
+/// spell that way ("HR Executive", a résumé titled just "HR"): expanded into their words, so
+/// they meet "human resources" in titles, skills and occupations.
+const ABBREVIATIONS: &[(&str, &[&str])] = &[
+    ("hr", &["human", "resources"]),
+    ("pmo", &["project", "management", "office"]),
+    ("qa", &["quality", "assurance"]),
+    ("ux", &["user", "experience"]),
+    ("ui", &["user", "interface"]),
+    ("dba", &["database", "administrator"]),
+];
+
 /// Splits text into normalised tokens: lower-case, Unicode words (UAX #29), stop words and
 /// bare numbers dropped, each word stemmed. Boundaries mark punctuation between words.
+/// Field abbreviations are expanded (see [`ABBREVIATIONS`]).
 pub fn tokenize(text: &str) -> Vec<Token> {
+    tokenize_with(text, true)
+}
+
+/// [`tokenize`] without the abbreviation expansion: what the benchmark's plain TF-IDF
+/// baseline has always used, kept so the yardstick does not move with the engine.
+pub fn tokenize_plain(text: &str) -> Vec<Token> {
+    tokenize_with(text, false)
+}
+
+fn tokenize_with(text: &str, expand: bool) -> Vec<Token> {
     let lower = rewrite_special(&text.to_lowercase());
     let mut tokens = Vec::new();
     let mut last_end = 0usize;
@@ -287,6 +310,17 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             continue;
         }
         if word.chars().all(|c| c.is_ascii_digit()) || is_stop_word(&word) {
+            continue;
+        }
+        if let Some((_, words)) = ABBREVIATIONS.iter().find(|(a, _)| expand && *a == word) {
+            for w in *words {
+                tokens.push(Token {
+                    stem: stem(w),
+                    word: w.to_string(),
+                    boundary_before: boundary,
+                });
+                boundary = false;
+            }
             continue;
         }
         let stem = stem(&word);
@@ -347,6 +381,17 @@ mod tests {
         let text = strip_html("<ul><li>Java &amp; Spring</li><li>SQL</li></ul>");
         assert_eq!(normalise_terms(&text), vec!["java", "spring", "sql"]);
         assert!(tokenize(&text).iter().filter(|t| t.boundary_before).count() >= 2);
+    }
+
+    #[test]
+    fn expands_hr_into_human_resources() {
+        assert_eq!(
+            phrase_key("HR Manager"),
+            phrase_key("Human Resources Manager")
+        );
+        let toks = tokenize("HR, payroll");
+        let flags: Vec<bool> = toks.iter().map(|t| t.boundary_before).collect();
+        assert_eq!(flags, vec![true, false, true]);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! whose limit applies per API key.
 
 use crate::domain::TenantId;
+use crate::ports::RateGate;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use std::collections::HashMap;
 use std::num::NonZeroU32;
@@ -40,5 +41,29 @@ impl TenantRateLimits {
     /// Wait until the tenant may make one more request.
     pub async fn acquire(&self, tenant: &TenantId, per_second: u32, burst: u32) {
         self.bucket(tenant, per_second, burst).until_ready().await;
+    }
+}
+
+/// Wait for one slot of the deployment-wide budget of `key` (`per_second` requests per
+/// calendar second across all containers). A gate that cannot be reached lets the request
+/// through: Lever's own 429s and the backoff still protect the account.
+pub async fn acquire_shared(gate: &dyn RateGate, key: &str, per_second: u32) {
+    for _ in 0..60 {
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or_default();
+        let window = now_ms / 1000;
+        match gate.try_take(key, window, per_second.max(1)).await {
+            Ok(true) => return,
+            Ok(false) => {
+                let wait = (window + 1) * 1000 - now_ms + fastrand::i64(0..40);
+                tokio::time::sleep(std::time::Duration::from_millis(wait.max(1) as u64)).await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "shared rate gate unavailable; request not held back");
+                return;
+            }
+        }
     }
 }

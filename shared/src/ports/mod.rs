@@ -4,6 +4,7 @@ pub mod clock;
 pub mod events;
 pub mod lever;
 pub mod provider;
+pub mod rate;
 pub mod secrets;
 pub mod store;
 
@@ -13,5 +14,6 @@ pub use lever::{LeverAccount, LeverApi, LeverError, OpportunityQuery};
 pub use provider::{
     AllianceAccount, AllianceApi, BackgroundsOnlineApi, PlacedOrder, ProviderAccount, ProviderError,
 };
+pub use rate::RateGate;
 pub use secrets::{Secret, SecretSource, SecretsError, TenantSecrets};
 pub use store::{Commit, CommitError, Store, StoreError};

@@ -620,3 +620,35 @@ impl Store for DynamoStore {
             .collect()
     }
 }
+
+/// The shared request budget: one counter item per key and second (`RATE#<key>#<second>`),
+/// incremented only while below the limit, deleted by TTL a minute later.
+#[async_trait::async_trait]
+impl crate::ports::RateGate for DynamoStore {
+    async fn try_take(&self, key: &str, window: i64, limit: u32) -> Result<bool, StoreError> {
+        self.stats.call("UpdateItem");
+        let res = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(items::key(format!("RATE#{key}#{window}"), "RATE")))
+            .update_expression("ADD #n :one SET expires_at = :ttl")
+            .condition_expression("attribute_not_exists(#n) OR #n < :limit")
+            .expression_attribute_names("#n", "taken")
+            .expression_attribute_values(":one", AttributeValue::N("1".into()))
+            .expression_attribute_values(":limit", AttributeValue::N(limit.to_string()))
+            .expression_attribute_values(":ttl", AttributeValue::N((window + 60).to_string()))
+            .send()
+            .await;
+        match res {
+            Ok(_) => Ok(true),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+}
