@@ -417,12 +417,7 @@ impl CandidateIndex {
             })
             .collect();
         terms.sort_by(|a, b| by_score_then_id((a.weight, &a.key), (b.weight, &b.key)));
-        terms.truncate(
-            std::env::var("SCRATCH_QT")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(MAX_QUERY_TERMS),
-        );
+        terms.truncate(MAX_QUERY_TERMS);
         let skills = posting
             .skills
             .iter()

@@ -11,6 +11,7 @@
 //! | dead letter | `DEAD#<id>`                          | `DEAD`        | gsi2 `DEAD`                |
 //! | delivery    | `DELIVERY#<key>`                     | `DELIVERY`    | (TTL `expires_at`)         |
 //! | cursor      | `CURSOR#<tenant>#<name>`             | `CURSOR`      |                            |
+//! | rate window | `RATE#lever:<tenant>#<unix second>`  | `RATE`        | (TTL `expires_at`)         |
 //!
 //! Every commit is one `TransactWriteItems`; conditions enforce versions, single active
 //! orders, once-only outbox consumption and delivery de-duplication.
