@@ -92,27 +92,19 @@ impl BoScenario {
 
     /// A recruiter adds tags in Lever (through Lever's API, as the UI does).
     pub async fn recruiter_adds(&self, opp: &str, tags: &[&str]) {
-        let status = self
-            .http
-            .post(format!(
-                "{}/opportunities/{opp}/addTags",
-                self.lever.base_url()
-            ))
-            .basic_auth(&self.lever_key, Some(""))
-            .json(&json!({ "tags": tags }))
-            .send()
-            .await
-            .expect("fake Lever reachable")
-            .status();
-        assert!(status.is_success(), "addTags answered {status}");
+        self.change_tags(opp, "addTags", tags).await;
     }
 
     /// A recruiter removes tags in Lever.
     pub async fn lever_removes(&self, opp: &str, tags: &[&str]) {
+        self.change_tags(opp, "removeTags", tags).await;
+    }
+
+    async fn change_tags(&self, opp: &str, action: &str, tags: &[&str]) {
         let status = self
             .http
             .post(format!(
-                "{}/opportunities/{opp}/removeTags",
+                "{}/opportunities/{opp}/{action}",
                 self.lever.base_url()
             ))
             .basic_auth(&self.lever_key, Some(""))
@@ -121,7 +113,7 @@ impl BoScenario {
             .await
             .expect("fake Lever reachable")
             .status();
-        assert!(status.is_success(), "removeTags answered {status}");
+        assert!(status.is_success(), "{action} answered {status}");
     }
 
     /// One scheduled poll, then every effect it caused.

@@ -336,5 +336,19 @@ impl World {
     }
 }
 
+/// The most requests seen within any one second (a sliding window over arrival times).
+pub fn max_in_one_second(times: &[std::time::Instant]) -> usize {
+    times
+        .iter()
+        .map(|start| {
+            times
+                .iter()
+                .filter(|t| **t >= *start && t.duration_since(*start).as_millis() < 1000)
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
 pub mod bo_scenario;
 pub mod scenario;

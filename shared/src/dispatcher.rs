@@ -462,18 +462,8 @@ impl Dispatcher {
         tenant: &TenantConfig,
         secrets: &TenantSecrets,
     ) -> Result<LeverAccount, Failure> {
-        let api_key = secrets
-            .lever_api_key
-            .clone()
-            .ok_or_else(|| Failure::Permanent("no Lever API key configured".into()))?;
-        Ok(LeverAccount {
-            tenant: tenant.id.clone(),
-            api_base: tenant.lever.api_base.clone(),
-            api_key,
-            perform_as: tenant.lever.perform_as.clone(),
-            requests_per_second: tenant.lever.requests_per_second,
-            burst: tenant.lever.burst,
-        })
+        LeverAccount::for_tenant(tenant, secrets)
+            .ok_or_else(|| Failure::Permanent("no Lever API key configured".into()))
     }
 
     async fn submit_alliance(&self, item: &OutboxItem, order_id: OrderId) -> Result<Done, Failure> {

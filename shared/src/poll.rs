@@ -118,17 +118,8 @@ impl TagPoll {
             .await
             .map_err(|_| PollError::Config("tenant secrets unavailable"))?
             .ok_or(PollError::Config("tenant has no secrets"))?;
-        let api_key = secrets
-            .lever_api_key
-            .ok_or(PollError::Config("no Lever API key configured"))?;
-        Ok(LeverAccount {
-            tenant: tenant.id.clone(),
-            api_base: tenant.lever.api_base.clone(),
-            api_key,
-            perform_as: tenant.lever.perform_as.clone(),
-            requests_per_second: tenant.lever.requests_per_second,
-            burst: tenant.lever.burst,
-        })
+        LeverAccount::for_tenant(tenant, &secrets)
+            .ok_or(PollError::Config("no Lever API key configured"))
     }
 
     /// `Ok(true)` when the tenant was polled completely and its cursor moved.

@@ -114,16 +114,7 @@ async fn the_per_tenant_lever_rate_never_exceeds_its_bound() {
     s.world.settle().await;
     let times: Vec<std::time::Instant> = s.lever.requests().iter().map(|r| r.at).collect();
     assert!(times.len() >= 20, "{} requests", times.len());
-    let worst = times
-        .iter()
-        .map(|start| {
-            times
-                .iter()
-                .filter(|t| **t >= *start && t.duration_since(*start).as_millis() < 1000)
-                .count()
-        })
-        .max()
-        .unwrap();
+    let worst = screenhub_tests::max_in_one_second(&times);
     println!(
         "figures: {} Lever requests, at most {worst} in any 1 s window (bound 5/s + burst 5)",
         times.len()
@@ -224,16 +215,7 @@ async fn containers_share_one_lever_budget_per_tenant() {
     }
     let times: Vec<std::time::Instant> = lever.requests().iter().map(|r| r.at).collect();
     assert_eq!(times.len(), 24);
-    let worst = times
-        .iter()
-        .map(|start| {
-            times
-                .iter()
-                .filter(|t| **t >= *start && t.duration_since(*start).as_millis() < 1000)
-                .count()
-        })
-        .max()
-        .unwrap();
+    let worst = screenhub_tests::max_in_one_second(&times);
     println!(
         "figures: 3 containers, 24 Lever requests, at most {worst} in any 1 s window (shared budget 5 per second; unshared buckets would allow 30)"
     );

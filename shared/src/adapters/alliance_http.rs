@@ -1,7 +1,7 @@
 //! Alliance 2020 client (contract: docs/providers/alliance2020.md). One attempt per call;
 //! the dispatcher owns retries so that exhausting them can move the order to `Error`.
 
-use super::provider_http::{failure, send};
+use super::provider_http::place;
 use crate::domain::alliance::AllianceOrder;
 use crate::outbound::http::HttpClient;
 use crate::ports::provider::{AllianceAccount, AllianceApi, PlacedOrder, ProviderError};
@@ -23,11 +23,6 @@ struct Wire<'a> {
     callback_url: &'a str,
 }
 
-#[derive(serde::Deserialize)]
-struct Placed {
-    order_id: String,
-}
-
 #[async_trait::async_trait]
 impl AllianceApi for AllianceHttp {
     async fn place_order(
@@ -36,7 +31,7 @@ impl AllianceApi for AllianceHttp {
         order: &AllianceOrder,
     ) -> Result<PlacedOrder, ProviderError> {
         let url = format!("{}/v1/orders", acct.api_base.trim_end_matches('/'));
-        let resp = send(
+        place(
             self.http
                 .get()
                 .post(&url)
@@ -46,15 +41,6 @@ impl AllianceApi for AllianceHttp {
                     callback_url: &acct.callback_url,
                 }),
         )
-        .await?;
-        if !resp.status().is_success() {
-            return Err(failure(resp, "the provider refused the order").await);
-        }
-        resp.json::<Placed>()
-            .await
-            .map(|p| PlacedOrder {
-                provider_ref: p.order_id,
-            })
-            .map_err(|_| ProviderError::Unexpected("unreadable order confirmation".into()))
+        .await
     }
 }

@@ -1,7 +1,7 @@
 //! Backgrounds Online client (contract: docs/providers/backgrounds-online.md). One attempt
 //! per call; the dispatcher owns retries.
 
-use super::provider_http::{failure, send};
+use super::provider_http::{failure, place, send};
 use crate::domain::backgrounds_online::BackgroundsOnlineOrder;
 use crate::domain::effects::CancelReason;
 use crate::outbound::http::HttpClient;
@@ -24,11 +24,6 @@ struct Wire<'a> {
     callback_url: &'a str,
 }
 
-#[derive(serde::Deserialize)]
-struct Placed {
-    order_id: String,
-}
-
 /// `{api_base}/v1/<segments…>`, each segment percent-encoded.
 fn url(acct: &ProviderAccount, segments: &[&str]) -> Result<reqwest::Url, ProviderError> {
     let mut url = reqwest::Url::parse(&acct.api_base)
@@ -48,7 +43,7 @@ impl BackgroundsOnlineApi for BackgroundsOnlineHttp {
         acct: &ProviderAccount,
         order: &BackgroundsOnlineOrder,
     ) -> Result<PlacedOrder, ProviderError> {
-        let resp = send(
+        place(
             self.http
                 .get()
                 .post(url(acct, &["orders"])?)
@@ -58,16 +53,7 @@ impl BackgroundsOnlineApi for BackgroundsOnlineHttp {
                     callback_url: &acct.callback_url,
                 }),
         )
-        .await?;
-        if !resp.status().is_success() {
-            return Err(failure(resp, "the provider refused the order").await);
-        }
-        resp.json::<Placed>()
-            .await
-            .map(|p| PlacedOrder {
-                provider_ref: p.order_id,
-            })
-            .map_err(|_| ProviderError::Unexpected("unreadable order confirmation".into()))
+        .await
     }
 
     async fn cancel_order(

@@ -2,7 +2,7 @@
 //! 400/404/409/422 with `{code, message}` → refused (shown to the recruiter), 408/429/5xx and
 //! transport failures → transient. Error texts carry no request data.
 
-use crate::ports::provider::ProviderError;
+use crate::ports::provider::{PlacedOrder, ProviderError};
 
 #[derive(serde::Deserialize, Default)]
 struct Refusal {
@@ -38,4 +38,23 @@ pub(crate) async fn failure(resp: reqwest::Response, refused: &str) -> ProviderE
         408 | 429 | 500..=599 => ProviderError::Transient(format!("HTTP {status}")),
         _ => ProviderError::Unexpected(format!("HTTP {status}")),
     }
+}
+
+#[derive(serde::Deserialize)]
+struct Placed {
+    order_id: String,
+}
+
+/// POST an order and read the provider's order id from `{ "order_id": … }`.
+pub(crate) async fn place(req: reqwest::RequestBuilder) -> Result<PlacedOrder, ProviderError> {
+    let resp = send(req).await?;
+    if !resp.status().is_success() {
+        return Err(failure(resp, "the provider refused the order").await);
+    }
+    resp.json::<Placed>()
+        .await
+        .map(|p| PlacedOrder {
+            provider_ref: p.order_id,
+        })
+        .map_err(|_| ProviderError::Unexpected("unreadable order confirmation".into()))
 }

@@ -47,18 +47,8 @@ pub struct AllianceOrder {
     pub quickapp: QuickApp,
 }
 
-/// Why no order was placed, in words a recruiter can act on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Rejection {
-    pub code: &'static str,
-    pub message: String,
-}
-
-fn non_blank(s: Option<&str>) -> Option<String> {
-    s.map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-}
+pub use super::order::Rejection;
+use super::order::non_blank;
 
 /// Decide what to order for an opportunity, or why nothing can be ordered.
 pub fn build_order(

@@ -57,18 +57,8 @@ pub struct BackgroundsOnlineOrder {
     pub position: BackgroundsOnlinePosition,
 }
 
-/// Why no order was placed, in words a recruiter can act on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Rejection {
-    pub code: &'static str,
-    pub message: String,
-}
-
-fn non_blank(s: Option<&str>) -> Option<String> {
-    s.map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-}
+pub use super::order::Rejection;
+use super::order::non_blank;
 
 /// The default package, or the one an exact `Package: <name>` tag names.
 pub fn choose_package(

@@ -156,6 +156,21 @@ impl Order {
     }
 }
 
+/// Why no order was placed, in words a recruiter can act on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    /// Stable reason code (metrics dimension).
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// A trimmed, non-empty text field, or `None`.
+pub(crate) fn non_blank(s: Option<&str>) -> Option<String> {
+    s.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
 /// One line of an order's append-only audit trail.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AuditEntry {

@@ -15,6 +15,23 @@ pub struct LeverAccount {
     pub burst: u32,
 }
 
+impl LeverAccount {
+    /// The tenant's Lever account, or `None` when its secret holds no Lever API key.
+    pub fn for_tenant(
+        tenant: &crate::domain::TenantConfig,
+        secrets: &crate::ports::TenantSecrets,
+    ) -> Option<Self> {
+        Some(Self {
+            tenant: tenant.id.clone(),
+            api_base: tenant.lever.api_base.clone(),
+            api_key: secrets.lever_api_key.clone()?,
+            perform_as: tenant.lever.perform_as.clone(),
+            requests_per_second: tenant.lever.requests_per_second,
+            burst: tenant.lever.burst,
+        })
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OpportunityQuery {
     pub tags: Vec<String>,

@@ -260,6 +260,17 @@ impl DynamoStore {
         Err(CommitError::VersionConflict)
     }
 
+    /// Delete an outbox item that must still exist (consumed once).
+    fn consume(&self, id: OutboxId) -> TransactWriteItem {
+        let del = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(outbox_pk(id), "OUTBOX")))
+            .condition_expression("attribute_exists(pk)")
+            .build()
+            .expect("complete delete");
+        TransactWriteItem::builder().delete(del).build()
+    }
+
     fn delivery_put(&self, d: &DeliveryRecord, now: OffsetDateTime) -> TransactWriteItem {
         let put = Put::builder()
             .table_name(&self.table)
@@ -341,16 +352,7 @@ impl DynamoStore {
             ));
         }
         if let Some(id) = c.consumes {
-            let del = Delete::builder()
-                .table_name(&self.table)
-                .set_key(Some(key(outbox_pk(id), "OUTBOX")))
-                .condition_expression("attribute_exists(pk)")
-                .build()
-                .expect("complete delete");
-            actions.push((
-                TransactWriteItem::builder().delete(del).build(),
-                Check::Outbox,
-            ));
+            actions.push((self.consume(id), Check::Outbox));
         }
         if let Some(letter) = &c.dead_letter {
             actions.push((
@@ -466,16 +468,7 @@ impl Store for DynamoStore {
             actions.push((self.delivery_put(d, r.now), Check::Delivery));
         }
         if let Some(id) = r.consumes {
-            let del = Delete::builder()
-                .table_name(&self.table)
-                .set_key(Some(key(outbox_pk(id), "OUTBOX")))
-                .condition_expression("attribute_exists(pk)")
-                .build()
-                .expect("complete delete");
-            actions.push((
-                TransactWriteItem::builder().delete(del).build(),
-                Check::Outbox,
-            ));
+            actions.push((self.consume(id), Check::Outbox));
         }
         for item in &r.outbox {
             actions.push((
