@@ -262,6 +262,7 @@ impl World {
             store: store.clone(),
             clock: clock_dyn.clone(),
             page_size: 100,
+            pii_retention: screenhub::sweep::DEFAULT_PII_RETENTION,
         };
         let dispatcher = Dispatcher {
             store: store.clone(),

@@ -174,6 +174,7 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
         store: Arc::new(store.clone()),
         clock: clock.clone(),
         page_size: 100,
+        pii_retention: screenhub::sweep::DEFAULT_PII_RETENTION,
     };
     let dispatcher = Dispatcher {
         store: Arc::new(store.clone()),

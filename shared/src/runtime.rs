@@ -114,13 +114,22 @@ pub async fn aws_tag_poll() -> Result<TagPoll, MissingEnv> {
     })
 }
 
-/// The expiry sweep: `TABLE_NAME`.
+/// The expiry and retention sweep: `TABLE_NAME`; `PII_RETENTION_DAYS` (default 30).
 pub async fn aws_expiry_sweep() -> Result<ExpirySweep, MissingEnv> {
+    let retention = match std::env::var("PII_RETENTION_DAYS") {
+        Ok(v) => time::Duration::days(
+            v.parse::<u16>()
+                .map_err(|_| MissingEnv("PII_RETENTION_DAYS (a whole number of days)"))?
+                .into(),
+        ),
+        Err(_) => crate::sweep::DEFAULT_PII_RETENTION,
+    };
     let p = aws_parts().await?;
     Ok(ExpirySweep {
         store: p.store,
         clock: p.clock,
         page_size: 100,
+        pii_retention: retention,
     })
 }
 

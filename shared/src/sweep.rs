@@ -4,6 +4,10 @@
 //! (never a Scan, never TTL). Each expiry is one conditional commit on the order's version,
 //! so two sweeps at once, or the same sweep twice, expire each order once. The rules live in
 //! [`crate::domain::expiry`]; a new integration's expiry is one more arm there.
+//!
+//! The same run enforces retention: orders that ended more than `pii_retention` ago lose
+//! their candidate data ([`crate::domain::Order::scrubbed`]), read from a second sparse index
+//! that only ended orders still holding such data carry.
 
 use crate::domain::effects::OutboxItem;
 use crate::domain::expiry;
@@ -17,7 +21,12 @@ pub struct ExpirySweep {
     pub clock: Arc<dyn Clock>,
     /// Orders read per page.
     pub page_size: usize,
+    /// How long candidate data is kept after an order ends.
+    pub pii_retention: time::Duration,
 }
+
+/// Candidate data is kept this long after an order ends unless configured otherwise.
+pub const DEFAULT_PII_RETENTION: time::Duration = time::Duration::days(30);
 
 /// What one sweep did (counts only, safe to log).
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -27,6 +36,8 @@ pub struct SweepReport {
     pub expired: usize,
     /// Changed meanwhile (by a callback or a concurrent sweep) and no longer due.
     pub skipped: usize,
+    /// Ended orders whose candidate data was removed.
+    pub scrubbed: usize,
     /// Pages left for the next run (deadline reached).
     pub cut_short: bool,
 }
@@ -59,7 +70,50 @@ impl ExpirySweep {
             }
         }
         crate::metrics::count_n("OrdersExpired", "sweep", report.expired);
+        self.scrub(now, deadline, &mut report).await?;
         Ok(report)
+    }
+
+    async fn scrub(
+        &self,
+        now: time::OffsetDateTime,
+        deadline: Option<std::time::Instant>,
+        report: &mut SweepReport,
+    ) -> Result<(), StoreError> {
+        let ended_before = now - self.pii_retention;
+        let mut after = None;
+        loop {
+            if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+                report.cut_short = true;
+                break;
+            }
+            let page = self
+                .store
+                .ended_holding_pii(ended_before, self.page_size, after)
+                .await?;
+            for order in &page.orders {
+                if order.holds_pii_after_end() && order.updated_at <= ended_before {
+                    let next = order.scrubbed(now);
+                    match self
+                        .store
+                        .commit(Commit::update(order, next, "pii_scrubbed", vec![]))
+                        .await
+                    {
+                        Ok(()) => report.scrubbed += 1,
+                        // Changed meanwhile (e.g. a concurrent sweep scrubbed it): next run.
+                        Err(CommitError::VersionConflict) => {}
+                        Err(CommitError::Store(e)) => return Err(e),
+                        Err(e) => return Err(StoreError::Unavailable(e.to_string())),
+                    }
+                }
+            }
+            match page.next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        crate::metrics::count_n("OrdersScrubbed", "sweep", report.scrubbed);
+        Ok(())
     }
 
     /// Expire one order read from the (eventually consistent) index; on a version conflict

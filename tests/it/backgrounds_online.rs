@@ -353,3 +353,39 @@ async fn cancel_before_the_order_reached_the_provider_cancels_it_once_placed() {
     assert_eq!(s.bo_tags(&opp), vec!["Backgrounds Online Cancelled"]);
     assert_eq!(s.notes(&opp), vec![CANCELLED_NOTE]);
 }
+
+#[tokio::test]
+async fn candidate_data_is_scrubbed_thirty_days_after_the_order_ends() {
+    let s = BoScenario::start().await;
+    let opp = pending(&s).await;
+    let id = s.provider_order_of(&opp).await.id;
+    s.provider.complete(&id, true).await;
+    s.world.settle().await;
+    let ended = s.order_of(&opp).await;
+    assert!(ended.request.is_some() && ended.result.as_ref().unwrap().report_url.is_some());
+
+    s.world.clock.advance(Duration::days(29));
+    assert_eq!(s.world.sweep.run(None).await.unwrap().scrubbed, 0);
+    s.world.clock.advance(Duration::days(1));
+    assert_eq!(s.world.sweep.run(None).await.unwrap().scrubbed, 1);
+    let scrubbed = s.world.store.get_order(ended.id).await.unwrap().unwrap();
+    assert_eq!(
+        scrubbed.request, None,
+        "no candidate name, email or phone kept"
+    );
+    assert_eq!(scrubbed.result.as_ref().unwrap().report_url, None);
+    assert_eq!(scrubbed.status, OrderStatus::Complete);
+    assert_eq!(
+        scrubbed.result.unwrap().flag,
+        Some(false),
+        "the outcome stays"
+    );
+    assert_eq!(s.world.sweep.run(None).await.unwrap().scrubbed, 0);
+    let trail = s.world.store.audit_trail(ended.id).await.unwrap();
+    assert_eq!(trail.last().unwrap().cause, "pii_scrubbed");
+    assert_eq!(
+        s.bo_tags(&opp),
+        vec!["Backgrounds Online Clear"],
+        "Lever untouched"
+    );
+}

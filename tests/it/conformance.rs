@@ -387,6 +387,54 @@ async fn scheduling_suite(store: &dyn Store) {
         .map(|o| o.id)
         .collect();
     assert_eq!(ids, vec![waiting[1].id, waiting[2].id]);
+
+    // Ended orders holding candidate data, by end time; scrubbing takes them out.
+    let ended_at = now() - time::Duration::days(40);
+    let mut ended = Vec::new();
+    for i in 0..3i64 {
+        let mut o = Order::new(
+            t.clone(),
+            Integration::BackgroundsOnline,
+            format!("end-{i}"),
+            ended_at,
+        );
+        o.status = OrderStatus::Complete;
+        o.updated_at = ended_at + time::Duration::days(i * 10); // days 0, 10, 20
+        o.result = Some(screenhub::domain::ScreeningResult {
+            summary: Some("free text".into()),
+            ..Default::default()
+        });
+        store
+            .commit(Commit::create(o.clone(), "test", vec![]))
+            .await
+            .unwrap();
+        ended.push(o);
+    }
+    let before = ended_at + time::Duration::days(10);
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.ended_holding_pii(before, 1, after).await.unwrap();
+        seen.extend(page.orders.iter().filter(|o| o.tenant == t).map(|o| o.id));
+        match page.next {
+            Some(n) => after = Some(n),
+            None => break,
+        }
+    }
+    assert_eq!(seen, vec![ended[0].id, ended[1].id]);
+    let clean = ended[0].scrubbed(now());
+    store
+        .commit(Commit::update(&ended[0], clean, "test", vec![]))
+        .await
+        .unwrap();
+    let page = store.ended_holding_pii(before, 100, None).await.unwrap();
+    let ids: Vec<_> = page
+        .orders
+        .iter()
+        .filter(|o| o.tenant == t)
+        .map(|o| o.id)
+        .collect();
+    assert_eq!(ids, vec![ended[1].id]);
 }
 
 #[tokio::test]

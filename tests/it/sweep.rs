@@ -52,6 +52,7 @@ async fn sweeping_ten_thousand_orders_reads_only_the_hundred_due() {
         store: store.clone(),
         clock: clock.clone(),
         page_size: 100,
+        pii_retention: screenhub::sweep::DEFAULT_PII_RETENTION,
     };
     let read_before = store.stats().items_read();
     let calls_before = store.stats().calls();

@@ -229,7 +229,7 @@ impl Store for EmbeddedStore {
         after: Option<DueCursor>,
     ) -> Result<DuePage, StoreError> {
         let s = self.lock();
-        let after = after.map(|c| (c.expires_at, c.order_id));
+        let after = after.map(|c| (c.at, c.order_id));
         let mut due: Vec<&Order> = s
             .orders
             .values()
@@ -243,6 +243,32 @@ impl Store for EmbeddedStore {
         let orders: Vec<Order> = due.into_iter().cloned().collect();
         let next = if more {
             orders.last().and_then(DueCursor::after)
+        } else {
+            None
+        };
+        Ok(DuePage { orders, next })
+    }
+
+    async fn ended_holding_pii(
+        &self,
+        ended_before: OffsetDateTime,
+        limit: usize,
+        after: Option<DueCursor>,
+    ) -> Result<DuePage, StoreError> {
+        let s = self.lock();
+        let after = after.map(|c| (c.at, c.order_id));
+        let mut ended: Vec<&Order> = s
+            .orders
+            .values()
+            .filter(|o| o.holds_pii_after_end() && o.updated_at <= ended_before)
+            .filter(|o| after.is_none_or(|a| (o.updated_at, o.id) > a))
+            .collect();
+        ended.sort_by_key(|o| (o.updated_at, o.id));
+        let more = ended.len() > limit;
+        ended.truncate(limit);
+        let orders: Vec<Order> = ended.into_iter().cloned().collect();
+        let next = if more {
+            orders.last().map(DueCursor::after_ended)
         } else {
             None
         };

@@ -117,6 +117,9 @@ pub struct Order {
     /// which makes the store's due-order index sparse.
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub expires_at: Option<OffsetDateTime>,
+    /// When the candidate data (request, result text) was removed after the order ended.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub scrubbed_at: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -142,9 +145,34 @@ impl Order {
             result: None,
             reason: None,
             expires_at: None,
+            scrubbed_at: None,
             created_at: now,
             updated_at: now,
         }
+    }
+
+    /// Ended and still holding candidate data: what the retention sweep scrubs.
+    pub fn holds_pii_after_end(&self) -> bool {
+        self.status.is_terminal()
+            && self.scrubbed_at.is_none()
+            && (self.request.is_some()
+                || self
+                    .result
+                    .as_ref()
+                    .is_some_and(|r| r.summary.is_some() || r.report_url.is_some()))
+    }
+
+    /// The next version with the candidate data removed: the request sent to the provider and
+    /// the result's free text and report link. Status, flag, decision and the audit trail stay.
+    pub fn scrubbed(&self, now: OffsetDateTime) -> Self {
+        let mut next = self.next(now);
+        next.request = None;
+        if let Some(r) = next.result.as_mut() {
+            r.summary = None;
+            r.report_url = None;
+        }
+        next.scrubbed_at = Some(now);
+        next
     }
 
     /// The next version of this order, ready to be written conditionally on `self.version`.
@@ -210,6 +238,36 @@ mod tests {
         assert!(InProgress.progress_rank() < Complete.progress_rank());
         assert!(Complete.is_terminal() && Rejected.is_terminal() && Error.is_terminal());
         assert!(!Pending.is_terminal());
+    }
+
+    #[test]
+    fn scrubbing_removes_candidate_data_and_keeps_the_outcome() {
+        let t0 = time::macros::datetime!(2026-01-01 0:00 UTC);
+        let mut o = Order::new(
+            TenantId::parse("t").unwrap(),
+            Integration::BackgroundsOnline,
+            "opp".into(),
+            t0,
+        );
+        o.status = OrderStatus::Complete;
+        o.result = Some(ScreeningResult {
+            flag: Some(true),
+            decision: Some("Review".into()),
+            report_url: Some("https://r/1".into()),
+            summary: Some("records found".into()),
+        });
+        assert!(o.holds_pii_after_end());
+        let s = o.scrubbed(t0);
+        assert!(!s.holds_pii_after_end());
+        assert_eq!(s.status, OrderStatus::Complete);
+        let r = s.result.unwrap();
+        assert_eq!(
+            (r.flag, r.decision.as_deref()),
+            (Some(true), Some("Review"))
+        );
+        assert_eq!((r.summary, r.report_url), (None, None));
+        o.status = OrderStatus::Pending;
+        assert!(!o.holds_pii_after_end(), "active orders keep their data");
     }
 
     #[test]

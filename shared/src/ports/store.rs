@@ -127,16 +127,24 @@ pub struct DuePage {
 /// Where the next page of due orders starts: the last order read (opaque to callers).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DueCursor {
-    pub(crate) expires_at: OffsetDateTime,
+    /// The sort time of the last order read (`expires_at`, or `updated_at` for ended orders).
+    pub(crate) at: OffsetDateTime,
     pub(crate) order_id: OrderId,
 }
 
 impl DueCursor {
     pub(crate) fn after(order: &Order) -> Option<Self> {
-        order.expires_at.map(|expires_at| Self {
-            expires_at,
+        order.expires_at.map(|at| Self {
+            at,
             order_id: order.id,
         })
+    }
+
+    pub(crate) fn after_ended(order: &Order) -> Self {
+        Self {
+            at: order.updated_at,
+            order_id: order.id,
+        }
     }
 }
 
@@ -177,6 +185,15 @@ pub trait Store: Send + Sync {
     async fn commit(&self, commit: Commit) -> Result<(), CommitError>;
     /// Record a decision that changes no order, atomically (see [`Record`]).
     async fn record(&self, record: Record) -> Result<(), CommitError>;
+
+    /// Ended orders that still hold candidate data and ended at or before `ended_before`,
+    /// earliest first, from the sparse scrub index: reads only those.
+    async fn ended_holding_pii(
+        &self,
+        ended_before: OffsetDateTime,
+        limit: usize,
+        after: Option<DueCursor>,
+    ) -> Result<DuePage, StoreError>;
 
     /// Orders whose `expires_at` is at or before `now`, earliest first, from the sparse
     /// due-order index: reads only due orders.

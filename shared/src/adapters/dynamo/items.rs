@@ -97,6 +97,11 @@ pub fn order_item(order: &Order) -> Result<Item, StoreError> {
         item.insert("gsi2pk".into(), s("DUE"));
         item.insert("gsi2sk".into(), s(due_sort_key(at, order.id)));
     }
+    // The sparse scrub index: ended orders still holding candidate data, by end time.
+    if order.holds_pii_after_end() {
+        item.insert("gsi2pk".into(), s("SCRUB"));
+        item.insert("gsi2sk".into(), s(due_sort_key(order.updated_at, order.id)));
+    }
     Ok(item)
 }
 

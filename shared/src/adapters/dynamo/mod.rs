@@ -260,6 +260,47 @@ impl DynamoStore {
         Err(CommitError::VersionConflict)
     }
 
+    /// One page of a time-sorted sparse gsi2 partition (`DUE`, `SCRUB`): sort keys are
+    /// `<ms>#<order id>`, read up to and including `upto`'s millisecond.
+    async fn sparse_page(
+        &self,
+        partition: &str,
+        upto: OffsetDateTime,
+        limit: usize,
+        after: Option<DueCursor>,
+        cursor: impl Fn(&Order) -> Option<DueCursor>,
+    ) -> Result<DuePage, StoreError> {
+        let upper = format!("{}#~", sortable_time(upto));
+        let start = after.map(|c| {
+            let mut k = key(order_pk(c.order_id), "ORDER");
+            k.insert("gsi2pk".into(), s(partition));
+            k.insert("gsi2sk".into(), s(due_sort_key(c.at, c.order_id)));
+            k
+        });
+        self.stats.call("Query");
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name("gsi2")
+            .key_condition_expression("gsi2pk = :p AND gsi2sk <= :u")
+            .expression_attribute_values(":p", s(partition))
+            .expression_attribute_values(":u", s(upper))
+            .limit(i32::try_from(limit.max(1)).unwrap_or(i32::MAX))
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        let items = out.items.unwrap_or_default();
+        self.stats.read(items.len());
+        let orders: Vec<Order> = items.iter().map(parse_order).collect::<Result<_, _>>()?;
+        let next = match out.last_evaluated_key {
+            Some(_) => orders.last().and_then(cursor),
+            None => None,
+        };
+        Ok(DuePage { orders, next })
+    }
+
     /// Delete an outbox item that must still exist (consumed once).
     fn consume(&self, id: OutboxId) -> TransactWriteItem {
         let del = Delete::builder()
@@ -490,36 +531,20 @@ impl Store for DynamoStore {
         limit: usize,
         after: Option<DueCursor>,
     ) -> Result<DuePage, StoreError> {
-        // Sort keys are `<expires ms>#<order id>`: everything up to `now`'s millisecond.
-        let upper = format!("{}#~", sortable_time(now));
-        let start = after.map(|c| {
-            let mut k = key(order_pk(c.order_id), "ORDER");
-            k.insert("gsi2pk".into(), s("DUE"));
-            k.insert("gsi2sk".into(), s(due_sort_key(c.expires_at, c.order_id)));
-            k
-        });
-        self.stats.call("Query");
-        let out = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name("gsi2")
-            .key_condition_expression("gsi2pk = :p AND gsi2sk <= :u")
-            .expression_attribute_values(":p", s("DUE"))
-            .expression_attribute_values(":u", s(upper))
-            .limit(i32::try_from(limit.max(1)).unwrap_or(i32::MAX))
-            .set_exclusive_start_key(start)
-            .send()
+        self.sparse_page("DUE", now, limit, after, DueCursor::after)
             .await
-            .map_err(unavailable)?;
-        let items = out.items.unwrap_or_default();
-        self.stats.read(items.len());
-        let orders: Vec<Order> = items.iter().map(parse_order).collect::<Result<_, _>>()?;
-        let next = match out.last_evaluated_key {
-            Some(_) => orders.last().and_then(DueCursor::after),
-            None => None,
-        };
-        Ok(DuePage { orders, next })
+    }
+
+    async fn ended_holding_pii(
+        &self,
+        ended_before: OffsetDateTime,
+        limit: usize,
+        after: Option<DueCursor>,
+    ) -> Result<DuePage, StoreError> {
+        self.sparse_page("SCRUB", ended_before, limit, after, |o| {
+            Some(DueCursor::after_ended(o))
+        })
+        .await
     }
 
     async fn list_tenants(&self) -> Result<Vec<TenantConfig>, StoreError> {
