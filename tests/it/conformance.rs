@@ -3,7 +3,7 @@
 use screenhub::adapters::embedded_store::EmbeddedStore;
 use screenhub::domain::effects::{DeadLetter, Effect, OutboxItem};
 use screenhub::domain::{Integration, Order, OrderStatus, TenantConfig, TenantId};
-use screenhub::ports::store::{Commit, CommitError, DeliveryRecord, Record, Store};
+use screenhub::ports::store::{Commit, CommitError, DeliveryRecord, DuePage, Record, Store};
 use time::OffsetDateTime;
 
 fn tenant(id: &str) -> TenantConfig {
@@ -236,6 +236,15 @@ async fn concurrent_creates_for_one_delivery_commit_once() {
     assert_eq!(ok, 1);
 }
 
+/// This tenant's orders on a page (other tests share the table).
+fn ids_of(page: &DuePage, t: &TenantId) -> Vec<screenhub::domain::OrderId> {
+    page.orders
+        .iter()
+        .filter(|o| &o.tenant == t)
+        .map(|o| o.id)
+        .collect()
+}
+
 /// What the scheduled passes need: tenants listed, cursors, effect-only records, terminal
 /// creations that hold no active slot, and the sparse due-order index.
 async fn scheduling_suite(store: &dyn Store) {
@@ -363,10 +372,10 @@ async fn scheduling_suite(store: &dyn Store) {
     let mut after = None;
     loop {
         let page = store.due_orders(cutoff, 2, after).await.unwrap();
-        seen.extend(page.orders.iter().filter(|o| o.tenant == t).map(|o| o.id));
-        match page.next {
-            Some(n) => after = Some(n),
-            None => break,
+        after = page.next.clone();
+        seen.extend(ids_of(&page, &t));
+        if after.is_none() {
+            break;
         }
     }
     assert_eq!(seen, vec![waiting[0].id, waiting[1].id, waiting[2].id]);
@@ -380,12 +389,7 @@ async fn scheduling_suite(store: &dyn Store) {
         .await
         .unwrap();
     let page = store.due_orders(cutoff, 100, None).await.unwrap();
-    let ids: Vec<_> = page
-        .orders
-        .iter()
-        .filter(|o| o.tenant == t)
-        .map(|o| o.id)
-        .collect();
+    let ids = ids_of(&page, &t);
     assert_eq!(ids, vec![waiting[1].id, waiting[2].id]);
 
     // Ended orders holding candidate data, by end time; scrubbing takes them out.
@@ -415,10 +419,10 @@ async fn scheduling_suite(store: &dyn Store) {
     let mut after = None;
     loop {
         let page = store.ended_holding_pii(before, 1, after).await.unwrap();
-        seen.extend(page.orders.iter().filter(|o| o.tenant == t).map(|o| o.id));
-        match page.next {
-            Some(n) => after = Some(n),
-            None => break,
+        after = page.next.clone();
+        seen.extend(ids_of(&page, &t));
+        if after.is_none() {
+            break;
         }
     }
     assert_eq!(seen, vec![ended[0].id, ended[1].id]);
@@ -428,12 +432,7 @@ async fn scheduling_suite(store: &dyn Store) {
         .await
         .unwrap();
     let page = store.ended_holding_pii(before, 100, None).await.unwrap();
-    let ids: Vec<_> = page
-        .orders
-        .iter()
-        .filter(|o| o.tenant == t)
-        .map(|o| o.id)
-        .collect();
+    let ids = ids_of(&page, &t);
     assert_eq!(ids, vec![ended[1].id]);
 }
 

@@ -46,6 +46,36 @@ impl EmbeddedStore {
     }
 }
 
+/// One page of `orders` that have a sort time (`at`), in (time, id) order after `after` —
+/// what a sparse time-sorted index gives the DynamoDB store.
+fn sorted_page<'a>(
+    orders: impl Iterator<Item = &'a Order>,
+    at: impl Fn(&Order) -> Option<OffsetDateTime>,
+    limit: usize,
+    after: Option<DueCursor>,
+) -> DuePage {
+    let after = after.map(|c| (c.at, c.order_id));
+    let mut keyed: Vec<((OffsetDateTime, OrderId), &Order)> = orders
+        .filter_map(|o| at(o).map(|t| ((t, o.id), o)))
+        .filter(|(k, _)| after.is_none_or(|a| *k > a))
+        .collect();
+    keyed.sort_by_key(|(k, _)| *k);
+    let more = keyed.len() > limit;
+    keyed.truncate(limit);
+    let next = if more {
+        keyed.last().map(|((t, id), _)| DueCursor {
+            at: *t,
+            order_id: *id,
+        })
+    } else {
+        None
+    };
+    DuePage {
+        orders: keyed.into_iter().map(|(_, o)| o.clone()).collect(),
+        next,
+    }
+}
+
 fn active_key(order: &Order) -> ActiveKey {
     (
         order.tenant.clone(),
@@ -229,24 +259,12 @@ impl Store for EmbeddedStore {
         after: Option<DueCursor>,
     ) -> Result<DuePage, StoreError> {
         let s = self.lock();
-        let after = after.map(|c| (c.at, c.order_id));
-        let mut due: Vec<&Order> = s
-            .orders
-            .values()
-            .filter(|o| !o.status.is_terminal())
-            .filter(|o| o.expires_at.is_some_and(|at| at <= now))
-            .filter(|o| after.is_none_or(|a| (o.expires_at.unwrap_or(now), o.id) > a))
-            .collect();
-        due.sort_by_key(|o| (o.expires_at, o.id));
-        let more = due.len() > limit;
-        due.truncate(limit);
-        let orders: Vec<Order> = due.into_iter().cloned().collect();
-        let next = if more {
-            orders.last().and_then(DueCursor::after)
-        } else {
-            None
-        };
-        Ok(DuePage { orders, next })
+        Ok(sorted_page(
+            s.orders.values().filter(|o| !o.status.is_terminal()),
+            |o| o.expires_at.filter(|at| *at <= now),
+            limit,
+            after,
+        ))
     }
 
     async fn ended_holding_pii(
@@ -256,23 +274,12 @@ impl Store for EmbeddedStore {
         after: Option<DueCursor>,
     ) -> Result<DuePage, StoreError> {
         let s = self.lock();
-        let after = after.map(|c| (c.at, c.order_id));
-        let mut ended: Vec<&Order> = s
-            .orders
-            .values()
-            .filter(|o| o.holds_pii_after_end() && o.updated_at <= ended_before)
-            .filter(|o| after.is_none_or(|a| (o.updated_at, o.id) > a))
-            .collect();
-        ended.sort_by_key(|o| (o.updated_at, o.id));
-        let more = ended.len() > limit;
-        ended.truncate(limit);
-        let orders: Vec<Order> = ended.into_iter().cloned().collect();
-        let next = if more {
-            orders.last().map(DueCursor::after_ended)
-        } else {
-            None
-        };
-        Ok(DuePage { orders, next })
+        Ok(sorted_page(
+            s.orders.values().filter(|o| o.holds_pii_after_end()),
+            |o| Some(o.updated_at).filter(|at| *at <= ended_before),
+            limit,
+            after,
+        ))
     }
 
     async fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxItem>, StoreError> {
