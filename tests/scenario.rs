@@ -2,7 +2,7 @@
 
 use crate::{World, WorldOptions, unique};
 use screenhub::domain::{TenantConfig, TenantId};
-use screenhub::ports::secrets::{AllianceSecrets, Secret};
+use screenhub::ports::secrets::{ProviderSecrets, Secret};
 use screenhub::ports::{Clock, TenantSecrets};
 use screenhub_sandbox::alliance::FakeAlliance;
 use screenhub_sandbox::lever::{FakeLever, NewOpportunity, NewPosting};
@@ -76,7 +76,7 @@ impl Scenario {
                 Secret::new(&signature_token),
             )]
             .into(),
-            alliance: Some(AllianceSecrets {
+            alliance: Some(ProviderSecrets {
                 api_key: Secret::new(&alliance_key),
                 callback_secrets: vec![Secret::new(&callback_secret)],
             }),

@@ -16,7 +16,7 @@ use screenhub::dispatcher::Dispatcher;
 use screenhub::domain::TenantConfig;
 use screenhub::outbound::RetryPolicy;
 use screenhub::poll::{PollSettings, TagPoll};
-use screenhub::ports::secrets::{AllianceSecrets, ProviderSecrets, Secret, TenantSecrets};
+use screenhub::ports::secrets::{ProviderSecrets, Secret, TenantSecrets};
 use screenhub::ports::{Clock, Store, SystemClock};
 use screenhub::sweep::ExpirySweep;
 use screenhub_sandbox::alliance::FakeAlliance;
@@ -128,7 +128,7 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
         TenantSecrets {
             lever_api_key: Some(Secret::new(LEVER_KEY)),
             lever_webhook_tokens: [("candidateStageChange".to_owned(), Secret::new(token))].into(),
-            alliance: Some(AllianceSecrets {
+            alliance: Some(ProviderSecrets {
                 api_key: Secret::new(ALLIANCE_KEY),
                 callback_secrets: vec![Secret::new(CALLBACK_SECRET)],
             }),

@@ -3,7 +3,7 @@
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, Method, Uri};
 use axum::response::{IntoResponse, Response};
 use screenhub::api::{self, Hub};
 use std::net::SocketAddr;
@@ -17,13 +17,10 @@ async fn any_route(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let reply = api::route(&hub, &method, uri.path(), &headers, &body).await;
-    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (
-        status,
-        [(header::CONTENT_TYPE, reply.content_type())],
-        reply.body_bytes(),
-    )
+    api::route(&hub, &method, uri.path(), &headers, &body)
+        .await
+        .into_http()
+        .map(axum::body::Body::from)
         .into_response()
 }
 

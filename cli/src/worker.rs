@@ -32,27 +32,43 @@ pub fn spawn_schedules(
     sweep: screenhub::sweep::ExpirySweep,
     sweep_every: Duration,
 ) -> (JoinHandle<()>, JoinHandle<()>) {
-    let polling = tokio::spawn(async move {
-        let mut tick = tokio::time::interval(poll_every);
-        loop {
-            tick.tick().await;
-            match poll.run(None).await {
-                Ok(r) if r.opportunities > 0 => tracing::info!(?r, "tag poll"),
-                Ok(_) => {}
-                Err(e) => tracing::error!(error = %e, "tag poll failed"),
-            }
+    let polling = spawn_every(poll_every, "tag poll", move || {
+        let poll = poll.clone();
+        async move {
+            poll.run(None)
+                .await
+                .map(|r| (r.opportunities > 0).then_some(r))
         }
     });
-    let sweeping = tokio::spawn(async move {
-        let mut tick = tokio::time::interval(sweep_every);
-        loop {
-            tick.tick().await;
-            match sweep.run(None).await {
-                Ok(r) if r.due > 0 => tracing::info!(?r, "expiry sweep"),
-                Ok(_) => {}
-                Err(e) => tracing::error!(error = %e, "expiry sweep failed"),
-            }
+    let sweeping = spawn_every(sweep_every, "expiry sweep", move || {
+        let sweep = sweep.clone();
+        async move {
+            sweep
+                .run(None)
+                .await
+                .map(|r| (r.due + r.scrubbed > 0).then_some(r))
         }
     });
     (polling, sweeping)
+}
+
+/// Run `pass` every `period`; log its report when it did something, and its failures.
+fn spawn_every<F, Fut, R, E>(period: Duration, what: &'static str, pass: F) -> JoinHandle<()>
+where
+    F: Fn() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<Option<R>, E>> + Send,
+    R: std::fmt::Debug,
+    E: std::fmt::Display,
+{
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(period);
+        loop {
+            tick.tick().await;
+            match pass().await {
+                Ok(Some(report)) => tracing::info!(?report, "{what}"),
+                Ok(None) => {}
+                Err(e) => tracing::error!(error = %e, "{what} failed"),
+            }
+        }
+    })
 }

@@ -12,14 +12,12 @@ use crate::domain::effects::{CancelReason, DeadLetter, Effect, OutboxItem};
 use crate::domain::ids::OrderId;
 use crate::domain::lever::NewNote;
 use crate::domain::order::ProviderRequest;
-use crate::domain::{Order, OrderStatus, TenantConfig, TenantId};
+use crate::domain::{Integration, Order, OrderStatus, TenantConfig, TenantId};
 use crate::domain::{alliance, backgrounds_online, lever_tags, tags};
 use crate::outbound::RetryPolicy;
 use crate::ports::events::EventPublisher;
 use crate::ports::lever::{LeverAccount, LeverApi, LeverError};
-use crate::ports::provider::{
-    AllianceAccount, AllianceApi, BackgroundsOnlineApi, ProviderAccount, ProviderError,
-};
+use crate::ports::provider::{AllianceApi, BackgroundsOnlineApi, ProviderAccount, ProviderError};
 use crate::ports::store::{Commit, CommitError, Record, Store, StoreError};
 use crate::ports::{Clock, TenantSecrets};
 use std::sync::Arc;
@@ -280,30 +278,38 @@ impl Dispatcher {
         Ok((config, secrets))
     }
 
-    fn callback_url(&self, prefix: &str, tenant: &TenantId) -> String {
-        format!(
-            "{}{prefix}{tenant}",
-            self.public_base_url.trim_end_matches('/')
-        )
-    }
-
-    fn backgrounds_online_account(
+    /// The account to call the provider of `integration` with, for this tenant.
+    fn provider_account(
         &self,
         tenant: &TenantConfig,
         secrets: &TenantSecrets,
+        integration: Integration,
+        api_base: &str,
     ) -> Result<ProviderAccount, Failure> {
-        let settings = tenant.backgrounds_online.as_ref().ok_or_else(|| {
-            Failure::Permanent("Backgrounds Online is not enabled for this tenant".into())
-        })?;
-        let creds = secrets.backgrounds_online.as_ref().ok_or_else(|| {
-            Failure::Permanent("no Backgrounds Online credentials configured".into())
+        let creds = secrets.provider(integration).ok_or_else(|| {
+            Failure::Permanent(format!(
+                "no {} credentials configured",
+                integration.as_str()
+            ))
         })?;
         Ok(ProviderAccount {
             tenant: tenant.id.clone(),
-            api_base: settings.api_base.clone(),
+            api_base: api_base.to_owned(),
             api_key: creds.api_key.clone(),
-            callback_url: self
-                .callback_url(crate::api::BACKGROUNDS_ONLINE_CALLBACK_PREFIX, &tenant.id),
+            callback_url: format!(
+                "{}{}{}",
+                self.public_base_url.trim_end_matches('/'),
+                crate::api::callback_prefix(integration),
+                tenant.id
+            ),
+        })
+    }
+
+    fn backgrounds_online_settings(
+        tenant: &TenantConfig,
+    ) -> Result<&crate::domain::tenant::BackgroundsOnlineSettings, Failure> {
+        tenant.backgrounds_online.as_ref().ok_or_else(|| {
+            Failure::Permanent("Backgrounds Online is not enabled for this tenant".into())
         })
     }
 
@@ -333,10 +339,13 @@ impl Dispatcher {
                 "order has no Backgrounds Online request".into(),
             ));
         };
-        let settings = tenant.backgrounds_online.as_ref().ok_or_else(|| {
-            Failure::Permanent("Backgrounds Online is not enabled for this tenant".into())
-        })?;
-        let acct = self.backgrounds_online_account(&tenant, &secrets)?;
+        let settings = Self::backgrounds_online_settings(&tenant)?;
+        let acct = self.provider_account(
+            &tenant,
+            &secrets,
+            Integration::BackgroundsOnline,
+            &settings.api_base,
+        )?;
         let now = self.clock.now();
         let (next, effects, cause) = match self.backgrounds_online.place_order(&acct, request).await
         {
@@ -387,7 +396,13 @@ impl Dispatcher {
                 .record_consuming(item, &order.tenant, vec![effect])
                 .await;
         }
-        let acct = self.backgrounds_online_account(&tenant, &secrets)?;
+        let settings = Self::backgrounds_online_settings(&tenant)?;
+        let acct = self.provider_account(
+            &tenant,
+            &secrets,
+            Integration::BackgroundsOnline,
+            &settings.api_base,
+        )?;
         let outcome = self
             .backgrounds_online
             .cancel_order(&acct, &provider_ref, reason)
@@ -496,16 +511,12 @@ impl Dispatcher {
                     (next, effects, "dispatcher:rejected")
                 }
                 Ok(request) => {
-                    let creds = secrets.alliance.as_ref().ok_or_else(|| {
-                        Failure::Permanent("no Alliance 2020 credentials configured".into())
-                    })?;
-                    let acct = AllianceAccount {
-                        tenant: tenant.id.clone(),
-                        api_base: settings.api_base.clone(),
-                        api_key: creds.api_key.clone(),
-                        callback_url: self
-                            .callback_url(crate::api::ALLIANCE_CALLBACK_PREFIX, &tenant.id),
-                    };
+                    let acct = self.provider_account(
+                        &tenant,
+                        &secrets,
+                        Integration::Alliance2020,
+                        &settings.api_base,
+                    )?;
                     match self.alliance.place_order(&acct, &request).await {
                         Ok(placed) => {
                             let (next, effects) =

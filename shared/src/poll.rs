@@ -71,6 +71,13 @@ pub struct PollReport {
     pub incomplete_tenants: usize,
 }
 
+/// What one Start tag led to.
+enum Started {
+    Created,
+    Rejected,
+    AlreadyOrdered,
+}
+
 #[derive(Debug, thiserror::Error)]
 enum PollError {
     #[error(transparent)]
@@ -247,24 +254,30 @@ impl TagPoll {
                     consumes: None,
                     now,
                 };
-                self.store.record(record).await.map(|()| "already_ordered")
+                self.store
+                    .record(record)
+                    .await
+                    .map(|()| Started::AlreadyOrdered)
             }
             StartDecision::Create(order, effects) => {
                 let rejected = order.status.is_terminal();
                 let outbox = Self::items(&tenant.id, effects, now);
                 let commit =
                     Commit::create(*order, "lever_tag_poll:start", outbox).with_delivery(delivery);
-                self.store
-                    .commit(commit)
-                    .await
-                    .map(|()| if rejected { "rejected" } else { "created" })
+                self.store.commit(commit).await.map(|()| {
+                    if rejected {
+                        Started::Rejected
+                    } else {
+                        Started::Created
+                    }
+                })
             }
         };
         match outcome {
-            Ok("created") => report.orders_created += 1,
-            Ok("rejected") => report.orders_rejected += 1,
-            Ok(_) => report.already_decided += 1,
-            Err(CommitError::DuplicateDelivery | CommitError::ActiveOrderExists) => {
+            Ok(Started::Created) => report.orders_created += 1,
+            Ok(Started::Rejected) => report.orders_rejected += 1,
+            Ok(Started::AlreadyOrdered)
+            | Err(CommitError::DuplicateDelivery | CommitError::ActiveOrderExists) => {
                 report.already_decided += 1
             }
             Err(CommitError::Store(e)) => return Err(e),

@@ -3,7 +3,7 @@
 use screenhub::domain::{Integration, OrderStatus};
 use screenhub::ports::Store;
 use screenhub::ports::TenantSecrets;
-use screenhub::ports::secrets::{AllianceSecrets, Secret};
+use screenhub::ports::secrets::{ProviderSecrets, Secret};
 use screenhub_tests::scenario::{STATUS_PREFIX, Scenario};
 use serde_json::json;
 
@@ -188,7 +188,7 @@ async fn a_rotated_callback_secret_is_picked_up_after_one_reread() {
             Secret::new(&s.signature_token),
         )]
         .into(),
-        alliance: Some(AllianceSecrets {
+        alliance: Some(ProviderSecrets {
             api_key: Secret::new(&s.alliance_key),
             callback_secrets: vec![Secret::new(&new_secret), Secret::new(&s.callback_secret)],
         }),

@@ -5,20 +5,14 @@ use lambda_http::{Body, Error, Request, RequestExt, Response, run, service_fn};
 use screenhub::api::{self, Hub};
 
 async fn handle(hub: &Hub, req: Request) -> Result<Response<Body>, Error> {
-    let tenant = req
-        .path_parameters_ref()
-        .and_then(|p| p.first("tenant"))
-        .map(str::to_owned)
-        .or_else(|| {
-            api::tail_segment(req.uri().path(), api::ALLIANCE_CALLBACK_PREFIX).map(str::to_owned)
-        })
-        .unwrap_or_default();
+    let tenant = api::tenant_of(
+        req.path_parameters_ref().and_then(|p| p.first("tenant")),
+        req.uri().path(),
+        api::ALLIANCE_CALLBACK_PREFIX,
+    );
     let reply =
         api::alliance_callback::handle(hub, &tenant, req.headers(), req.body().as_ref()).await;
-    Ok(Response::builder()
-        .status(reply.status)
-        .header("content-type", reply.content_type())
-        .body(Body::from(reply.body_bytes()))?)
+    Ok(reply.into_http().map(Body::from))
 }
 
 #[tokio::main]

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::server::now_ms;
+use crate::server::{now_ms, text};
 
 /// An order as the fake provider holds it.
 #[derive(Debug, Clone, PartialEq)]
@@ -147,13 +147,6 @@ pub(crate) struct AllianceState {
 pub(crate) enum Placed {
     Created(Order),
     Existing(Order),
-}
-
-fn text<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
-    path.iter()
-        .try_fold(v, |v, k| v.get(k))
-        .and_then(Value::as_str)
-        .filter(|s| !s.trim().is_empty())
 }
 
 impl AllianceState {

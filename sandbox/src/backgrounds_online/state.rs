@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::callbacks::SignedCallback;
-use crate::server::now_ms;
+use crate::server::{now_ms, text};
 
 /// Order statuses of the contract.
 pub const PENDING_SUBMISSION: &str = "pending_submission";
@@ -125,13 +125,6 @@ pub(crate) struct BoState {
 pub(crate) enum Placed {
     Created(Order),
     Existing(Order),
-}
-
-fn text<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
-    path.iter()
-        .try_fold(v, |v, k| v.get(k))
-        .and_then(Value::as_str)
-        .filter(|s| !s.trim().is_empty())
 }
 
 impl BoState {

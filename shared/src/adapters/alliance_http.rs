@@ -4,7 +4,7 @@
 use super::provider_http::place;
 use crate::domain::alliance::AllianceOrder;
 use crate::outbound::http::HttpClient;
-use crate::ports::provider::{AllianceAccount, AllianceApi, PlacedOrder, ProviderError};
+use crate::ports::provider::{AllianceApi, PlacedOrder, ProviderAccount, ProviderError};
 
 pub struct AllianceHttp {
     http: HttpClient,
@@ -27,7 +27,7 @@ struct Wire<'a> {
 impl AllianceApi for AllianceHttp {
     async fn place_order(
         &self,
-        acct: &AllianceAccount,
+        acct: &ProviderAccount,
         order: &AllianceOrder,
     ) -> Result<PlacedOrder, ProviderError> {
         let url = format!("{}/v1/orders", acct.api_base.trim_end_matches('/'));

@@ -4,7 +4,7 @@
 use super::hub::Hub;
 use super::problem::{ApiError, Reply};
 use super::provider_callback::{self, refused};
-use crate::domain::alliance::{self, ProviderStatus, ProviderUpdate, UpdateDecision};
+use crate::domain::alliance::{self, ProviderStatus, ProviderUpdate};
 use crate::domain::{Integration, ScreeningResult};
 use http::HeaderMap;
 use serde::Deserialize;
@@ -38,7 +38,6 @@ async fn receive(
     let cb: Callback = serde_json::from_slice(body).map_err(|_| ApiError::BodyMalformed)?;
     let update = ProviderUpdate {
         status: cb.status,
-        provider_ref: cb.order_id.clone(),
         result: cb.result,
         reason: cb.reason,
     };
@@ -49,10 +48,7 @@ async fn receive(
         &verified,
         &cb.order_id,
         cb.client_reference.as_deref(),
-        |order| match alliance::apply_update(order, &update, now) {
-            UpdateDecision::Apply(next, effects) => Ok((*next, effects)),
-            UpdateDecision::Ignore(reason) => Err(reason),
-        },
+        |order| alliance::apply_update(order, &update, now).into_change(),
     )
     .await
 }

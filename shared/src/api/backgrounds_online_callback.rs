@@ -5,7 +5,7 @@ use super::hub::Hub;
 use super::problem::{ApiError, Reply};
 use super::provider_callback::{self, refused};
 use crate::domain::Integration;
-use crate::domain::backgrounds_online::{self, ProviderUpdate, UpdateDecision};
+use crate::domain::backgrounds_online::{self, ProviderUpdate};
 use http::HeaderMap;
 use serde::Deserialize;
 
@@ -67,13 +67,9 @@ async fn receive(
         &verified,
         &cb.order_id,
         cb.client_reference.as_deref(),
-        |order| match backgrounds_online::apply_update(order, update, cb.report_url.clone(), now) {
-            UpdateDecision::Apply(mut next, effects) => {
-                // A callback may overtake our own record of the provider's answer.
-                next.provider_ref.get_or_insert_with(|| cb.order_id.clone());
-                Ok((*next, effects))
-            }
-            UpdateDecision::Ignore(reason) => Err(reason),
+        |order| {
+            backgrounds_online::apply_update(order, update, cb.report_url.clone(), now)
+                .into_change()
         },
     )
     .await

@@ -19,6 +19,23 @@ pub const LEVER_WEBHOOK_PREFIX: &str = "/lever/webhooks/";
 pub const ALLIANCE_CALLBACK_PREFIX: &str = "/callbacks/alliance2020/";
 pub const BACKGROUNDS_ONLINE_CALLBACK_PREFIX: &str = "/callbacks/backgrounds-online/";
 
+/// Where a provider sends an integration's callbacks (a tenant id follows).
+pub fn callback_prefix(integration: crate::domain::Integration) -> &'static str {
+    match integration {
+        crate::domain::Integration::Alliance2020 => ALLIANCE_CALLBACK_PREFIX,
+        crate::domain::Integration::BackgroundsOnline => BACKGROUNDS_ONLINE_CALLBACK_PREFIX,
+    }
+}
+
+/// The `{tenant}` of a route: API Gateway's path parameter when it has one, else the path's
+/// last segment after `prefix`; empty when neither (the handler then answers tenant-unknown).
+pub fn tenant_of(path_parameter: Option<&str>, path: &str, prefix: &str) -> String {
+    path_parameter
+        .or_else(|| tail_segment(path, prefix))
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// The one segment after `prefix`, if the path is exactly `prefix<segment>`.
 pub fn tail_segment<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
     let rest = path.strip_prefix(prefix)?;

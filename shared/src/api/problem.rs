@@ -87,6 +87,18 @@ impl Reply {
         serde_json::to_vec(&self.body).unwrap_or_default()
     }
 
+    /// As an HTTP response (status, content type, JSON body), for any transport.
+    pub fn into_http(self) -> http::Response<Vec<u8>> {
+        let mut resp = http::Response::new(self.body_bytes());
+        *resp.status_mut() = http::StatusCode::from_u16(self.status)
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        resp.headers_mut().insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static(self.content_type()),
+        );
+        resp
+    }
+
     /// The problem code, when this is an error reply.
     pub fn code(&self) -> Option<&str> {
         self.problem.then(|| self.body["code"].as_str()).flatten()

@@ -9,7 +9,6 @@ use crate::domain::effects::{Effect, OutboxItem};
 use crate::domain::ids::OrderId;
 use crate::domain::{Integration, Order, TenantConfig, TenantId};
 use crate::ports::TenantSecrets;
-use crate::ports::secrets::ProviderSecrets;
 use crate::ports::store::{Commit, CommitError, DeliveryRecord};
 use crate::webhooks::standard::{self, SignedHeaders, VerifyError};
 use http::HeaderMap;
@@ -29,13 +28,6 @@ fn enabled(tenant: &TenantConfig, integration: Integration) -> bool {
     match integration {
         Integration::Alliance2020 => tenant.alliance.is_some(),
         Integration::BackgroundsOnline => tenant.backgrounds_online.is_some(),
-    }
-}
-
-fn provider_secrets(secrets: &TenantSecrets, integration: Integration) -> Option<&ProviderSecrets> {
-    match integration {
-        Integration::Alliance2020 => secrets.alliance.as_ref(),
-        Integration::BackgroundsOnline => secrets.backgrounds_online.as_ref(),
     }
 }
 
@@ -74,7 +66,7 @@ pub async fn verify(
     let now = hub.clock.now();
     let tolerance = hub.settings.callback_tolerance.whole_seconds();
     let check = |secrets: &TenantSecrets| {
-        let Some(p) = provider_secrets(secrets, integration) else {
+        let Some(p) = secrets.provider(integration) else {
             return Err(VerifyError::Invalid);
         };
         let keys: Vec<&str> = p.callback_secrets.iter().map(|s| s.expose()).collect();
@@ -142,12 +134,15 @@ pub async fn apply(
     let now = hub.clock.now();
     for _ in 0..5 {
         let order = find_order(hub, integration, tenant_id, provider_ref, client_ref).await?;
-        let (next, effects) = match decide(&order) {
+        let (mut next, effects) = match decide(&order) {
             Ok(change) => change,
             Err(reason) => {
                 return Ok(Reply::ok(json!({ "status": "ignored", "reason": reason })));
             }
         };
+        // A callback may overtake our own record of the provider's answer to the order.
+        next.provider_ref
+            .get_or_insert_with(|| provider_ref.to_owned());
         let outbox = effects
             .into_iter()
             .map(|e| OutboxItem::new(tenant_id.clone(), e, now))

@@ -276,19 +276,11 @@ pub enum ProviderStatus {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProviderUpdate {
     pub status: ProviderStatus,
-    pub provider_ref: String,
     pub result: Option<ScreeningResult>,
     pub reason: Option<String>,
 }
 
-/// What to do with a provider update.
-#[derive(Clone, Debug, PartialEq)]
-pub enum UpdateDecision {
-    /// Nothing changes (duplicate, stale, or the order is already final).
-    Ignore(&'static str),
-    /// Write this next version of the order and these effects.
-    Apply(Box<Order>, Vec<Effect>),
-}
+pub use super::effects::UpdateDecision;
 
 /// Apply a provider callback: orders only move forward; duplicates and late arrivals change nothing.
 pub fn apply_update(order: &Order, update: &ProviderUpdate, now: OffsetDateTime) -> UpdateDecision {
@@ -306,9 +298,6 @@ pub fn apply_update(order: &Order, update: &ProviderUpdate, now: OffsetDateTime)
     }
     let mut next = order.next(now);
     next.status = to;
-    if next.provider_ref.is_none() {
-        next.provider_ref = Some(update.provider_ref.clone());
-    }
     match to {
         OrderStatus::Complete => next.result = Some(update.result.clone().unwrap_or_default()),
         OrderStatus::Rejected => {

@@ -339,12 +339,7 @@ pub enum ProviderUpdate {
     Cancelled,
 }
 
-/// What to do with a provider callback.
-#[derive(Clone, Debug, PartialEq)]
-pub enum UpdateDecision {
-    Ignore(&'static str),
-    Apply(Box<Order>, Vec<Effect>),
-}
+pub use super::effects::UpdateDecision;
 
 /// Apply a provider callback: orders only move forward; duplicates and late arrivals change
 /// nothing.

@@ -61,6 +61,25 @@ impl Effect {
     }
 }
 
+/// What to do with a provider's status update (every provider's state machine answers this).
+#[derive(Clone, Debug, PartialEq)]
+pub enum UpdateDecision {
+    /// Nothing changes (duplicate, stale, or the order is already final).
+    Ignore(&'static str),
+    /// Write this next version of the order and these effects.
+    Apply(Box<super::Order>, Vec<Effect>),
+}
+
+impl UpdateDecision {
+    /// The change to commit, or why there is none.
+    pub fn into_change(self) -> Result<(super::Order, Vec<Effect>), &'static str> {
+        match self {
+            UpdateDecision::Apply(next, effects) => Ok((*next, effects)),
+            UpdateDecision::Ignore(reason) => Err(reason),
+        }
+    }
+}
+
 /// Why a provider order is cancelled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -12,7 +12,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use events::EventPublisher;
 pub use lever::{LeverAccount, LeverApi, LeverError, OpportunityQuery};
 pub use provider::{
-    AllianceAccount, AllianceApi, BackgroundsOnlineApi, PlacedOrder, ProviderAccount, ProviderError,
+    AllianceApi, BackgroundsOnlineApi, PlacedOrder, ProviderAccount, ProviderError,
 };
 pub use rate::RateGate;
 pub use secrets::{Secret, SecretSource, SecretsError, TenantSecrets};

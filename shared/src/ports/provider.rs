@@ -7,16 +7,14 @@ use crate::domain::effects::CancelReason;
 use crate::ports::secrets::Secret;
 
 #[derive(Clone, Debug)]
-pub struct AllianceAccount {
+/// A provider account: where to call, with which key, where callbacks go.
+pub struct ProviderAccount {
     pub tenant: TenantId,
     pub api_base: String,
     pub api_key: Secret,
     /// Where the provider sends callbacks for this tenant.
     pub callback_url: String,
 }
-
-/// A provider account: where to call, with which key, where callbacks go.
-pub type ProviderAccount = AllianceAccount;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlacedOrder {
@@ -50,7 +48,7 @@ pub trait AllianceApi: Send + Sync {
     /// Place an order; idempotent on `order.client_reference`.
     async fn place_order(
         &self,
-        acct: &AllianceAccount,
+        acct: &ProviderAccount,
         order: &AllianceOrder,
     ) -> Result<PlacedOrder, ProviderError>;
 }

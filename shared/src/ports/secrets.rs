@@ -50,8 +50,15 @@ pub struct TenantSecrets {
     pub backgrounds_online: Option<ProviderSecrets>,
 }
 
-/// Alliance 2020 credentials (the same shape as every provider's).
-pub type AllianceSecrets = ProviderSecrets;
+impl TenantSecrets {
+    /// The credentials of the provider an integration orders from.
+    pub fn provider(&self, integration: crate::domain::Integration) -> Option<&ProviderSecrets> {
+        match integration {
+            crate::domain::Integration::Alliance2020 => self.alliance.as_ref(),
+            crate::domain::Integration::BackgroundsOnline => self.backgrounds_online.as_ref(),
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum SecretsError {

@@ -324,7 +324,6 @@ fn sync_converges_to_exactly_one_status_tag() {
 fn update(status: ProviderStatus) -> ProviderUpdate {
     ProviderUpdate {
         status,
-        provider_ref: "A20-1".into(),
         result: None,
         reason: None,
     }
