@@ -389,3 +389,38 @@ async fn candidate_data_is_scrubbed_thirty_days_after_the_order_ends() {
         "Lever untouched"
     );
 }
+
+#[tokio::test]
+async fn provider_down_after_every_retry_says_so_and_frees_the_start_tag() {
+    let s = BoScenario::start().await;
+    s.provider.inject(Fault::status(503, 100));
+    let opp = s.candidate(Some("a@example.com"), &[START]);
+    s.poll().await;
+    assert!(s.provider.requests().len() >= 3, "retried with backoff");
+    assert!(s.provider.orders().is_empty());
+    assert!(s.bo_tags(&opp).is_empty(), "Start removed, no status tag");
+    let notes = s.notes(&opp);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].contains("could not be ordered") && notes[0].contains(START));
+    let dead = s.world.store.dead_letters(10).await.unwrap();
+    assert!(
+        dead.iter()
+            .any(|d| d.item.effect.name() == "submit_backgrounds_online_order")
+    );
+    assert!(
+        s.world
+            .store
+            .find_active(&s.tenant, Integration::BackgroundsOnline, &opp)
+            .await
+            .unwrap()
+            .is_none(),
+        "the failed order holds no slot: adding Start again retries"
+    );
+
+    // Once the provider is back, adding Start again orders.
+    s.provider.clear_faults();
+    s.recruiter_adds(&opp, &[START]).await;
+    s.poll().await;
+    assert_eq!(s.provider.orders().len(), 1);
+    assert_eq!(s.bo_tags(&opp), vec![PENDING]);
+}
