@@ -219,9 +219,10 @@ async fn containers_share_one_lever_budget_per_tenant() {
     println!(
         "figures: 3 containers, 24 Lever requests, at most {worst} in any 1 s window (shared budget 5 per second; unshared buckets would allow 30)"
     );
-    // At most 5 are admitted per calendar second: a sliding second spans two of them (plus
-    // one or two admitted at a boundary and arriving just after it). Unshared, the three
-    // buckets would have let all 24 through at once.
+    // At most 5 are admitted per calendar second, and a slot whose second ended while the
+    // store answered is forfeited: a sliding second spans two calendar seconds (plus one or
+    // two sent at a boundary and arriving just after it). Unshared, the three buckets would
+    // have let all 24 through at once.
     assert!(worst <= 12, "{worst} requests within one second");
     let span = times
         .iter()

@@ -49,13 +49,13 @@ impl TenantRateLimits {
 /// through: Lever's own 429s and the backoff still protect the account.
 pub async fn acquire_shared(gate: &dyn RateGate, key: &str, per_second: u32) {
     for _ in 0..60 {
-        let now_ms = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or_default();
+        let now_ms = unix_millis();
         let window = now_ms / 1000;
         match gate.try_take(key, window, per_second.max(1)).await {
-            Ok(true) => return,
+            Ok(true) if unix_millis() / 1000 == window => return,
+            // The slot was granted for a second that ended while the store answered: sending
+            // now would crowd the next second, so the slot is forfeited and one taken anew.
+            Ok(true) => continue,
             Ok(false) => {
                 let wait = (window + 1) * 1000 - now_ms + fastrand::i64(0..40);
                 tokio::time::sleep(std::time::Duration::from_millis(wait.max(1) as u64)).await;
@@ -66,4 +66,11 @@ pub async fn acquire_shared(gate: &dyn RateGate, key: &str, per_second: u32) {
             }
         }
     }
+}
+
+fn unix_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
 }
