@@ -5,6 +5,7 @@ Signed samples go stale: the Lever webhook's `triggeredAt` is refused after 24 h
 provider callbacks' `webhook-timestamp` after 5 minutes. Run this right before invoking:
 
     python3 events/resign.py            # rewrites events/lever-webhook.json,
+                                        # events/lever-candidate-deleted.json,
                                         # events/alliance-callback.json and
                                         # events/backgrounds-online-callback.json in place
     python3 events/resign.py backgrounds-online-callback.json   # only the named sample(s)
@@ -24,6 +25,8 @@ import uuid
 HERE = pathlib.Path(__file__).resolve().parent
 TENANT = "demo"
 LEVER_SIGNATURE_TOKEN = "demo-signature-token"
+# Lever signs each event type with its own webhook's token.
+LEVER_DELETION_TOKEN = "demo-deletion-token"
 ALLIANCE_CALLBACK_SECRET = "whsec_ZGVtby1hbGxpYW5jZS1jYWxsYmFjay1zZWNyZXQ="
 BACKGROUNDS_ONLINE_CALLBACK_SECRET = "whsec_ZGVtby1iYWNrZ3JvdW5kcy1vbmxpbmUtY2FsbGJhY2s="
 # The order the callback refers to (the Screenhub order id, sent to Alliance as client_reference).
@@ -64,32 +67,46 @@ def http_api_event(route_key: str, path: str, headers: dict, body: str, now_ms: 
     }
 
 
-def lever_webhook(now_ms: int) -> dict:
+def lever_delivery(now_ms: int, event: str, signature_token: str, data: dict) -> dict:
     # Lever signs token + triggeredAt (no separator) with HMAC-SHA256, lowercase hex; the body
     # itself is not signed (facts/lever.md section 1.4).
     token = uuid.uuid4().hex
     signature = hmac.new(
-        LEVER_SIGNATURE_TOKEN.encode(), f"{token}{now_ms}".encode(), hashlib.sha256
+        signature_token.encode(), f"{token}{now_ms}".encode(), hashlib.sha256
     ).hexdigest()
     body = json.dumps(
-        {
-            "triggeredAt": now_ms,
-            "event": "candidateStageChange",
-            "token": token,
-            "signature": signature,
-            "data": {
-                "opportunityId": "opp-demo-1",
-                "candidateId": "opp-demo-1",
-                "contactId": "contact-1",
-                "toStageId": "stage-background-check",
-                "fromStageId": "applicant-new",
-            },
-        },
+        {"triggeredAt": now_ms, "event": event, "token": token, "signature": signature, "data": data},
         separators=(",", ":"),
     )
     headers = {"content-type": "application/json", "user-agent": "Lever-Webhooks"}
     return http_api_event(
         "POST /lever/webhooks/{tenant}", f"/lever/webhooks/{TENANT}", headers, body, now_ms, "Lever-Webhooks"
+    )
+
+
+def lever_webhook(now_ms: int) -> dict:
+    return lever_delivery(
+        now_ms,
+        "candidateStageChange",
+        LEVER_SIGNATURE_TOKEN,
+        {
+            "opportunityId": "opp-demo-1",
+            "candidateId": "opp-demo-1",
+            "contactId": "contact-1",
+            "toStageId": "stage-background-check",
+            "fromStageId": "applicant-new",
+        },
+    )
+
+
+def lever_candidate_deleted(now_ms: int) -> dict:
+    # Data fields per facts/lever.md (the actor field's name is unconfirmed; the hub reads
+    # only opportunityId, falling back to candidateId).
+    return lever_delivery(
+        now_ms,
+        "candidateDeleted",
+        LEVER_DELETION_TOKEN,
+        {"opportunityId": "opp-demo-1", "candidateId": "opp-demo-1", "contactId": "contact-1"},
     )
 
 
@@ -161,6 +178,7 @@ def backgrounds_online_callback(now_ms: int) -> dict:
 
 SAMPLES = {
     "lever-webhook.json": lever_webhook,
+    "lever-candidate-deleted.json": lever_candidate_deleted,
     "alliance-callback.json": alliance_callback,
     "backgrounds-online-callback.json": backgrounds_online_callback,
 }

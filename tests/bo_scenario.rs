@@ -21,6 +21,8 @@ pub struct BoScenario {
     pub lever_key: String,
     pub provider_key: String,
     pub callback_secret: String,
+    /// Signs Lever's `candidateDeleted` deliveries.
+    pub deletion_token: String,
     http: reqwest::Client,
 }
 
@@ -37,6 +39,7 @@ impl BoScenario {
         let lever_key = unique("lever-key-");
         let provider_key = unique("bo-key-");
         let callback_secret = screenhub_sandbox::signing::new_whsec();
+        let deletion_token = unique("del-token-");
         lever.add_api_key(&lever_key);
         lever.add_stage("applicant-new", "New Applicant");
         provider.add_account(
@@ -56,6 +59,8 @@ impl BoScenario {
         .expect("valid tenant");
         let secrets = TenantSecrets {
             lever_api_key: Some(Secret::new(&lever_key)),
+            lever_webhook_tokens: [("candidateDeleted".to_owned(), Secret::new(&deletion_token))]
+                .into(),
             backgrounds_online: Some(ProviderSecrets {
                 api_key: Secret::new(&provider_key),
                 callback_secrets: vec![Secret::new(&callback_secret)],
@@ -71,6 +76,7 @@ impl BoScenario {
             lever_key,
             provider_key,
             callback_secret,
+            deletion_token,
             http: reqwest::Client::new(),
         }
     }
@@ -149,32 +155,30 @@ impl BoScenario {
 
     /// The hub's latest order for an opportunity.
     pub async fn order_of(&self, opp: &str) -> Order {
-        use screenhub::domain::Integration;
+        self.orders_of(opp)
+            .await
+            .pop()
+            .expect("an order for the opportunity")
+    }
+
+    /// Every order of an opportunity, oldest first.
+    pub async fn orders_of(&self, opp: &str) -> Vec<Order> {
         use screenhub::ports::Store;
-        if let Some(o) = self
-            .world
+        self.world
             .store
-            .find_active(&self.tenant, Integration::BackgroundsOnline, opp)
+            .orders_of_opportunity(&self.tenant, opp)
             .await
             .expect("store")
-        {
-            return o;
-        }
-        // Ended orders hold no active slot: find them through the provider's references.
-        let mut found: Option<Order> = None;
-        for p in self.provider.orders() {
-            let Some(id) = screenhub::domain::OrderId::parse(&p.client_reference) else {
-                continue;
-            };
-            if let Some(o) = self.world.store.get_order(id).await.expect("store")
-                && o.opportunity_id == opp
-                && o.tenant == self.tenant
-                && found.as_ref().is_none_or(|f| f.created_at < o.created_at)
-            {
-                found = Some(o);
-            }
-        }
-        found.expect("an order for the opportunity")
+    }
+
+    /// Lever reports the candidate deleted (a signed delivery to the hub's webhook).
+    pub async fn lever_deletes(&self, opp: &str) -> (u16, serde_json::Value) {
+        use screenhub::ports::Clock;
+        let now_ms = (self.world.clock.now().unix_timestamp_nanos() / 1_000_000) as i64;
+        let d = crate::scenario::candidate_deleted(&self.lever, &self.deletion_token, opp, now_ms);
+        self.world
+            .post_json(&format!("/lever/webhooks/{}", self.tenant), &d)
+            .await
     }
 
     pub fn callback_path(&self) -> String {

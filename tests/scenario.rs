@@ -18,6 +18,8 @@ pub struct Scenario {
     pub tenant: TenantId,
     pub lever_key: String,
     pub signature_token: String,
+    /// Lever signs each event type with its own token: this one signs `candidateDeleted`.
+    pub deletion_token: String,
     pub callback_secret: String,
     pub alliance_key: String,
     pub posting: String,
@@ -36,6 +38,7 @@ impl Scenario {
         let tenant = TenantId::parse(&unique("acme-")).unwrap();
         let lever_key = unique("lever-key-");
         let signature_token = unique("sig-token-");
+        let deletion_token = unique("del-token-");
         let alliance_key = unique("alliance-key-");
         let callback_secret = screenhub_sandbox::signing::new_whsec();
         lever.add_api_key(&lever_key);
@@ -71,10 +74,13 @@ impl Scenario {
         .expect("valid tenant");
         let secrets = TenantSecrets {
             lever_api_key: Some(Secret::new(&lever_key)),
-            lever_webhook_tokens: [(
-                "candidateStageChange".to_owned(),
-                Secret::new(&signature_token),
-            )]
+            lever_webhook_tokens: [
+                (
+                    "candidateStageChange".to_owned(),
+                    Secret::new(&signature_token),
+                ),
+                ("candidateDeleted".to_owned(), Secret::new(&deletion_token)),
+            ]
             .into(),
             alliance: Some(ProviderSecrets {
                 api_key: Secret::new(&alliance_key),
@@ -90,6 +96,7 @@ impl Scenario {
             tenant,
             lever_key,
             signature_token,
+            deletion_token,
             callback_secret,
             alliance_key,
             posting,
@@ -124,6 +131,11 @@ impl Scenario {
         )
     }
 
+    /// A correctly signed `candidateDeleted` delivery, as Lever sends it.
+    pub fn candidate_deleted(&self, opp: &str) -> Value {
+        candidate_deleted(&self.lever, &self.deletion_token, opp, self.now_ms())
+    }
+
     pub fn webhook_path(&self) -> String {
         format!("/lever/webhooks/{}", self.tenant)
     }
@@ -147,4 +159,15 @@ impl Scenario {
             .filter(|t| t.starts_with(STATUS_PREFIX))
             .collect()
     }
+}
+
+/// A `candidateDeleted` delivery signed with `token` (data fields per facts/lever.md).
+pub fn candidate_deleted(lever: &FakeLever, token: &str, opp: &str, triggered_at_ms: i64) -> Value {
+    lever.signed_delivery(
+        "candidateDeleted",
+        json!({ "opportunityId": opp, "candidateId": opp, "contactId": "contact-1",
+                "deletedBy": "user-1" }),
+        token,
+        triggered_at_ms,
+    )
 }

@@ -113,10 +113,9 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
             .tag("Product: Criminal Package 2")
             .posting(posting),
     );
-    let token = lever.subscribe(
-        format!("{hub_url}/lever/webhooks/{TENANT}"),
-        "candidateStageChange",
-    );
+    let webhook_url = format!("{hub_url}/lever/webhooks/{TENANT}");
+    let token = lever.subscribe(&webhook_url, "candidateStageChange");
+    let deletion_token = lever.subscribe(&webhook_url, "candidateDeleted");
     alliance.add_account(ALLIANCE_KEY, vec![CALLBACK_SECRET.to_owned()]);
     backgrounds_online.add_account(BO_KEY, [BO_CALLBACK_SECRET], ["Standard", "Premium"]);
 
@@ -127,7 +126,11 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
         screenhub::domain::TenantId::parse(TENANT)?,
         TenantSecrets {
             lever_api_key: Some(Secret::new(LEVER_KEY)),
-            lever_webhook_tokens: [("candidateStageChange".to_owned(), Secret::new(token))].into(),
+            lever_webhook_tokens: [
+                ("candidateStageChange".to_owned(), Secret::new(token)),
+                ("candidateDeleted".to_owned(), Secret::new(deletion_token)),
+            ]
+            .into(),
             alliance: Some(ProviderSecrets {
                 api_key: Secret::new(ALLIANCE_KEY),
                 callback_secrets: vec![Secret::new(CALLBACK_SECRET)],

@@ -287,6 +287,14 @@ async fn local(
         println!(
             "  # or cancel while it awaits the candidate: add the tag \"Backgrounds Online Cancel\"\n"
         );
+        println!(
+            "Deleting a candidate in Lever stops their checks and removes their data from every order at once:"
+        );
+        println!(
+            "  curl -s -u {}: -X POST {}/sandbox/opportunities/{id}/delete\n",
+            demo::LEVER_KEY,
+            l.trim_end_matches("/v1")
+        );
     }
     println!("Ctrl-C stops everything.");
     tokio::signal::ctrl_c().await?;

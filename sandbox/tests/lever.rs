@@ -405,6 +405,31 @@ async fn move_stage_helper_waits_and_reports_each_delivery() {
 }
 
 #[tokio::test]
+async fn deleting_an_opportunity_notifies_candidate_deleted_and_404s_after() {
+    let lever = lever().await;
+    let mut rx = Receiver::start().await;
+    let token = lever.subscribe(&rx.url, "candidateDeleted");
+    let stage_rx = Receiver::start().await;
+    lever.subscribe(&stage_rx.url, "candidateStageChange");
+    let opp = lever.add_opportunity(NewOpportunity::new("Ada").stage("lead-new"));
+    let results = lever.delete_opportunity(&opp).await;
+    assert_eq!(
+        results.len(),
+        1,
+        "only the candidateDeleted subscriber hears of it"
+    );
+    let body = rx.next().await.json();
+    assert!(lever_verify(&token, &body));
+    assert_eq!(body["event"], "candidateDeleted");
+    assert_eq!(body["data"]["opportunityId"], opp.as_str());
+    assert_eq!(body["data"]["candidateId"], opp.as_str());
+    assert!(body["data"]["contactId"].is_string());
+    let (status, err) = get(&lever, &format!("/v1/opportunities/{opp}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(err["code"], "ResourceNotFound");
+}
+
+#[tokio::test]
 async fn retries_only_when_enabled() {
     let lever = lever().await;
     let mut rx = Receiver::start().await;

@@ -408,9 +408,13 @@ impl Dispatcher {
             .cancel_order(&acct, &provider_ref, reason)
             .await;
         match (reason, outcome) {
-            (CancelReason::Expired, Ok(())) => Ok(Done::Performed),
-            (CancelReason::Expired, Err(ProviderError::Refused { code, .. })) => {
-                tracing::info!(order_id = %order.id, code, "provider kept the expired order open");
+            // The order already ended here: closing it at the provider is all there is to do.
+            (CancelReason::Expired | CancelReason::CandidateDeleted, Ok(())) => Ok(Done::Performed),
+            (
+                CancelReason::Expired | CancelReason::CandidateDeleted,
+                Err(ProviderError::Refused { code, .. }),
+            ) => {
+                tracing::info!(order_id = %order.id, code, reason = reason.as_str(), "provider kept the ended order open");
                 Ok(Done::Performed)
             }
             (CancelReason::Cancelled, Ok(())) => {

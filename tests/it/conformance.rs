@@ -125,6 +125,25 @@ async fn suite(store: &dyn Store) {
         .unwrap_err();
     assert!(matches!(err, CommitError::OutboxItemGone), "{err:?}");
 
+    // Every order of an opportunity, at its latest version; nothing of another opportunity
+    // or another tenant's opportunity of the same id.
+    let other = TenantId::parse(&screenhub_tests::unique("u")).unwrap();
+    store
+        .commit(Commit::create(new_order(&other, "opp-1"), "test", vec![]))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.orders_of_opportunity(&t, "opp-1").await.unwrap(),
+        vec![next.clone()]
+    );
+    assert!(
+        store
+            .orders_of_opportunity(&t, "opp-9")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
     // Provider reference lookup (eventually consistent on DynamoDB: poll briefly).
     let mut found = None;
     for _ in 0..50 {

@@ -3,6 +3,7 @@
 mod alliance;
 mod backgrounds_online;
 mod conformance;
+mod deletion;
 mod faults;
 mod inbound;
 mod sweep;

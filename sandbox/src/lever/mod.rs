@@ -210,6 +210,19 @@ impl FakeLever {
         }
     }
 
+    /// Delete an opportunity as a user would in the UI (the API then answers 404 for it) and
+    /// deliver `candidateDeleted` to every subscriber, waiting for the deliveries.
+    ///
+    /// # Panics
+    /// On an unknown opportunity.
+    pub async fn delete_opportunity(&self, opportunity: impl AsRef<str>) -> Vec<DeliveryResult> {
+        let (data, origin) = self
+            .state()
+            .delete_opportunity(opportunity.as_ref())
+            .unwrap_or_else(|e| panic!("delete_opportunity: {}", e.message));
+        webhooks::fire(&self.inner, "candidateDeleted", data, origin.as_deref()).await
+    }
+
     /// A complete signed envelope `{event, triggeredAt, data, token, signature}` (plus `id`
     /// when [`set_include_event_id`](Self::set_include_event_id) is on) with a fresh random
     /// 48-char `token`, for replay, duplicate and forgery tests.

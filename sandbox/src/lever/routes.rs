@@ -46,6 +46,12 @@ pub(crate) fn router(inner: Arc<Inner>) -> Router {
         .fallback(not_found);
     Router::new()
         .nest("/v1", v1)
+        // Not Lever's API (which cannot delete): what a user does in Lever's UI, for the
+        // local run.
+        .route(
+            "/sandbox/opportunities/{id}/delete",
+            post(admin_delete_opportunity),
+        )
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(inner.clone(), auth_layer))
         .layer(middleware::from_fn_with_state(
@@ -234,6 +240,16 @@ async fn put_stage(
         });
     }
     ok(json!({ "data": data }))
+}
+
+/// Delete the opportunity, answer at once, and deliver `candidateDeleted` in the background.
+async fn admin_delete_opportunity(State(inner): Shared, Path(id): Path<String>) -> ApiResult {
+    let (data, origin) = lock(&inner.state).delete_opportunity(&id)?;
+    let inner = inner.clone();
+    tokio::spawn(async move {
+        webhooks::fire(&inner, "candidateDeleted", data, origin.as_deref()).await;
+    });
+    ok(json!({ "data": { "deleted": id } }))
 }
 
 async fn get_posting(State(inner): Shared, Path(id): Path<String>) -> ApiResult {

@@ -336,6 +336,25 @@ impl LeverState {
         Ok(note_id)
     }
 
+    /// Delete an opportunity (as a user does in Lever's UI; the API has no delete). Returns
+    /// the `candidateDeleted` data and the opportunity's origin.
+    pub fn delete_opportunity(&mut self, id: &str) -> Result<(Value, Option<String>), ApiError> {
+        let o = self
+            .opportunities
+            .remove(id)
+            .ok_or_else(|| ApiError::not_found("opportunities", id))?;
+        let origin = o.seed.origin.clone();
+        Ok((
+            json!({
+                "opportunityId": o.id,
+                "candidateId": o.id,
+                "contactId": o.contact,
+                "deletedBy": null,
+            }),
+            origin,
+        ))
+    }
+
     /// Move an opportunity; returns the `candidateStageChange` data when the stage changed.
     pub fn set_stage(
         &mut self,

@@ -67,7 +67,7 @@ impl BackgroundsOnlineApi for BackgroundsOnlineHttp {
                 .get()
                 .post(url(acct, &["orders", provider_ref, "cancel"])?)
                 .bearer_auth(acct.api_key.expose())
-                .json(&serde_json::json!({ "reason": reason.as_str() })),
+                .json(&serde_json::json!({ "reason": wire_reason(reason) })),
         )
         .await?;
         if resp.status().is_success() {
@@ -75,5 +75,13 @@ impl BackgroundsOnlineApi for BackgroundsOnlineHttp {
         } else {
             Err(failure(resp, "the provider refused to cancel the order").await)
         }
+    }
+}
+
+/// The provider knows two reasons: a cancellation, or an order left to expire.
+fn wire_reason(reason: CancelReason) -> &'static str {
+    match reason {
+        CancelReason::Cancelled | CancelReason::CandidateDeleted => "cancelled",
+        CancelReason::Expired => "expired",
     }
 }

@@ -63,10 +63,7 @@ fn sorted_page<'a>(
     let more = keyed.len() > limit;
     keyed.truncate(limit);
     let next = if more {
-        keyed.last().map(|((t, id), _)| DueCursor {
-            at: *t,
-            order_id: *id,
-        })
+        keyed.last().map(|((t, id), _)| DueCursor::new(*t, *id))
     } else {
         None
     };
@@ -152,6 +149,22 @@ impl Store for EmbeddedStore {
             .get(&(tenant.clone(), integration, opportunity_id.to_owned()))
             .and_then(|id| s.orders.get(id))
             .cloned())
+    }
+
+    async fn orders_of_opportunity(
+        &self,
+        tenant: &TenantId,
+        opportunity_id: &str,
+    ) -> Result<Vec<Order>, StoreError> {
+        let mut orders: Vec<Order> = self
+            .lock()
+            .orders
+            .values()
+            .filter(|o| o.tenant == *tenant && o.opportunity_id == opportunity_id)
+            .cloned()
+            .collect();
+        orders.sort_by_key(|o| o.id);
+        Ok(orders)
     }
 
     async fn audit_trail(&self, id: OrderId) -> Result<Vec<AuditEntry>, StoreError> {

@@ -3,18 +3,23 @@
 //! Order of checks: size → tenant → envelope → signature (per-event token, one re-read on
 //! failure for rotation) → freshness → decision → one transaction (order + audit + outbox +
 //! delivery record). Duplicates, concurrent or not, commit nothing and get 200.
+//!
+//! Events acted on: `candidateStageChange` onto the tenant's trigger stage (an Alliance 2020
+//! order) and `candidateDeleted` (every order of the opportunity scrubbed at once, see
+//! [`crate::domain::deletion`]). Others are acknowledged without effect.
 
 use super::hub::Hub;
 use super::problem::{ApiError, Reply};
-use crate::domain::alliance;
 use crate::domain::effects::OutboxItem;
-use crate::domain::{Integration, Order, TenantId};
+use crate::domain::{Integration, Order, TenantConfig, TenantId, alliance, deletion};
 use crate::ports::store::{Commit, CommitError, DeliveryRecord};
 use crate::webhooks::lever as sig;
 use serde_json::json;
 use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
 
 pub const STAGE_CHANGE: &str = "candidateStageChange";
+pub const CANDIDATE_DELETED: &str = "candidateDeleted";
 
 pub async fn handle(hub: &Hub, tenant: &str, body: &[u8]) -> Reply {
     match receive(hub, tenant, body).await {
@@ -72,14 +77,38 @@ async fn receive(hub: &Hub, tenant_raw: &str, body: &[u8]) -> Result<Reply, ApiE
         return Err(ApiError::DeliveryStale);
     }
 
-    // Verified from here on. Only stage changes onto the trigger stage start anything;
-    // the hub's own stage moves land elsewhere and are acknowledged without effect.
+    // Verified from here on.
+    match delivery.event.as_str() {
+        CANDIDATE_DELETED => {
+            // Lever names the opportunity; older payloads only the candidate (the same id
+            // in Lever's legacy model).
+            let opportunity = ["opportunityId", "candidateId"]
+                .iter()
+                .find_map(|k| delivery.data.get(*k).and_then(|v| v.as_str()))
+                .filter(|s| !s.is_empty())
+                .ok_or(ApiError::BodyMalformed)?;
+            erase_candidate(hub, &tenant_id, opportunity, now).await
+        }
+        STAGE_CHANGE => start_alliance_order(hub, &tenant, &delivery, now).await,
+        _ => Ok(ignored("no_action_for_event")),
+    }
+}
+
+/// Only stage changes onto the trigger stage start anything; the hub's own stage moves land
+/// elsewhere and are acknowledged without effect.
+async fn start_alliance_order(
+    hub: &Hub,
+    tenant: &TenantConfig,
+    delivery: &sig::Delivery,
+    now: OffsetDateTime,
+) -> Result<Reply, ApiError> {
+    let tenant_id = &tenant.id;
     let opportunity = delivery.data.get("opportunityId").and_then(|v| v.as_str());
     let to_stage = delivery.data.get("toStageId").and_then(|v| v.as_str());
     let (Some(opportunity), Some(settings)) = (opportunity, tenant.alliance.as_ref()) else {
         return Ok(ignored("no_action_for_event"));
     };
-    if delivery.event != STAGE_CHANGE || to_stage != Some(settings.trigger_stage_id.as_str()) {
+    if to_stage != Some(settings.trigger_stage_id.as_str()) {
         return Ok(ignored("not_trigger_stage"));
     }
 
@@ -94,7 +123,7 @@ async fn receive(hub: &Hub, tenant_raw: &str, body: &[u8]) -> Result<Reply, ApiE
         .map(|e| OutboxItem::new(tenant_id.clone(), e, now))
         .collect();
     let key = delivery_key(
-        &tenant_id,
+        tenant_id,
         &delivery.event,
         &delivery.triggered_at_text,
         opportunity,
@@ -117,6 +146,73 @@ async fn receive(hub: &Hub, tenant_raw: &str, body: &[u8]) -> Result<Reply, ApiE
         Err(CommitError::ActiveOrderExists) => Ok(ignored("order_already_active")),
         Err(e) => Err(unavailable("commit", e)),
     }
+}
+
+/// Every order of the opportunity gives up the candidate's data now (DESIGN §3). Idempotent
+/// by state: a repeated delivery finds nothing left to remove and changes nothing.
+async fn erase_candidate(
+    hub: &Hub,
+    tenant: &TenantId,
+    opportunity: &str,
+    now: OffsetDateTime,
+) -> Result<Reply, ApiError> {
+    let orders = hub
+        .store
+        .orders_of_opportunity(tenant, opportunity)
+        .await
+        .map_err(|e| unavailable("orders", e))?;
+    let mut scrubbed = 0;
+    for order in orders {
+        if scrub_order(hub, order, now).await? {
+            scrubbed += 1;
+        }
+    }
+    tracing::info!(%tenant, orders_scrubbed = scrubbed, "candidate deleted in Lever");
+    if scrubbed > 0 {
+        crate::metrics::count("OrdersScrubbed", "candidate_deleted");
+    }
+    Ok(Reply::ok(
+        json!({ "status": "accepted", "orders_scrubbed": scrubbed }),
+    ))
+}
+
+/// Scrub one order, re-reading it when something else changed it meanwhile.
+async fn scrub_order(hub: &Hub, mut order: Order, now: OffsetDateTime) -> Result<bool, ApiError> {
+    for _ in 0..3 {
+        let Some((next, effects)) = deletion::on_candidate_deleted(&order, now) else {
+            return Ok(false);
+        };
+        let outbox = effects
+            .into_iter()
+            .map(|e| OutboxItem::new(order.tenant.clone(), e, now))
+            .collect();
+        let order_id = order.id;
+        match hub
+            .store
+            .commit(Commit::update(
+                &order,
+                next,
+                "lever_webhook:candidate_deleted",
+                outbox,
+            ))
+            .await
+        {
+            Ok(()) => {
+                tracing::info!(%order_id, "order scrubbed: candidate deleted");
+                return Ok(true);
+            }
+            Err(CommitError::VersionConflict) => {
+                order = match hub.store.get_order(order_id).await {
+                    Ok(Some(o)) => o,
+                    Ok(None) => return Ok(false),
+                    Err(e) => return Err(unavailable("order", e)),
+                };
+            }
+            Err(e) => return Err(unavailable("commit", e)),
+        }
+    }
+    // Still changing under us: Lever retries the delivery.
+    Err(ApiError::Unavailable)
 }
 
 /// Lever may or may not reuse `token` on retries, so duplicates are recognised by what the

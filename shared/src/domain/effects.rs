@@ -14,7 +14,7 @@ pub enum Effect {
     SubmitAllianceOrder { order_id: OrderId },
     /// Place the (already decided) order with Backgrounds Online.
     SubmitBackgroundsOnlineOrder { order_id: OrderId },
-    /// Cancel (recruiter) or close (expired) the order at Backgrounds Online.
+    /// Cancel (recruiter) or close (expired, candidate deleted) the order at Backgrounds Online.
     CancelBackgroundsOnlineOrder {
         order_id: OrderId,
         reason: CancelReason,
@@ -88,6 +88,9 @@ pub enum CancelReason {
     Cancelled,
     /// The order already expired here; the provider order is closed.
     Expired,
+    /// The candidate was deleted in the ATS; the order already ended here and the provider
+    /// order is closed.
+    CandidateDeleted,
 }
 
 impl CancelReason {
@@ -95,6 +98,7 @@ impl CancelReason {
         match self {
             CancelReason::Cancelled => "cancelled",
             CancelReason::Expired => "expired",
+            CancelReason::CandidateDeleted => "candidate_deleted",
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod alliance;
 pub mod backgrounds_online;
+pub mod deletion;
 pub mod effects;
 pub mod events;
 pub mod expiry;

@@ -133,18 +133,8 @@ pub struct DueCursor {
 }
 
 impl DueCursor {
-    pub(crate) fn after(order: &Order) -> Option<Self> {
-        order.expires_at.map(|at| Self {
-            at,
-            order_id: order.id,
-        })
-    }
-
-    pub(crate) fn after_ended(order: &Order) -> Self {
-        Self {
-            at: order.updated_at,
-            order_id: order.id,
-        }
+    pub(crate) fn new(at: OffsetDateTime, order_id: OrderId) -> Self {
+        Self { at, order_id }
     }
 }
 
@@ -179,6 +169,13 @@ pub trait Store: Send + Sync {
         integration: Integration,
         opportunity_id: &str,
     ) -> Result<Option<Order>, StoreError>;
+    /// Every order ever placed for an opportunity (any integration, any status), oldest
+    /// first: what a candidate's deletion in the ATS must scrub.
+    async fn orders_of_opportunity(
+        &self,
+        tenant: &TenantId,
+        opportunity_id: &str,
+    ) -> Result<Vec<Order>, StoreError>;
     /// Every transition of an order, oldest first.
     async fn audit_trail(&self, id: OrderId) -> Result<Vec<AuditEntry>, StoreError>;
 

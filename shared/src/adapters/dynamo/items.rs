@@ -40,6 +40,10 @@ pub fn outbox_pk(id: OutboxId) -> String {
 pub fn provider_ref_key(integration: Integration, reference: &str) -> String {
     format!("PREF#{}#{reference}", integration.as_str())
 }
+/// Every order of an opportunity, whatever its integration or status (gsi3, keys only).
+pub fn opportunity_key(tenant: &TenantId, opp: &str) -> String {
+    format!("OPP#{tenant}#{opp}")
+}
 pub fn active_key(tenant: &TenantId, integration: Integration, opp: &str) -> String {
     format!("ACTIVE#{tenant}#{}#{opp}", integration.as_str())
 }
@@ -86,6 +90,12 @@ pub fn order_item(order: &Order) -> Result<Item, StoreError> {
         "order".into(),
         serde_dynamo::to_attribute_value(order).map_err(|e| corrupt("order", e))?,
     );
+    // Ids only (KEYS_ONLY projection): no candidate data is copied into the index.
+    item.insert(
+        "gsi3pk".into(),
+        s(opportunity_key(&order.tenant, &order.opportunity_id)),
+    );
+    item.insert("gsi3sk".into(), s(order.id.to_string()));
     if let Some(r) = &order.provider_ref {
         item.insert("gsi1pk".into(), s(provider_ref_key(order.integration, r)));
         item.insert("gsi1sk".into(), s("ORDER"));
@@ -239,6 +249,8 @@ mod tests {
         o.provider_ref = Some("A20-9".into());
         let item = order_item(&o).unwrap();
         assert_eq!(get_s(&item, "gsi1pk"), Some("PREF#alliance2020#A20-9"));
+        assert_eq!(get_s(&item, "gsi3pk"), Some("OPP#t1#opp"));
+        assert_eq!(get_s(&item, "gsi3sk"), Some(o.id.to_string().as_str()));
         assert_eq!(parse_order(&item).unwrap(), o);
 
         let ob = OutboxItem::new(

@@ -1,10 +1,12 @@
-//! DynamoDB order store: one table, synthetic keys, two sparse GSIs.
+//! DynamoDB order store: one table, synthetic keys, two sparse GSIs and a keys-only one.
 //!
 //! | item        | pk                                   | sk            | gsi1pk / gsi2pk            |
 //! |-------------|--------------------------------------|---------------|----------------------------|
 //! | tenant      | `TENANT#<id>`                        | `CONFIG`      | gsi2 `TENANT`              |
 //! | order       | `ORDER#<id>`                         | `ORDER`       | gsi1 `PREF#<integ>#<ref>`, |
 //! |             |                                      |               | gsi2 `DUE` while waiting   |
+//! |             |                                      |               | or `SCRUB` once ended,     |
+//! |             |                                      |               | gsi3 `OPP#<tenant>#<opp>`  |
 //! | audit line  | `ORDER#<id>`                         | `AUDIT#<ver>` |                            |
 //! | active slot | `ACTIVE#<tenant>#<integ>#<opp>`      | `ACTIVE`      |                            |
 //! | outbox item | `OUTBOX#<id>`                        | `OUTBOX`      | gsi2 `OUTBOX`              |
@@ -41,6 +43,9 @@ use aws_sdk_dynamodb::types::{
 use items::*;
 use std::sync::Arc;
 use time::OffsetDateTime;
+
+/// More orders than any opportunity plausibly has (one per check ever run on it).
+const MAX_ORDERS_PER_OPPORTUNITY: usize = 1000;
 
 #[derive(Clone)]
 pub struct DynamoStore {
@@ -469,6 +474,32 @@ impl Store for DynamoStore {
         self.get_order(id).await
     }
 
+    async fn orders_of_opportunity(
+        &self,
+        tenant: &TenantId,
+        opportunity_id: &str,
+    ) -> Result<Vec<Order>, StoreError> {
+        let keys = self
+            .query_index(
+                "gsi3",
+                "gsi3pk",
+                &opportunity_key(tenant, opportunity_id),
+                MAX_ORDERS_PER_OPPORTUNITY,
+            )
+            .await?;
+        let mut orders = Vec::with_capacity(keys.len());
+        for key in &keys {
+            let id = get_s(key, "gsi3sk")
+                .and_then(OrderId::parse)
+                .ok_or_else(|| StoreError::Corrupt("opportunity index without order id".into()))?;
+            // The index is eventually consistent; the order itself is read consistently.
+            if let Some(order) = self.get_order(id).await? {
+                orders.push(order);
+            }
+        }
+        Ok(orders)
+    }
+
     async fn audit_trail(&self, id: OrderId) -> Result<Vec<AuditEntry>, StoreError> {
         let mut out = Vec::new();
         let mut start = None;
@@ -531,8 +562,10 @@ impl Store for DynamoStore {
         limit: usize,
         after: Option<DueCursor>,
     ) -> Result<DuePage, StoreError> {
-        self.sparse_page("DUE", now, limit, after, DueCursor::after)
-            .await
+        self.sparse_page("DUE", now, limit, after, |o| {
+            o.expires_at.map(|at| DueCursor::new(at, o.id))
+        })
+        .await
     }
 
     async fn ended_holding_pii(
@@ -542,7 +575,7 @@ impl Store for DynamoStore {
         after: Option<DueCursor>,
     ) -> Result<DuePage, StoreError> {
         self.sparse_page("SCRUB", ended_before, limit, after, |o| {
-            Some(DueCursor::after_ended(o))
+            Some(DueCursor::new(o.updated_at, o.id))
         })
         .await
     }

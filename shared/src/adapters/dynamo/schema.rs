@@ -23,16 +23,12 @@ fn key(name: &str, kind: KeyType) -> KeySchemaElement {
         .expect("complete key")
 }
 
-fn gsi(name: &str, pk: &str, sk: &str) -> GlobalSecondaryIndex {
+fn gsi(name: &str, pk: &str, sk: &str, projection: ProjectionType) -> GlobalSecondaryIndex {
     GlobalSecondaryIndex::builder()
         .index_name(name)
         .key_schema(key(pk, KeyType::Hash))
         .key_schema(key(sk, KeyType::Range))
-        .projection(
-            Projection::builder()
-                .projection_type(ProjectionType::All)
-                .build(),
-        )
+        .projection(Projection::builder().projection_type(projection).build())
         .build()
         .expect("complete index")
 }
@@ -48,14 +44,17 @@ pub async fn create_table(client: &Client, table: &str) -> Result<(), String> {
         .table_name(table)
         .billing_mode(BillingMode::PayPerRequest)
         .set_attribute_definitions(Some(
-            ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"]
-                .map(attr)
-                .to_vec(),
+            [
+                "pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk",
+            ]
+            .map(attr)
+            .to_vec(),
         ))
         .key_schema(key("pk", KeyType::Hash))
         .key_schema(key("sk", KeyType::Range))
-        .global_secondary_indexes(gsi("gsi1", "gsi1pk", "gsi1sk"))
-        .global_secondary_indexes(gsi("gsi2", "gsi2pk", "gsi2sk"))
+        .global_secondary_indexes(gsi("gsi1", "gsi1pk", "gsi1sk", ProjectionType::All))
+        .global_secondary_indexes(gsi("gsi2", "gsi2pk", "gsi2sk", ProjectionType::All))
+        .global_secondary_indexes(gsi("gsi3", "gsi3pk", "gsi3sk", ProjectionType::KeysOnly))
         .stream_specification(
             StreamSpecification::builder()
                 .stream_enabled(true)

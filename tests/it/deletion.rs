@@ -1,0 +1,196 @@
+//! Lever's `candidateDeleted`: every order of the opportunity gives up the candidate's data at
+//! once (DESIGN §3), orders under way stop, the provider closes what it holds, Lever is not
+//! written to again, and repeated or forged deliveries change nothing.
+
+use screenhub::domain::{Integration, OrderStatus};
+use screenhub::ports::Store;
+use screenhub_tests::bo_scenario::BoScenario;
+use screenhub_tests::scenario::Scenario;
+use serde_json::json;
+
+const START: &str = "Backgrounds Online Start";
+
+#[tokio::test]
+async fn alliance_orders_ended_and_under_way_are_scrubbed_and_late_results_ignored() {
+    let s = Scenario::start().await;
+    let opp = s.candidate(&[]);
+    // A first check completes with a result; a second one is then waiting at the provider.
+    s.trigger(&opp).await;
+    let first = s.alliance.orders().pop().expect("first order").id;
+    let result = json!({ "flag": false, "decision": "Eligible",
+                         "report_url": "https://reports.example/r/1", "summary": "No records found" });
+    s.alliance
+        .advance(&first, "complete", Some(result.clone()), None)
+        .await;
+    s.world.settle().await;
+    s.world.clock.advance(time::Duration::minutes(1));
+    s.trigger(&opp).await;
+    let second = s.alliance.orders().pop().expect("second order").id;
+    assert_ne!(first, second);
+    let before = s
+        .world
+        .store
+        .orders_of_opportunity(&s.tenant, &opp)
+        .await
+        .unwrap();
+    assert_eq!(
+        before.iter().map(|o| o.status).collect::<Vec<_>>(),
+        vec![OrderStatus::Complete, OrderStatus::Pending]
+    );
+    assert!(before.iter().all(|o| o.request.is_some()));
+
+    s.lever.clear_requests();
+    let (status, body) = s
+        .world
+        .post_json(&s.webhook_path(), &s.candidate_deleted(&opp))
+        .await;
+    assert_eq!(
+        (status, &body["orders_scrubbed"]),
+        (200, &json!(2)),
+        "{body}"
+    );
+    s.world.settle().await;
+
+    let after = s
+        .world
+        .store
+        .orders_of_opportunity(&s.tenant, &opp)
+        .await
+        .unwrap();
+    assert_eq!(after[0].status, OrderStatus::Complete, "the outcome stays");
+    assert_eq!(
+        after[1].status,
+        OrderStatus::Cancelled,
+        "the check under way stops"
+    );
+    for o in &after {
+        assert!(o.request.is_none() && o.scrubbed_at.is_some(), "{o:?}");
+        let r = o.result.clone().unwrap_or_default();
+        assert!(r.summary.is_none() && r.report_url.is_none(), "{o:?}");
+    }
+    assert_eq!(after[0].result.as_ref().and_then(|r| r.flag), Some(false));
+    assert!(
+        s.lever.requests().is_empty(),
+        "nothing is written to a deleted opportunity"
+    );
+    // The slot is free and nothing waits for the candidate.
+    assert!(
+        s.world
+            .store
+            .find_active(&s.tenant, Integration::Alliance2020, &opp)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // The provider's late result for the stopped check is acknowledged and ignored.
+    assert_eq!(
+        s.alliance
+            .advance(&second, "complete", Some(result), None)
+            .await,
+        200
+    );
+    s.world.settle().await;
+    let late = s.world.store.get_order(after[1].id).await.unwrap().unwrap();
+    assert_eq!(late, after[1]);
+
+    // Lever retries the delivery: acknowledged, nothing changes.
+    let (status, body) = s
+        .world
+        .post_json(&s.webhook_path(), &s.candidate_deleted(&opp))
+        .await;
+    assert_eq!(
+        (status, &body["orders_scrubbed"]),
+        (200, &json!(0)),
+        "{body}"
+    );
+    let again = s
+        .world
+        .store
+        .orders_of_opportunity(&s.tenant, &opp)
+        .await
+        .unwrap();
+    assert_eq!(again, after);
+    let trail = s.world.store.audit_trail(after[1].id).await.unwrap();
+    assert_eq!(trail.last().unwrap().to, OrderStatus::Cancelled);
+    assert_eq!(
+        trail.last().unwrap().cause,
+        "lever_webhook:candidate_deleted"
+    );
+}
+
+#[tokio::test]
+async fn a_backgrounds_online_order_awaiting_the_candidate_is_closed_at_the_provider() {
+    let s = BoScenario::start().await;
+    let opp = s.candidate(Some("ada.lovelace@example.com"), &[START]);
+    s.poll().await;
+    assert_eq!(s.order_of(&opp).await.status, OrderStatus::Pending);
+    let other = s.candidate(Some("grace@example.com"), &[START]);
+    s.poll().await;
+
+    s.lever.clear_requests();
+    let (status, body) = s.lever_deletes(&opp).await;
+    assert_eq!(
+        (status, &body["orders_scrubbed"]),
+        (200, &json!(1)),
+        "{body}"
+    );
+    s.world.settle().await;
+
+    let order = s.order_of(&opp).await;
+    assert_eq!(order.status, OrderStatus::Cancelled);
+    assert!(order.request.is_none() && order.expires_at.is_none());
+    assert_eq!(s.provider_order_of(&opp).await.status, "cancelled");
+    assert!(
+        s.lever.requests().is_empty(),
+        "no tag or note for a deleted candidate"
+    );
+    // Another candidate's order is untouched.
+    let kept = s.order_of(&other).await;
+    assert_eq!(kept.status, OrderStatus::Pending);
+    assert!(kept.request.is_some());
+}
+
+#[tokio::test]
+async fn a_deletion_signed_with_another_events_token_changes_nothing() {
+    let s = Scenario::start().await;
+    let opp = s.candidate(&[]);
+    s.trigger(&opp).await;
+    let before = s
+        .world
+        .store
+        .orders_of_opportunity(&s.tenant, &opp)
+        .await
+        .unwrap();
+    // Lever signs each event type with its own token: the stage-change token proves nothing
+    // about a deletion.
+    let forged = s.lever.signed_delivery(
+        "candidateDeleted",
+        json!({ "opportunityId": opp }),
+        &s.signature_token,
+        s.now_ms(),
+    );
+    let (status, body) = s.world.post_json(&s.webhook_path(), &forged).await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(body["code"], "signature-invalid");
+    let (status, body) = s
+        .world
+        .post_json(
+            &s.webhook_path(),
+            &s.lever.signed_delivery(
+                "candidateDeleted",
+                json!({ "contactId": "contact-1" }),
+                &s.deletion_token,
+                s.now_ms(),
+            ),
+        )
+        .await;
+    assert_eq!(status, 400, "no opportunity named: {body}");
+    let after = s
+        .world
+        .store
+        .orders_of_opportunity(&s.tenant, &opp)
+        .await
+        .unwrap();
+    assert_eq!(after, before);
+}
