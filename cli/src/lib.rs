@@ -1,6 +1,7 @@
 //! The `screenhub` command's building blocks: the local HTTP server (same routes as the
-//! deployed API), the in-process dispatcher worker, and the sandbox demo.
+//! deployed API), the in-process dispatcher worker, the sandbox demo, and order reports.
 
 pub mod demo;
+pub mod report;
 pub mod server;
 pub mod worker;

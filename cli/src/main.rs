@@ -1,4 +1,4 @@
-//! `screenhub`: run the hub locally, onboard tenants, inspect dead letters.
+//! `screenhub`: run the hub locally, onboard tenants, inspect orders and dead letters.
 
 use clap::{Parser, Subcommand};
 use screenhub::adapters::dynamo::{DynamoStore, create_table};
@@ -70,6 +70,16 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
+    /// Every order of a Lever opportunity with its audit trail (ids, statuses, causes; no
+    /// candidate data).
+    Orders {
+        #[arg(long, env = "TABLE_NAME")]
+        table: String,
+        #[arg(long)]
+        tenant: String,
+        /// The Lever opportunity id.
+        opportunity: String,
+    },
     /// Print a freshly signed Lever webhook as an API Gateway event (for `cargo lambda invoke`).
     SampleLeverWebhook {
         #[arg(long, default_value = "demo")]
@@ -138,6 +148,23 @@ async fn main() -> Result<()> {
                     letter.failed_at,
                     letter.error
                 );
+            }
+            Ok(())
+        }
+        Command::Orders {
+            table,
+            tenant,
+            opportunity,
+        } => {
+            let store = DynamoStore::from_env(table).await;
+            let tenant = TenantId::parse(&tenant)?;
+            let orders = store.orders_of_opportunity(&tenant, &opportunity).await?;
+            if orders.is_empty() {
+                println!("no orders for opportunity {opportunity} of tenant {tenant}");
+            }
+            for order in orders {
+                let trail = store.audit_trail(order.id).await?;
+                print!("{}", screenhub_cli::report::order_report(&order, &trail));
             }
             Ok(())
         }

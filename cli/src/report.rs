@@ -1,0 +1,87 @@
+//! What `screenhub orders` prints: an opportunity's orders and their audit trails, with ids,
+//! statuses and causes only (no candidate data, which stays in the table).
+
+use screenhub::domain::{AuditEntry, Order};
+use std::fmt::Write;
+
+fn time(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.to_string())
+}
+
+/// One block per order: a header line, the recruiter-facing reason if any, then the trail.
+pub fn order_report(order: &Order, trail: &[AuditEntry]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "order {} {} status={} version={} provider_ref={} created={} updated={}{}",
+        order.id,
+        order.integration.as_str(),
+        order.status.as_str(),
+        order.version,
+        order.provider_ref.as_deref().unwrap_or("-"),
+        time(order.created_at),
+        time(order.updated_at),
+        order
+            .scrubbed_at
+            .map(|t| format!(" scrubbed={}", time(t)))
+            .unwrap_or_default(),
+    );
+    if let Some(expires) = order.expires_at {
+        let _ = writeln!(out, "  expires {}", time(expires));
+    }
+    if let Some(reason) = &order.reason {
+        let _ = writeln!(out, "  reason: {reason}");
+    }
+    for e in trail {
+        let _ = writeln!(
+            out,
+            "  v{} {} {} -> {} ({})",
+            e.version,
+            time(e.at),
+            e.from.map_or("-", |s| s.as_str()),
+            e.to.as_str(),
+            e.cause
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use screenhub::domain::order::ScreeningResult;
+    use screenhub::domain::{Integration, OrderStatus, TenantId};
+    use time::macros::datetime;
+
+    #[test]
+    fn shows_statuses_and_causes_but_no_candidate_data() {
+        let mut before = Order::new(
+            TenantId::parse("acme").unwrap(),
+            Integration::Alliance2020,
+            "opp-1".into(),
+            datetime!(2026-11-01 09:00 UTC),
+        );
+        let mut order = before.next(datetime!(2026-11-02 10:00 UTC));
+        order.status = OrderStatus::Complete;
+        order.provider_ref = Some("A20-7".into());
+        order.result = Some(ScreeningResult {
+            summary: Some("No records for Ada Lovelace".into()),
+            report_url: Some("https://reports.example/ada@example.com".into()),
+            ..ScreeningResult::default()
+        });
+        before.status = OrderStatus::Requested;
+        let trail = vec![
+            AuditEntry::for_change(None, &before, "lever_webhook"),
+            AuditEntry::for_change(Some(&before), &order, "provider_callback:msg_1"),
+        ];
+        let text = order_report(&order, &trail);
+        assert!(text.contains("alliance2020 status=complete version=2 provider_ref=A20-7"));
+        assert!(text.contains("-> requested (lever_webhook)"));
+        assert!(text.contains("requested -> complete (provider_callback:msg_1)"));
+        assert!(
+            !text.contains("Ada") && !text.contains("@example.com"),
+            "{text}"
+        );
+    }
+}
