@@ -136,6 +136,33 @@ impl Scenario {
         candidate_deleted(&self.lever, &self.deletion_token, opp, self.now_ms())
     }
 
+    /// Lever reports the candidate deleted (posted to the hub's webhook, not settled).
+    pub async fn lever_deletes(&self, opp: &str) -> (u16, Value) {
+        let d = self.candidate_deleted(opp);
+        self.world.post_json(&self.webhook_path(), &d).await
+    }
+
+    /// The opportunity's active Alliance 2020 order, if any.
+    pub async fn active_order(&self, opp: &str) -> Option<screenhub::domain::Order> {
+        use screenhub::domain::Integration;
+        use screenhub::ports::Store;
+        self.world
+            .store
+            .find_active(&self.tenant, Integration::Alliance2020, opp)
+            .await
+            .expect("store")
+    }
+
+    /// Every order of an opportunity, oldest first.
+    pub async fn orders_of(&self, opp: &str) -> Vec<screenhub::domain::Order> {
+        use screenhub::ports::Store;
+        self.world
+            .store
+            .orders_of_opportunity(&self.tenant, opp)
+            .await
+            .expect("store")
+    }
+
     pub fn webhook_path(&self) -> String {
         format!("/lever/webhooks/{}", self.tenant)
     }

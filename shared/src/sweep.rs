@@ -9,10 +9,9 @@
 //! their candidate data ([`crate::domain::Order::scrubbed`]), read from a second sparse index
 //! that only ended orders still holding such data carry.
 
-use crate::domain::effects::OutboxItem;
 use crate::domain::expiry;
 use crate::ports::Clock;
-use crate::ports::store::{Commit, CommitError, Store, StoreError};
+use crate::ports::store::{Commit, CommitError, Store, StoreError, update_order};
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -123,34 +122,24 @@ impl ExpirySweep {
         indexed: &crate::domain::Order,
         now: time::OffsetDateTime,
     ) -> Result<bool, StoreError> {
-        let mut current = indexed.clone();
-        for _ in 0..2 {
-            let Some((next, effects)) = expiry::expire(&current, now) else {
-                return Ok(false);
-            };
-            let outbox = effects
-                .into_iter()
-                .map(|e| OutboxItem::new(current.tenant.clone(), e, now))
-                .collect();
-            match self
-                .store
-                .commit(Commit::update(&current, next, "expiry_sweep", outbox))
-                .await
-            {
-                Ok(()) => {
-                    tracing::info!(tenant = %current.tenant, order_id = %current.id, integration = current.integration.as_str(), "order expired");
-                    return Ok(true);
-                }
-                Err(CommitError::VersionConflict) => {
-                    match self.store.get_order(current.id).await? {
-                        Some(o) => current = o,
-                        None => return Ok(false),
-                    }
-                }
-                Err(CommitError::Store(e)) => return Err(e),
-                Err(e) => return Err(StoreError::Unavailable(e.to_string())),
+        match update_order(
+            self.store.as_ref(),
+            indexed.clone(),
+            "expiry_sweep",
+            now,
+            2,
+            |o| expiry::expire(o, now),
+        )
+        .await
+        {
+            Ok(Some(o)) => {
+                tracing::info!(tenant = %o.tenant, order_id = %o.id, integration = o.integration.as_str(), "order expired");
+                Ok(true)
             }
+            // Nothing to do, or still changing under us: the next run decides again.
+            Ok(None) | Err(CommitError::VersionConflict) => Ok(false),
+            Err(CommitError::Store(e)) => Err(e),
+            Err(e) => Err(StoreError::Unavailable(e.to_string())),
         }
-        Ok(false)
     }
 }

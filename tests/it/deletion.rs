@@ -2,7 +2,7 @@
 //! once (DESIGN §3), orders under way stop, the provider closes what it holds, Lever is not
 //! written to again, and repeated or forged deliveries change nothing.
 
-use screenhub::domain::{Integration, OrderStatus};
+use screenhub::domain::OrderStatus;
 use screenhub::ports::Store;
 use screenhub_tests::bo_scenario::BoScenario;
 use screenhub_tests::scenario::Scenario;
@@ -27,12 +27,7 @@ async fn alliance_orders_ended_and_under_way_are_scrubbed_and_late_results_ignor
     s.trigger(&opp).await;
     let second = s.alliance.orders().pop().expect("second order").id;
     assert_ne!(first, second);
-    let before = s
-        .world
-        .store
-        .orders_of_opportunity(&s.tenant, &opp)
-        .await
-        .unwrap();
+    let before = s.orders_of(&opp).await;
     assert_eq!(
         before.iter().map(|o| o.status).collect::<Vec<_>>(),
         vec![OrderStatus::Complete, OrderStatus::Pending]
@@ -40,10 +35,7 @@ async fn alliance_orders_ended_and_under_way_are_scrubbed_and_late_results_ignor
     assert!(before.iter().all(|o| o.request.is_some()));
 
     s.lever.clear_requests();
-    let (status, body) = s
-        .world
-        .post_json(&s.webhook_path(), &s.candidate_deleted(&opp))
-        .await;
+    let (status, body) = s.lever_deletes(&opp).await;
     assert_eq!(
         (status, &body["orders_scrubbed"]),
         (200, &json!(2)),
@@ -51,12 +43,7 @@ async fn alliance_orders_ended_and_under_way_are_scrubbed_and_late_results_ignor
     );
     s.world.settle().await;
 
-    let after = s
-        .world
-        .store
-        .orders_of_opportunity(&s.tenant, &opp)
-        .await
-        .unwrap();
+    let after = s.orders_of(&opp).await;
     assert_eq!(after[0].status, OrderStatus::Complete, "the outcome stays");
     assert_eq!(
         after[1].status,
@@ -74,14 +61,7 @@ async fn alliance_orders_ended_and_under_way_are_scrubbed_and_late_results_ignor
         "nothing is written to a deleted opportunity"
     );
     // The slot is free and nothing waits for the candidate.
-    assert!(
-        s.world
-            .store
-            .find_active(&s.tenant, Integration::Alliance2020, &opp)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(s.active_order(&opp).await.is_none());
 
     // The provider's late result for the stopped check is acknowledged and ignored.
     assert_eq!(
@@ -95,21 +75,13 @@ async fn alliance_orders_ended_and_under_way_are_scrubbed_and_late_results_ignor
     assert_eq!(late, after[1]);
 
     // Lever retries the delivery: acknowledged, nothing changes.
-    let (status, body) = s
-        .world
-        .post_json(&s.webhook_path(), &s.candidate_deleted(&opp))
-        .await;
+    let (status, body) = s.lever_deletes(&opp).await;
     assert_eq!(
         (status, &body["orders_scrubbed"]),
         (200, &json!(0)),
         "{body}"
     );
-    let again = s
-        .world
-        .store
-        .orders_of_opportunity(&s.tenant, &opp)
-        .await
-        .unwrap();
+    let again = s.orders_of(&opp).await;
     assert_eq!(again, after);
     let trail = s.world.store.audit_trail(after[1].id).await.unwrap();
     assert_eq!(trail.last().unwrap().to, OrderStatus::Cancelled);
@@ -156,12 +128,7 @@ async fn a_deletion_signed_with_another_events_token_changes_nothing() {
     let s = Scenario::start().await;
     let opp = s.candidate(&[]);
     s.trigger(&opp).await;
-    let before = s
-        .world
-        .store
-        .orders_of_opportunity(&s.tenant, &opp)
-        .await
-        .unwrap();
+    let before = s.orders_of(&opp).await;
     // Lever signs each event type with its own token: the stage-change token proves nothing
     // about a deletion.
     let forged = s.lever.signed_delivery(
@@ -186,11 +153,6 @@ async fn a_deletion_signed_with_another_events_token_changes_nothing() {
         )
         .await;
     assert_eq!(status, 400, "no opportunity named: {body}");
-    let after = s
-        .world
-        .store
-        .orders_of_opportunity(&s.tenant, &opp)
-        .await
-        .unwrap();
+    let after = s.orders_of(&opp).await;
     assert_eq!(after, before);
 }

@@ -168,14 +168,7 @@ async fn bad_deliveries_are_refused_with_their_own_code_and_write_nothing() {
         assert_eq!(reply["status"], status);
     }
     assert!(s.world.store.pending_outbox(10).await.unwrap().is_empty());
-    assert!(
-        s.world
-            .store
-            .find_active(&s.tenant, Integration::Alliance2020, &opp)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(s.active_order(&opp).await.is_none());
     s.world.settle().await;
     assert!(s.alliance.orders().is_empty());
 }

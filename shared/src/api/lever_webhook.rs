@@ -12,7 +12,7 @@ use super::hub::Hub;
 use super::problem::{ApiError, Reply};
 use crate::domain::effects::OutboxItem;
 use crate::domain::{Integration, Order, TenantConfig, TenantId, alliance, deletion};
-use crate::ports::store::{Commit, CommitError, DeliveryRecord};
+use crate::ports::store::{Commit, CommitError, DeliveryRecord, update_order};
 use crate::webhooks::lever as sig;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -177,42 +177,25 @@ async fn erase_candidate(
 }
 
 /// Scrub one order, re-reading it when something else changed it meanwhile.
-async fn scrub_order(hub: &Hub, mut order: Order, now: OffsetDateTime) -> Result<bool, ApiError> {
-    for _ in 0..3 {
-        let Some((next, effects)) = deletion::on_candidate_deleted(&order, now) else {
-            return Ok(false);
-        };
-        let outbox = effects
-            .into_iter()
-            .map(|e| OutboxItem::new(order.tenant.clone(), e, now))
-            .collect();
-        let order_id = order.id;
-        match hub
-            .store
-            .commit(Commit::update(
-                &order,
-                next,
-                "lever_webhook:candidate_deleted",
-                outbox,
-            ))
-            .await
-        {
-            Ok(()) => {
-                tracing::info!(%order_id, "order scrubbed: candidate deleted");
-                return Ok(true);
-            }
-            Err(CommitError::VersionConflict) => {
-                order = match hub.store.get_order(order_id).await {
-                    Ok(Some(o)) => o,
-                    Ok(None) => return Ok(false),
-                    Err(e) => return Err(unavailable("order", e)),
-                };
-            }
-            Err(e) => return Err(unavailable("commit", e)),
+async fn scrub_order(hub: &Hub, order: Order, now: OffsetDateTime) -> Result<bool, ApiError> {
+    match update_order(
+        hub.store.as_ref(),
+        order,
+        "lever_webhook:candidate_deleted",
+        now,
+        3,
+        |o| deletion::on_candidate_deleted(o, now),
+    )
+    .await
+    {
+        Ok(Some(o)) => {
+            tracing::info!(order_id = %o.id, "order scrubbed: candidate deleted");
+            Ok(true)
         }
+        Ok(None) => Ok(false),
+        // Still changing under us, or the store failed: Lever retries the delivery.
+        Err(e) => Err(unavailable("commit", e)),
     }
-    // Still changing under us: Lever retries the delivery.
-    Err(ApiError::Unavailable)
 }
 
 /// Lever may or may not reuse `token` on retries, so duplicates are recognised by what the

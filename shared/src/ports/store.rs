@@ -211,3 +211,41 @@ pub trait Store: Send + Sync {
     /// Dead letters, oldest first.
     async fn dead_letters(&self, limit: usize) -> Result<Vec<DeadLetter>, StoreError>;
 }
+
+/// Decide a change from the order's current version and commit it; when something else
+/// changed the order meanwhile, re-read it and decide again (`attempts` decisions at most).
+/// `Ok(None)`: the decision was to change nothing, or the order is gone. After the last
+/// attempt loses, `Err(VersionConflict)`.
+pub async fn update_order(
+    store: &dyn Store,
+    order: Order,
+    cause: &str,
+    now: OffsetDateTime,
+    attempts: usize,
+    decide: impl Fn(&Order) -> Option<(Order, Vec<crate::domain::Effect>)>,
+) -> Result<Option<Order>, CommitError> {
+    let mut current = order;
+    for attempt in 1..=attempts {
+        let Some((next, effects)) = decide(&current) else {
+            return Ok(None);
+        };
+        let outbox = effects
+            .into_iter()
+            .map(|e| OutboxItem::new(current.tenant.clone(), e, now))
+            .collect();
+        match store
+            .commit(Commit::update(&current, next.clone(), cause, outbox))
+            .await
+        {
+            Ok(()) => return Ok(Some(next)),
+            Err(CommitError::VersionConflict) if attempt < attempts => {
+                match store.get_order(current.id).await? {
+                    Some(o) => current = o,
+                    None => return Ok(None),
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(CommitError::VersionConflict)
+}
