@@ -305,6 +305,17 @@ impl Dispatcher {
         })
     }
 
+    /// Once an order's candidate data is removed (the candidate was deleted in Lever, or the
+    /// retention period passed) nothing more about it is written to Lever: the opportunity may
+    /// be gone, and a queued results note would carry the very data that was removed.
+    fn candidate_data_removed(order: &Order) -> bool {
+        if order.scrubbed_at.is_some() {
+            tracing::info!(order_id = %order.id, "candidate data removed; Lever not written");
+            return true;
+        }
+        false
+    }
+
     fn backgrounds_online_settings(
         tenant: &TenantConfig,
     ) -> Result<&crate::domain::tenant::BackgroundsOnlineSettings, Failure> {
@@ -548,6 +559,9 @@ impl Dispatcher {
 
     async fn sync_status(&self, order_id: OrderId) -> Result<Done, Failure> {
         let (order, tenant, secrets) = self.context(order_id).await?;
+        if Self::candidate_data_removed(&order) {
+            return Ok(Done::Performed);
+        }
         let Some((desired, managed)) = lever_tags::for_order(&tenant, &order) else {
             return Err(Failure::Permanent(format!(
                 "{} is not enabled for this tenant",
@@ -575,6 +589,9 @@ impl Dispatcher {
 
     async fn note(&self, order_id: OrderId, note: &NewNote) -> Result<Done, Failure> {
         let (order, tenant, secrets) = self.context(order_id).await?;
+        if Self::candidate_data_removed(&order) {
+            return Ok(Done::Performed);
+        }
         let lever = Self::lever_account(&tenant, &secrets)?;
         self.lever
             .create_note(&lever, &order.opportunity_id, note)

@@ -92,6 +92,40 @@ async fn alliance_orders_ended_and_under_way_are_scrubbed_and_late_results_ignor
 }
 
 #[tokio::test]
+async fn results_queued_before_the_deletion_never_reach_lever() {
+    let s = Scenario::start().await;
+    let opp = s.candidate(&[]);
+    s.trigger(&opp).await;
+    let id = s.alliance.orders().pop().expect("order").id;
+    // The results arrive; their tag and secret note wait in the outbox when Lever reports
+    // the candidate deleted.
+    let result = json!({ "flag": true, "decision": "Review",
+                         "report_url": "https://reports.example/r/2", "summary": "One record" });
+    s.alliance
+        .advance(&id, "complete", Some(result), None)
+        .await;
+    assert!(!s.world.store.pending_outbox(10).await.unwrap().is_empty());
+    assert_eq!(s.lever_deletes(&opp).await.0, 200);
+    s.lever.clear_requests();
+    s.world.settle().await;
+
+    assert!(s.lever.notes(&opp).is_empty(), "no results note");
+    assert!(
+        s.lever.requests().is_empty(),
+        "{:?}",
+        s.lever.requests().len()
+    );
+    let letters = s.world.store.dead_letters(100).await.unwrap();
+    assert!(
+        letters.iter().all(|l| l.item.tenant != s.tenant),
+        "nothing dead-lettered (a letter would keep the note's text)"
+    );
+    let order = s.orders_of(&opp).await.pop().unwrap();
+    assert_eq!(order.status, OrderStatus::Complete);
+    assert!(order.result.unwrap().summary.is_none());
+}
+
+#[tokio::test]
 async fn a_backgrounds_online_order_awaiting_the_candidate_is_closed_at_the_provider() {
     let s = BoScenario::start().await;
     let opp = s.candidate(Some("ada.lovelace@example.com"), &[START]);
