@@ -146,11 +146,7 @@ impl Dispatcher {
         tracing::warn!(outbox_id = %item.id, tenant = %item.tenant, effect = item.effect.name(), error = %error, "effect dead-lettered");
         crate::metrics::count("DeadLetteredEffects", item.effect.name());
         let now = self.clock.now();
-        let letter = DeadLetter {
-            item: item.clone(),
-            error: error.clone(),
-            failed_at: now,
-        };
+        let letter = DeadLetter::new(item.clone(), error.clone(), now);
         // A submission that failed for good puts the order in Error (tag + note) in the same
         // transaction that dead-letters the item.
         let failed_order = match item.effect {

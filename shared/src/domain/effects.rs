@@ -135,3 +135,58 @@ pub struct DeadLetter {
     #[serde(with = "time::serde::rfc3339")]
     pub failed_at: OffsetDateTime,
 }
+
+/// What a dead letter keeps of a secret note instead of its text.
+pub const SECRET_NOTE_WITHHELD: &str =
+    "(secret note not kept in the dead letter: the order holds the result it was made from)";
+
+impl DeadLetter {
+    /// Dead letters are kept until someone deletes them, past any retention period: a secret
+    /// note's text (screening results) is not kept in them. Everything else is ids and canned
+    /// text.
+    pub fn new(mut item: OutboxItem, error: String, failed_at: OffsetDateTime) -> Self {
+        if let Effect::LeverNote { note, .. } = &mut item.effect
+            && note.secret
+        {
+            note.value = SECRET_NOTE_WITHHELD.to_owned();
+        }
+        Self {
+            item,
+            error,
+            failed_at,
+        }
+    }
+}
+
+#[cfg(test)]
+mod dead_letter_tests {
+    use super::*;
+
+    fn note(secret: bool) -> OutboxItem {
+        OutboxItem::new(
+            TenantId::parse("acme").unwrap(),
+            Effect::LeverNote {
+                order_id: OrderId::new(),
+                note: NewNote {
+                    value: "Decision: Review. Summary: one record for Ada Lovelace".into(),
+                    secret,
+                },
+            },
+            time::macros::datetime!(2026-11-22 12:00 UTC),
+        )
+    }
+
+    #[test]
+    fn a_secret_notes_text_is_not_kept_but_a_plain_one_is() {
+        let now = time::macros::datetime!(2026-11-22 12:05 UTC);
+        let secret = DeadLetter::new(note(true), "Lever: 500".into(), now);
+        let Effect::LeverNote { note: kept, .. } = &secret.item.effect else {
+            panic!("still a note");
+        };
+        assert_eq!(kept.value, SECRET_NOTE_WITHHELD);
+        assert!(kept.secret);
+        let original = note(false);
+        let plain = DeadLetter::new(original.clone(), "Lever: 500".into(), now);
+        assert_eq!(plain.item, original);
+    }
+}
