@@ -169,7 +169,7 @@ async fn erase_candidate(
     }
     tracing::info!(%tenant, orders_scrubbed = scrubbed, "candidate deleted in Lever");
     if scrubbed > 0 {
-        crate::metrics::count("OrdersScrubbed", "candidate_deleted");
+        crate::metrics::count_n("OrdersScrubbed", "candidate_deleted", scrubbed);
     }
     Ok(Reply::ok(
         json!({ "status": "accepted", "orders_scrubbed": scrubbed }),
