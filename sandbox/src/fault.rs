@@ -202,3 +202,30 @@ async fn run_detached(next: Next, req: Request) -> Response {
 fn drop_connection() -> Response {
     std::panic::resume_unwind(Box::new("screenhub-sandbox: injected connection drop"))
 }
+
+/// The request log and fault injection every fake exposes, over its `inner.traffic` (a
+/// provider fake's admin `/sandbox/…` routes are neither logged nor faulted).
+macro_rules! traffic_controls {
+    () => {
+        /// Every request received so far, in arrival order.
+        pub fn requests(&self) -> Vec<$crate::fault::RequestRecord> {
+            self.inner.traffic.requests()
+        }
+
+        /// Forget the requests received so far.
+        pub fn clear_requests(&self) {
+            self.inner.traffic.clear_requests();
+        }
+
+        /// Misbehave on the next matching requests; see [`Fault`](crate::Fault).
+        pub fn inject(&self, fault: $crate::fault::Fault) {
+            self.inner.traffic.inject(fault);
+        }
+
+        /// Forget all pending injected faults.
+        pub fn clear_faults(&self) {
+            self.inner.traffic.clear_faults();
+        }
+    };
+}
+pub(crate) use traffic_controls;

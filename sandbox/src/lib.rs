@@ -37,6 +37,7 @@ pub mod alliance;
 pub mod backgrounds_online;
 mod fault;
 pub mod lever;
+mod provider;
 mod server;
 pub mod signing;
 

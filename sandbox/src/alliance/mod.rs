@@ -20,10 +20,11 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::net::ToSocketAddrs;
 
+pub use crate::provider::ProviderError;
 pub use callbacks::SignedCallback;
-pub use state::{AllianceError, CallbackRecord, Order};
+pub use state::{CallbackRecord, Order};
 
-use crate::fault::{Fault, RequestRecord, Traffic};
+use crate::fault::Traffic;
 use crate::server::{bind, http_client, lock, serve};
 use state::AllianceState;
 
@@ -59,7 +60,7 @@ impl FakeAlliance {
         let (listener, local) = bind(addr).await?;
         let inner = Arc::new(Inner {
             state: Mutex::new(AllianceState::default()),
-            traffic: Traffic::new(routes::bearer, state::error_body, Some("/sandbox/")),
+            traffic: crate::provider::traffic(),
             http: http_client(),
             base_url: format!("http://{local}"),
         });
@@ -139,23 +140,7 @@ impl FakeAlliance {
         self.state().callback_retries = on;
     }
 
-    /// Every request to `/v1/…`, in arrival order.
-    pub fn requests(&self) -> Vec<RequestRecord> {
-        self.inner.traffic.requests()
-    }
-
-    pub fn clear_requests(&self) {
-        self.inner.traffic.clear_requests();
-    }
-
-    /// Misbehave on the next matching `/v1/…` requests; see [`Fault`].
-    pub fn inject(&self, fault: Fault) {
-        self.inner.traffic.inject(fault);
-    }
-
-    pub fn clear_faults(&self) {
-        self.inner.traffic.clear_faults();
-    }
+    crate::fault::traffic_controls!();
 
     /// All orders, in creation order.
     pub fn orders(&self) -> Vec<Order> {

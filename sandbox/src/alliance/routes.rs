@@ -12,9 +12,10 @@ use axum::{Json, Router, middleware};
 use serde_json::{Value, json};
 
 use super::Inner;
-use super::state::{AllianceError, Placed};
+use super::state::Placed;
 use crate::fault::traffic_layer;
-use crate::server::lock;
+use crate::provider::{ProviderError, json_object};
+use crate::server::{bearer, lock};
 
 type Shared = State<Arc<Inner>>;
 
@@ -25,7 +26,7 @@ pub(crate) fn router(inner: Arc<Inner>) -> Router {
         .route("/sandbox/orders", get(admin_list))
         .route("/sandbox/orders/{id}/advance", post(admin_advance))
         .route("/sandbox/reports/{id}", get(admin_report))
-        .fallback(|| async { AllianceError::not_found("route") })
+        .fallback(|| async { ProviderError::not_found("route") })
         .layer(middleware::from_fn_with_state(
             inner.traffic.clone(),
             traffic_layer,
@@ -33,14 +34,12 @@ pub(crate) fn router(inner: Arc<Inner>) -> Router {
         .with_state(inner)
 }
 
-pub(crate) use crate::server::bearer;
-
-fn authorised(inner: &Inner, headers: &HeaderMap) -> Result<String, AllianceError> {
-    let key = bearer(headers).ok_or_else(AllianceError::unauthorized)?;
+fn authorised(inner: &Inner, headers: &HeaderMap) -> Result<String, ProviderError> {
+    let key = bearer(headers).ok_or_else(ProviderError::unauthorized)?;
     if lock(&inner.state).accounts.contains_key(&key) {
         Ok(key)
     } else {
-        Err(AllianceError::unauthorized())
+        Err(ProviderError::unauthorized())
     }
 }
 
@@ -48,13 +47,9 @@ async fn place_order(
     State(inner): Shared,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Response, AllianceError> {
+) -> Result<Response, ProviderError> {
     let key = authorised(&inner, &headers)?;
-    let body: Value = serde_json::from_slice(&body)
-        .map_err(|e| AllianceError::bad_request(format!("invalid JSON body: {e}")))?;
-    if !body.is_object() {
-        return Err(AllianceError::bad_request("body must be a JSON object"));
-    }
+    let body = json_object(&body)?;
     let placed = lock(&inner.state).place(&key, body)?;
     let (code, order) = match placed {
         Placed::Created(o) => (StatusCode::CREATED, o),
@@ -71,12 +66,12 @@ async fn get_order(
     State(inner): Shared,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Result<Response, AllianceError> {
+) -> Result<Response, ProviderError> {
     let key = authorised(&inner, &headers)?;
     let state = lock(&inner.state);
     match state.order(&id) {
         Some(order) if order.api_key == key => Ok(Json(order.render()).into_response()),
-        _ => Err(AllianceError::not_found("order")),
+        _ => Err(ProviderError::not_found("order")),
     }
 }
 
@@ -97,15 +92,14 @@ async fn admin_advance(
     State(inner): Shared,
     Path(id): Path<String>,
     body: Bytes,
-) -> Result<Response, AllianceError> {
-    let body: Value = serde_json::from_slice(&body)
-        .map_err(|e| AllianceError::bad_request(format!("invalid JSON body: {e}")))?;
+) -> Result<Response, ProviderError> {
+    let body = json_object(&body)?;
     let str_field = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_owned);
     let status = str_field("status")
         .filter(|s| STATUSES.contains(&s.as_str()))
-        .ok_or_else(|| AllianceError::bad_request(format!("status must be one of {STATUSES:?}")))?;
+        .ok_or_else(|| ProviderError::bad_request(format!("status must be one of {STATUSES:?}")))?;
     if lock(&inner.state).order(&id).is_none() {
-        return Err(AllianceError::not_found("order"));
+        return Err(ProviderError::not_found("order"));
     }
     let result = (status == "complete").then(|| {
         let flag = body.get("flag").and_then(Value::as_bool).unwrap_or(false);
@@ -124,18 +118,18 @@ async fn admin_advance(
     };
     let delivered = super::advance_order(&inner, &id, &status, result, reason)
         .await
-        .ok_or_else(|| AllianceError::not_found("order"))?;
+        .ok_or_else(|| ProviderError::not_found("order"))?;
     Ok(Json(json!({ "delivered_status": delivered })).into_response())
 }
 
 async fn admin_report(
     State(inner): Shared,
     Path(id): Path<String>,
-) -> Result<Html<String>, AllianceError> {
+) -> Result<Html<String>, ProviderError> {
     let state = lock(&inner.state);
     let order = state
         .order(&id)
-        .ok_or_else(|| AllianceError::not_found("order"))?;
+        .ok_or_else(|| ProviderError::not_found("order"))?;
     let summary = order
         .result
         .as_ref()

@@ -2,11 +2,9 @@
 
 use std::collections::HashMap;
 
-use axum::Json;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use crate::provider::ProviderError;
 use crate::server::{now_ms, text};
 
 /// An order as the fake provider holds it.
@@ -59,74 +57,6 @@ pub struct CallbackRecord {
     pub attempts: u32,
 }
 
-/// An error answered by the fake provider: `{code, message}`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AllianceError {
-    pub status: u16,
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl AllianceError {
-    fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
-        AllianceError {
-            status: 422,
-            code,
-            message: message.into(),
-        }
-    }
-    pub(crate) fn unauthorized() -> Self {
-        AllianceError {
-            status: 401,
-            code: "unauthorized",
-            message: "invalid or missing API key".into(),
-        }
-    }
-    pub(crate) fn not_found(what: &str) -> Self {
-        AllianceError {
-            status: 404,
-            code: "not_found",
-            message: format!("{what} not found"),
-        }
-    }
-    pub(crate) fn bad_request(message: impl Into<String>) -> Self {
-        AllianceError {
-            status: 400,
-            code: "bad_request",
-            message: message.into(),
-        }
-    }
-}
-
-impl IntoResponse for AllianceError {
-    fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::BAD_REQUEST);
-        (
-            status,
-            Json(json!({"code": self.code, "message": self.message})),
-        )
-            .into_response()
-    }
-}
-
-/// Error body for an injected fault status.
-pub(crate) fn error_body(status: u16) -> Value {
-    let code = match status {
-        400 => "bad_request",
-        401 => "unauthorized",
-        403 => "forbidden",
-        404 => "not_found",
-        422 => "unprocessable",
-        429 => "rate_limited",
-        500 => "internal_error",
-        502 => "bad_gateway",
-        503 => "unavailable",
-        504 => "gateway_timeout",
-        _ => "error",
-    };
-    json!({"code": code, "message": format!("injected fault ({status})")})
-}
-
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Account {
     pub secrets: Vec<String>,
@@ -150,13 +80,13 @@ pub(crate) enum Placed {
 }
 
 impl AllianceState {
-    pub fn place(&mut self, api_key: &str, body: Value) -> Result<Placed, AllianceError> {
+    pub fn place(&mut self, api_key: &str, body: Value) -> Result<Placed, ProviderError> {
         let account = self
             .accounts
             .get(api_key)
-            .ok_or_else(AllianceError::unauthorized)?;
+            .ok_or_else(ProviderError::unauthorized)?;
         let missing = |field: &str| {
-            AllianceError::unprocessable("missing_field", format!("{field} is required"))
+            ProviderError::unprocessable("missing_field", format!("{field} is required"))
         };
         let reference =
             text(&body, &["client_reference"]).ok_or_else(|| missing("client_reference"))?;
@@ -177,7 +107,7 @@ impl AllianceState {
             .as_ref()
             .is_some_and(|ps| !ps.iter().any(|p| p == product))
         {
-            return Err(AllianceError::unprocessable(
+            return Err(ProviderError::unprocessable(
                 "unknown_product",
                 format!("Unknown product: {product}"),
             ));
@@ -187,7 +117,7 @@ impl AllianceState {
             .as_ref()
             .is_some_and(|cs| !cs.iter().any(|c| c == client_code))
         {
-            return Err(AllianceError::unprocessable(
+            return Err(ProviderError::unprocessable(
                 "unknown_client",
                 format!("Unknown client code: {client_code}"),
             ));

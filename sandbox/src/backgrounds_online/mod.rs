@@ -27,14 +27,14 @@ use std::time::Duration;
 
 use tokio::net::ToSocketAddrs;
 
+pub use crate::provider::ProviderError;
 pub use callbacks::SignedCallback;
 pub use state::{
-    BackgroundsOnlineError, CANCELLED, COMPLETE, EXPIRED, IN_PROCESS, Order, PENDING_SUBMISSION,
-    SentCallback,
+    CANCELLED, COMPLETE, EXPIRED, IN_PROCESS, Order, PENDING_SUBMISSION, SentCallback,
 };
 
-use crate::fault::{Fault, RequestRecord, Traffic};
-use crate::server::{bearer, bind, http_client, lock, serve};
+use crate::fault::Traffic;
+use crate::server::{bind, http_client, lock, serve};
 use state::BoState;
 
 /// Extra attempts after a failed callback when retries are on.
@@ -69,11 +69,7 @@ impl FakeBackgroundsOnline {
         let (listener, local) = bind(addr).await?;
         let inner = Arc::new(Inner {
             state: Mutex::new(BoState::default()),
-            traffic: Traffic::new(
-                bearer,
-                crate::alliance::state::error_body,
-                Some("/sandbox/"),
-            ),
+            traffic: crate::provider::traffic(),
             http: http_client(),
             base_url: format!("http://{local}"),
         });
@@ -127,23 +123,7 @@ impl FakeBackgroundsOnline {
         self.state().callback_retries = on;
     }
 
-    /// Every request to `/v1/…`, in arrival order.
-    pub fn requests(&self) -> Vec<RequestRecord> {
-        self.inner.traffic.requests()
-    }
-
-    pub fn clear_requests(&self) {
-        self.inner.traffic.clear_requests();
-    }
-
-    /// Misbehave on the next matching `/v1/…` requests; see [`Fault`].
-    pub fn inject(&self, fault: Fault) {
-        self.inner.traffic.inject(fault);
-    }
-
-    pub fn clear_faults(&self) {
-        self.inner.traffic.clear_faults();
-    }
+    crate::fault::traffic_controls!();
 
     /// All orders, in creation order.
     pub fn orders(&self) -> Vec<Order> {

@@ -11,11 +11,10 @@ use axum::routing::{get, post};
 use axum::{Json, Router, middleware};
 use serde_json::{Value, json};
 
-use super::state::{
-    BackgroundsOnlineError as BoError, CANCELLED, COMPLETE, EXPIRED, IN_PROCESS, Placed,
-};
+use super::state::{CANCELLED, COMPLETE, EXPIRED, IN_PROCESS, Placed};
 use super::{Inner, callbacks};
 use crate::fault::traffic_layer;
+use crate::provider::{ProviderError, json_object};
 use crate::server::{bearer, lock};
 
 type Shared = State<Arc<Inner>>;
@@ -30,7 +29,7 @@ pub(crate) fn router(inner: Arc<Inner>) -> Router {
         .route("/sandbox/orders/{id}/cancel", post(admin_cancel))
         .route("/sandbox/orders/{id}/resend", post(admin_resend))
         .route("/sandbox/reports/{id}", get(admin_report))
-        .fallback(|| async { BoError::not_found("route") })
+        .fallback(|| async { ProviderError::not_found("route") })
         .layer(middleware::from_fn_with_state(
             inner.traffic.clone(),
             traffic_layer,
@@ -38,22 +37,12 @@ pub(crate) fn router(inner: Arc<Inner>) -> Router {
         .with_state(inner)
 }
 
-fn authorised(inner: &Inner, headers: &HeaderMap) -> Result<String, BoError> {
-    let key = bearer(headers).ok_or_else(BoError::unauthorized)?;
+fn authorised(inner: &Inner, headers: &HeaderMap) -> Result<String, ProviderError> {
+    let key = bearer(headers).ok_or_else(ProviderError::unauthorized)?;
     if lock(&inner.state).is_key(&key) {
         Ok(key)
     } else {
-        Err(BoError::unauthorized())
-    }
-}
-
-fn json_object(body: &Bytes) -> Result<Value, BoError> {
-    let body: Value = serde_json::from_slice(body)
-        .map_err(|e| BoError::bad_request(format!("invalid JSON body: {e}")))?;
-    if body.is_object() {
-        Ok(body)
-    } else {
-        Err(BoError::bad_request("body must be a JSON object"))
+        Err(ProviderError::unauthorized())
     }
 }
 
@@ -61,7 +50,7 @@ async fn place_order(
     State(inner): Shared,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Response, BoError> {
+) -> Result<Response, ProviderError> {
     let key = authorised(&inner, &headers)?;
     let body = json_object(&body)?;
     let placed = lock(&inner.state).place(&key, body)?;
@@ -81,14 +70,14 @@ async fn cancel_order(
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Bytes,
-) -> Result<Response, BoError> {
+) -> Result<Response, ProviderError> {
     let key = authorised(&inner, &headers)?;
     let body = json_object(&body)?;
     let reason = body
         .get("reason")
         .and_then(Value::as_str)
         .filter(|r| [CANCELLED, EXPIRED].contains(r))
-        .ok_or_else(|| BoError::bad_request("reason must be \"cancelled\" or \"expired\""))?;
+        .ok_or_else(|| ProviderError::bad_request("reason must be \"cancelled\" or \"expired\""))?;
     let status = lock(&inner.state).cancel(&key, &id, reason)?;
     Ok(Json(json!({"order_id": id, "status": status})).into_response())
 }
@@ -107,15 +96,18 @@ async fn delivered(
     id: &str,
     status: &str,
     result: Option<&str>,
-) -> Result<Response, BoError> {
+) -> Result<Response, ProviderError> {
     let code = super::drive_order(inner, id, status, result)
         .await
-        .ok_or_else(|| BoError::not_found("order"))?;
+        .ok_or_else(|| ProviderError::not_found("order"))?;
     Ok(Json(json!({ "delivered_status": code })).into_response())
 }
 
 /// `POST /sandbox/orders/{id}/submit`: the candidate submitted (→ `in_process` + callback).
-async fn admin_submit(State(inner): Shared, Path(id): Path<String>) -> Result<Response, BoError> {
+async fn admin_submit(
+    State(inner): Shared,
+    Path(id): Path<String>,
+) -> Result<Response, ProviderError> {
     delivered(&inner, &id, IN_PROCESS, None).await
 }
 
@@ -125,7 +117,7 @@ async fn admin_complete(
     State(inner): Shared,
     Path(id): Path<String>,
     body: Bytes,
-) -> Result<Response, BoError> {
+) -> Result<Response, ProviderError> {
     let result = if body.iter().all(u8::is_ascii_whitespace) {
         "clear".to_owned()
     } else {
@@ -133,7 +125,7 @@ async fn admin_complete(
             None | Some(Value::Null) => "clear".to_owned(),
             Some(Value::String(r)) if r == "clear" || r == "review" => r.clone(),
             Some(_) => {
-                return Err(BoError::bad_request(
+                return Err(ProviderError::bad_request(
                     "result must be \"clear\" or \"review\"",
                 ));
             }
@@ -143,19 +135,25 @@ async fn admin_complete(
 }
 
 /// `POST /sandbox/orders/{id}/cancel`: the provider cancelled (→ `cancelled` + callback).
-async fn admin_cancel(State(inner): Shared, Path(id): Path<String>) -> Result<Response, BoError> {
+async fn admin_cancel(
+    State(inner): Shared,
+    Path(id): Path<String>,
+) -> Result<Response, ProviderError> {
     delivered(&inner, &id, CANCELLED, None).await
 }
 
 /// `POST /sandbox/orders/{id}/resend`: the last callback again, unchanged (a duplicate).
-async fn admin_resend(State(inner): Shared, Path(id): Path<String>) -> Result<Response, BoError> {
+async fn admin_resend(
+    State(inner): Shared,
+    Path(id): Path<String>,
+) -> Result<Response, ProviderError> {
     let last = lock(&inner.state)
         .callbacks
         .iter()
         .rev()
         .find(|c| c.order_id.as_deref() == Some(id.as_str()))
         .cloned()
-        .ok_or_else(|| BoError::not_found("callback for this order"))?;
+        .ok_or_else(|| ProviderError::not_found("callback for this order"))?;
     let code = callbacks::post(&inner.http, &last.callback).await;
     lock(&inner.state).callbacks.push(super::SentCallback {
         delivered_status: code,
@@ -168,11 +166,11 @@ async fn admin_resend(State(inner): Shared, Path(id): Path<String>) -> Result<Re
 async fn admin_report(
     State(inner): Shared,
     Path(id): Path<String>,
-) -> Result<Html<String>, BoError> {
+) -> Result<Html<String>, ProviderError> {
     let state = lock(&inner.state);
     let order = state
         .order(&id)
-        .ok_or_else(|| BoError::not_found("order"))?;
+        .ok_or_else(|| ProviderError::not_found("order"))?;
     let result = match order.result.as_deref() {
         Some("clear") => "Clear: no potential adverse information.",
         Some("review") => "Review: potential adverse information.",

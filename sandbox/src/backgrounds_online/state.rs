@@ -2,12 +2,10 @@
 
 use std::collections::HashMap;
 
-use axum::Json;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::callbacks::SignedCallback;
+use crate::provider::ProviderError;
 use crate::server::{now_ms, text};
 
 /// Order statuses of the contract.
@@ -67,44 +65,6 @@ pub struct SentCallback {
     pub attempts: u32,
 }
 
-/// An error answered by the fake provider: `{code, message}`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BackgroundsOnlineError {
-    pub status: u16,
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl BackgroundsOnlineError {
-    fn new(status: u16, code: &'static str, message: impl Into<String>) -> Self {
-        BackgroundsOnlineError {
-            status,
-            code,
-            message: message.into(),
-        }
-    }
-    pub(crate) fn unauthorized() -> Self {
-        Self::new(401, "unauthorized", "invalid or missing API key")
-    }
-    pub(crate) fn not_found(what: &str) -> Self {
-        Self::new(404, "not_found", format!("{what} not found"))
-    }
-    pub(crate) fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(400, "bad_request", message)
-    }
-}
-
-impl IntoResponse for BackgroundsOnlineError {
-    fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::BAD_REQUEST);
-        (
-            status,
-            Json(json!({"code": self.code, "message": self.message})),
-        )
-            .into_response()
-    }
-}
-
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Account {
     /// Callbacks are signed with the first one.
@@ -133,13 +93,13 @@ impl BoState {
     }
 
     /// `POST /v1/orders` for an authenticated key.
-    pub fn place(&mut self, api_key: &str, body: Value) -> Result<Placed, BackgroundsOnlineError> {
+    pub fn place(&mut self, api_key: &str, body: Value) -> Result<Placed, ProviderError> {
         let account = self
             .accounts
             .get(api_key)
-            .ok_or_else(BackgroundsOnlineError::unauthorized)?;
+            .ok_or_else(ProviderError::unauthorized)?;
         let reference = text(&body, &["client_reference"])
-            .ok_or_else(|| BackgroundsOnlineError::bad_request("client_reference is required"))?;
+            .ok_or_else(|| ProviderError::bad_request("client_reference is required"))?;
         if let Some(existing) = self
             .orders
             .iter()
@@ -148,7 +108,7 @@ impl BoState {
             return Ok(Placed::Existing(existing.clone()));
         }
         let callback_url = text(&body, &["callback_url"])
-            .ok_or_else(|| BackgroundsOnlineError::bad_request("callback_url is required"))?;
+            .ok_or_else(|| ProviderError::bad_request("callback_url is required"))?;
         let offered = if account.packages.is_empty() {
             "none".to_owned()
         } else {
@@ -156,7 +116,7 @@ impl BoState {
         };
         match text(&body, &["package"]) {
             None => {
-                return Err(BackgroundsOnlineError::new(
+                return Err(ProviderError::new(
                     422,
                     "unknown_package",
                     format!(
@@ -165,7 +125,7 @@ impl BoState {
                 ));
             }
             Some(package) if !account.packages.iter().any(|p| p == package) => {
-                return Err(BackgroundsOnlineError::new(
+                return Err(ProviderError::new(
                     422,
                     "unknown_package",
                     format!(
@@ -176,14 +136,14 @@ impl BoState {
             Some(_) => {}
         }
         if text(&body, &["candidate", "name"]).is_none() {
-            return Err(BackgroundsOnlineError::new(
+            return Err(ProviderError::new(
                 422,
                 "invalid_candidate",
                 "The candidate has no name. Add the candidate's name in Lever and order again.",
             ));
         }
         if text(&body, &["candidate", "email"]).is_none() {
-            return Err(BackgroundsOnlineError::new(
+            return Err(ProviderError::new(
                 422,
                 "invalid_candidate",
                 "The candidate has no email address, so Backgrounds Online cannot invite them to submit their details. Add an email address to the candidate in Lever and order again.",
@@ -210,19 +170,19 @@ impl BoState {
         api_key: &str,
         id: &str,
         reason: &str,
-    ) -> Result<String, BackgroundsOnlineError> {
+    ) -> Result<String, ProviderError> {
         let order = self
             .orders
             .iter_mut()
             .find(|o| o.id == id && o.api_key == api_key)
-            .ok_or_else(|| BackgroundsOnlineError::not_found("order"))?;
+            .ok_or_else(|| ProviderError::not_found("order"))?;
         match order.status.as_str() {
             PENDING_SUBMISSION => {
                 order.status = reason.to_owned();
                 Ok(order.status.clone())
             }
             CANCELLED | EXPIRED => Ok(order.status.clone()),
-            _ => Err(BackgroundsOnlineError::new(
+            _ => Err(ProviderError::new(
                 409,
                 "not_cancellable",
                 format!(

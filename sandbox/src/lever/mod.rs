@@ -37,7 +37,7 @@ pub use model::{
     PostingList,
 };
 
-use crate::fault::{Fault, RequestRecord, Traffic};
+use crate::fault::Traffic;
 use crate::server::{bind, http_client, lock, serve};
 use query::Expand;
 use ratelimit::RateLimiter;
@@ -103,24 +103,7 @@ impl FakeLever {
         self.state().keys.insert(key.into());
     }
 
-    /// Every request received so far, in arrival order.
-    pub fn requests(&self) -> Vec<RequestRecord> {
-        self.inner.traffic.requests()
-    }
-
-    pub fn clear_requests(&self) {
-        self.inner.traffic.clear_requests();
-    }
-
-    /// Misbehave on the next matching requests; see [`Fault`].
-    pub fn inject(&self, fault: Fault) {
-        self.inner.traffic.inject(fault);
-    }
-
-    /// Forget all pending injected faults.
-    pub fn clear_faults(&self) {
-        self.inner.traffic.clear_faults();
-    }
+    crate::fault::traffic_controls!();
 
     /// Per-API-key token bucket: `Some((per_sec, burst))` answers 429 `TooManyRequests` once a
     /// key's bucket is empty; `None` (default) disables it. Buckets start full.

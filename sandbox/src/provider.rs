@@ -1,0 +1,89 @@
+//! What the fake screening providers share: their `{code, message}` errors, the error body
+//! of an injected fault, and reading a JSON-object request body.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use crate::fault::Traffic;
+use crate::server::bearer;
+
+/// An error answered by a fake provider: `{code, message}` with an HTTP status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderError {
+    pub status: u16,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ProviderError {
+    pub(crate) fn new(status: u16, code: &'static str, message: impl Into<String>) -> Self {
+        ProviderError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+    pub(crate) fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(422, code, message)
+    }
+    pub(crate) fn unauthorized() -> Self {
+        Self::new(401, "unauthorized", "invalid or missing API key")
+    }
+    pub(crate) fn not_found(what: &str) -> Self {
+        Self::new(404, "not_found", format!("{what} not found"))
+    }
+    pub(crate) fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(400, "bad_request", message)
+    }
+}
+
+impl IntoResponse for ProviderError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::BAD_REQUEST);
+        (
+            status,
+            Json(json!({"code": self.code, "message": self.message})),
+        )
+            .into_response()
+    }
+}
+
+/// Request log and fault injection for a provider fake: Bearer keys, `{code, message}`
+/// fault bodies, admin `/sandbox/…` routes exempt.
+pub(crate) fn traffic() -> Arc<Traffic> {
+    Traffic::new(bearer, error_body, Some("/sandbox/"))
+}
+
+/// Error body for an injected fault status.
+fn error_body(status: u16) -> Value {
+    let code = match status {
+        400 => "bad_request",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        422 => "unprocessable",
+        429 => "rate_limited",
+        500 => "internal_error",
+        502 => "bad_gateway",
+        503 => "unavailable",
+        504 => "gateway_timeout",
+        _ => "error",
+    };
+    json!({"code": code, "message": format!("injected fault ({status})")})
+}
+
+/// A request body that must be a JSON object (400 otherwise).
+pub(crate) fn json_object(body: &Bytes) -> Result<Value, ProviderError> {
+    let body: Value = serde_json::from_slice(body)
+        .map_err(|e| ProviderError::bad_request(format!("invalid JSON body: {e}")))?;
+    if body.is_object() {
+        Ok(body)
+    } else {
+        Err(ProviderError::bad_request("body must be a JSON object"))
+    }
+}
