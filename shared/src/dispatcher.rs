@@ -12,6 +12,7 @@ use crate::domain::effects::{CancelReason, DeadLetter, Effect, OutboxItem};
 use crate::domain::ids::OrderId;
 use crate::domain::lever::NewNote;
 use crate::domain::order::ProviderRequest;
+use crate::domain::tenant::BackgroundsOnlineSettings;
 use crate::domain::{Integration, Order, OrderStatus, TenantConfig, TenantId};
 use crate::domain::{alliance, backgrounds_online, lever_tags, tags};
 use crate::outbound::RetryPolicy;
@@ -312,12 +313,22 @@ impl Dispatcher {
         false
     }
 
-    fn backgrounds_online_settings(
-        tenant: &TenantConfig,
-    ) -> Result<&crate::domain::tenant::BackgroundsOnlineSettings, Failure> {
-        tenant.backgrounds_online.as_ref().ok_or_else(|| {
+    /// The tenant's Backgrounds Online settings and the account they and its credentials make.
+    fn backgrounds_online_account<'t>(
+        &self,
+        tenant: &'t TenantConfig,
+        secrets: &TenantSecrets,
+    ) -> Result<(&'t BackgroundsOnlineSettings, ProviderAccount), Failure> {
+        let settings = tenant.backgrounds_online.as_ref().ok_or_else(|| {
             Failure::Permanent("Backgrounds Online is not enabled for this tenant".into())
-        })
+        })?;
+        let acct = self.provider_account(
+            tenant,
+            secrets,
+            Integration::BackgroundsOnline,
+            &settings.api_base,
+        )?;
+        Ok((settings, acct))
     }
 
     /// Commit an order change caused by (and consuming) an outbox item.
@@ -346,13 +357,7 @@ impl Dispatcher {
                 "order has no Backgrounds Online request".into(),
             ));
         };
-        let settings = Self::backgrounds_online_settings(&tenant)?;
-        let acct = self.provider_account(
-            &tenant,
-            &secrets,
-            Integration::BackgroundsOnline,
-            &settings.api_base,
-        )?;
+        let (settings, acct) = self.backgrounds_online_account(&tenant, &secrets)?;
         let now = self.clock.now();
         let (next, effects, cause) = match self.backgrounds_online.place_order(&acct, request).await
         {
@@ -403,13 +408,7 @@ impl Dispatcher {
                 .record_consuming(item, &order.tenant, vec![effect])
                 .await;
         }
-        let settings = Self::backgrounds_online_settings(&tenant)?;
-        let acct = self.provider_account(
-            &tenant,
-            &secrets,
-            Integration::BackgroundsOnline,
-            &settings.api_base,
-        )?;
+        let (_, acct) = self.backgrounds_online_account(&tenant, &secrets)?;
         let outcome = self
             .backgrounds_online
             .cancel_order(&acct, &provider_ref, reason)

@@ -2,10 +2,10 @@
 //! (Standard Webhooks signature with the tenant's callback secrets; two during rotation).
 
 use super::hub::Hub;
-use super::problem::{ApiError, Reply};
-use super::provider_callback::{self, refused};
+use super::problem::Reply;
+use super::provider_callback::{self, Target};
 use crate::domain::alliance::{self, ProviderStatus, ProviderUpdate};
-use crate::domain::{Integration, ScreeningResult};
+use crate::domain::{Integration, Order, ScreeningResult};
 use http::HeaderMap;
 use serde::Deserialize;
 
@@ -22,33 +22,26 @@ struct Callback {
 }
 
 pub async fn handle(hub: &Hub, tenant: &str, headers: &HeaderMap, body: &[u8]) -> Reply {
-    receive(hub, tenant, headers, body)
-        .await
-        .unwrap_or_else(|e| refused(tenant, e))
-}
-
-async fn receive(
-    hub: &Hub,
-    tenant: &str,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Reply, ApiError> {
-    const INTEGRATION: Integration = Integration::Alliance2020;
-    let verified = provider_callback::verify(hub, INTEGRATION, tenant, headers, body).await?;
-    let cb: Callback = serde_json::from_slice(body).map_err(|_| ApiError::BodyMalformed)?;
-    let update = ProviderUpdate {
-        status: cb.status,
-        result: cb.result,
-        reason: cb.reason,
-    };
-    let now = hub.clock.now();
-    provider_callback::apply(
+    provider_callback::handle(
         hub,
-        INTEGRATION,
-        &verified,
-        &cb.order_id,
-        cb.client_reference.as_deref(),
-        |order| alliance::apply_update(order, &update, now).into_change(),
+        Integration::Alliance2020,
+        tenant,
+        headers,
+        body,
+        |cb: Callback, now| {
+            let update = ProviderUpdate {
+                status: cb.status,
+                result: cb.result,
+                reason: cb.reason,
+            };
+            Ok(Target {
+                provider_ref: cb.order_id,
+                client_reference: cb.client_reference,
+                decide: move |order: &Order| {
+                    alliance::apply_update(order, &update, now).into_change()
+                },
+            })
+        },
     )
     .await
 }

@@ -3,9 +3,9 @@
 
 use super::hub::Hub;
 use super::problem::{ApiError, Reply};
-use super::provider_callback::{self, refused};
-use crate::domain::Integration;
+use super::provider_callback::{self, Target};
 use crate::domain::backgrounds_online::{self, ProviderUpdate};
+use crate::domain::{Integration, Order};
 use http::HeaderMap;
 use serde::Deserialize;
 
@@ -37,39 +37,32 @@ struct Callback {
 }
 
 pub async fn handle(hub: &Hub, tenant: &str, headers: &HeaderMap, body: &[u8]) -> Reply {
-    receive(hub, tenant, headers, body)
-        .await
-        .unwrap_or_else(|e| refused(tenant, e))
-}
-
-async fn receive(
-    hub: &Hub,
-    tenant: &str,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Reply, ApiError> {
-    const INTEGRATION: Integration = Integration::BackgroundsOnline;
-    let verified = provider_callback::verify(hub, INTEGRATION, tenant, headers, body).await?;
-    let cb: Callback = serde_json::from_slice(body).map_err(|_| ApiError::BodyMalformed)?;
-    let update = match (cb.status, cb.result) {
-        (Status::InProcess, _) => ProviderUpdate::InProcess,
-        (Status::Complete, Some(outcome)) => ProviderUpdate::Complete {
-            clear: outcome == Outcome::Clear,
-        },
-        // A completion without its result cannot be rendered: refuse it, change nothing.
-        (Status::Complete, None) => return Err(ApiError::BodyMalformed),
-        (Status::Cancelled, _) => ProviderUpdate::Cancelled,
-    };
-    let now = hub.clock.now();
-    provider_callback::apply(
+    provider_callback::handle(
         hub,
-        INTEGRATION,
-        &verified,
-        &cb.order_id,
-        cb.client_reference.as_deref(),
-        |order| {
-            backgrounds_online::apply_update(order, update, cb.report_url.clone(), now)
-                .into_change()
+        Integration::BackgroundsOnline,
+        tenant,
+        headers,
+        body,
+        |cb: Callback, now| {
+            let update = match (cb.status, cb.result) {
+                (Status::InProcess, _) => ProviderUpdate::InProcess,
+                (Status::Complete, Some(outcome)) => ProviderUpdate::Complete {
+                    clear: outcome == Outcome::Clear,
+                },
+                // A completion without its result cannot be rendered: refuse it, change
+                // nothing.
+                (Status::Complete, None) => return Err(ApiError::BodyMalformed),
+                (Status::Cancelled, _) => ProviderUpdate::Cancelled,
+            };
+            let report_url = cb.report_url;
+            Ok(Target {
+                provider_ref: cb.order_id,
+                client_reference: cb.client_reference,
+                decide: move |order: &Order| {
+                    backgrounds_online::apply_update(order, update, report_url.clone(), now)
+                        .into_change()
+                },
+            })
         },
     )
     .await

@@ -1,6 +1,8 @@
 //! What the inbound handlers need, built once per process.
 
+use super::problem::ApiError;
 use crate::adapters::secrets_cache::CachedSecrets;
+use crate::domain::{TenantConfig, TenantId};
 use crate::ports::{Clock, Store};
 use std::sync::Arc;
 use time::Duration;
@@ -37,4 +39,22 @@ pub struct Hub {
     pub secrets: Arc<CachedSecrets>,
     pub clock: Arc<dyn Clock>,
     pub settings: HubSettings,
+}
+
+impl Hub {
+    /// The first checks of every inbound route, before anything in the body is read: its
+    /// size, then the tenant the path names (a malformed and an unknown id answer alike).
+    pub async fn admit(&self, tenant_raw: &str, body: &[u8]) -> Result<TenantConfig, ApiError> {
+        if body.len() > self.settings.max_body_bytes {
+            return Err(ApiError::BodyTooLarge {
+                limit: self.settings.max_body_bytes,
+            });
+        }
+        let id = TenantId::parse(tenant_raw).map_err(|_| ApiError::TenantUnknown)?;
+        self.store
+            .get_tenant(&id)
+            .await
+            .map_err(|e| ApiError::unavailable("tenant", e))?
+            .ok_or(ApiError::TenantUnknown)
+    }
 }

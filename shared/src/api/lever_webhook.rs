@@ -37,18 +37,8 @@ pub async fn handle(hub: &Hub, tenant: &str, body: &[u8]) -> Reply {
 }
 
 async fn receive(hub: &Hub, tenant_raw: &str, body: &[u8]) -> Result<Reply, ApiError> {
-    if body.len() > hub.settings.max_body_bytes {
-        return Err(ApiError::BodyTooLarge {
-            limit: hub.settings.max_body_bytes,
-        });
-    }
-    let tenant_id = TenantId::parse(tenant_raw).map_err(|_| ApiError::TenantUnknown)?;
-    let tenant = hub
-        .store
-        .get_tenant(&tenant_id)
-        .await
-        .map_err(|e| unavailable("tenant", e))?
-        .ok_or(ApiError::TenantUnknown)?;
+    let tenant = hub.admit(tenant_raw, body).await?;
+    let tenant_id = tenant.id.clone();
     let delivery = sig::parse(body).map_err(|_| ApiError::BodyMalformed)?;
     if delivery.signature.as_deref().is_none_or(str::is_empty) {
         return Err(ApiError::SignatureMissing);
@@ -61,7 +51,7 @@ async fn receive(hub: &Hub, tenant_raw: &str, body: &[u8]) -> Result<Reply, ApiE
                 .is_some_and(|t| sig::verify(&delivery, t.expose().as_bytes()))
         })
         .await
-        .map_err(|e| unavailable("secrets", e))?;
+        .map_err(|e| ApiError::unavailable("secrets", e))?;
     if verified.is_none() {
         return Err(ApiError::SignatureInvalid);
     }
@@ -144,7 +134,7 @@ async fn start_alliance_order(
         }
         Err(CommitError::DuplicateDelivery) => Ok(ignored("duplicate_delivery")),
         Err(CommitError::ActiveOrderExists) => Ok(ignored("order_already_active")),
-        Err(e) => Err(unavailable("commit", e)),
+        Err(e) => Err(ApiError::unavailable("commit", e)),
     }
 }
 
@@ -160,7 +150,7 @@ async fn erase_candidate(
         .store
         .orders_of_opportunity(tenant, opportunity)
         .await
-        .map_err(|e| unavailable("orders", e))?;
+        .map_err(|e| ApiError::unavailable("orders", e))?;
     let mut scrubbed = 0;
     for order in orders {
         if scrub_order(hub, order, now).await? {
@@ -194,7 +184,7 @@ async fn scrub_order(hub: &Hub, order: Order, now: OffsetDateTime) -> Result<boo
         }
         Ok(None) => Ok(false),
         // Still changing under us, or the store failed: Lever retries the delivery.
-        Err(e) => Err(unavailable("commit", e)),
+        Err(e) => Err(ApiError::unavailable("commit", e)),
     }
 }
 
@@ -217,9 +207,4 @@ fn delivery_key(
 
 fn ignored(reason: &str) -> Reply {
     Reply::ok(json!({ "status": "ignored", "reason": reason }))
-}
-
-fn unavailable(what: &str, e: impl std::fmt::Display) -> ApiError {
-    tracing::error!(what, error = %e, "dependency failed");
-    ApiError::Unavailable
 }

@@ -28,6 +28,13 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// A dependency (store, secrets) failed: logged with what failed, answered 503 without
+    /// internals so the sender retries.
+    pub fn unavailable(what: &str, e: impl std::fmt::Display) -> Self {
+        tracing::error!(what, error = %e, "dependency failed");
+        ApiError::Unavailable
+    }
+
     pub fn status(&self) -> u16 {
         match self {
             ApiError::BodyTooLarge { .. } => 413,

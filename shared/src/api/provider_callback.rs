@@ -12,7 +12,50 @@ use crate::ports::TenantSecrets;
 use crate::ports::store::{Commit, CommitError, DeliveryRecord};
 use crate::webhooks::standard::{self, SignedHeaders, VerifyError};
 use http::HeaderMap;
+use serde::de::DeserializeOwned;
 use serde_json::json;
+use time::OffsetDateTime;
+
+/// What a provider's callback is about, read from its body: the provider's order id, our
+/// order id when the provider echoes it, and the change it makes to the order (`Err(reason)`
+/// to acknowledge without a change).
+pub struct Target<F> {
+    pub provider_ref: String,
+    pub client_reference: Option<String>,
+    pub decide: F,
+}
+
+/// A provider callback route, whole: authenticate, read the body as `C` and turn it into a
+/// [`Target`] with `read` (which may refuse it), apply the change; refusals are logged and
+/// answered as problems.
+pub async fn handle<C, F>(
+    hub: &Hub,
+    integration: Integration,
+    tenant: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+    read: impl FnOnce(C, OffsetDateTime) -> Result<Target<F>, ApiError>,
+) -> Reply
+where
+    C: DeserializeOwned,
+    F: Fn(&Order) -> Result<(Order, Vec<Effect>), &'static str>,
+{
+    let received = async {
+        let verified = verify(hub, integration, tenant, headers, body).await?;
+        let callback: C = serde_json::from_slice(body).map_err(|_| ApiError::BodyMalformed)?;
+        let target = read(callback, hub.clock.now())?;
+        apply(
+            hub,
+            integration,
+            &verified,
+            &target.provider_ref,
+            target.client_reference.as_deref(),
+            target.decide,
+        )
+        .await
+    };
+    received.await.unwrap_or_else(|e| refused(tenant, e))
+}
 
 /// A callback whose signature matched one of the tenant's secrets.
 pub struct Verified {
@@ -32,26 +75,18 @@ fn enabled(tenant: &TenantConfig, integration: Integration) -> bool {
 }
 
 /// Authenticate a callback before anything in its body is trusted.
-pub async fn verify(
+async fn verify(
     hub: &Hub,
     integration: Integration,
     tenant_raw: &str,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Verified, ApiError> {
-    if body.len() > hub.settings.max_body_bytes {
-        return Err(ApiError::BodyTooLarge {
-            limit: hub.settings.max_body_bytes,
-        });
+    let tenant = hub.admit(tenant_raw, body).await?;
+    if !enabled(&tenant, integration) {
+        return Err(ApiError::TenantUnknown);
     }
-    let tenant_id = TenantId::parse(tenant_raw).map_err(|_| ApiError::TenantUnknown)?;
-    let tenant = hub
-        .store
-        .get_tenant(&tenant_id)
-        .await
-        .map_err(|e| unavailable("tenant", e))?
-        .filter(|t| enabled(t, integration))
-        .ok_or(ApiError::TenantUnknown)?;
+    let tenant_id = tenant.id.clone();
     let signed = SignedHeaders {
         id: header(headers, "webhook-id"),
         timestamp: header(headers, "webhook-timestamp"),
@@ -79,7 +114,7 @@ pub async fn verify(
             !matches!(check(s), Err(VerifyError::Invalid | VerifyError::Missing))
         })
         .await
-        .map_err(|e| unavailable("secrets", e))?
+        .map_err(|e| ApiError::unavailable("secrets", e))?
         .ok_or(ApiError::SignatureInvalid)?;
     if check(&verified) == Err(VerifyError::Stale) {
         return Err(ApiError::DeliveryStale);
@@ -91,7 +126,7 @@ pub async fn verify(
 }
 
 /// The order a callback is about, only if it belongs to the signing tenant.
-pub async fn find_order(
+async fn find_order(
     hub: &Hub,
     integration: Integration,
     tenant: &TenantId,
@@ -103,7 +138,7 @@ pub async fn find_order(
             .store
             .get_order(id)
             .await
-            .map_err(|e| unavailable("order", e))?,
+            .map_err(|e| ApiError::unavailable("order", e))?,
         None => None,
     };
     let order = match by_id {
@@ -112,7 +147,7 @@ pub async fn find_order(
             .store
             .find_by_provider_ref(integration, provider_ref)
             .await
-            .map_err(|e| unavailable("order", e))?,
+            .map_err(|e| ApiError::unavailable("order", e))?,
     };
     order
         .filter(|o| &o.tenant == tenant && o.integration == integration)
@@ -122,7 +157,7 @@ pub async fn find_order(
 
 /// Apply `decide` to the current order and commit it with the delivery record; re-read and
 /// re-decide when another writer got there first. `decide` returns `Err(reason)` to ignore.
-pub async fn apply(
+async fn apply(
     hub: &Hub,
     integration: Integration,
     verified: &Verified,
@@ -175,14 +210,14 @@ pub async fn apply(
                 ));
             }
             Err(CommitError::VersionConflict) => continue,
-            Err(e) => return Err(unavailable("commit", e)),
+            Err(e) => return Err(ApiError::unavailable("commit", e)),
         }
     }
     Err(ApiError::Unavailable)
 }
 
 /// Log a refusal (code and status only) and turn it into the problem reply.
-pub fn refused(tenant: &str, e: ApiError) -> Reply {
+fn refused(tenant: &str, e: ApiError) -> Reply {
     tracing::info!(
         tenant,
         code = e.code(),
@@ -190,9 +225,4 @@ pub fn refused(tenant: &str, e: ApiError) -> Reply {
         "provider callback refused"
     );
     e.into()
-}
-
-pub fn unavailable(what: &str, e: impl std::fmt::Display) -> ApiError {
-    tracing::error!(what, error = %e, "dependency failed");
-    ApiError::Unavailable
 }
