@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::text::{Token, phrase_key};
+use super::text::{Token, phrase_key, scan_phrases};
 
 /// `(canonical name, aliases)`; the canonical name is itself an alias.
 const SKILLS: &[(&str, &[&str])] = &[
@@ -845,26 +845,13 @@ pub(crate) fn skill_name(index: u16) -> &'static str {
 pub fn find_skills(tokens: &[Token]) -> Vec<&'static str> {
     let vocab = vocab();
     let mut found = Vec::new();
-    let mut i = 0;
-    while i < tokens.len() {
-        let mut matched = 0;
-        for len in (1..=MAX_PHRASE_TOKENS.min(tokens.len() - i)).rev() {
-            if tokens[i + 1..i + len].iter().any(|t| t.boundary_before) {
-                continue;
-            }
-            let key = tokens[i..i + len]
-                .iter()
-                .map(|t| t.stem.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
-            if let Some(&skill) = vocab.by_key.get(&key) {
-                found.push(skill_name(skill));
-                matched = len;
-                break;
-            }
-        }
-        i += matched.max(1);
-    }
+    scan_phrases(
+        tokens,
+        1,
+        MAX_PHRASE_TOKENS,
+        |key| vocab.by_key.get(key),
+        |_, &skill| found.push(skill_name(skill)),
+    );
     found
 }
 

@@ -344,6 +344,39 @@ pub fn phrase_key(phrase: &str) -> String {
     normalise_terms(phrase).join(" ")
 }
 
+/// Known phrases in `tokens`, longest first at each position: every run of `min_len` to
+/// `max_len` tokens that crosses no punctuation is looked up by its [`phrase_key`]-style key,
+/// the longest known one is handed to `found` with its value, and the scan resumes after it.
+pub fn scan_phrases<V>(
+    tokens: &[Token],
+    min_len: usize,
+    max_len: usize,
+    lookup: impl Fn(&str) -> Option<V>,
+    mut found: impl FnMut(&[Token], V),
+) {
+    let mut i = 0;
+    while i < tokens.len() {
+        let mut matched = 0;
+        for len in (min_len..=max_len.min(tokens.len() - i)).rev() {
+            let run = &tokens[i..i + len];
+            if run[1..].iter().any(|t| t.boundary_before) {
+                continue;
+            }
+            let key = run
+                .iter()
+                .map(|t| t.stem.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            if let Some(value) = lookup(&key) {
+                found(run, value);
+                matched = len;
+                break;
+            }
+        }
+        i += matched.max(1);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

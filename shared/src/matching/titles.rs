@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::text::{Token, phrase_key};
+use super::text::{Token, phrase_key, scan_phrases};
 
 const ONET_TITLES: &str = include_str!("../../data/onet_titles.tsv");
 
@@ -65,33 +65,22 @@ pub struct TitleMatch {
 pub fn find_titles(tokens: &[Token], single_words: bool) -> Vec<TitleMatch> {
     let vocab = vocab();
     let mut found = Vec::new();
-    let mut i = 0;
     let min_len = if single_words { 1 } else { 2 };
-    while i < tokens.len() {
-        let mut matched = 0;
-        for len in (min_len..=MAX_TITLE_TOKENS.min(tokens.len() - i)).rev() {
-            if tokens[i + 1..i + len].iter().any(|t| t.boundary_before) {
-                continue;
-            }
-            let key = tokens[i..i + len]
+    scan_phrases(
+        tokens,
+        min_len,
+        MAX_TITLE_TOKENS,
+        |key| vocab.by_key.get(key),
+        |run, groups| {
+            let title = run
                 .iter()
-                .map(|t| t.stem.as_str())
+                .map(|t| t.word.as_str())
                 .collect::<Vec<_>>()
                 .join(" ");
-            if let Some(groups) = vocab.by_key.get(&key) {
-                let title = tokens[i..i + len]
-                    .iter()
-                    .map(|t| t.word.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let groups = groups.iter().map(|&g| vocab.groups[g as usize]).collect();
-                found.push(TitleMatch { title, groups });
-                matched = len;
-                break;
-            }
-        }
-        i += matched.max(1);
-    }
+            let groups = groups.iter().map(|&g| vocab.groups[g as usize]).collect();
+            found.push(TitleMatch { title, groups });
+        },
+    );
     found
 }
 
