@@ -35,6 +35,8 @@ impl BoScenario {
         let world = World::start(opts).await;
         let lever = FakeLever::start().await;
         let provider = FakeBackgroundsOnline::start().await;
+        lever.set_clock(world.sandbox_clock());
+        provider.set_clock(world.sandbox_clock());
         let tenant = TenantId::parse(&unique("bo-")).unwrap();
         let lever_key = unique("lever-key-");
         let provider_key = unique("bo-key-");
@@ -171,9 +173,13 @@ impl BoScenario {
             .expect("store")
     }
 
-    /// Lever reports the candidate deleted (a signed delivery to the hub's webhook).
+    /// A user deletes the candidate in Lever, and Lever reports it to the hub's webhook (not
+    /// settled).
     pub async fn lever_deletes(&self, opp: &str) -> (u16, serde_json::Value) {
         use screenhub::ports::Clock;
+        if self.lever.opportunity(opp).is_some() {
+            self.lever.delete_opportunity(opp).await;
+        }
         let now_ms = (self.world.clock.now().unix_timestamp_nanos() / 1_000_000) as i64;
         let d = crate::scenario::candidate_deleted(&self.lever, &self.deletion_token, opp, now_ms);
         self.world

@@ -292,6 +292,14 @@ impl World {
         }
     }
 
+    /// The test's clock, for the sandbox's fakes: what they stamp and sign moves with it.
+    pub fn sandbox_clock(&self) -> screenhub_sandbox::SandboxClock {
+        let clock = self.clock.clone();
+        screenhub_sandbox::SandboxClock::from_fn(move || {
+            i64::try_from(clock.now().unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+        })
+    }
+
     pub async fn onboard(&self, config: &TenantConfig, secrets: &TenantSecrets) {
         self.store.put_tenant(config).await.expect("put tenant");
         put_secret(&self.secrets_prefix, &config.id, secrets).await;

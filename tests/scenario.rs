@@ -35,6 +35,8 @@ impl Scenario {
         let world = World::start(opts).await;
         let lever = FakeLever::start().await;
         let alliance = FakeAlliance::start().await;
+        lever.set_clock(world.sandbox_clock());
+        alliance.set_clock(world.sandbox_clock());
         let tenant = TenantId::parse(&unique("acme-")).unwrap();
         let lever_key = unique("lever-key-");
         let signature_token = unique("sig-token-");
@@ -136,8 +138,12 @@ impl Scenario {
         candidate_deleted(&self.lever, &self.deletion_token, opp, self.now_ms())
     }
 
-    /// Lever reports the candidate deleted (posted to the hub's webhook, not settled).
+    /// A user deletes the candidate in Lever, and Lever reports it to the hub's webhook (not
+    /// settled). Deleting again (Lever retrying) only re-sends the report.
     pub async fn lever_deletes(&self, opp: &str) -> (u16, Value) {
+        if self.lever.opportunity(opp).is_some() {
+            self.lever.delete_opportunity(opp).await;
+        }
         let d = self.candidate_deleted(opp);
         self.world.post_json(&self.webhook_path(), &d).await
     }
@@ -171,9 +177,25 @@ impl Scenario {
         format!("/callbacks/alliance2020/{}", self.tenant)
     }
 
-    /// Deliver a stage change onto the trigger stage and perform every effect.
+    /// A user moves the candidate to `stage` in Lever; returns the stage-change delivery
+    /// Lever sends for it (signed, stamped with the move's time), not yet posted.
+    pub async fn moved(&self, opp: &str, stage: &str) -> Value {
+        self.lever.move_stage(opp, stage).await;
+        let at = self.lever.opportunity(opp).expect("opportunity")["stageChanges"]
+            .as_array()
+            .and_then(|c| c.last())
+            .and_then(|c| c["updatedAt"].as_i64())
+            .expect("a recorded stage change");
+        self.stage_change(opp, stage, at)
+    }
+
+    /// Move the candidate onto the trigger stage in Lever, deliver Lever's webhook and
+    /// perform every effect. A candidate already there is first moved back to New Applicant.
     pub async fn trigger(&self, opp: &str) -> (u16, Value) {
-        let d = self.stage_change(opp, TRIGGER, self.now_ms());
+        if self.lever.stage_of(opp).as_deref() == Some(TRIGGER) {
+            self.lever.move_stage(opp, "applicant-new").await;
+        }
+        let d = self.moved(opp, TRIGGER).await;
         let r = self.world.post_json(&self.webhook_path(), &d).await;
         self.world.settle().await;
         r

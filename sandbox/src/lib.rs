@@ -46,6 +46,7 @@ pub use axum::http::Method;
 pub use backgrounds_online::FakeBackgroundsOnline;
 pub use fault::{Fault, FaultKind, RequestRecord};
 pub use lever::{DeliveryResult, FakeLever, Note};
+pub use server::SandboxClock;
 
 use tokio::net::ToSocketAddrs;
 

@@ -1,7 +1,7 @@
 //! Small shared plumbing: binding and serving, clocks, locks, the outbound HTTP client.
 
 use std::net::SocketAddr;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
@@ -27,6 +27,32 @@ pub(crate) fn serve(listener: TcpListener, router: Router) {
             tracing::error!(%err, "sandbox server stopped");
         }
     });
+}
+
+/// The time a fake stamps (`updatedAt`, `triggeredAt`) and signs callbacks with: the system
+/// clock, unless a test hands the fake its own clock so that moving time forward in the test
+/// moves the fake's time with it.
+#[derive(Clone, Default)]
+pub struct SandboxClock(Option<Arc<dyn Fn() -> i64 + Send + Sync>>);
+
+impl SandboxClock {
+    /// A clock reading `now_ms` (milliseconds since the Unix epoch).
+    pub fn from_fn(now_ms: impl Fn() -> i64 + Send + Sync + 'static) -> Self {
+        Self(Some(Arc::new(now_ms)))
+    }
+
+    /// Milliseconds since the Unix epoch.
+    pub fn now_ms(&self) -> i64 {
+        match &self.0 {
+            Some(f) => f(),
+            None => now_ms(),
+        }
+    }
+
+    /// Whole seconds since the Unix epoch.
+    pub fn unix(&self) -> i64 {
+        self.now_ms().div_euclid(1000)
+    }
 }
 
 /// Milliseconds since the Unix epoch (system clock).

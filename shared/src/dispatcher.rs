@@ -14,6 +14,7 @@ use crate::domain::lever::NewNote;
 use crate::domain::order::ProviderRequest;
 use crate::domain::tenant::BackgroundsOnlineSettings;
 use crate::domain::{Integration, Order, OrderStatus, TenantConfig, TenantId};
+use crate::domain::confirmation::{self, DeletionCheck};
 use crate::domain::{alliance, backgrounds_online, lever_tags, tags};
 use crate::outbound::RetryPolicy;
 use crate::ports::events::EventPublisher;
@@ -191,7 +192,7 @@ impl Dispatcher {
             );
             let effect = backgrounds_online::cancel_refused(&order.opportunity_id, &why);
             let record = Record {
-                delivery: None,
+                deliveries: Vec::new(),
                 outbox: self.items(&order.tenant, vec![effect]),
                 consumes: None,
                 now,
@@ -234,6 +235,9 @@ impl Dispatcher {
             }
             Effect::LeverSyncStatus { order_id } => self.sync_status(*order_id).await,
             Effect::LeverNote { order_id, note } => self.note(*order_id, note).await,
+            Effect::LeverConfirmDeletion { opportunity_id } => {
+                self.confirm_deletion(&item.tenant, opportunity_id).await
+            }
             Effect::PublishEvent { event } => {
                 self.events
                     .publish(std::slice::from_ref(event))
@@ -451,7 +455,7 @@ impl Dispatcher {
         effects: Vec<Effect>,
     ) -> Result<Done, Failure> {
         let record = Record {
-            delivery: None,
+            deliveries: Vec::new(),
             outbox: self.items(tenant, effects),
             consumes: Some(item.id),
             now: self.clock.now(),
@@ -500,10 +504,30 @@ impl Dispatcher {
             Failure::Permanent("Alliance 2020 is not enabled for this tenant".into())
         })?;
         let lever = Self::lever_account(&tenant, &secrets)?;
-        let opp = self
+        let opp = match self
             .lever
             .get_opportunity(&lever, &order.opportunity_id)
-            .await?;
+            .await
+        {
+            Ok(opp) => Some(opp),
+            Err(LeverError::Status { status: 404, .. }) => None,
+            Err(e) => return Err(e.into()),
+        };
+        // The webhook's claim (which opportunity moved where) was not signed: only Lever's
+        // own record of the move lets the order go to the provider.
+        let Some(opp) = opp.filter(|o| confirmation::move_confirmed(order.claimed_move.as_ref(), o))
+        else {
+            tracing::warn!(tenant = %order.tenant, order_id = %order.id, "stage move not confirmed by Lever; nothing ordered");
+            crate::metrics::count("TriggersUnconfirmed", order.integration.as_str());
+            let (next, effects) = confirmation::unconfirmed(&order, self.clock.now());
+            let outbox = self.items(&order.tenant, effects);
+            return self
+                .commit_consuming(
+                    Commit::update(&order, next, "dispatcher:trigger_unconfirmed", outbox)
+                        .consuming(item.id),
+                )
+                .await;
+        };
         let posting = match opp.posting_id() {
             Some(id) => match self.lever.get_posting(&lever, id).await {
                 Ok(p) => Some(p),
@@ -552,6 +576,39 @@ impl Dispatcher {
             .await
     }
 
+    /// Scrub the opportunity's orders once Lever confirms it is gone; otherwise nothing.
+    async fn confirm_deletion(
+        &self,
+        tenant: &TenantId,
+        opportunity_id: &str,
+    ) -> Result<Done, Failure> {
+        let (config, secrets) = self.tenant_context(tenant).await?;
+        let lever = Self::lever_account(&config, &secrets)?;
+        let check = match self.lever.get_opportunity(&lever, opportunity_id).await {
+            Err(LeverError::Status { status: 404, .. }) => DeletionCheck::NotFound,
+            Err(e) => return Err(e.into()),
+            Ok(o) if o.deleted_at.is_some() => DeletionCheck::MarkedDeleted,
+            Ok(_) => DeletionCheck::Present,
+        };
+        if !confirmation::deletion_confirmed(check) {
+            tracing::warn!(%tenant, "candidate deletion not confirmed by Lever; nothing scrubbed");
+            crate::metrics::count("DeletionsUnconfirmed", "lever");
+            return Ok(Done::Performed);
+        }
+        match crate::erasure::erase_opportunity(
+            self.store.as_ref(),
+            tenant,
+            opportunity_id,
+            self.clock.now(),
+        )
+        .await
+        {
+            Ok(_) => Ok(Done::Performed),
+            Err(CommitError::Store(e)) => Err(Failure::Store(e)),
+            Err(e) => Err(Failure::Transient(e.to_string())),
+        }
+    }
+
     async fn sync_status(&self, order_id: OrderId) -> Result<Done, Failure> {
         let (order, tenant, secrets) = self.context(order_id).await?;
         if Self::candidate_data_removed(&order) {
@@ -564,10 +621,14 @@ impl Dispatcher {
             )));
         };
         let lever = Self::lever_account(&tenant, &secrets)?;
-        let opp = self
-            .lever
-            .get_opportunity(&lever, &order.opportunity_id)
-            .await?;
+        let Some(opp) = opportunity_gone_is_done(
+            self.lever
+                .get_opportunity(&lever, &order.opportunity_id)
+                .await,
+        )?
+        else {
+            return Ok(Done::Performed);
+        };
         let diff = tags::diff(&opp.tags, &desired, &managed);
         if !diff.remove.is_empty() {
             self.lever
@@ -588,10 +649,26 @@ impl Dispatcher {
             return Ok(Done::Performed);
         }
         let lever = Self::lever_account(&tenant, &secrets)?;
-        self.lever
-            .create_note(&lever, &order.opportunity_id, note)
-            .await?;
+        opportunity_gone_is_done(
+            self.lever
+                .create_note(&lever, &order.opportunity_id, note)
+                .await,
+        )?;
         Ok(Done::Performed)
+    }
+}
+
+/// A Lever write about an opportunity Lever no longer has (404): there is nothing left to
+/// write to, so the effect is done rather than failed (the candidate was deleted; the hub
+/// hears of it by webhook and scrubs its orders).
+fn opportunity_gone_is_done<T>(result: Result<T, LeverError>) -> Result<Option<T>, Failure> {
+    match result {
+        Ok(v) => Ok(Some(v)),
+        Err(LeverError::Status { status: 404, .. }) => {
+            tracing::info!("opportunity no longer in Lever; nothing written");
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -9,6 +9,7 @@ pub mod adapters;
 pub mod api;
 pub mod dispatcher;
 pub mod domain;
+pub mod erasure;
 pub mod matching;
 pub mod metrics;
 pub mod outbound;

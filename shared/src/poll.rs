@@ -214,6 +214,7 @@ impl TagPoll {
                 opp.updated_at.unwrap_or_default()
             ),
             expires_at: now + self.settings.decision_ttl,
+            fingerprint: None,
         }
     }
 
@@ -249,7 +250,7 @@ impl TagPoll {
         {
             StartDecision::AlreadyOrdered(effects) => {
                 let record = Record {
-                    delivery: Some(delivery),
+                    deliveries: vec![delivery],
                     outbox: Self::items(&tenant.id, effects, now),
                     consumes: None,
                     now,
@@ -305,7 +306,7 @@ impl TagPoll {
             .iter()
             .any(|e| matches!(e, Effect::CancelBackgroundsOnlineOrder { .. }));
         let record = Record {
-            delivery: Some(delivery),
+            deliveries: vec![delivery],
             outbox: Self::items(&tenant.id, effects, now),
             consumes: None,
             now,

@@ -46,6 +46,7 @@ async fn suite(store: &dyn Store) {
     let delivery = DeliveryRecord {
         key: format!("k:{t}:1"),
         expires_at: now() + time::Duration::days(1),
+        fingerprint: None,
     };
     store
         .commit(
@@ -239,6 +240,7 @@ async fn concurrent_creates_for_one_delivery_commit_once() {
                     Commit::create(o, "test", vec![]).with_delivery(DeliveryRecord {
                         key,
                         expires_at: now() + time::Duration::days(1),
+                        fingerprint: None,
                     }),
                 )
                 .await
@@ -293,11 +295,12 @@ async fn scheduling_suite(store: &dyn Store) {
     let delivery = DeliveryRecord {
         key: format!("poll:{t}:opp-r:1"),
         expires_at: now() + time::Duration::days(1),
+        fingerprint: None,
     };
     let first = effect(&anchor);
     store
         .record(Record {
-            delivery: Some(delivery.clone()),
+            deliveries: vec![delivery.clone()],
             outbox: vec![first.clone()],
             consumes: None,
             now: now(),
@@ -306,7 +309,7 @@ async fn scheduling_suite(store: &dyn Store) {
         .unwrap();
     let err = store
         .record(Record {
-            delivery: Some(delivery),
+            deliveries: vec![delivery],
             outbox: vec![effect(&anchor)],
             consumes: None,
             now: now(),
@@ -317,7 +320,7 @@ async fn scheduling_suite(store: &dyn Store) {
     let follow_up = effect(&anchor);
     store
         .record(Record {
-            delivery: None,
+            deliveries: Vec::new(),
             outbox: vec![follow_up.clone()],
             consumes: Some(first.id),
             now: now(),
@@ -328,7 +331,7 @@ async fn scheduling_suite(store: &dyn Store) {
     assert!(store.get_outbox(follow_up.id).await.unwrap().is_some());
     let err = store
         .record(Record {
-            delivery: None,
+            deliveries: Vec::new(),
             outbox: vec![],
             consumes: Some(first.id),
             now: now(),

@@ -1,12 +1,23 @@
-//! Lever's `candidateDeleted`: every order of the opportunity gives up the candidate's data at
-//! once (DESIGN §3), orders under way stop, the provider closes what it holds, Lever is not
-//! written to again, and repeated or forged deliveries change nothing.
+//! Lever's `candidateDeleted`: once Lever confirms the opportunity is gone, every order of it
+//! gives up the candidate's data at once (DESIGN §3), orders under way stop, the provider
+//! closes what it holds, Lever is not written to again, and repeated, forged or unconfirmed
+//! deliveries change nothing.
 
 use screenhub::domain::OrderStatus;
 use screenhub::ports::Store;
 use screenhub_tests::bo_scenario::BoScenario;
+use screenhub_sandbox::{Method, RequestRecord};
 use screenhub_tests::scenario::Scenario;
 use serde_json::json;
+
+/// Requests that would change something in Lever (anything but reads).
+fn writes(requests: &[RequestRecord]) -> Vec<String> {
+    requests
+        .iter()
+        .filter(|r| r.method != Method::GET)
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect()
+}
 
 const START: &str = "Backgrounds Online Start";
 
@@ -36,11 +47,7 @@ async fn alliance_orders_ended_and_under_way_are_scrubbed_and_late_results_ignor
 
     s.lever.clear_requests();
     let (status, body) = s.lever_deletes(&opp).await;
-    assert_eq!(
-        (status, &body["orders_scrubbed"]),
-        (200, &json!(2)),
-        "{body}"
-    );
+    assert_eq!((status, &body["status"]), (200, &json!("accepted")), "{body}");
     s.world.settle().await;
 
     let after = s.orders_of(&opp).await;
@@ -56,8 +63,9 @@ async fn alliance_orders_ended_and_under_way_are_scrubbed_and_late_results_ignor
         assert!(r.summary.is_none() && r.report_url.is_none(), "{o:?}");
     }
     assert_eq!(after[0].result.as_ref().and_then(|r| r.flag), Some(false));
-    assert!(
-        s.lever.requests().is_empty(),
+    assert_eq!(
+        writes(&s.lever.requests()),
+        Vec::<String>::new(),
         "nothing is written to a deleted opportunity"
     );
     // The slot is free and nothing waits for the candidate.
@@ -77,17 +85,18 @@ async fn alliance_orders_ended_and_under_way_are_scrubbed_and_late_results_ignor
     // Lever retries the delivery: acknowledged, nothing changes.
     let (status, body) = s.lever_deletes(&opp).await;
     assert_eq!(
-        (status, &body["orders_scrubbed"]),
-        (200, &json!(0)),
+        (status, &body["reason"]),
+        (200, &json!("duplicate_delivery")),
         "{body}"
     );
+    s.world.settle().await;
     let again = s.orders_of(&opp).await;
     assert_eq!(again, after);
     let trail = s.world.store.audit_trail(after[1].id).await.unwrap();
     assert_eq!(trail.last().unwrap().to, OrderStatus::Cancelled);
     assert_eq!(
         trail.last().unwrap().cause,
-        "lever_webhook:candidate_deleted"
+        "dispatcher:candidate_deleted"
     );
 }
 
@@ -110,11 +119,14 @@ async fn results_queued_before_the_deletion_never_reach_lever() {
     s.world.settle().await;
 
     assert!(s.lever.notes(&opp).is_empty(), "no results note");
+    // The tag change reads the opportunity first and stops at Lever's 404; the note, queued
+    // with it, is refused by Lever with 404 (nothing is stored) and not retried.
+    let writes = writes(&s.lever.requests());
     assert!(
-        s.lever.requests().is_empty(),
-        "{:?}",
-        s.lever.requests().len()
+        writes.iter().all(|w| w.starts_with("POST") && w.ends_with("/notes")),
+        "{writes:?}"
     );
+    assert!(writes.len() <= 1, "{writes:?}");
     let letters = s.world.store.dead_letters(100).await.unwrap();
     assert!(
         letters.iter().all(|l| l.item.tenant != s.tenant),
@@ -136,19 +148,16 @@ async fn a_backgrounds_online_order_awaiting_the_candidate_is_closed_at_the_prov
 
     s.lever.clear_requests();
     let (status, body) = s.lever_deletes(&opp).await;
-    assert_eq!(
-        (status, &body["orders_scrubbed"]),
-        (200, &json!(1)),
-        "{body}"
-    );
+    assert_eq!((status, &body["status"]), (200, &json!("accepted")), "{body}");
     s.world.settle().await;
 
     let order = s.order_of(&opp).await;
     assert_eq!(order.status, OrderStatus::Cancelled);
     assert!(order.request.is_none() && order.expires_at.is_none());
     assert_eq!(s.provider_order_of(&opp).await.status, "cancelled");
-    assert!(
-        s.lever.requests().is_empty(),
+    assert_eq!(
+        writes(&s.lever.requests()),
+        Vec::<String>::new(),
         "no tag or note for a deleted candidate"
     );
     // Another candidate's order is untouched.
@@ -189,4 +198,26 @@ async fn a_deletion_signed_with_another_events_token_changes_nothing() {
     assert_eq!(status, 400, "no opportunity named: {body}");
     let after = s.orders_of(&opp).await;
     assert_eq!(after, before);
+}
+
+#[tokio::test]
+async fn a_deletion_lever_does_not_confirm_scrubs_nothing() {
+    let s = Scenario::start().await;
+    let opp = s.candidate(&[]);
+    s.trigger(&opp).await;
+    let before = s.orders_of(&opp).await;
+    assert_eq!(before.len(), 1);
+    // Correctly signed with the deletion token, but the candidate is still in Lever.
+    let claim = s.candidate_deleted(&opp);
+    let (status, body) = s.world.post_json(&s.webhook_path(), &claim).await;
+    assert_eq!((status, &body["status"]), (200, &json!("accepted")), "{body}");
+    s.world.settle().await;
+    assert_eq!(s.orders_of(&opp).await, before, "nothing scrubbed");
+    assert!(s.world.store.pending_outbox(10).await.unwrap().is_empty());
+    // Its token cannot be used again for another candidate.
+    let other = s.candidate(&[]);
+    let mut replay = claim.clone();
+    replay["data"]["opportunityId"] = json!(other);
+    let (status, body) = s.world.post_json(&s.webhook_path(), &replay).await;
+    assert_eq!((status, &body["code"]), (409, &json!("token-reused")), "{body}");
 }

@@ -52,7 +52,7 @@ async fn provider_timeouts_recover_within_the_retries() {
 async fn a_dispatcher_that_dies_between_effects_loses_and_repeats_nothing() {
     let s = Scenario::start().await;
     let opp = s.candidate(&[]);
-    let d = s.stage_change(&opp, screenhub_tests::scenario::TRIGGER, s.now_ms());
+    let d = s.moved(&opp, screenhub_tests::scenario::TRIGGER).await;
     assert_eq!(s.world.post_json(&s.webhook_path(), &d).await.0, 200);
     // First dispatcher: performs exactly one effect, then "dies".
     let first = s.world.store.pending_outbox(1).await.unwrap().remove(0);
@@ -108,7 +108,7 @@ async fn the_per_tenant_lever_rate_never_exceeds_its_bound() {
     s.lever.clear_requests();
     let opps: Vec<String> = (0..5).map(|_| s.candidate(&[])).collect();
     for opp in &opps {
-        let d = s.stage_change(opp, screenhub_tests::scenario::TRIGGER, s.now_ms());
+        let d = s.moved(opp, screenhub_tests::scenario::TRIGGER).await;
         s.world.post_json(&s.webhook_path(), &d).await;
     }
     s.world.settle().await;

@@ -1,6 +1,10 @@
 //! The Lever webhook receiver over HTTP: orders, duplicates, refusals, per-tenant settings.
 
+use screenhub::adapters::lever_http::LeverHttp;
 use screenhub::domain::{Integration, OrderStatus};
+use screenhub::outbound::RetryPolicy;
+use screenhub::ports::lever::{LeverAccount, LeverApi, LeverError};
+use screenhub::ports::secrets::Secret;
 use screenhub::ports::Store;
 use screenhub_tests::scenario::{STATUS_PREFIX, Scenario, TRIGGER};
 use serde_json::json;
@@ -72,7 +76,7 @@ async fn trigger_stage_creates_one_order_with_the_documented_fields_and_a_pendin
 async fn the_same_delivery_three_times_concurrently_orders_once() {
     let s = Scenario::start().await;
     let opp = s.candidate(&[]);
-    let d = s.stage_change(&opp, TRIGGER, s.now_ms());
+    let d = s.moved(&opp, TRIGGER).await;
     let path = s.webhook_path();
     let (a, b, c) = tokio::join!(
         s.world.post_json(&path, &d),
@@ -294,4 +298,128 @@ async fn sub_client_reference_and_unmatched_reject() {
         vec![format!("{STATUS_PREFIX}Rejected")]
     );
     assert!(s.lever.notes(&far)[0].value.contains("Paris"));
+}
+
+#[tokio::test]
+async fn a_replayed_token_with_other_data_is_refused_and_orders_nothing() {
+    let s = Scenario::start().await;
+    let ada = s.candidate(&[]);
+    let other = s.candidate(&[]);
+    let d = s.moved(&ada, TRIGGER).await;
+    let path = s.webhook_path();
+    assert_eq!(s.world.post_json(&path, &d).await.1["status"], "accepted");
+    // The captured token and signature, re-sent for another candidate: Lever did not sign
+    // `data`, so only the token's single use stands between this and a paid order.
+    let mut replay = d.clone();
+    replay["data"]["opportunityId"] = json!(other);
+    replay["data"]["candidateId"] = json!(other);
+    let (status, body) = s.world.post_json(&path, &replay).await;
+    assert_eq!((status, body["code"].as_str()), (409, Some("token-reused")), "{body}");
+    assert_eq!(body["status"], 409);
+    // Byte-identical again: an acknowledged duplicate.
+    let (status, body) = s.world.post_json(&path, &d).await;
+    assert_eq!((status, body["reason"].as_str()), (200, Some("duplicate_delivery")));
+    s.world.settle().await;
+    assert_eq!(s.alliance.orders().len(), 1);
+    assert!(s.orders_of(&other).await.is_empty());
+    assert!(s.lever.tags(&other).is_empty() && s.lever.notes(&other).is_empty());
+    // A token first used by a delivery that changed nothing is spent all the same.
+    let ignored = s.stage_change(&ada, "stage-screened", s.now_ms());
+    assert_eq!(s.world.post_json(&path, &ignored).await.0, 200);
+    let mut reused = ignored.clone();
+    reused["data"]["toStageId"] = json!(TRIGGER);
+    reused["data"]["opportunityId"] = json!(other);
+    assert_eq!(s.world.post_json(&path, &reused).await.0, 409);
+    s.world.settle().await;
+    assert!(s.orders_of(&other).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_stage_change_lever_does_not_show_ends_the_order_without_a_call_or_a_note() {
+    let s = Scenario::start().await;
+    // Lever shows this candidate in New Applicant: a signed delivery claims otherwise.
+    let opp = s.candidate(&["Alliance: rush"]);
+    let claim = s.stage_change(&opp, TRIGGER, s.now_ms());
+    let (status, body) = s.world.post_json(&s.webhook_path(), &claim).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("accepted")));
+    s.lever.clear_requests();
+    s.world.settle().await;
+    assert!(s.alliance.orders().is_empty(), "no provider order");
+    assert!(s.alliance.requests().is_empty(), "no provider call");
+    assert!(s.lever.notes(&opp).is_empty(), "no note");
+    assert_eq!(s.lever.tags(&opp), vec!["Alliance: rush".to_string()], "no tag");
+    let writes: Vec<_> = s
+        .lever
+        .requests()
+        .into_iter()
+        .filter(|r| r.method != screenhub_sandbox::Method::GET)
+        .collect();
+    assert!(writes.is_empty(), "{writes:?}");
+    let order = s.orders_of(&opp).await.pop().expect("the order opened");
+    assert_eq!(order.status, OrderStatus::Cancelled);
+    let trail = s.world.store.audit_trail(order.id).await.unwrap();
+    assert_eq!(trail.last().unwrap().cause, "dispatcher:trigger_unconfirmed");
+    assert!(s.active_order(&opp).await.is_none(), "the slot is free again");
+
+    // A move Lever recorded long before the claimed time does not confirm it either.
+    let moved_earlier = s.candidate(&[]);
+    s.lever.move_stage(&moved_earlier, TRIGGER).await;
+    s.world.clock.advance(time::Duration::hours(2));
+    let late_claim = s.stage_change(&moved_earlier, TRIGGER, s.now_ms());
+    assert_eq!(s.world.post_json(&s.webhook_path(), &late_claim).await.0, 200);
+    s.world.settle().await;
+    assert!(s.alliance.orders().is_empty());
+
+    // The candidate moved on since the (real) move: the recorded move still counts.
+    let moved_on = s.candidate(&[]);
+    let d = s.moved(&moved_on, TRIGGER).await;
+    s.lever.move_stage(&moved_on, "stage-screened").await;
+    assert_eq!(s.world.post_json(&s.webhook_path(), &d).await.0, 200);
+    s.world.settle().await;
+    assert_eq!(s.alliance.orders().len(), 1);
+}
+
+#[tokio::test]
+async fn ids_that_are_not_ids_are_refused_at_the_edge_and_never_reach_another_path() {
+    let s = Scenario::start().await;
+    let sneaky = "a/../../postings/x?";
+    for data in [
+        json!({ "opportunityId": sneaky, "toStageId": TRIGGER }),
+        json!({ "opportunityId": "o1", "toStageId": "../stages" }),
+        json!({ "opportunityId": "x".repeat(200), "toStageId": TRIGGER }),
+    ] {
+        let d = s
+            .lever
+            .signed_delivery("candidateStageChange", data, &s.signature_token, s.now_ms());
+        let (status, body) = s.world.post_json(&s.webhook_path(), &d).await;
+        assert_eq!((status, body["code"].as_str()), (400, Some("id-invalid")), "{body}");
+    }
+    let deletion = s.lever.signed_delivery(
+        "candidateDeleted",
+        json!({ "opportunityId": sneaky }),
+        &s.deletion_token,
+        s.now_ms(),
+    );
+    assert_eq!(s.world.post_json(&s.webhook_path(), &deletion).await.1["code"], "id-invalid");
+    assert!(s.world.store.pending_outbox(10).await.unwrap().is_empty());
+
+    // And the Lever client keeps any id inside its one path segment.
+    let lever = LeverHttp::new(
+        screenhub::runtime::http_client(std::time::Duration::from_secs(5)),
+        RetryPolicy::new(1, std::time::Duration::from_millis(1), std::time::Duration::from_millis(1)),
+    );
+    let acct = LeverAccount {
+        tenant: s.tenant.clone(),
+        api_base: s.lever.base_url(),
+        api_key: Secret::new(&s.lever_key),
+        perform_as: None,
+        requests_per_second: 10,
+        burst: 10,
+    };
+    s.lever.clear_requests();
+    let err = lever.get_opportunity(&acct, sneaky).await.unwrap_err();
+    assert!(matches!(err, LeverError::Status { status: 404, .. }), "{err}");
+    let seen = s.lever.requests();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].path, "/v1/opportunities/a%2F..%2F..%2Fpostings%2Fx%3F");
 }

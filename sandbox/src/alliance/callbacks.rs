@@ -1,6 +1,6 @@
 //! Standard-Webhooks-signed status callbacks from the fake provider to the hub.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use crate::server::SandboxClock;
 
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -36,13 +36,9 @@ impl SignedCallback {
     }
 }
 
-/// Unix seconds from the system clock plus `skew`.
-pub(crate) fn unix_now(skew: i64) -> i64 {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0);
-    secs.saturating_add(skew)
+/// Unix seconds from the fake's clock plus `skew`.
+pub(crate) fn unix_now(clock: &SandboxClock, skew: i64) -> i64 {
+    clock.unix().saturating_add(skew)
 }
 
 pub(crate) fn rfc3339(unix: i64) -> String {

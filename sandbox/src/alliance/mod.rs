@@ -134,6 +134,11 @@ impl FakeAlliance {
         self.state().clock_skew = secs;
     }
 
+    /// Stamp and sign with `clock` instead of the system clock (a test's clock).
+    pub fn set_clock(&self, clock: crate::SandboxClock) {
+        self.state().clock = clock;
+    }
+
     /// Retry callbacks answered non-2xx (or not at all) up to 5 more times, reusing the
     /// `webhook-id` and re-signing with a fresh timestamp. Default off.
     pub fn set_callback_retries(&self, on: bool) {
@@ -200,7 +205,7 @@ impl FakeAlliance {
         let order = state
             .order(id)
             .unwrap_or_else(|| panic!("signed_callback: unknown order {id}"));
-        let now = callbacks::unix_now(state.clock_skew);
+        let now = callbacks::unix_now(&state.clock, state.clock_skew);
         let body = callbacks::body(order, status.as_ref(), result, reason, now);
         callbacks::sign(
             &order.callback_url,
@@ -235,13 +240,14 @@ pub(crate) async fn advance_order(
     reason: Option<String>,
 ) -> Option<u16> {
     let webhook_id = callbacks::new_webhook_id();
-    let (order, secrets, retries, skew) = {
+    let (order, secrets, retries, skew, clock) = {
         let mut state = lock(&inner.state);
         let order = state.update(id, status, result.clone(), reason.clone())?;
         let secrets = state.secrets_for(&order);
-        (order, secrets, state.callback_retries, state.clock_skew)
+        let clock = state.clock.clone();
+        (order, secrets, state.callback_retries, state.clock_skew, clock)
     };
-    let now = callbacks::unix_now(skew);
+    let now = callbacks::unix_now(&clock, skew);
     let body = callbacks::body(&order, status, result, reason, now);
     let mut attempts = 1;
     let mut code = callbacks::post(
@@ -258,7 +264,7 @@ pub(crate) async fn advance_order(
     while retries && !(200..300).contains(&code) && attempts <= CALLBACK_RETRIES {
         tokio::time::sleep(Duration::from_millis(20 << (attempts - 1))).await;
         attempts += 1;
-        let ts = callbacks::unix_now(skew);
+        let ts = callbacks::unix_now(&clock, skew);
         let signed = callbacks::sign(&order.callback_url, body.clone(), &secrets, &webhook_id, ts);
         code = callbacks::post(&inner.http, &signed).await;
     }

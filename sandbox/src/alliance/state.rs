@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use serde_json::{Value, json};
 
 use crate::provider::ProviderError;
-use crate::server::{now_ms, text};
+use crate::server::text;
 
 /// An order as the fake provider holds it.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,6 +70,7 @@ pub(crate) struct AllianceState {
     pub orders: Vec<Order>,
     pub callbacks: Vec<CallbackRecord>,
     pub clock_skew: i64,
+    pub clock: crate::server::SandboxClock,
     pub callback_retries: bool,
 }
 
@@ -130,7 +131,7 @@ impl AllianceState {
             api_key: api_key.to_owned(),
             result: None,
             reason: None,
-            created_at_ms: now_ms(),
+            created_at_ms: self.clock.now_ms(),
             request: body,
         };
         self.orders.push(order.clone());

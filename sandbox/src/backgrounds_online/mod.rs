@@ -117,6 +117,11 @@ impl FakeBackgroundsOnline {
         self.state().clock_skew = secs;
     }
 
+    /// Stamp and sign with `clock` instead of the system clock (a test's clock).
+    pub fn set_clock(&self, clock: crate::SandboxClock) {
+        self.state().clock = clock;
+    }
+
     /// Retry callbacks answered non-2xx (or not at all) up to 5 more times, reusing the
     /// `webhook-id` and re-signing with a fresh timestamp. Default off.
     pub fn set_callback_retries(&self, on: bool) {
@@ -223,7 +228,7 @@ impl FakeBackgroundsOnline {
                 .unwrap_or_else(|| panic!("signed_callback: unknown order {}", order_id.as_ref()));
             (
                 state.secret_for(order),
-                callbacks::unix_now(state.clock_skew),
+                callbacks::unix_now(&state.clock, state.clock_skew),
             )
         };
         self.signed_callback_with(order_id, status, result, &secrets, now)
@@ -318,13 +323,14 @@ pub(crate) async fn drive_order(
     let webhook_id = callbacks::new_webhook_id();
     let report_url =
         (status == COMPLETE).then(|| format!("{}/sandbox/reports/{id}", inner.base_url));
-    let (order, secrets, retries, skew) = {
+    let (order, secrets, retries, skew, clock) = {
         let mut state = lock(&inner.state);
         let order = state.update(id, status, result.map(str::to_owned), report_url.clone())?;
         let secrets = state.secret_for(&order);
-        (order, secrets, state.callback_retries, state.clock_skew)
+        let clock = state.clock.clone();
+        (order, secrets, state.callback_retries, state.clock_skew, clock)
     };
-    let occurred = callbacks::unix_now(skew);
+    let occurred = callbacks::unix_now(&clock, skew);
     let body = callbacks::body(&order, status, result, report_url.as_deref(), occurred);
     let sign_at =
         |ts: i64| callbacks::sign(&order.callback_url, body.clone(), &secrets, &webhook_id, ts);
@@ -334,7 +340,7 @@ pub(crate) async fn drive_order(
     while retries && !(200..300).contains(&code) && attempts <= CALLBACK_RETRIES {
         tokio::time::sleep(Duration::from_millis(20 << (attempts - 1))).await;
         attempts += 1;
-        signed = sign_at(callbacks::unix_now(skew));
+        signed = sign_at(callbacks::unix_now(&clock, skew));
         code = callbacks::post(&inner.http, &signed).await;
     }
     lock(&inner.state).callbacks.push(SentCallback {

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::callbacks::SignedCallback;
 use crate::provider::ProviderError;
-use crate::server::{now_ms, text};
+use crate::server::text;
 
 /// Order statuses of the contract.
 pub const PENDING_SUBMISSION: &str = "pending_submission";
@@ -78,6 +78,7 @@ pub(crate) struct BoState {
     pub orders: Vec<Order>,
     pub callbacks: Vec<SentCallback>,
     pub clock_skew: i64,
+    pub clock: crate::server::SandboxClock,
     pub callback_retries: bool,
 }
 
@@ -157,7 +158,7 @@ impl BoState {
             result: None,
             report_url: None,
             api_key: api_key.to_owned(),
-            created_at_ms: now_ms(),
+            created_at_ms: self.clock.now_ms(),
             request: body,
         };
         self.orders.push(order.clone());

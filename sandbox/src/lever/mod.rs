@@ -250,6 +250,12 @@ impl FakeLever {
         self.state().retries = on;
     }
 
+    /// Stamp `updatedAt`, stage changes and `triggeredAt` with `clock` instead of the system
+    /// clock (a test's clock).
+    pub fn set_clock(&self, clock: crate::SandboxClock) {
+        self.state().clock = clock;
+    }
+
     /// Include the top-level event `id` in envelopes (documented in Lever's field table but
     /// absent from every example). Default off.
     pub fn set_include_event_id(&self, on: bool) {

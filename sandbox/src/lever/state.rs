@@ -9,7 +9,6 @@ use serde_json::{Value, json};
 use super::error::ApiError;
 use super::model::{DeliveryResult, NewOpportunity, NewPosting};
 use super::ratelimit::RateLimiter;
-use crate::server::now_ms;
 
 /// The ten event names Lever accepts for `POST /webhooks`.
 pub(crate) const EVENTS: [&str; 10] = [
@@ -136,6 +135,7 @@ pub(crate) struct LeverState {
     pub retries: bool,
     pub include_event_id: bool,
     pub rate: Option<RateLimiter>,
+    pub clock: crate::server::SandboxClock,
     last_ts: i64,
 }
 
@@ -146,7 +146,7 @@ fn new_id() -> String {
 impl LeverState {
     /// A fresh timestamp, strictly greater than any handed out before.
     pub fn tick(&mut self) -> i64 {
-        self.last_ts = now_ms().max(self.last_ts + 1);
+        self.last_ts = self.clock.now_ms().max(self.last_ts + 1);
         self.last_ts
     }
 

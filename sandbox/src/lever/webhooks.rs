@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::Inner;
 use super::model::DeliveryResult;
-use crate::server::{lock, now_ms, status_or_zero};
+use crate::server::{lock, status_or_zero};
 use crate::signing::{lever_signature, random_hex};
 
 /// Extra attempts after a failed delivery when retries are on ("five times" per Lever).
@@ -86,11 +86,14 @@ pub(crate) async fn fire(
     data: Value,
     origin: Option<&str>,
 ) -> Vec<DeliveryResult> {
-    let (hooks, include_id) = {
+    let (hooks, include_id, triggered_at) = {
         let state = lock(&inner.state);
-        (state.subscribers(event, origin), state.include_event_id)
+        (
+            state.subscribers(event, origin),
+            state.include_event_id,
+            state.clock.now_ms(),
+        )
     };
-    let triggered_at = now_ms();
     let mut results = Vec::with_capacity(hooks.len());
     for hook in hooks {
         let body = envelope(

@@ -4,7 +4,9 @@
 use crate::domain::effects::DeadLetter;
 use crate::domain::ids::OrderId;
 use crate::domain::{AuditEntry, Integration, Order, OutboxId, OutboxItem, TenantConfig, TenantId};
-use crate::ports::store::{Commit, CommitError, DueCursor, DuePage, Record, Store, StoreError};
+use crate::ports::store::{
+    Commit, CommitError, DeliveryRecord, DueCursor, DuePage, Record, Store, StoreError,
+};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
@@ -21,8 +23,19 @@ struct State {
     audit: BTreeMap<OrderId, Vec<AuditEntry>>,
     outbox: BTreeMap<OutboxId, OutboxItem>,
     dead: BTreeMap<OutboxId, DeadLetter>,
-    deliveries: BTreeMap<String, time::OffsetDateTime>,
+    deliveries: BTreeMap<String, DeliveryRecord>,
     cursors: BTreeMap<(TenantId, String), String>,
+}
+
+impl State {
+    /// Whether any of `records` is already recorded and unexpired at `now`.
+    fn any_recorded(&self, records: &[DeliveryRecord], now: OffsetDateTime) -> bool {
+        records.iter().any(|d| {
+            self.deliveries
+                .get(&d.key)
+                .is_some_and(|kept| kept.expires_at > now)
+        })
+    }
 }
 
 #[derive(Default, Clone)]
@@ -176,11 +189,7 @@ impl Store for EmbeddedStore {
         {
             let mut s = self.lock();
             // Check every condition before changing anything (all-or-nothing).
-            if let Some(d) = &c.delivery
-                && s.deliveries
-                    .get(&d.key)
-                    .is_some_and(|exp| *exp > c.order.updated_at)
-            {
+            if s.any_recorded(&c.deliveries, c.order.updated_at) {
                 return Err(CommitError::DuplicateDelivery);
             }
             let key = active_key(&c.order);
@@ -205,8 +214,8 @@ impl Store for EmbeddedStore {
                 return Err(CommitError::OutboxItemGone);
             }
 
-            if let Some(d) = c.delivery {
-                s.deliveries.insert(d.key, d.expires_at);
+            for d in c.deliveries {
+                s.deliveries.insert(d.key.clone(), d);
             }
             if c.expected_version.is_none() && !c.order.status.is_terminal() {
                 s.active.insert(key.clone(), c.order.id);
@@ -235,13 +244,24 @@ impl Store for EmbeddedStore {
         Ok(())
     }
 
+    async fn get_delivery(
+        &self,
+        key: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<DeliveryRecord>, StoreError> {
+        Ok(self
+            .lock()
+            .deliveries
+            .get(key)
+            .filter(|d| d.expires_at > now)
+            .cloned())
+    }
+
     async fn record(&self, r: Record) -> Result<(), CommitError> {
         let has_new_outbox = !r.outbox.is_empty();
         {
             let mut s = self.lock();
-            if let Some(d) = &r.delivery
-                && s.deliveries.get(&d.key).is_some_and(|exp| *exp > r.now)
-            {
+            if s.any_recorded(&r.deliveries, r.now) {
                 return Err(CommitError::DuplicateDelivery);
             }
             if let Some(id) = r.consumes
@@ -249,8 +269,8 @@ impl Store for EmbeddedStore {
             {
                 return Err(CommitError::OutboxItemGone);
             }
-            if let Some(d) = r.delivery {
-                s.deliveries.insert(d.key, d.expires_at);
+            for d in r.deliveries {
+                s.deliveries.insert(d.key.clone(), d);
             }
             if let Some(id) = r.consumes {
                 s.outbox.remove(&id);

@@ -48,15 +48,19 @@ impl LeverHttp {
         self
     }
 
+    /// `segments` are the path below the API base, each percent-encoded on its own: an id
+    /// can never reach another path (`a/../../postings/x?` stays one segment).
     async fn call<T: DeserializeOwned>(
         &self,
         acct: &LeverAccount,
         method: Method,
-        path: &str,
+        segments: &[&str],
         query: &[(&str, String)],
         body: Option<&serde_json::Value>,
     ) -> Result<T, LeverError> {
-        let url = format!("{}{path}", acct.api_base.trim_end_matches('/'));
+        let url = api_url(&acct.api_base, segments)?;
+        let path = url.path().to_owned();
+        let path = path.as_str();
         let mut failed = 0;
         loop {
             self.limits
@@ -69,7 +73,7 @@ impl LeverHttp {
             let mut req = self
                 .http
                 .get()
-                .request(method.clone(), &url)
+                .request(method.clone(), url.clone())
                 .basic_auth(acct.api_key.expose(), Some(""))
                 .query(query);
             if let Some(b) = body {
@@ -130,6 +134,17 @@ impl LeverHttp {
     }
 }
 
+/// `{base}/<segment>/…`, every segment percent-encoded.
+fn api_url(base: &str, segments: &[&str]) -> Result<reqwest::Url, LeverError> {
+    let invalid = || LeverError::Transport("invalid Lever API base URL".into());
+    let mut url = reqwest::Url::parse(base).map_err(|_| invalid())?;
+    url.path_segments_mut()
+        .map_err(|()| invalid())?
+        .pop_if_empty()
+        .extend(segments);
+    Ok(url)
+}
+
 /// Error class only: reqwest's Display may include the URL, which is fine, but keep it short.
 fn kind(e: &reqwest::Error) -> String {
     if e.is_timeout() {
@@ -170,7 +185,7 @@ impl LeverApi for LeverHttp {
             .call(
                 acct,
                 Method::GET,
-                &format!("/opportunities/{id}"),
+                &["opportunities", id],
                 &[("expand", "applications".into())],
                 None,
             )
@@ -180,7 +195,7 @@ impl LeverApi for LeverHttp {
 
     async fn get_posting(&self, acct: &LeverAccount, id: &str) -> Result<Posting, LeverError> {
         let env: Envelope<Posting> = self
-            .call(acct, Method::GET, &format!("/postings/{id}"), &[], None)
+            .call(acct, Method::GET, &["postings", id], &[], None)
             .await?;
         Ok(env.data)
     }
@@ -196,7 +211,7 @@ impl LeverApi for LeverHttp {
             .call(
                 acct,
                 Method::POST,
-                &format!("/opportunities/{opp}/addTags"),
+                &["opportunities", opp, "addTags"],
                 &Self::perform_as(acct),
                 Some(&body),
             )
@@ -215,7 +230,7 @@ impl LeverApi for LeverHttp {
             .call(
                 acct,
                 Method::POST,
-                &format!("/opportunities/{opp}/removeTags"),
+                &["opportunities", opp, "removeTags"],
                 &Self::perform_as(acct),
                 Some(&body),
             )
@@ -234,7 +249,7 @@ impl LeverApi for LeverHttp {
             .call(
                 acct,
                 Method::POST,
-                &format!("/opportunities/{opp}/notes"),
+                &["opportunities", opp, "notes"],
                 &Self::perform_as(acct),
                 Some(&body),
             )
@@ -253,7 +268,7 @@ impl LeverApi for LeverHttp {
             .call(
                 acct,
                 Method::PUT,
-                &format!("/opportunities/{opp}/stage"),
+                &["opportunities", opp, "stage"],
                 &Self::perform_as(acct),
                 Some(&body),
             )
@@ -278,7 +293,27 @@ impl LeverApi for LeverHttp {
         if let Some(o) = offset {
             query.push(("offset", o.to_owned()));
         }
-        self.call(acct, Method::GET, "/opportunities", &query, None)
+        self.call(acct, Method::GET, &["opportunities"], &query, None)
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_stay_one_encoded_path_segment() {
+        let url = api_url(
+            "https://api.lever.co/v1",
+            &["opportunities", "a/../../postings/x?", "notes"],
+        )
+        .unwrap();
+        assert_eq!(
+            url.as_str(),
+            "https://api.lever.co/v1/opportunities/a%2F..%2F..%2Fpostings%2Fx%3F/notes"
+        );
+        let trailing = api_url("http://127.0.0.1:9/v1/", &["stages"]).unwrap();
+        assert_eq!(trailing.as_str(), "http://127.0.0.1:9/v1/stages");
     }
 }

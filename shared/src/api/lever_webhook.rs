@@ -1,18 +1,27 @@
 //! `POST /lever/webhooks/{tenant}`: Lever webhook receiver.
 //!
-//! Order of checks: size → tenant → envelope → signature (per-event token, one re-read on
-//! failure for rotation) → freshness → decision → one transaction (order + audit + outbox +
-//! delivery record). Duplicates, concurrent or not, commit nothing and get 200.
+//! Order of checks: size → tenant → envelope → signature (per-event token, at most one
+//! throttled re-read on failure, for rotation) → freshness → ids → one write that records the
+//! delivery's token together with whatever the delivery decides.
+//!
+//! Lever signs only `token + triggeredAt` (facts/lever.md §1.4), so:
+//! - a token is single-use per tenant and event: a second use with a byte-identical body is an
+//!   acknowledged duplicate, with any other body it is refused (`409 token-reused`);
+//! - what `data` claims is not acted on until Lever's API confirms it: a stage change opens an
+//!   order that records the claimed move, and the dispatcher places it only when Lever's
+//!   `stageChanges` show that move; a deletion queues a check, and only Lever answering that
+//!   the opportunity is gone scrubs anything.
 //!
 //! Events acted on: `candidateStageChange` onto the tenant's trigger stage (an Alliance 2020
-//! order) and `candidateDeleted` (every order of the opportunity scrubbed at once, see
-//! [`crate::domain::deletion`]). Others are acknowledged without effect.
+//! order) and `candidateDeleted`. Others are acknowledged without effect.
 
 use super::hub::Hub;
 use super::problem::{ApiError, Reply};
-use crate::domain::effects::OutboxItem;
-use crate::domain::{Integration, Order, TenantConfig, TenantId, alliance, deletion};
-use crate::ports::store::{Commit, CommitError, DeliveryRecord, update_order};
+use crate::domain::effects::{Effect, OutboxItem};
+use crate::domain::ids::external_id;
+use crate::domain::order::ClaimedMove;
+use crate::domain::{Integration, Order, TenantConfig, TenantId, alliance};
+use crate::ports::store::{Commit, CommitError, DeliveryRecord, Record};
 use crate::webhooks::lever as sig;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -36,16 +45,23 @@ pub async fn handle(hub: &Hub, tenant: &str, body: &[u8]) -> Reply {
     }
 }
 
+/// What a verified delivery decided, before it is written.
+enum Decision {
+    /// Open this order (with its first effects).
+    Open(Box<Commit>),
+    /// Queue these effects, or none: the delivery is recorded either way.
+    Queue(Vec<Effect>, Reply),
+}
+
 async fn receive(hub: &Hub, tenant_raw: &str, body: &[u8]) -> Result<Reply, ApiError> {
     let tenant = hub.admit(tenant_raw, body).await?;
-    let tenant_id = tenant.id.clone();
     let delivery = sig::parse(body).map_err(|_| ApiError::BodyMalformed)?;
     if delivery.signature.as_deref().is_none_or(str::is_empty) {
         return Err(ApiError::SignatureMissing);
     }
     let verified = hub
         .secrets
-        .verify_with(&tenant_id, |s| {
+        .verify_with(&tenant.id, |s| {
             s.lever_webhook_tokens
                 .get(&delivery.event)
                 .is_some_and(|t| sig::verify(&delivery, t.expose().as_bytes()))
@@ -56,153 +72,254 @@ async fn receive(hub: &Hub, tenant_raw: &str, body: &[u8]) -> Result<Reply, ApiE
         return Err(ApiError::SignatureInvalid);
     }
     let now = hub.clock.now();
-    let now_ms = i64::try_from(now.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX);
     let fresh = sig::is_fresh(
         delivery.triggered_at_ms,
-        now_ms,
-        hub.settings.lever_max_age.whole_milliseconds() as i64,
-        hub.settings.max_future_skew.whole_milliseconds() as i64,
+        unix_ms(now),
+        hub.settings.lever_max_age.whole_milliseconds().max(0) as u64,
+        hub.settings.max_future_skew.whole_milliseconds().max(0) as u64,
     );
     if !fresh {
         return Err(ApiError::DeliveryStale);
     }
 
-    // Verified from here on.
-    match delivery.event.as_str() {
+    // Signed (token and time) and fresh from here on; `data` is still only a claim.
+    let once = Once::new(hub, &tenant.id, &delivery, body, now);
+    let decision = match delivery.event.as_str() {
         CANDIDATE_DELETED => {
             // Lever names the opportunity; older payloads only the candidate (the same id
             // in Lever's legacy model).
             let opportunity = ["opportunityId", "candidateId"]
                 .iter()
-                .find_map(|k| delivery.data.get(*k).and_then(|v| v.as_str()))
-                .filter(|s| !s.is_empty())
+                .find_map(|k| data_str(&delivery, k))
                 .ok_or(ApiError::BodyMalformed)?;
-            erase_candidate(hub, &tenant_id, opportunity, now).await
+            let opportunity = external_id(opportunity).map_err(|_| ApiError::IdInvalid)?;
+            Decision::Queue(
+                vec![Effect::LeverConfirmDeletion {
+                    opportunity_id: opportunity.to_owned(),
+                }],
+                Reply::ok(json!({ "status": "accepted", "action": "deletion_check_queued" })),
+            )
         }
-        STAGE_CHANGE => start_alliance_order(hub, &tenant, &delivery, now).await,
-        _ => Ok(ignored("no_action_for_event")),
-    }
+        STAGE_CHANGE => stage_change(&tenant, &delivery, now)?,
+        _ => Decision::Queue(Vec::new(), ignored("no_action_for_event")),
+    };
+    once.write(decision).await
 }
 
-/// Only stage changes onto the trigger stage start anything; the hub's own stage moves land
+/// Only stage changes onto the trigger stage open anything; the hub's own stage moves land
 /// elsewhere and are acknowledged without effect.
-async fn start_alliance_order(
-    hub: &Hub,
+fn stage_change(
     tenant: &TenantConfig,
     delivery: &sig::Delivery,
     now: OffsetDateTime,
-) -> Result<Reply, ApiError> {
-    let tenant_id = &tenant.id;
-    let opportunity = delivery.data.get("opportunityId").and_then(|v| v.as_str());
-    let to_stage = delivery.data.get("toStageId").and_then(|v| v.as_str());
+) -> Result<Decision, ApiError> {
+    let opportunity = data_str(delivery, "opportunityId");
+    let to_stage = data_str(delivery, "toStageId");
     let (Some(opportunity), Some(settings)) = (opportunity, tenant.alliance.as_ref()) else {
-        return Ok(ignored("no_action_for_event"));
+        return Ok(Decision::Queue(
+            Vec::new(),
+            ignored("no_action_for_event"),
+        ));
     };
+    let opportunity = external_id(opportunity).map_err(|_| ApiError::IdInvalid)?;
+    let to_stage = to_stage
+        .map(external_id)
+        .transpose()
+        .map_err(|_| ApiError::IdInvalid)?;
     if to_stage != Some(settings.trigger_stage_id.as_str()) {
-        return Ok(ignored("not_trigger_stage"));
+        return Ok(Decision::Queue(Vec::new(), ignored("not_trigger_stage")));
     }
-
-    let order = Order::new(
-        tenant_id.clone(),
+    let mut order = Order::new(
+        tenant.id.clone(),
         Integration::Alliance2020,
         opportunity.to_owned(),
         now,
     );
+    order.claimed_move = Some(ClaimedMove {
+        stage_id: settings.trigger_stage_id.clone(),
+        at_ms: delivery.triggered_at_ms,
+    });
     let outbox = alliance::creation_effects(&order)
         .into_iter()
-        .map(|e| OutboxItem::new(tenant_id.clone(), e, now))
+        .map(|e| OutboxItem::new(tenant.id.clone(), e, now))
         .collect();
-    let key = delivery_key(
-        tenant_id,
-        &delivery.event,
-        &delivery.triggered_at_text,
-        opportunity,
-        to_stage.unwrap_or(""),
-    );
-    let order_id = order.id;
-    let commit = Commit::create(order, "lever_webhook", outbox).with_delivery(DeliveryRecord {
-        key,
-        expires_at: now + hub.settings.delivery_ttl,
-    });
-    match hub.store.commit(commit).await {
-        Ok(()) => {
-            tracing::info!(tenant = %tenant_id, %order_id, "order created from Lever stage change");
-            crate::metrics::count("OrdersCreated", Integration::Alliance2020.as_str());
-            Ok(Reply::ok(
-                json!({ "status": "accepted", "order_id": order_id.to_string() }),
-            ))
-        }
-        Err(CommitError::DuplicateDelivery) => Ok(ignored("duplicate_delivery")),
-        Err(CommitError::ActiveOrderExists) => Ok(ignored("order_already_active")),
-        Err(e) => Err(ApiError::unavailable("commit", e)),
-    }
-}
-
-/// Every order of the opportunity gives up the candidate's data now (DESIGN §3). Idempotent
-/// by state: a repeated delivery finds nothing left to remove and changes nothing.
-async fn erase_candidate(
-    hub: &Hub,
-    tenant: &TenantId,
-    opportunity: &str,
-    now: OffsetDateTime,
-) -> Result<Reply, ApiError> {
-    let orders = hub
-        .store
-        .orders_of_opportunity(tenant, opportunity)
-        .await
-        .map_err(|e| ApiError::unavailable("orders", e))?;
-    let mut scrubbed = 0;
-    for order in orders {
-        if scrub_order(hub, order, now).await? {
-            scrubbed += 1;
-        }
-    }
-    tracing::info!(%tenant, orders_scrubbed = scrubbed, "candidate deleted in Lever");
-    if scrubbed > 0 {
-        crate::metrics::count_n("OrdersScrubbed", "candidate_deleted", scrubbed);
-    }
-    Ok(Reply::ok(
-        json!({ "status": "accepted", "orders_scrubbed": scrubbed }),
-    ))
-}
-
-/// Scrub one order, re-reading it when something else changed it meanwhile.
-async fn scrub_order(hub: &Hub, order: Order, now: OffsetDateTime) -> Result<bool, ApiError> {
-    match update_order(
-        hub.store.as_ref(),
+    Ok(Decision::Open(Box::new(Commit::create(
         order,
-        "lever_webhook:candidate_deleted",
-        now,
-        3,
-        |o| deletion::on_candidate_deleted(o, now),
-    )
-    .await
-    {
-        Ok(Some(o)) => {
-            tracing::info!(order_id = %o.id, "order scrubbed: candidate deleted");
-            Ok(true)
+        "lever_webhook",
+        outbox,
+    ))))
+}
+
+/// Makes a delivery happen once: its token is recorded in the same write as what it decided,
+/// and so is what it says happened (event, time, opportunity, stage), for a retry that
+/// carries a fresh token.
+struct Once<'h> {
+    hub: &'h Hub,
+    tenant: TenantId,
+    token: DeliveryRecord,
+    content: DeliveryRecord,
+    now: OffsetDateTime,
+}
+
+impl<'h> Once<'h> {
+    fn new(
+        hub: &'h Hub,
+        tenant: &TenantId,
+        delivery: &sig::Delivery,
+        body: &[u8],
+        now: OffsetDateTime,
+    ) -> Self {
+        let expires_at = now + hub.settings.delivery_ttl.max(hub.settings.lever_max_age);
+        let token = DeliveryRecord::new(
+            format!(
+                "lever-token:{tenant}:{}:{}",
+                delivery.event,
+                digest(&[delivery.token.as_bytes()])
+            ),
+            expires_at,
+        )
+        .with_fingerprint(digest(&[body]));
+        let content = DeliveryRecord::new(
+            format!(
+                "lever:{tenant}:{}",
+                digest(&[
+                    delivery.event.as_bytes(),
+                    delivery.triggered_at_text.as_bytes(),
+                    data_str(delivery, "opportunityId")
+                        .or_else(|| data_str(delivery, "candidateId"))
+                        .unwrap_or("")
+                        .as_bytes(),
+                    data_str(delivery, "toStageId").unwrap_or("").as_bytes(),
+                ])
+            ),
+            expires_at,
+        );
+        Self {
+            hub,
+            tenant: tenant.clone(),
+            token,
+            content,
+            now,
         }
-        Ok(None) => Ok(false),
-        // Still changing under us, or the store failed: Lever retries the delivery.
-        Err(e) => Err(ApiError::unavailable("commit", e)),
+    }
+
+    async fn write(&self, decision: Decision) -> Result<Reply, ApiError> {
+        let deliveries = vec![self.token.clone(), self.content.clone()];
+        let (result, accepted) = match decision {
+            Decision::Open(commit) => {
+                let mut commit = *commit;
+                commit.deliveries = deliveries;
+                let order_id = commit.order.id;
+                let result = self.hub.store.commit(commit).await;
+                if result.is_ok() {
+                    tracing::info!(tenant = %self.tenant, %order_id, "order opened from Lever stage change");
+                    crate::metrics::count("OrdersCreated", Integration::Alliance2020.as_str());
+                }
+                (
+                    result,
+                    Reply::ok(json!({ "status": "accepted", "order_id": order_id.to_string() })),
+                )
+            }
+            Decision::Queue(effects, reply) => {
+                let record = Record {
+                    deliveries,
+                    outbox: effects
+                        .into_iter()
+                        .map(|e| OutboxItem::new(self.tenant.clone(), e, self.now))
+                        .collect(),
+                    consumes: None,
+                    now: self.now,
+                };
+                (self.hub.store.record(record).await, reply)
+            }
+        };
+        match result {
+            Ok(()) => Ok(accepted),
+            Err(CommitError::DuplicateDelivery) => self.seen_before().await,
+            Err(CommitError::ActiveOrderExists) => {
+                self.token_alone().await?;
+                Ok(ignored("order_already_active"))
+            }
+            Err(e) => Err(ApiError::unavailable("commit", e)),
+        }
+    }
+
+    /// A delivery key was recorded already: the same body again is a duplicate; its token
+    /// with another body is a replay; the same content under a fresh token is Lever retrying.
+    async fn seen_before(&self) -> Result<Reply, ApiError> {
+        for _ in 0..3 {
+            let kept = self
+                .hub
+                .store
+                .get_delivery(&self.token.key, self.now)
+                .await
+                .map_err(|e| ApiError::unavailable("delivery", e))?;
+            match kept {
+                Some(kept) if kept.fingerprint == self.token.fingerprint => {
+                    return Ok(ignored("duplicate_delivery"));
+                }
+                Some(_) => return Err(ApiError::TokenReused),
+                None => {
+                    if self.token_alone().await? {
+                        return Ok(ignored("duplicate_delivery"));
+                    }
+                    // Recorded by a concurrent use meanwhile: read it again.
+                }
+            }
+        }
+        Err(ApiError::Unavailable)
+    }
+
+    /// Record the token on its own (nothing else is committed). `false` when it was recorded
+    /// meanwhile.
+    async fn token_alone(&self) -> Result<bool, ApiError> {
+        let record = Record {
+            deliveries: vec![self.token.clone()],
+            outbox: Vec::new(),
+            consumes: None,
+            now: self.now,
+        };
+        match self.hub.store.record(record).await {
+            Ok(()) => Ok(true),
+            Err(CommitError::DuplicateDelivery) => {
+                let kept = self
+                    .hub
+                    .store
+                    .get_delivery(&self.token.key, self.now)
+                    .await
+                    .map_err(|e| ApiError::unavailable("delivery", e))?;
+                match kept {
+                    Some(k) if k.fingerprint != self.token.fingerprint => {
+                        Err(ApiError::TokenReused)
+                    }
+                    _ => Ok(false),
+                }
+            }
+            Err(e) => Err(ApiError::unavailable("commit", e)),
+        }
     }
 }
 
-/// Lever may or may not reuse `token` on retries, so duplicates are recognised by what the
-/// delivery says happened, not by its token.
-fn delivery_key(
-    tenant: &TenantId,
-    event: &str,
-    triggered_at: &str,
-    opp: &str,
-    stage: &str,
-) -> String {
+fn data_str<'d>(delivery: &'d sig::Delivery, key: &str) -> Option<&'d str> {
+    delivery
+        .data
+        .get(key)
+        .and_then(|v| v.as_str())
+        .filter(|s| !s.is_empty())
+}
+
+/// Hex SHA-256 over the parts, each followed by a NUL (so parts cannot run into each other).
+fn digest(parts: &[&[u8]]) -> String {
     let mut h = Sha256::new();
-    for part in [event, triggered_at, opp, stage] {
-        h.update(part.as_bytes());
+    for part in parts {
+        h.update(part);
         h.update([0u8]);
     }
-    format!("lever:{tenant}:{}", hex::encode(h.finalize()))
+    hex::encode(h.finalize())
+}
+
+fn unix_ms(t: OffsetDateTime) -> i64 {
+    i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
 }
 
 fn ignored(reason: &str) -> Reply {

@@ -15,6 +15,10 @@ pub enum ApiError {
     SignatureInvalid,
     #[error("the delivery is too old or too far in the future")]
     DeliveryStale,
+    #[error("an id in the body is not a valid id")]
+    IdInvalid,
+    #[error("this delivery's token was already used for a different delivery")]
+    TokenReused,
     #[error("unknown tenant")]
     TenantUnknown,
     #[error("unknown order")]
@@ -42,6 +46,8 @@ impl ApiError {
             ApiError::SignatureMissing => 401,
             ApiError::SignatureInvalid => 403,
             ApiError::DeliveryStale => 422,
+            ApiError::IdInvalid => 400,
+            ApiError::TokenReused => 409,
             ApiError::TenantUnknown | ApiError::OrderUnknown | ApiError::NotFound => 404,
             ApiError::MethodNotAllowed => 405,
             ApiError::Unavailable => 503,
@@ -56,6 +62,8 @@ impl ApiError {
             ApiError::SignatureMissing => "signature-missing",
             ApiError::SignatureInvalid => "signature-invalid",
             ApiError::DeliveryStale => "delivery-stale",
+            ApiError::IdInvalid => "id-invalid",
+            ApiError::TokenReused => "token-reused",
             ApiError::TenantUnknown => "tenant-unknown",
             ApiError::OrderUnknown => "order-unknown",
             ApiError::NotFound => "not-found",
@@ -140,6 +148,8 @@ mod tests {
             ApiError::SignatureMissing,
             ApiError::SignatureInvalid,
             ApiError::DeliveryStale,
+            ApiError::IdInvalid,
+            ApiError::TokenReused,
             ApiError::TenantUnknown,
             ApiError::OrderUnknown,
             ApiError::NotFound,

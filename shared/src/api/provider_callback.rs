@@ -196,6 +196,7 @@ async fn apply(
                 verified.message_id
             ),
             expires_at: now + hub.settings.delivery_ttl,
+            fingerprint: None,
         });
         match hub.store.commit(commit).await {
             Ok(()) => {

@@ -32,6 +32,9 @@ pub enum Effect {
     LeverNote { order_id: OrderId, note: NewNote },
     /// Publish an event on the bus.
     PublishEvent { event: BusEvent },
+    /// A webhook said the candidate was deleted: once Lever confirms the opportunity is gone,
+    /// every order of it gives up the candidate's data.
+    LeverConfirmDeletion { opportunity_id: String },
 }
 
 impl Effect {
@@ -45,6 +48,7 @@ impl Effect {
             Effect::LeverSyncStatus { .. } => "lever_sync_status",
             Effect::LeverNote { .. } => "lever_note",
             Effect::PublishEvent { .. } => "publish_event",
+            Effect::LeverConfirmDeletion { .. } => "lever_confirm_deletion",
         }
     }
 
@@ -55,7 +59,7 @@ impl Effect {
             | Effect::CancelBackgroundsOnlineOrder { order_id, .. }
             | Effect::LeverSyncStatus { order_id }
             | Effect::LeverNote { order_id, .. } => Some(*order_id),
-            Effect::LeverClearTrigger { .. } => None,
+            Effect::LeverClearTrigger { .. } | Effect::LeverConfirmDeletion { .. } => None,
             Effect::PublishEvent { event } => event.order_id(),
         }
     }

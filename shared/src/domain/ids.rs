@@ -51,6 +51,25 @@ impl fmt::Display for TenantId {
     }
 }
 
+/// An id another system chose (a Lever opportunity, posting or stage id, a provider's order
+/// reference). Such ids arrive in bodies that are not (fully) signed and end up in URL paths
+/// and table keys, so they are checked once at the edge: 1 to 128 characters of A-Z, a-z,
+/// 0-9, `-`, `_`, `.` and `:`, and not made of dots alone (no `.` or `..` path segment).
+/// Lever's ids are UUIDs or words such as `applicant-new`.
+pub fn external_id(raw: &str) -> Result<&str, InvalidExternalId> {
+    let ok = !raw.is_empty()
+        && raw.len() <= 128
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+        && !raw.bytes().all(|b| b == b'.');
+    if ok { Ok(raw) } else { Err(InvalidExternalId) }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("ids are 1 to 128 characters of A-Z, a-z, 0-9, '-', '_', '.' and ':'")]
+pub struct InvalidExternalId;
+
 macro_rules! uuid_id {
     ($name:ident, $doc:literal) => {
         #[doc = $doc]
@@ -100,6 +119,34 @@ mod tests {
         assert!(TenantId::parse("acme-corp_1").is_ok());
         for bad in ["", "a/b", "a#b", "a b", "ä", &"x".repeat(65)] {
             assert_eq!(TenantId::parse(bad), Err(InvalidTenantId), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn external_ids_accept_lever_shapes_and_refuse_paths_and_queries() {
+        for good in [
+            "250d8f03-738a-4bba-a671-8a3d73477145",
+            "applicant-new",
+            "lead-new",
+            "BO-000123",
+            "a.b:c_d",
+        ] {
+            assert_eq!(external_id(good), Ok(good));
+        }
+        for bad in [
+            "",
+            ".",
+            "..",
+            "a/../../postings/x?",
+            "a/b",
+            "a?b",
+            "a#b",
+            "a%2Fb",
+            "a b",
+            "é",
+            &"x".repeat(129),
+        ] {
+            assert_eq!(external_id(bad), Err(InvalidExternalId), "{bad:?}");
         }
     }
 

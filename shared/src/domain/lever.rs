@@ -84,9 +84,43 @@ pub struct Opportunity {
     pub created_at: Option<i64>,
     #[serde(default)]
     pub updated_at: Option<i64>,
+    /// Every stage move, oldest first (Lever's own record, used to confirm a webhook's claim).
+    #[serde(default)]
+    pub stage_changes: Vec<StageChange>,
+    /// Set on deleted opportunities (e.g. from `GET /opportunities/deleted`).
+    #[serde(default)]
+    pub deleted_at: Option<i64>,
 }
 
+/// One entry of an opportunity's `stageChanges`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StageChange {
+    #[serde(default)]
+    pub to_stage_id: Option<String>,
+    #[serde(default)]
+    pub user_id: Option<String>,
+    #[serde(default)]
+    pub updated_at: Option<i64>,
+}
+
+/// How far apart a webhook's `triggeredAt` and the matching `stageChanges[].updatedAt` may
+/// be: both stamp the same move, but Lever documents neither's precision.
+pub const STAGE_MOVE_TOLERANCE_MS: u64 = 5 * 60 * 1000;
+
 impl Opportunity {
+    /// Whether Lever's own record shows a move onto `stage_id` at about `at_ms` (within
+    /// `tolerance_ms`). Lever signs only `token + triggeredAt`, so a delivery's opportunity
+    /// and stage are claims until this confirms them. The candidate may have moved on since,
+    /// so the current stage is not the test: the recorded move is.
+    pub fn shows_move_to(&self, stage_id: &str, at_ms: i64, tolerance_ms: u64) -> bool {
+        self.stage_changes.iter().any(|c| {
+            c.to_stage_id.as_deref() == Some(stage_id)
+                && c.updated_at
+                    .is_some_and(|t| t.abs_diff(at_ms) <= tolerance_ms)
+        })
+    }
+
     pub fn stage_id(&self) -> Option<&str> {
         self.stage.as_ref().map(IdOr::id)
     }
@@ -200,6 +234,31 @@ mod tests {
             let page: Page<Opportunity> = serde_json::from_str(&text).unwrap();
             assert!(!page.data.is_empty());
         }
+    }
+
+    #[test]
+    fn a_move_is_confirmed_by_a_matching_stage_change_only() {
+        let opp: Opportunity = serde_json::from_value(serde_json::json!({
+            "id": "o1",
+            "stage": "stage-later",
+            "stageChanges": [
+                {"toStageId": "applicant-new", "toStageIndex": 0, "userId": null, "updatedAt": 1_000},
+                {"toStageId": "bg", "toStageIndex": 3, "userId": "u1", "updatedAt": 600_000},
+                {"toStageId": "stage-later", "toStageIndex": 4, "userId": "u1", "updatedAt": 900_000}
+            ]
+        }))
+        .unwrap();
+        let tol = STAGE_MOVE_TOLERANCE_MS;
+        // Moved on since: the recorded move still counts.
+        assert!(opp.shows_move_to("bg", 600_000, tol));
+        assert!(opp.shows_move_to("bg", 600_000 + 300_000, tol));
+        assert!(!opp.shows_move_to("bg", 600_000 + 300_001, tol));
+        assert!(!opp.shows_move_to("other", 600_000, tol));
+        // Extreme claims cannot overflow the comparison.
+        assert!(!opp.shows_move_to("bg", i64::MIN, tol));
+        assert!(!opp.shows_move_to("bg", i64::MAX, tol));
+        let never: Opportunity = serde_json::from_value(serde_json::json!({"id": "o2"})).unwrap();
+        assert!(!never.shows_move_to("bg", 600_000, tol));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod alliance;
 pub mod backgrounds_online;
+pub mod confirmation;
 pub mod deletion;
 pub mod effects;
 pub mod events;

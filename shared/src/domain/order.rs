@@ -120,6 +120,10 @@ pub struct Order {
     /// When the candidate data (request, result text) was removed after the order ended.
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub scrubbed_at: Option<OffsetDateTime>,
+    /// The stage move an (unsigned) ATS webhook claimed opened this order: nothing is ordered
+    /// until the ATS's own record confirms it.
+    #[serde(default)]
+    pub claimed_move: Option<ClaimedMove>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -146,6 +150,7 @@ impl Order {
             reason: None,
             expires_at: None,
             scrubbed_at: None,
+            claimed_move: None,
             created_at: now,
             updated_at: now,
         }
@@ -182,6 +187,14 @@ impl Order {
         next.updated_at = now;
         next
     }
+}
+
+/// A stage move as a webhook delivery claimed it: onto `stage_id`, at `at_ms` (the delivery's
+/// `triggeredAt`, milliseconds since the epoch).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimedMove {
+    pub stage_id: String,
+    pub at_ms: i64,
 }
 
 /// Why no order was placed, in words a recruiter can act on.

@@ -11,6 +11,24 @@ pub struct DeliveryRecord {
     /// Scoped key, e.g. `lever:<tenant>:<hash>` or `alliance2020:<tenant>:<webhook-id>`.
     pub key: String,
     pub expires_at: OffsetDateTime,
+    /// What the recorded delivery said (a hash of its body), where a second use of the same
+    /// key must be told apart: the same body again is a duplicate, another body a replay.
+    pub fingerprint: Option<String>,
+}
+
+impl DeliveryRecord {
+    pub fn new(key: String, expires_at: OffsetDateTime) -> Self {
+        Self {
+            key,
+            expires_at,
+            fingerprint: None,
+        }
+    }
+
+    pub fn with_fingerprint(mut self, fingerprint: String) -> Self {
+        self.fingerprint = Some(fingerprint);
+        self
+    }
 }
 
 /// One atomic change: an order's new version with its audit line and the effects it causes.
@@ -22,7 +40,7 @@ pub struct DeliveryRecord {
 /// - `consumes` deletes the outbox item whose effect produced this change (it must still exist,
 ///   so the same effect applied twice commits once). With `dead_letter`, that item is kept
 ///   as a dead letter instead.
-/// - `delivery` records an inbound delivery key (it must be new: duplicates commit nothing).
+/// - `deliveries` records inbound delivery keys (each must be new: duplicates commit nothing).
 #[derive(Clone, Debug)]
 pub struct Commit {
     pub order: Order,
@@ -31,7 +49,7 @@ pub struct Commit {
     pub outbox: Vec<OutboxItem>,
     pub consumes: Option<OutboxId>,
     pub dead_letter: Option<DeadLetter>,
-    pub delivery: Option<DeliveryRecord>,
+    pub deliveries: Vec<DeliveryRecord>,
 }
 
 impl Commit {
@@ -44,7 +62,7 @@ impl Commit {
             outbox,
             consumes: None,
             dead_letter: None,
-            delivery: None,
+            deliveries: Vec::new(),
         }
     }
 
@@ -62,7 +80,7 @@ impl Commit {
             outbox,
             consumes: None,
             dead_letter: None,
-            delivery: None,
+            deliveries: Vec::new(),
         }
     }
 
@@ -78,7 +96,7 @@ impl Commit {
     }
 
     pub fn with_delivery(mut self, record: DeliveryRecord) -> Self {
-        self.delivery = Some(record);
+        self.deliveries.push(record);
         self
     }
 }
@@ -105,12 +123,12 @@ pub enum CommitError {
     Store(#[from] StoreError),
 }
 
-/// A decision that changes no order: its effects; the delivery key that makes it happen once
-/// (`DuplicateDelivery` when already recorded); the outbox item it consumes (`OutboxItemGone`
-/// when already consumed).
+/// A decision that changes no order: its effects; the delivery keys that make it happen once
+/// (`DuplicateDelivery` when one is already recorded); the outbox item it consumes
+/// (`OutboxItemGone` when already consumed).
 #[derive(Clone, Debug)]
 pub struct Record {
-    pub delivery: Option<DeliveryRecord>,
+    pub deliveries: Vec<DeliveryRecord>,
     pub outbox: Vec<OutboxItem>,
     pub consumes: Option<OutboxId>,
     pub now: OffsetDateTime,
@@ -180,6 +198,12 @@ pub trait Store: Send + Sync {
     async fn audit_trail(&self, id: OrderId) -> Result<Vec<AuditEntry>, StoreError>;
 
     async fn commit(&self, commit: Commit) -> Result<(), CommitError>;
+    /// A recorded delivery that has not expired by `now` (read consistently).
+    async fn get_delivery(
+        &self,
+        key: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<DeliveryRecord>, StoreError>;
     /// Record a decision that changes no order, atomically (see [`Record`]).
     async fn record(&self, record: Record) -> Result<(), CommitError>;
 

@@ -100,10 +100,14 @@ pub fn verify(delivery: &Delivery, signature_token: &[u8]) -> bool {
 }
 
 /// Whether `triggeredAt` lies within `max_age_ms` in the past (and not more than
-/// `max_skew_ms` in the future) of `now_ms`.
-pub fn is_fresh(triggered_at_ms: i64, now_ms: i64, max_age_ms: i64, max_skew_ms: i64) -> bool {
-    let age = now_ms - triggered_at_ms;
-    age <= max_age_ms && -age <= max_skew_ms
+/// `max_skew_ms` in the future) of `now_ms`. Any `i64` is safe: no subtraction can overflow.
+pub fn is_fresh(triggered_at_ms: i64, now_ms: i64, max_age_ms: u64, max_skew_ms: u64) -> bool {
+    let gap = now_ms.abs_diff(triggered_at_ms);
+    if triggered_at_ms <= now_ms {
+        gap <= max_age_ms
+    } else {
+        gap <= max_skew_ms
+    }
 }
 
 #[cfg(test)]
@@ -189,8 +193,13 @@ mod tests {
     #[test]
     fn freshness_window() {
         let day = 86_400_000;
-        assert!(is_fresh(1_000, 1_000 + day, day, 300_000));
-        assert!(!is_fresh(1_000, 1_001 + day, day, 300_000));
-        assert!(!is_fresh(1_000 + 300_001, 1_000, day, 300_000));
+        assert!(is_fresh(1_000, 1_000 + day, day as u64, 300_000));
+        assert!(!is_fresh(1_000, 1_001 + day, day as u64, 300_000));
+        assert!(!is_fresh(1_000 + 300_001, 1_000, day as u64, 300_000));
+        assert!(is_fresh(1_000 + 300_000, 1_000, day as u64, 300_000));
+        // Extreme values from a body cannot overflow the arithmetic.
+        assert!(!is_fresh(i64::MIN, i64::MAX, day as u64, 300_000));
+        assert!(!is_fresh(i64::MAX, i64::MIN, day as u64, 300_000));
+        assert!(!is_fresh(i64::MIN, 1_000, day as u64, 300_000));
     }
 }

@@ -59,7 +59,8 @@ pub fn verify(
         .collect();
     let matched = secrets.iter().any(|secret| {
         let mut mac = Hmac::<Sha256>::new_from_slice(&secret_key(secret)).expect("any key length");
-        mac.update(format!("{id}.{timestamp}.").as_bytes());
+        // Signed over the timestamp as sent, not as re-printed from the parsed number.
+        mac.update(format!("{id}.{ts}.").as_bytes());
         mac.update(body);
         let expected = mac.finalize().into_bytes();
         given.iter().any(|g| super::ct_eq(g, &expected))
@@ -67,7 +68,7 @@ pub fn verify(
     if !matched {
         return Err(VerifyError::Invalid);
     }
-    if (now_unix - timestamp).abs() > tolerance_secs {
+    if now_unix.abs_diff(timestamp) > tolerance_secs.unsigned_abs() {
         return Err(VerifyError::Stale);
     }
     Ok(())
@@ -166,6 +167,30 @@ mod tests {
         assert_eq!(
             verify(&[SECRET], &headers("m1", "1000", &sig), b"x", 1300, 300),
             Ok(())
+        );
+    }
+
+    #[test]
+    fn the_timestamp_is_signed_as_sent_and_extremes_cannot_overflow() {
+        use base64::Engine as _;
+        // A sender that pads its timestamp signs the padded text.
+        let mut mac = Hmac::<Sha256>::new_from_slice(&secret_key(SECRET)).unwrap();
+        mac.update(b"m1.01000.x");
+        let padded = format!("v1,{}", B64.encode(mac.finalize().into_bytes()));
+        assert_eq!(
+            verify(&[SECRET], &headers("m1", "01000", &padded), b"x", 1000, 300),
+            Ok(())
+        );
+        let reprinted = sign(SECRET, "m1", 1000, b"x");
+        assert_eq!(
+            verify(&[SECRET], &headers("m1", "01000", &reprinted), b"x", 1000, 300),
+            Err(VerifyError::Invalid)
+        );
+        let far = sign(SECRET, "m1", i64::MIN, b"x");
+        let ts = i64::MIN.to_string();
+        assert_eq!(
+            verify(&[SECRET], &headers("m1", &ts, &far), b"x", i64::MAX, 300),
+            Err(VerifyError::Stale)
         );
     }
 

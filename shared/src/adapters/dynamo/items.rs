@@ -28,6 +28,12 @@ pub fn get_s<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
         .map(String::as_str)
 }
 
+pub fn get_n(item: &Item, name: &str) -> Option<i64> {
+    item.get(name)
+        .and_then(|v| v.as_n().ok())
+        .and_then(|v| v.parse().ok())
+}
+
 pub fn tenant_pk(id: &TenantId) -> String {
     format!("TENANT#{id}")
 }
@@ -217,11 +223,29 @@ pub fn dead_letter_item(letter: &DeadLetter) -> Result<Item, StoreError> {
     Ok(item)
 }
 
+pub fn delivery_pk(key: &str) -> String {
+    format!("DELIVERY#{key}")
+}
+
 pub fn delivery_item(d: &DeliveryRecord) -> Item {
-    let mut item = key(format!("DELIVERY#{}", d.key), "DELIVERY");
+    let mut item = key(delivery_pk(&d.key), "DELIVERY");
     item.insert("kind".into(), s("delivery"));
     item.insert("expires_at".into(), n(d.expires_at.unix_timestamp()));
+    if let Some(f) = &d.fingerprint {
+        item.insert("fingerprint".into(), s(f.clone()));
+    }
     item
+}
+
+pub fn parse_delivery(item: &Item, delivery_key: &str) -> Result<DeliveryRecord, StoreError> {
+    let expires = get_n(item, "expires_at")
+        .and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok())
+        .ok_or_else(|| StoreError::Corrupt("delivery record without expiry".into()))?;
+    Ok(DeliveryRecord {
+        key: delivery_key.to_owned(),
+        expires_at: expires,
+        fingerprint: get_s(item, "fingerprint").map(str::to_owned),
+    })
 }
 
 #[cfg(test)]

@@ -341,7 +341,7 @@ impl DynamoStore {
 
     fn transaction(&self, c: &Commit) -> Result<Vec<(TransactWriteItem, Check)>, StoreError> {
         let mut actions = Vec::new();
-        if let Some(d) = &c.delivery {
+        for d in &c.deliveries {
             actions.push((self.delivery_put(d, c.order.updated_at), Check::Delivery));
         }
         let mut order_put = Put::builder()
@@ -534,9 +534,23 @@ impl Store for DynamoStore {
         self.transact(actions).await
     }
 
+    async fn get_delivery(
+        &self,
+        key: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<DeliveryRecord>, StoreError> {
+        match self.get(delivery_pk(key), "DELIVERY").await? {
+            Some(item) => {
+                let record = parse_delivery(&item, key)?;
+                Ok((record.expires_at > now).then_some(record))
+            }
+            None => Ok(None),
+        }
+    }
+
     async fn record(&self, r: Record) -> Result<(), CommitError> {
         let mut actions = Vec::new();
-        if let Some(d) = &r.delivery {
+        for d in &r.deliveries {
             actions.push((self.delivery_put(d, r.now), Check::Delivery));
         }
         if let Some(id) = r.consumes {

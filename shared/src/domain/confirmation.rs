@@ -1,0 +1,127 @@
+//! What an ATS webhook claims, checked against the ATS's own record before anything happens.
+//!
+//! Lever signs only `token + triggeredAt`; the event name aside, a delivery's `data` (which
+//! opportunity, which stage) is not covered. So an order opened from a stage-change webhook
+//! records the move it was told about ([`ClaimedMove`]) and is placed only when Lever's
+//! `stageChanges` for that opportunity show the same move; a deletion is acted on only when
+//! Lever no longer has the opportunity.
+
+use super::events::{BusEvent, DetailType};
+use super::lever::{Opportunity, STAGE_MOVE_TOLERANCE_MS};
+use super::order::ClaimedMove;
+use super::{Effect, Order, OrderStatus};
+use time::OffsetDateTime;
+
+/// Why an order that was never placed ended (audit, events, the CLI).
+pub const UNCONFIRMED_REASON: &str =
+    "Lever does not show the stage move this order was opened for; nothing was ordered.";
+
+/// Whether Lever's record of the opportunity confirms the move that opened `order`. Orders
+/// that were not opened by a claimed move (e.g. from a tag the hub read itself) need none.
+pub fn move_confirmed(claimed: Option<&ClaimedMove>, opportunity: &Opportunity) -> bool {
+    claimed.is_none_or(|m| {
+        opportunity.deleted_at.is_none()
+            && opportunity.shows_move_to(&m.stage_id, m.at_ms, STAGE_MOVE_TOLERANCE_MS)
+    })
+}
+
+/// The order ends without a provider call and without a word to the ATS: a bus event keeps
+/// listeners in step.
+pub fn unconfirmed(order: &Order, now: OffsetDateTime) -> (Order, Vec<Effect>) {
+    let mut next = order.next(now);
+    next.status = OrderStatus::Cancelled;
+    next.reason = Some(UNCONFIRMED_REASON.to_owned());
+    let event = BusEvent::for_order(DetailType::OrderStatusChanged, &next, Some(order.status));
+    (next, vec![Effect::PublishEvent { event }])
+}
+
+/// What Lever answered when asked for an opportunity a deletion webhook named.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeletionCheck {
+    /// 404: Lever has no such opportunity.
+    NotFound,
+    /// Found, marked deleted.
+    MarkedDeleted,
+    /// Found and not deleted.
+    Present,
+}
+
+/// Only Lever's own word that the opportunity is gone lets a deletion scrub anything.
+pub fn deletion_confirmed(check: DeletionCheck) -> bool {
+    matches!(check, DeletionCheck::NotFound | DeletionCheck::MarkedDeleted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Integration, TenantId};
+    use time::macros::datetime;
+
+    fn opportunity(changes: serde_json::Value) -> Opportunity {
+        serde_json::from_value(serde_json::json!({"id": "o1", "stageChanges": changes})).unwrap()
+    }
+
+    fn claimed(stage: &str, at_ms: i64) -> ClaimedMove {
+        ClaimedMove {
+            stage_id: stage.into(),
+            at_ms,
+        }
+    }
+
+    #[test]
+    fn a_claimed_move_needs_a_matching_stage_change() {
+        let moved = opportunity(serde_json::json!([
+            {"toStageId": "bg", "updatedAt": 1_700_000_000_000_i64}
+        ]));
+        assert!(move_confirmed(
+            Some(&claimed("bg", 1_700_000_000_500)),
+            &moved
+        ));
+        assert!(!move_confirmed(
+            Some(&claimed("bg", 1_700_000_000_000 + 3_600_000)),
+            &moved
+        ));
+        assert!(!move_confirmed(
+            Some(&claimed("other", 1_700_000_000_000)),
+            &moved
+        ));
+        assert!(!move_confirmed(
+            Some(&claimed("bg", 1_700_000_000_000)),
+            &opportunity(serde_json::json!([]))
+        ));
+        assert!(move_confirmed(None, &opportunity(serde_json::json!([]))));
+        let mut deleted = moved.clone();
+        deleted.deleted_at = Some(1);
+        assert!(!move_confirmed(
+            Some(&claimed("bg", 1_700_000_000_000)),
+            &deleted
+        ));
+    }
+
+    #[test]
+    fn an_unconfirmed_order_ends_with_no_ats_or_provider_effect() {
+        let t0 = datetime!(2026-11-01 09:00 UTC);
+        let order = Order::new(
+            TenantId::parse("acme").unwrap(),
+            Integration::Alliance2020,
+            "o1".into(),
+            t0,
+        );
+        let (next, effects) = unconfirmed(&order, t0);
+        assert_eq!(next.status, OrderStatus::Cancelled);
+        assert_eq!(next.version, order.version + 1);
+        assert_eq!(next.reason.as_deref(), Some(UNCONFIRMED_REASON));
+        assert!(
+            effects
+                .iter()
+                .all(|e| matches!(e, Effect::PublishEvent { .. }))
+        );
+    }
+
+    #[test]
+    fn only_lever_saying_gone_confirms_a_deletion() {
+        assert!(deletion_confirmed(DeletionCheck::NotFound));
+        assert!(deletion_confirmed(DeletionCheck::MarkedDeleted));
+        assert!(!deletion_confirmed(DeletionCheck::Present));
+    }
+}
