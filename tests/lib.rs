@@ -238,12 +238,12 @@ impl World {
             Arc::new(SystemClock),
             time::Duration::minutes(5),
         ));
-        let hub = Hub {
-            store: store.clone(),
-            secrets: secrets.clone(),
-            clock: clock_dyn.clone(),
-            settings: HubSettings::default(),
-        };
+        let hub = Hub::new(
+            store.clone(),
+            secrets.clone(),
+            clock_dyn.clone(),
+            HubSettings::default(),
+        );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind hub");
@@ -265,6 +265,7 @@ impl World {
             pii_retention: screenhub::sweep::DEFAULT_PII_RETENTION,
         };
         let dispatcher = Dispatcher {
+            tenants: hub.tenants.clone(),
             store: store.clone(),
             secrets,
             clock: clock_dyn,
@@ -340,6 +341,16 @@ impl World {
         }
         let resp = req.send().await.expect("hub reachable");
         let status = resp.status().as_u16();
+        if status >= 400 {
+            // Every refusal, whatever route or check, is problem+json with a stable code.
+            let content_type = resp
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            assert_eq!(content_type, "application/problem+json", "{path}: {status}");
+        }
         let json = resp.json().await.unwrap_or(serde_json::Value::Null);
         (status, json)
     }

@@ -158,12 +158,12 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
         time::Duration::seconds(30),
     ));
     let events = Arc::new(LocalEvents::new());
-    let hub = Hub {
-        store: Arc::new(store.clone()),
-        secrets: secrets.clone(),
-        clock: clock.clone(),
-        settings: HubSettings::default(),
-    };
+    let hub = Hub::new(
+        Arc::new(store.clone()),
+        secrets.clone(),
+        clock.clone(),
+        HubSettings::default(),
+    );
     let http = screenhub::runtime::http_client(Duration::from_secs(10));
     let lever_api = Arc::new(LeverHttp::new(http.clone(), RetryPolicy::default()));
     let poll = TagPoll {
@@ -180,6 +180,7 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
         pii_retention: screenhub::sweep::DEFAULT_PII_RETENTION,
     };
     let dispatcher = Dispatcher {
+        tenants: hub.tenants.clone(),
         store: Arc::new(store.clone()),
         secrets,
         clock,

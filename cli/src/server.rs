@@ -1,7 +1,7 @@
 //! The hub's HTTP API on a local socket: every route at the same path as behind API Gateway.
 
 use axum::Router;
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, Uri};
 use axum::response::{IntoResponse, Response};
@@ -15,23 +15,20 @@ async fn any_route(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
-    api::route(&hub, &method, uri.path(), &headers, &body)
-        .await
-        .into_http()
-        .map(axum::body::Body::from)
-        .into_response()
+    // Read at most one byte past the limit: a larger body is refused as the deployed
+    // functions refuse it (problem+json, `body-too-large`), without reading the rest.
+    let limit = hub.settings.max_body_bytes;
+    let reply = match axum::body::to_bytes(body, limit.saturating_add(1)).await {
+        Ok(bytes) => api::route(&hub, &method, uri.path(), &headers, &bytes).await,
+        Err(_) => api::ApiError::BodyTooLarge { limit }.into(),
+    };
+    reply.into_http().map(Body::from).into_response()
 }
 
 pub fn router(hub: Hub) -> Router {
-    // The body limit is enforced by the shared handlers (with a problem+json answer), so
-    // axum's own default limit is lifted just above it.
-    let limit = hub.settings.max_body_bytes + 1024 * 1024;
-    Router::new()
-        .fallback(any_route)
-        .layer(axum::extract::DefaultBodyLimit::max(limit))
-        .with_state(hub)
+    Router::new().fallback(any_route).with_state(hub)
 }
 
 /// Serve on an already bound listener; returns the address and the server task.

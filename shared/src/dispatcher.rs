@@ -8,13 +8,14 @@
 //! effect succeeded, so a dispatcher that dies between two effects loses nothing.
 
 use crate::adapters::secrets_cache::CachedSecrets;
+use crate::adapters::tenant_cache::TenantCache;
+use crate::domain::confirmation::{self, DeletionCheck};
 use crate::domain::effects::{CancelReason, DeadLetter, Effect, OutboxItem};
 use crate::domain::ids::OrderId;
 use crate::domain::lever::NewNote;
 use crate::domain::order::ProviderRequest;
 use crate::domain::tenant::BackgroundsOnlineSettings;
 use crate::domain::{Integration, Order, OrderStatus, TenantConfig, TenantId};
-use crate::domain::confirmation::{self, DeletionCheck};
 use crate::domain::{alliance, backgrounds_online, lever_tags, tags};
 use crate::outbound::RetryPolicy;
 use crate::ports::events::EventPublisher;
@@ -27,6 +28,8 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct Dispatcher {
     pub store: Arc<dyn Store>,
+    /// Tenant configuration, cached per container.
+    pub tenants: Arc<TenantCache>,
     pub secrets: Arc<CachedSecrets>,
     pub clock: Arc<dyn Clock>,
     pub lever: Arc<dyn LeverApi>,
@@ -266,8 +269,8 @@ impl Dispatcher {
         tenant: &TenantId,
     ) -> Result<(TenantConfig, TenantSecrets), Failure> {
         let config = self
-            .store
-            .get_tenant(tenant)
+            .tenants
+            .get(tenant)
             .await?
             .ok_or_else(|| Failure::Permanent("tenant not configured".into()))?;
         let secrets = self
@@ -515,7 +518,8 @@ impl Dispatcher {
         };
         // The webhook's claim (which opportunity moved where) was not signed: only Lever's
         // own record of the move lets the order go to the provider.
-        let Some(opp) = opp.filter(|o| confirmation::move_confirmed(order.claimed_move.as_ref(), o))
+        let Some(opp) =
+            opp.filter(|o| confirmation::move_confirmed(order.claimed_move.as_ref(), o))
         else {
             tracing::warn!(tenant = %order.tenant, order_id = %order.id, "stage move not confirmed by Lever; nothing ordered");
             crate::metrics::count("TriggersUnconfirmed", order.integration.as_str());

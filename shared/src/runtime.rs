@@ -7,6 +7,7 @@ use crate::adapters::eventbridge::EventBridge;
 use crate::adapters::lever_http::LeverHttp;
 use crate::adapters::secrets_cache::CachedSecrets;
 use crate::adapters::secrets_manager::SecretsManager;
+use crate::adapters::tenant_cache::{TENANT_TTL, TenantCache};
 use crate::api::{Hub, HubSettings};
 use crate::dispatcher::Dispatcher;
 use crate::outbound::RetryPolicy;
@@ -61,12 +62,12 @@ pub async fn aws_parts() -> Result<AwsParts, MissingEnv> {
 
 pub async fn aws_hub() -> Result<Hub, MissingEnv> {
     let p = aws_parts().await?;
-    Ok(Hub {
-        store: p.store,
-        secrets: p.secrets,
-        clock: p.clock,
-        settings: HubSettings::default(),
-    })
+    Ok(Hub::new(
+        p.store,
+        p.secrets,
+        p.clock,
+        HubSettings::default(),
+    ))
 }
 
 /// One lazily built reqwest client for every outbound API.
@@ -81,6 +82,11 @@ pub async fn aws_dispatcher() -> Result<(Dispatcher, Arc<DynamoStore>), MissingE
     let p = aws_parts().await?;
     let http = http_client(Duration::from_secs(10));
     let dispatcher = Dispatcher {
+        tenants: Arc::new(TenantCache::new(
+            p.store.clone(),
+            p.clock.clone(),
+            TENANT_TTL,
+        )),
         store: p.store.clone(),
         secrets: p.secrets,
         clock: p.clock,

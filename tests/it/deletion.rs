@@ -5,8 +5,8 @@
 
 use screenhub::domain::OrderStatus;
 use screenhub::ports::Store;
-use screenhub_tests::bo_scenario::BoScenario;
 use screenhub_sandbox::{Method, RequestRecord};
+use screenhub_tests::bo_scenario::BoScenario;
 use screenhub_tests::scenario::Scenario;
 use serde_json::json;
 
@@ -47,7 +47,11 @@ async fn alliance_orders_ended_and_under_way_are_scrubbed_and_late_results_ignor
 
     s.lever.clear_requests();
     let (status, body) = s.lever_deletes(&opp).await;
-    assert_eq!((status, &body["status"]), (200, &json!("accepted")), "{body}");
+    assert_eq!(
+        (status, &body["status"]),
+        (200, &json!("accepted")),
+        "{body}"
+    );
     s.world.settle().await;
 
     let after = s.orders_of(&opp).await;
@@ -94,10 +98,7 @@ async fn alliance_orders_ended_and_under_way_are_scrubbed_and_late_results_ignor
     assert_eq!(again, after);
     let trail = s.world.store.audit_trail(after[1].id).await.unwrap();
     assert_eq!(trail.last().unwrap().to, OrderStatus::Cancelled);
-    assert_eq!(
-        trail.last().unwrap().cause,
-        "dispatcher:candidate_deleted"
-    );
+    assert_eq!(trail.last().unwrap().cause, "dispatcher:candidate_deleted");
 }
 
 #[tokio::test]
@@ -123,7 +124,9 @@ async fn results_queued_before_the_deletion_never_reach_lever() {
     // with it, is refused by Lever with 404 (nothing is stored) and not retried.
     let writes = writes(&s.lever.requests());
     assert!(
-        writes.iter().all(|w| w.starts_with("POST") && w.ends_with("/notes")),
+        writes
+            .iter()
+            .all(|w| w.starts_with("POST") && w.ends_with("/notes")),
         "{writes:?}"
     );
     assert!(writes.len() <= 1, "{writes:?}");
@@ -148,7 +151,11 @@ async fn a_backgrounds_online_order_awaiting_the_candidate_is_closed_at_the_prov
 
     s.lever.clear_requests();
     let (status, body) = s.lever_deletes(&opp).await;
-    assert_eq!((status, &body["status"]), (200, &json!("accepted")), "{body}");
+    assert_eq!(
+        (status, &body["status"]),
+        (200, &json!("accepted")),
+        "{body}"
+    );
     s.world.settle().await;
 
     let order = s.order_of(&opp).await;
@@ -210,7 +217,11 @@ async fn a_deletion_lever_does_not_confirm_scrubs_nothing() {
     // Correctly signed with the deletion token, but the candidate is still in Lever.
     let claim = s.candidate_deleted(&opp);
     let (status, body) = s.world.post_json(&s.webhook_path(), &claim).await;
-    assert_eq!((status, &body["status"]), (200, &json!("accepted")), "{body}");
+    assert_eq!(
+        (status, &body["status"]),
+        (200, &json!("accepted")),
+        "{body}"
+    );
     s.world.settle().await;
     assert_eq!(s.orders_of(&opp).await, before, "nothing scrubbed");
     assert!(s.world.store.pending_outbox(10).await.unwrap().is_empty());
@@ -219,5 +230,9 @@ async fn a_deletion_lever_does_not_confirm_scrubs_nothing() {
     let mut replay = claim.clone();
     replay["data"]["opportunityId"] = json!(other);
     let (status, body) = s.world.post_json(&s.webhook_path(), &replay).await;
-    assert_eq!((status, &body["code"]), (409, &json!("token-reused")), "{body}");
+    assert_eq!(
+        (status, &body["code"]),
+        (409, &json!("token-reused")),
+        "{body}"
+    );
 }

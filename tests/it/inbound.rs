@@ -3,9 +3,9 @@
 use screenhub::adapters::lever_http::LeverHttp;
 use screenhub::domain::{Integration, OrderStatus};
 use screenhub::outbound::RetryPolicy;
+use screenhub::ports::Store;
 use screenhub::ports::lever::{LeverAccount, LeverApi, LeverError};
 use screenhub::ports::secrets::Secret;
-use screenhub::ports::Store;
 use screenhub_tests::scenario::{STATUS_PREFIX, Scenario, TRIGGER};
 use serde_json::json;
 
@@ -155,6 +155,12 @@ async fn bad_deliveries_are_refused_with_their_own_code_and_write_nothing() {
             400,
         ),
         ("body-too-large", path.clone(), vec![b' '; 300 * 1024], 413),
+        (
+            "body-too-large",
+            path.clone(),
+            vec![b' '; 3 * 1024 * 1024],
+            413,
+        ),
         (
             "delivery-stale",
             path.clone(),
@@ -314,11 +320,18 @@ async fn a_replayed_token_with_other_data_is_refused_and_orders_nothing() {
     replay["data"]["opportunityId"] = json!(other);
     replay["data"]["candidateId"] = json!(other);
     let (status, body) = s.world.post_json(&path, &replay).await;
-    assert_eq!((status, body["code"].as_str()), (409, Some("token-reused")), "{body}");
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("token-reused")),
+        "{body}"
+    );
     assert_eq!(body["status"], 409);
     // Byte-identical again: an acknowledged duplicate.
     let (status, body) = s.world.post_json(&path, &d).await;
-    assert_eq!((status, body["reason"].as_str()), (200, Some("duplicate_delivery")));
+    assert_eq!(
+        (status, body["reason"].as_str()),
+        (200, Some("duplicate_delivery"))
+    );
     s.world.settle().await;
     assert_eq!(s.alliance.orders().len(), 1);
     assert!(s.orders_of(&other).await.is_empty());
@@ -347,7 +360,11 @@ async fn a_stage_change_lever_does_not_show_ends_the_order_without_a_call_or_a_n
     assert!(s.alliance.orders().is_empty(), "no provider order");
     assert!(s.alliance.requests().is_empty(), "no provider call");
     assert!(s.lever.notes(&opp).is_empty(), "no note");
-    assert_eq!(s.lever.tags(&opp), vec!["Alliance: rush".to_string()], "no tag");
+    assert_eq!(
+        s.lever.tags(&opp),
+        vec!["Alliance: rush".to_string()],
+        "no tag"
+    );
     let writes: Vec<_> = s
         .lever
         .requests()
@@ -358,15 +375,24 @@ async fn a_stage_change_lever_does_not_show_ends_the_order_without_a_call_or_a_n
     let order = s.orders_of(&opp).await.pop().expect("the order opened");
     assert_eq!(order.status, OrderStatus::Cancelled);
     let trail = s.world.store.audit_trail(order.id).await.unwrap();
-    assert_eq!(trail.last().unwrap().cause, "dispatcher:trigger_unconfirmed");
-    assert!(s.active_order(&opp).await.is_none(), "the slot is free again");
+    assert_eq!(
+        trail.last().unwrap().cause,
+        "dispatcher:trigger_unconfirmed"
+    );
+    assert!(
+        s.active_order(&opp).await.is_none(),
+        "the slot is free again"
+    );
 
     // A move Lever recorded long before the claimed time does not confirm it either.
     let moved_earlier = s.candidate(&[]);
     s.lever.move_stage(&moved_earlier, TRIGGER).await;
     s.world.clock.advance(time::Duration::hours(2));
     let late_claim = s.stage_change(&moved_earlier, TRIGGER, s.now_ms());
-    assert_eq!(s.world.post_json(&s.webhook_path(), &late_claim).await.0, 200);
+    assert_eq!(
+        s.world.post_json(&s.webhook_path(), &late_claim).await.0,
+        200
+    );
     s.world.settle().await;
     assert!(s.alliance.orders().is_empty());
 
@@ -388,11 +414,15 @@ async fn ids_that_are_not_ids_are_refused_at_the_edge_and_never_reach_another_pa
         json!({ "opportunityId": "o1", "toStageId": "../stages" }),
         json!({ "opportunityId": "x".repeat(200), "toStageId": TRIGGER }),
     ] {
-        let d = s
-            .lever
-            .signed_delivery("candidateStageChange", data, &s.signature_token, s.now_ms());
+        let d =
+            s.lever
+                .signed_delivery("candidateStageChange", data, &s.signature_token, s.now_ms());
         let (status, body) = s.world.post_json(&s.webhook_path(), &d).await;
-        assert_eq!((status, body["code"].as_str()), (400, Some("id-invalid")), "{body}");
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (400, Some("id-invalid")),
+            "{body}"
+        );
     }
     let deletion = s.lever.signed_delivery(
         "candidateDeleted",
@@ -400,13 +430,20 @@ async fn ids_that_are_not_ids_are_refused_at_the_edge_and_never_reach_another_pa
         &s.deletion_token,
         s.now_ms(),
     );
-    assert_eq!(s.world.post_json(&s.webhook_path(), &deletion).await.1["code"], "id-invalid");
+    assert_eq!(
+        s.world.post_json(&s.webhook_path(), &deletion).await.1["code"],
+        "id-invalid"
+    );
     assert!(s.world.store.pending_outbox(10).await.unwrap().is_empty());
 
     // And the Lever client keeps any id inside its one path segment.
     let lever = LeverHttp::new(
         screenhub::runtime::http_client(std::time::Duration::from_secs(5)),
-        RetryPolicy::new(1, std::time::Duration::from_millis(1), std::time::Duration::from_millis(1)),
+        RetryPolicy::new(
+            1,
+            std::time::Duration::from_millis(1),
+            std::time::Duration::from_millis(1),
+        ),
     );
     let acct = LeverAccount {
         tenant: s.tenant.clone(),
@@ -418,8 +455,14 @@ async fn ids_that_are_not_ids_are_refused_at_the_edge_and_never_reach_another_pa
     };
     s.lever.clear_requests();
     let err = lever.get_opportunity(&acct, sneaky).await.unwrap_err();
-    assert!(matches!(err, LeverError::Status { status: 404, .. }), "{err}");
+    assert!(
+        matches!(err, LeverError::Status { status: 404, .. }),
+        "{err}"
+    );
     let seen = s.lever.requests();
     assert_eq!(seen.len(), 1);
-    assert_eq!(seen[0].path, "/v1/opportunities/a%2F..%2F..%2Fpostings%2Fx%3F");
+    assert_eq!(
+        seen[0].path,
+        "/v1/opportunities/a%2F..%2F..%2Fpostings%2Fx%3F"
+    );
 }

@@ -245,7 +245,13 @@ pub(crate) async fn advance_order(
         let order = state.update(id, status, result.clone(), reason.clone())?;
         let secrets = state.secrets_for(&order);
         let clock = state.clock.clone();
-        (order, secrets, state.callback_retries, state.clock_skew, clock)
+        (
+            order,
+            secrets,
+            state.callback_retries,
+            state.clock_skew,
+            clock,
+        )
     };
     let now = callbacks::unix_now(&clock, skew);
     let body = callbacks::body(&order, status, result, reason, now);

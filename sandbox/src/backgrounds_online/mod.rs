@@ -328,7 +328,13 @@ pub(crate) async fn drive_order(
         let order = state.update(id, status, result.map(str::to_owned), report_url.clone())?;
         let secrets = state.secret_for(&order);
         let clock = state.clock.clone();
-        (order, secrets, state.callback_retries, state.clock_skew, clock)
+        (
+            order,
+            secrets,
+            state.callback_retries,
+            state.clock_skew,
+            clock,
+        )
     };
     let occurred = callbacks::unix_now(&clock, skew);
     let body = callbacks::body(&order, status, result, report_url.as_deref(), occurred);

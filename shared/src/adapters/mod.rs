@@ -4,6 +4,7 @@ pub mod embedded_store;
 pub mod local_events;
 pub mod local_secrets;
 pub mod secrets_cache;
+pub mod tenant_cache;
 
 #[cfg(feature = "aws")]
 pub mod dynamo;

@@ -1,5 +1,7 @@
 //! In-process TTL cache in front of any secret source, with a forced re-read for rotation:
-//! callers re-read once when a signature fails to verify with the cached secret.
+//! callers re-read once when a signature fails to verify with the cached secret. Forced
+//! re-reads are throttled per tenant, so forged signatures cannot drive unbounded reads of
+//! the secret store (and its bill).
 
 use crate::domain::TenantId;
 use crate::ports::clock::Clock;
@@ -8,11 +10,16 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use time::{Duration, OffsetDateTime};
 
+/// At most one forced re-read per tenant within this interval.
+pub const MIN_REREAD_INTERVAL: Duration = Duration::seconds(30);
+
 pub struct CachedSecrets {
     inner: Arc<dyn SecretSource>,
     clock: Arc<dyn Clock>,
     ttl: Duration,
+    min_reread_interval: Duration,
     entries: Mutex<HashMap<TenantId, (OffsetDateTime, Option<TenantSecrets>)>>,
+    forced: Mutex<HashMap<TenantId, OffsetDateTime>>,
 }
 
 impl CachedSecrets {
@@ -21,7 +28,22 @@ impl CachedSecrets {
             inner,
             clock,
             ttl,
+            min_reread_interval: MIN_REREAD_INTERVAL,
             entries: Mutex::new(HashMap::new()),
+            forced: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Whether a forced re-read for `tenant` is allowed now (and if so, claim it).
+    fn may_force_reread(&self, tenant: &TenantId) -> bool {
+        let now = self.clock.now();
+        let mut forced = self.forced.lock().unwrap_or_else(|p| p.into_inner());
+        match forced.get(tenant) {
+            Some(last) if now - *last < self.min_reread_interval => false,
+            _ => {
+                forced.insert(tenant.clone(), now);
+                true
+            }
         }
     }
 
@@ -52,8 +74,9 @@ impl CachedSecrets {
         Ok(fresh)
     }
 
-    /// Run `check` with the cached secrets; when it fails, re-read once and check again.
-    /// Returns the secrets that passed, `Ok(None)` when none did.
+    /// Run `check` with the cached secrets; when it fails, re-read once (at most once per
+    /// tenant per [`MIN_REREAD_INTERVAL`]) and check again. Returns the secrets that passed,
+    /// `Ok(None)` when none did.
     pub async fn verify_with<F>(
         &self,
         tenant: &TenantId,
@@ -67,6 +90,9 @@ impl CachedSecrets {
             && check(s)
         {
             return Ok(first);
+        }
+        if !self.may_force_reread(tenant) {
+            return Ok(None);
         }
         let second = self.refresh(tenant).await?;
         if second == first {
@@ -126,12 +152,42 @@ mod tests {
         assert_eq!(ok.map(|s| key(&s)), Some("new".into()));
         assert_eq!(src.reads.load(Ordering::SeqCst), 2);
 
-        // A signature that matches neither: exactly one re-read, then refusal.
+        // Within the re-read interval a failing signature costs no read at all.
         assert!(cache.verify_with(&t, |_| false).await.unwrap().is_none());
-        assert_eq!(src.reads.load(Ordering::SeqCst), 3);
+        assert_eq!(src.reads.load(Ordering::SeqCst), 2);
 
         clock.advance(Duration::minutes(6));
         cache.get(&t).await.unwrap();
-        assert_eq!(src.reads.load(Ordering::SeqCst), 4);
+        assert_eq!(src.reads.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn a_hundred_forged_signatures_cost_at_most_two_reads() {
+        let src = Arc::new(Rotating {
+            reads: AtomicUsize::new(0),
+            value: Mutex::new("real".into()),
+        });
+        let clock = Arc::new(ManualClock::new(
+            time::macros::datetime!(2026-01-01 0:00 UTC),
+        ));
+        let cache = CachedSecrets::new(src.clone(), clock.clone(), Duration::minutes(5));
+        let t = TenantId::parse("t").unwrap();
+        for _ in 0..100 {
+            assert!(cache.verify_with(&t, |_| false).await.unwrap().is_none());
+            clock.advance(Duration::milliseconds(100));
+        }
+        assert!(src.reads.load(Ordering::SeqCst) <= 2, "{:?}", src.reads);
+        // Another tenant has its own allowance.
+        let u = TenantId::parse("u").unwrap();
+        cache.verify_with(&u, |_| false).await.unwrap();
+        assert!(src.reads.load(Ordering::SeqCst) <= 4);
+        // After the interval, a real rotation is still picked up.
+        clock.advance(MIN_REREAD_INTERVAL);
+        *src.value.lock().unwrap() = "rotated".into();
+        let ok = cache
+            .verify_with(&t, |s| key(s) == "rotated")
+            .await
+            .unwrap();
+        assert!(ok.is_some());
     }
 }

@@ -2,6 +2,7 @@
 
 use super::problem::ApiError;
 use crate::adapters::secrets_cache::CachedSecrets;
+use crate::adapters::tenant_cache::{TENANT_TTL, TenantCache};
 use crate::domain::{TenantConfig, TenantId};
 use crate::ports::{Clock, Store};
 use std::sync::Arc;
@@ -37,11 +38,29 @@ impl Default for HubSettings {
 pub struct Hub {
     pub store: Arc<dyn Store>,
     pub secrets: Arc<CachedSecrets>,
+    pub tenants: Arc<TenantCache>,
     pub clock: Arc<dyn Clock>,
     pub settings: HubSettings,
 }
 
 impl Hub {
+    /// A hub whose tenant configuration is cached for [`TENANT_TTL`].
+    pub fn new(
+        store: Arc<dyn Store>,
+        secrets: Arc<CachedSecrets>,
+        clock: Arc<dyn Clock>,
+        settings: HubSettings,
+    ) -> Self {
+        let tenants = Arc::new(TenantCache::new(store.clone(), clock.clone(), TENANT_TTL));
+        Self {
+            store,
+            secrets,
+            tenants,
+            clock,
+            settings,
+        }
+    }
+
     /// The first checks of every inbound route, before anything in the body is read: its
     /// size, then the tenant the path names (a malformed and an unknown id answer alike).
     pub async fn admit(&self, tenant_raw: &str, body: &[u8]) -> Result<TenantConfig, ApiError> {
@@ -51,8 +70,8 @@ impl Hub {
             });
         }
         let id = TenantId::parse(tenant_raw).map_err(|_| ApiError::TenantUnknown)?;
-        self.store
-            .get_tenant(&id)
+        self.tenants
+            .get(&id)
             .await
             .map_err(|e| ApiError::unavailable("tenant", e))?
             .ok_or(ApiError::TenantUnknown)

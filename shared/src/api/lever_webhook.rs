@@ -116,10 +116,7 @@ fn stage_change(
     let opportunity = data_str(delivery, "opportunityId");
     let to_stage = data_str(delivery, "toStageId");
     let (Some(opportunity), Some(settings)) = (opportunity, tenant.alliance.as_ref()) else {
-        return Ok(Decision::Queue(
-            Vec::new(),
-            ignored("no_action_for_event"),
-        ));
+        return Ok(Decision::Queue(Vec::new(), ignored("no_action_for_event")));
     };
     let opportunity = external_id(opportunity).map_err(|_| ApiError::IdInvalid)?;
     let to_stage = to_stage

@@ -14,6 +14,13 @@ pub use problem::{ApiError, Reply};
 
 use http::{HeaderMap, Method};
 
+/// `GET /health`: the API answers (served by the Lever webhook function when deployed).
+pub const HEALTH_PATH: &str = "/health";
+
+pub fn health() -> Reply {
+    Reply::ok(serde_json::json!({ "status": "ok" }))
+}
+
 /// Paths of the HTTP API (identical locally and behind API Gateway).
 pub const LEVER_WEBHOOK_PREFIX: &str = "/lever/webhooks/";
 pub const ALLIANCE_CALLBACK_PREFIX: &str = "/callbacks/alliance2020/";
@@ -68,8 +75,11 @@ pub async fn route(
         }
         return backgrounds_online_callback::handle(hub, tenant, headers, body).await;
     }
-    if path == "/health" {
-        return Reply::ok(serde_json::json!({ "status": "ok" }));
+    if path == HEALTH_PATH {
+        if method != Method::GET {
+            return ApiError::MethodNotAllowed.into();
+        }
+        return health();
     }
     ApiError::NotFound.into()
 }

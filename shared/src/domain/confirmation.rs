@@ -48,7 +48,10 @@ pub enum DeletionCheck {
 
 /// Only Lever's own word that the opportunity is gone lets a deletion scrub anything.
 pub fn deletion_confirmed(check: DeletionCheck) -> bool {
-    matches!(check, DeletionCheck::NotFound | DeletionCheck::MarkedDeleted)
+    matches!(
+        check,
+        DeletionCheck::NotFound | DeletionCheck::MarkedDeleted
+    )
 }
 
 #[cfg(test)]

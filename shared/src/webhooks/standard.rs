@@ -183,7 +183,13 @@ mod tests {
         );
         let reprinted = sign(SECRET, "m1", 1000, b"x");
         assert_eq!(
-            verify(&[SECRET], &headers("m1", "01000", &reprinted), b"x", 1000, 300),
+            verify(
+                &[SECRET],
+                &headers("m1", "01000", &reprinted),
+                b"x",
+                1000,
+                300
+            ),
             Err(VerifyError::Invalid)
         );
         let far = sign(SECRET, "m1", i64::MIN, b"x");
