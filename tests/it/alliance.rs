@@ -85,7 +85,7 @@ async fn duplicate_and_out_of_order_callbacks_change_nothing() {
     let order = s
         .world
         .store
-        .find_by_provider_ref(Integration::Alliance2020, &id)
+        .find_by_provider_ref(&s.tenant, Integration::Alliance2020, &id)
         .await
         .unwrap()
         .unwrap();
@@ -205,4 +205,63 @@ async fn a_rotated_callback_secret_is_picked_up_after_one_reread() {
         s.status_tags(&opp),
         vec![format!("{STATUS_PREFIX}In Progress")]
     );
+}
+
+#[tokio::test]
+async fn another_tenants_valid_callback_naming_this_tenants_order_changes_nothing() {
+    use screenhub::domain::TenantConfig;
+    use screenhub::ports::Clock;
+    let s = Scenario::start().await;
+    let (opp, id) = pending(&s).await;
+    let order = s.active_order(&opp).await.unwrap();
+    // Tenant B, onboarded in the same table, with its own Alliance account and secret.
+    let b = screenhub::domain::TenantId::parse(&screenhub_tests::unique("b-")).unwrap();
+    let b_secret = screenhub_sandbox::signing::new_whsec();
+    let config: TenantConfig = serde_json::from_value(json!({
+        "id": b.as_str(), "name": "B",
+        "lever": { "api_base": s.lever.base_url() },
+        "alliance": { "api_base": s.alliance.base_url(), "trigger_stage_id": "x",
+                      "client_code": "B", "product": { "default": "Standard" } }
+    }))
+    .unwrap();
+    let secrets = TenantSecrets {
+        alliance: Some(ProviderSecrets {
+            api_key: Secret::new("b-key"),
+            callback_secrets: vec![Secret::new(&b_secret)],
+        }),
+        ..Default::default()
+    };
+    s.world.onboard(&config, &secrets).await;
+    // B's callback, validly signed with B's secret, names A's order (both ids).
+    let body = serde_json::to_vec(&json!({
+        "type": "order.status_changed", "order_id": id,
+        "client_reference": order.id.to_string(), "status": "complete",
+        "occurred_at": "2026-12-01T00:00:00Z", "result": result()
+    }))
+    .unwrap();
+    let ts = s.world.clock.now().unix_timestamp();
+    let headers = vec![
+        ("webhook-id".to_owned(), "msg_b1".to_owned()),
+        ("webhook-timestamp".to_owned(), ts.to_string()),
+        (
+            "webhook-signature".to_owned(),
+            screenhub_sandbox::signing::standard_webhooks_header(&[b_secret], "msg_b1", ts, &body),
+        ),
+    ];
+    let (status, reply) = s
+        .world
+        .post_raw(&format!("/callbacks/alliance2020/{b}"), &headers, body)
+        .await;
+    assert_eq!(
+        (status, reply["code"].as_str()),
+        (404, Some("order-unknown")),
+        "{reply}"
+    );
+    s.world.settle().await;
+    assert_eq!(
+        s.active_order(&opp).await.unwrap(),
+        order,
+        "A's order is untouched"
+    );
+    assert_eq!(s.status_tags(&opp), vec![format!("{STATUS_PREFIX}Pending")]);
 }

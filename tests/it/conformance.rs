@@ -55,6 +55,44 @@ async fn suite(store: &dyn Store) {
         )
         .await
         .unwrap();
+    // A delivery record reads back (with what it fingerprinted) until it expires.
+    let printed = DeliveryRecord::new(format!("k:{t}:printed"), now() + time::Duration::days(1))
+        .with_fingerprint("f1".into());
+    store
+        .record(Record {
+            deliveries: vec![printed.clone()],
+            outbox: vec![],
+            consumes: None,
+            now: now(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get_delivery(&printed.key, now()).await.unwrap(),
+        Some(printed.clone())
+    );
+    assert_eq!(
+        store
+            .get_delivery(&delivery.key, now())
+            .await
+            .unwrap()
+            .map(|d| d.key),
+        Some(delivery.key.clone())
+    );
+    assert!(
+        store
+            .get_delivery(&printed.key, now() + time::Duration::days(2))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .get_delivery(&format!("k:{t}:none"), now())
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert_eq!(store.get_order(order.id).await.unwrap().unwrap(), order);
     assert_eq!(
         store
@@ -146,18 +184,37 @@ async fn suite(store: &dyn Store) {
     );
 
     // Provider reference lookup (eventually consistent on DynamoDB: poll briefly).
-    let mut found = None;
-    for _ in 0..50 {
-        found = store
-            .find_by_provider_ref(Integration::Alliance2020, &format!("A20-{t}"))
-            .await
-            .unwrap();
-        if found.is_some() {
-            break;
+    // Another tenant's provider account handed out the same reference: each tenant finds
+    // its own order, never the other's.
+    let u = TenantId::parse(&screenhub_tests::unique("u")).unwrap();
+    let mut theirs = new_order(&u, "opp-1");
+    theirs.provider_ref = Some(format!("A20-{t}"));
+    store
+        .commit(Commit::create(theirs.clone(), "test", vec![]))
+        .await
+        .unwrap();
+    for (tenant, expected) in [(&t, order.id), (&u, theirs.id)] {
+        let mut found = None;
+        for _ in 0..50 {
+            found = store
+                .find_by_provider_ref(tenant, Integration::Alliance2020, &format!("A20-{t}"))
+                .await
+                .unwrap();
+            if found.is_some() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        assert_eq!(found.map(|o| o.id), Some(expected), "{tenant}");
     }
-    assert_eq!(found.unwrap().id, order.id);
+    let stranger = TenantId::parse(&screenhub_tests::unique("v")).unwrap();
+    assert!(
+        store
+            .find_by_provider_ref(&stranger, Integration::Alliance2020, &format!("A20-{t}"))
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     // Terminal status releases the active slot; a new order for the opportunity is allowed.
     let mut done = next.next(now());

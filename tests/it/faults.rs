@@ -143,7 +143,7 @@ async fn no_log_line_carries_pii_or_secrets() {
     let order = s
         .world
         .store
-        .find_by_provider_ref(Integration::Alliance2020, &id)
+        .find_by_provider_ref(&s.tenant, Integration::Alliance2020, &id)
         .await
         .unwrap()
         .unwrap();

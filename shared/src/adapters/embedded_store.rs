@@ -18,7 +18,7 @@ type ActiveKey = (TenantId, Integration, String);
 struct State {
     tenants: BTreeMap<TenantId, TenantConfig>,
     orders: BTreeMap<OrderId, Order>,
-    provider_refs: BTreeMap<(Integration, String), OrderId>,
+    provider_refs: BTreeMap<(TenantId, Integration, String), OrderId>,
     active: BTreeMap<ActiveKey, OrderId>,
     audit: BTreeMap<OrderId, Vec<AuditEntry>>,
     outbox: BTreeMap<OutboxId, OutboxItem>,
@@ -141,12 +141,13 @@ impl Store for EmbeddedStore {
 
     async fn find_by_provider_ref(
         &self,
+        tenant: &TenantId,
         integration: Integration,
         reference: &str,
     ) -> Result<Option<Order>, StoreError> {
         let s = self.lock();
         Ok(s.provider_refs
-            .get(&(integration, reference.to_owned()))
+            .get(&(tenant.clone(), integration, reference.to_owned()))
             .and_then(|id| s.orders.get(id))
             .cloned())
     }
@@ -223,8 +224,10 @@ impl Store for EmbeddedStore {
                 s.active.remove(&key);
             }
             if let Some(r) = &c.order.provider_ref {
-                s.provider_refs
-                    .insert((c.order.integration, r.clone()), c.order.id);
+                s.provider_refs.insert(
+                    (c.order.tenant.clone(), c.order.integration, r.clone()),
+                    c.order.id,
+                );
             }
             if let Some(id) = c.consumes {
                 s.outbox.remove(&id);

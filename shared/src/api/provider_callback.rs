@@ -6,7 +6,7 @@
 use super::hub::Hub;
 use super::problem::{ApiError, Reply};
 use crate::domain::effects::{Effect, OutboxItem};
-use crate::domain::ids::OrderId;
+use crate::domain::ids::{OrderId, external_id};
 use crate::domain::{Integration, Order, TenantConfig, TenantId};
 use crate::ports::TenantSecrets;
 use crate::ports::store::{Commit, CommitError, DeliveryRecord};
@@ -44,6 +44,11 @@ where
         let verified = verify(hub, integration, tenant, headers, body).await?;
         let callback: C = serde_json::from_slice(body).map_err(|_| ApiError::BodyMalformed)?;
         let target = read(callback, hub.clock.now())?;
+        // Provider ids end up in keys and URLs: checked once, here.
+        external_id(&target.provider_ref).map_err(|_| ApiError::IdInvalid)?;
+        if let Some(c) = &target.client_reference {
+            external_id(c).map_err(|_| ApiError::IdInvalid)?;
+        }
         apply(
             hub,
             integration,
@@ -145,7 +150,7 @@ async fn find_order(
         Some(o) => Some(o),
         None => hub
             .store
-            .find_by_provider_ref(integration, provider_ref)
+            .find_by_provider_ref(tenant, integration, provider_ref)
             .await
             .map_err(|e| ApiError::unavailable("order", e))?,
     };

@@ -174,9 +174,10 @@ pub trait Store: Send + Sync {
     ) -> Result<(), StoreError>;
 
     async fn get_order(&self, id: OrderId) -> Result<Option<Order>, StoreError>;
-    /// Callbacks: the order a provider knows by `reference`.
+    /// Callbacks: the tenant's order its provider account knows by `reference`.
     async fn find_by_provider_ref(
         &self,
+        tenant: &TenantId,
         integration: Integration,
         reference: &str,
     ) -> Result<Option<Order>, StoreError>;

@@ -43,8 +43,9 @@ pub fn order_pk(id: OrderId) -> String {
 pub fn outbox_pk(id: OutboxId) -> String {
     format!("OUTBOX#{id}")
 }
-pub fn provider_ref_key(integration: Integration, reference: &str) -> String {
-    format!("PREF#{}#{reference}", integration.as_str())
+/// Scoped by tenant: two tenants' provider accounts may hand out the same reference.
+pub fn provider_ref_key(tenant: &TenantId, integration: Integration, reference: &str) -> String {
+    format!("PREF#{tenant}#{}#{reference}", integration.as_str())
 }
 /// Every order of an opportunity, whatever its integration or status (gsi3, keys only).
 pub fn opportunity_key(tenant: &TenantId, opp: &str) -> String {
@@ -103,7 +104,10 @@ pub fn order_item(order: &Order) -> Result<Item, StoreError> {
     );
     item.insert("gsi3sk".into(), s(order.id.to_string()));
     if let Some(r) = &order.provider_ref {
-        item.insert("gsi1pk".into(), s(provider_ref_key(order.integration, r)));
+        item.insert(
+            "gsi1pk".into(),
+            s(provider_ref_key(&order.tenant, order.integration, r)),
+        );
         item.insert("gsi1sk".into(), s("ORDER"));
     }
     // The sparse due-order index: only orders waiting for the candidate carry it.

@@ -3,7 +3,7 @@
 //! | item        | pk                                   | sk            | gsi1pk / gsi2pk            |
 //! |-------------|--------------------------------------|---------------|----------------------------|
 //! | tenant      | `TENANT#<id>`                        | `CONFIG`      | gsi2 `TENANT`              |
-//! | order       | `ORDER#<id>`                         | `ORDER`       | gsi1 `PREF#<integ>#<ref>`, |
+//! | order       | `ORDER#<id>`                         | `ORDER`       | gsi1 `PREF#<tenant>#<integ>#<ref>`, |
 //! |             |                                      |               | gsi2 `DUE` while waiting   |
 //! |             |                                      |               | or `SCRUB` once ended,     |
 //! |             |                                      |               | gsi3 `OPP#<tenant>#<opp>`  |
@@ -442,6 +442,7 @@ impl Store for DynamoStore {
 
     async fn find_by_provider_ref(
         &self,
+        tenant: &TenantId,
         integration: Integration,
         reference: &str,
     ) -> Result<Option<Order>, StoreError> {
@@ -449,7 +450,7 @@ impl Store for DynamoStore {
             .query_index(
                 "gsi1",
                 "gsi1pk",
-                &provider_ref_key(integration, reference),
+                &provider_ref_key(tenant, integration, reference),
                 1,
             )
             .await?;
