@@ -12,18 +12,19 @@ use crate::adapters::tenant_cache::TenantCache;
 use crate::domain::confirmation::{self, DeletionCheck};
 use crate::domain::effects::{CancelReason, DeadLetter, Effect, OutboxItem};
 use crate::domain::ids::OrderId;
-use crate::domain::lever::NewNote;
+use crate::domain::lever::{NewNote, already_posted};
 use crate::domain::order::ProviderRequest;
 use crate::domain::tenant::BackgroundsOnlineSettings;
 use crate::domain::{Integration, Order, OrderStatus, TenantConfig, TenantId};
 use crate::domain::{alliance, backgrounds_online, lever_tags, tags};
-use crate::outbound::RetryPolicy;
+use crate::outbound::{RetryPolicy, deadline};
 use crate::ports::events::EventPublisher;
 use crate::ports::lever::{LeverAccount, LeverApi, LeverError};
 use crate::ports::provider::{AllianceApi, BackgroundsOnlineApi, ProviderAccount, ProviderError};
 use crate::ports::store::{Commit, CommitError, Record, Store, StoreError};
 use crate::ports::{Clock, TenantSecrets};
 use std::sync::Arc;
+use std::time::Duration;
 
 #[derive(Clone)]
 pub struct Dispatcher {
@@ -48,7 +49,19 @@ pub enum Outcome {
     Done,
     /// Failed for good: kept as a dead letter.
     DeadLettered,
+    /// Gone already, or another dispatcher holds it right now: nothing done here.
+    Busy,
+    /// Failed for now and the invocation's budget has no room for another try: left, with
+    /// its attempts counted, for the next run.
+    Deferred,
 }
+
+/// How long an attempt holds an item: longer than any invocation (60 s), so a lease runs
+/// out only when its holder died.
+pub const LEASE: time::Duration = time::Duration::minutes(2);
+
+/// Pages of an opportunity's notes read when looking for one already posted.
+const MAX_NOTE_PAGES: usize = 10;
 
 #[derive(Debug)]
 enum Failure {
@@ -84,10 +97,16 @@ enum Done {
 }
 
 impl Dispatcher {
-    /// Perform every pending item (oldest first), up to `limit`. Returns how many were handled.
+    /// Perform every pending item (oldest first), up to `limit`. Returns how many were listed.
+    /// No item is started once the invocation's budget has no room for it (see
+    /// [`deadline`]); those wait for the next run.
     pub async fn drain(&self, limit: usize) -> Result<usize, StoreError> {
         let items = self.store.pending_outbox(limit).await?;
         for item in &items {
+            if !deadline::allows(Duration::ZERO) {
+                tracing::info!("invocation budget spent; the rest waits for the next run");
+                break;
+            }
             self.process(item).await?;
         }
         Ok(items.len())
@@ -109,6 +128,9 @@ impl Dispatcher {
             .filter(|i| i.created_at <= cutoff)
             .collect();
         for item in &items {
+            if !deadline::allows(Duration::ZERO) {
+                break;
+            }
             self.process(item).await?;
         }
         Ok(items.len())
@@ -116,31 +138,57 @@ impl Dispatcher {
 
     /// Perform one item with retries. Only store failures are returned as errors (the caller
     /// then leaves the item for a later run).
+    ///
+    /// Every attempt first takes the item's lease, which also counts the attempt in the
+    /// store: two dispatchers (the stream and the re-drive, or two containers) never perform
+    /// one item at once, an item that keeps failing reaches its dead letter after
+    /// `retry.max_attempts` attempts in all however many runs they span, and an attempt that
+    /// follows another (which may have been applied before its answer was lost) knows it.
     pub async fn process(&self, item: &OutboxItem) -> Result<Outcome, StoreError> {
-        // A re-drive and a stream delivery may both see an item: only one that still
-        // exists is performed (notes are not idempotent on Lever's side).
-        if self.store.get_outbox(item.id).await?.is_none() {
-            return Ok(Outcome::Done);
-        }
-        let mut failed = item.attempts;
+        let holder = uuid::Uuid::new_v4().simple().to_string();
         loop {
-            let error = match self.perform(item).await {
+            let now = self.clock.now();
+            let Some(attempt) = self
+                .store
+                .lease_outbox(item.id, &holder, now, now + LEASE)
+                .await?
+            else {
+                // Done already, or being performed elsewhere.
+                return Ok(Outcome::Busy);
+            };
+            let item = &OutboxItem {
+                attempts: attempt,
+                ..item.clone()
+            };
+            if attempt > self.retry.max_attempts {
+                let error = format!("gave up after {} attempts", attempt - 1);
+                return self.give_up(item, error).await;
+            }
+            let error = match self.perform(item, attempt).await {
                 Ok(Done::Consumed) => return Ok(Outcome::Done),
                 Ok(Done::Performed) => {
                     self.store.complete_outbox(item.id).await?;
                     return Ok(Outcome::Done);
                 }
-                Err(Failure::Store(e)) => return Err(e),
+                Err(Failure::Store(e)) => {
+                    self.store.release_outbox(item.id, &holder).await.ok();
+                    return Err(e);
+                }
                 Err(Failure::Permanent(msg)) => msg,
                 Err(Failure::Transient(msg)) => {
-                    failed += 1;
-                    if self.retry.allows_retry(failed) {
-                        let wait = self.retry.jittered_delay(failed);
-                        tracing::info!(outbox_id = %item.id, effect = item.effect.name(), attempt = failed, wait_ms = wait.as_millis() as u64, error = %msg, "effect retried");
+                    if !self.retry.allows_retry(attempt) {
+                        msg
+                    } else {
+                        let wait = self.retry.jittered_delay(attempt);
+                        if !deadline::allows(wait) {
+                            tracing::info!(outbox_id = %item.id, effect = item.effect.name(), attempt, error = %msg, "effect left for the next run");
+                            self.store.release_outbox(item.id, &holder).await?;
+                            return Ok(Outcome::Deferred);
+                        }
+                        tracing::info!(outbox_id = %item.id, effect = item.effect.name(), attempt, wait_ms = wait.as_millis() as u64, error = %msg, "effect retried");
                         tokio::time::sleep(wait).await;
                         continue;
                     }
-                    msg
                 }
             };
             return self.give_up(item, error).await;
@@ -218,7 +266,8 @@ impl Dispatcher {
             .collect()
     }
 
-    async fn perform(&self, item: &OutboxItem) -> Result<Done, Failure> {
+    /// `attempt` is the item's attempt number across runs (1 for the first).
+    async fn perform(&self, item: &OutboxItem, attempt: u32) -> Result<Done, Failure> {
         match &item.effect {
             Effect::SubmitAllianceOrder { order_id } => self.submit_alliance(item, *order_id).await,
             Effect::SubmitBackgroundsOnlineOrder { order_id } => {
@@ -233,11 +282,11 @@ impl Dispatcher {
                 tags,
                 note,
             } => {
-                self.clear_trigger(&item.tenant, opportunity_id, tags, note.as_ref())
+                self.clear_trigger(item, attempt, opportunity_id, tags, note.as_ref())
                     .await
             }
             Effect::LeverSyncStatus { order_id } => self.sync_status(*order_id).await,
-            Effect::LeverNote { order_id, note } => self.note(*order_id, note).await,
+            Effect::LeverNote { order_id, note } => self.note(item, attempt, *order_id, note).await,
             Effect::LeverConfirmDeletion { opportunity_id } => {
                 self.confirm_deletion(&item.tenant, opportunity_id).await
             }
@@ -472,12 +521,13 @@ impl Dispatcher {
 
     async fn clear_trigger(
         &self,
-        tenant: &TenantId,
+        item: &OutboxItem,
+        attempt: u32,
         opportunity_id: &str,
         remove: &[String],
         note: Option<&NewNote>,
     ) -> Result<Done, Failure> {
-        let (config, secrets) = self.tenant_context(tenant).await?;
+        let (config, secrets) = self.tenant_context(&item.tenant).await?;
         let lever = Self::lever_account(&config, &secrets)?;
         if !remove.is_empty() {
             self.lever
@@ -485,9 +535,57 @@ impl Dispatcher {
                 .await?;
         }
         if let Some(note) = note {
-            self.lever.create_note(&lever, opportunity_id, note).await?;
+            self.note_once(&lever, opportunity_id, note, item, attempt)
+                .await?;
         }
         Ok(Done::Performed)
+    }
+
+    /// Post `note` at most once for `item`: Lever has no idempotency key for notes, so an
+    /// attempt after the first (whose request may have been applied although its answer was
+    /// lost) first looks for the note among those added since the item was queued.
+    async fn note_once(
+        &self,
+        lever: &LeverAccount,
+        opportunity_id: &str,
+        note: &NewNote,
+        item: &OutboxItem,
+        attempt: u32,
+    ) -> Result<(), LeverError> {
+        if attempt > 1 && self.note_exists(lever, opportunity_id, note, item).await? {
+            tracing::info!(outbox_id = %item.id, "note already posted by an earlier attempt");
+            return Ok(());
+        }
+        self.lever
+            .create_note(lever, opportunity_id, note)
+            .await
+            .map(|_| ())
+    }
+
+    async fn note_exists(
+        &self,
+        lever: &LeverAccount,
+        opportunity_id: &str,
+        note: &NewNote,
+        item: &OutboxItem,
+    ) -> Result<bool, LeverError> {
+        let since =
+            i64::try_from(item.created_at.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX);
+        let mut offset: Option<String> = None;
+        for _ in 0..MAX_NOTE_PAGES {
+            let page = self
+                .lever
+                .list_notes(lever, opportunity_id, offset.as_deref())
+                .await?;
+            if already_posted(&page.data, note, since) {
+                return Ok(true);
+            }
+            offset = page.next.filter(|_| page.has_next);
+            if offset.is_none() {
+                break;
+            }
+        }
+        Ok(false)
     }
 
     fn lever_account(
@@ -647,15 +745,20 @@ impl Dispatcher {
         Ok(Done::Performed)
     }
 
-    async fn note(&self, order_id: OrderId, note: &NewNote) -> Result<Done, Failure> {
+    async fn note(
+        &self,
+        item: &OutboxItem,
+        attempt: u32,
+        order_id: OrderId,
+        note: &NewNote,
+    ) -> Result<Done, Failure> {
         let (order, tenant, secrets) = self.context(order_id).await?;
         if Self::candidate_data_removed(&order) {
             return Ok(Done::Performed);
         }
         let lever = Self::lever_account(&tenant, &secrets)?;
         opportunity_gone_is_done(
-            self.lever
-                .create_note(&lever, &order.opportunity_id, note)
+            self.note_once(&lever, &order.opportunity_id, note, item, attempt)
                 .await,
         )?;
         Ok(Done::Performed)

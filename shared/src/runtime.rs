@@ -139,6 +139,20 @@ pub async fn aws_expiry_sweep() -> Result<ExpirySweep, MissingEnv> {
     })
 }
 
+/// What one more try may take at most (an HTTP call's 10 s timeout plus the store writes):
+/// no retry starts with less than this left before the invocation's deadline.
+pub const ATTEMPT_MARGIN: Duration = Duration::from_secs(12);
+
+/// The invocation's deadline (milliseconds since the epoch, from the runtime API) on the
+/// monotonic clock that timers use.
+pub fn invocation_deadline(deadline_ms: u64) -> tokio::time::Instant {
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or_default();
+    tokio::time::Instant::now() + Duration::from_millis(deadline_ms.saturating_sub(now_ms))
+}
+
 /// When a scheduled function should stop starting new work: `margin` before the Lambda
 /// invocation's deadline (milliseconds since the epoch, from the runtime API).
 pub fn deadline_before(invocation_deadline_ms: u64, margin: Duration) -> std::time::Instant {

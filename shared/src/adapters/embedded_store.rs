@@ -22,6 +22,8 @@ struct State {
     active: BTreeMap<ActiveKey, OrderId>,
     audit: BTreeMap<OrderId, Vec<AuditEntry>>,
     outbox: BTreeMap<OutboxId, OutboxItem>,
+    /// Outbox leases: holder and until when.
+    leases: BTreeMap<OutboxId, (String, OffsetDateTime)>,
     dead: BTreeMap<OutboxId, DeadLetter>,
     deliveries: BTreeMap<String, DeliveryRecord>,
     cursors: BTreeMap<(TenantId, String), String>,
@@ -231,6 +233,7 @@ impl Store for EmbeddedStore {
             }
             if let Some(id) = c.consumes {
                 s.outbox.remove(&id);
+                s.leases.remove(&id);
             }
             if let Some(letter) = c.dead_letter {
                 s.dead.insert(letter.item.id, letter);
@@ -277,6 +280,7 @@ impl Store for EmbeddedStore {
             }
             if let Some(id) = r.consumes {
                 s.outbox.remove(&id);
+                s.leases.remove(&id);
             }
             for item in r.outbox {
                 s.outbox.insert(item.id, item);
@@ -326,18 +330,52 @@ impl Store for EmbeddedStore {
         Ok(items)
     }
 
+    async fn lease_outbox(
+        &self,
+        id: OutboxId,
+        holder: &str,
+        now: OffsetDateTime,
+        until: OffsetDateTime,
+    ) -> Result<Option<u32>, StoreError> {
+        let mut s = self.lock();
+        if !s.outbox.contains_key(&id) {
+            return Ok(None);
+        }
+        if let Some((other, running_until)) = s.leases.get(&id)
+            && other != holder
+            && *running_until > now
+        {
+            return Ok(None);
+        }
+        s.leases.insert(id, (holder.to_owned(), until));
+        let item = s.outbox.get_mut(&id).expect("checked above");
+        item.attempts += 1;
+        Ok(Some(item.attempts))
+    }
+
+    async fn release_outbox(&self, id: OutboxId, holder: &str) -> Result<(), StoreError> {
+        let mut s = self.lock();
+        if s.leases.get(&id).is_some_and(|(h, _)| h == holder) {
+            s.leases.remove(&id);
+        }
+        Ok(())
+    }
+
     async fn get_outbox(&self, id: OutboxId) -> Result<Option<OutboxItem>, StoreError> {
         Ok(self.lock().outbox.get(&id).cloned())
     }
 
     async fn complete_outbox(&self, id: OutboxId) -> Result<(), StoreError> {
-        self.lock().outbox.remove(&id);
+        let mut s = self.lock();
+        s.outbox.remove(&id);
+        s.leases.remove(&id);
         Ok(())
     }
 
     async fn dead_letter(&self, letter: DeadLetter) -> Result<(), StoreError> {
         let mut s = self.lock();
         s.outbox.remove(&letter.item.id);
+        s.leases.remove(&letter.item.id);
         s.dead.insert(letter.item.id, letter);
         Ok(())
     }

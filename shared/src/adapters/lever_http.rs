@@ -1,9 +1,10 @@
 //! Lever Data API client over reqwest + rustls: Basic auth with the tenant's key,
 //! per-tenant rate limiting, timeouts, and backoff with jitter on 429/5xx/timeouts.
 
-use crate::domain::lever::{Envelope, NewNote, Opportunity, Page, Posting};
+use crate::domain::lever::{Envelope, NewNote, Note, Opportunity, Page, Posting};
 use crate::outbound::RetryPolicy;
-use crate::outbound::http::HttpClient;
+use crate::outbound::deadline;
+use crate::outbound::http::{HttpClient, read_capped};
 use crate::outbound::rate_limit::{TenantRateLimits, acquire_shared};
 use crate::ports::RateGate;
 use crate::ports::lever::{LeverAccount, LeverApi, LeverError, OpportunityQuery};
@@ -11,6 +12,20 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// The longest `Retry-After` honoured; a longer one is treated as this.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+/// Largest answer read from Lever (a page of 100 expanded opportunities is far smaller).
+const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+/// Largest error body read (only its `code` is used).
+const MAX_ERROR_BYTES: usize = 64 * 1024;
+
+/// Whether Lever may safely receive the same request twice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sent {
+    Idempotent,
+    Once,
+}
 
 pub struct LeverHttp {
     http: HttpClient,
@@ -50,6 +65,11 @@ impl LeverHttp {
 
     /// `segments` are the path below the API base, each percent-encoded on its own: an id
     /// can never reach another path (`a/../../postings/x?` stays one segment).
+    ///
+    /// Retries (429, 5xx, timeouts) with backoff, honouring `Retry-After` up to
+    /// [`MAX_RETRY_AFTER`] and never past the invocation's budget. A call that is not
+    /// idempotent at Lever (`Sent::Once`) is retried only when Lever certainly did not act
+    /// on it: a 429, or a connection that never opened.
     async fn call<T: DeserializeOwned>(
         &self,
         acct: &LeverAccount,
@@ -57,10 +77,9 @@ impl LeverHttp {
         segments: &[&str],
         query: &[(&str, String)],
         body: Option<&serde_json::Value>,
+        sent: Sent,
     ) -> Result<T, LeverError> {
         let url = api_url(&acct.api_base, segments)?;
-        let path = url.path().to_owned();
-        let path = path.as_str();
         let mut failed = 0;
         loop {
             self.limits
@@ -79,49 +98,41 @@ impl LeverHttp {
             if let Some(b) = body {
                 req = req.json(b);
             }
-            let outcome: Result<std::convert::Infallible, (LeverError, Option<Duration>)> =
-                match req.send().await {
-                    Ok(resp) => {
-                        let status = resp.status();
-                        if status.is_success() {
-                            let bytes = resp
-                                .bytes()
-                                .await
-                                .map_err(|e| LeverError::Transport(kind(&e)))?;
-                            return serde_json::from_slice(&bytes).map_err(|e| {
-                                LeverError::Decode(format!(
-                                    "{:?} at column {}",
-                                    e.classify(),
-                                    e.column()
-                                ))
-                            });
-                        }
-                        let retry_after = retry_after(&resp);
-                        let code = resp
-                            .json::<ErrorBody>()
-                            .await
-                            .ok()
-                            .and_then(|b| b.code)
-                            .unwrap_or_else(|| status.canonical_reason().unwrap_or("").to_owned());
-                        Err((
-                            LeverError::Status {
-                                status: status.as_u16(),
-                                code,
-                            },
-                            retry_after,
-                        ))
-                    }
-                    Err(e) => Err((LeverError::Transport(kind(&e)), None)),
-                };
-            let Err((err, retry_after)) = outcome;
+            let (err, retry_after, not_taken) = match req.send().await {
+                Ok(resp) if resp.status().is_success() => {
+                    let bytes = read_capped(resp, MAX_RESPONSE_BYTES)
+                        .await
+                        .map_err(LeverError::Transport)?;
+                    return serde_json::from_slice(&bytes).map_err(|e| {
+                        LeverError::Decode(format!("{:?} at column {}", e.classify(), e.column()))
+                    });
+                }
+                Ok(resp) => {
+                    let status = resp.status();
+                    let retry_after = retry_after(&resp);
+                    let code = read_capped(resp, MAX_ERROR_BYTES)
+                        .await
+                        .ok()
+                        .and_then(|b| serde_json::from_slice::<ErrorBody>(&b).ok())
+                        .and_then(|b| b.code)
+                        .unwrap_or_else(|| status.canonical_reason().unwrap_or("").to_owned());
+                    let err = LeverError::Status {
+                        status: status.as_u16(),
+                        code,
+                    };
+                    (err, retry_after, status == StatusCode::TOO_MANY_REQUESTS)
+                }
+                Err(e) => (LeverError::Transport(kind(&e)), None, e.is_connect()),
+            };
             failed += 1;
-            if !err.is_transient() || !self.retry.allows_retry(failed) {
-                tracing::warn!(tenant = %acct.tenant, %method, path, error = %err, attempts = failed, "lever call failed");
+            let worth_it = err.is_transient() && (sent == Sent::Idempotent || not_taken);
+            let backoff = self.retry.jittered_delay(failed);
+            let wait = retry_after.map_or(backoff, |ra| ra.min(MAX_RETRY_AFTER).max(backoff));
+            if !worth_it || !self.retry.allows_retry(failed) || !deadline::allows(wait) {
+                tracing::warn!(tenant = %acct.tenant, %method, path = url.path(), error = %err, attempts = failed, "lever call failed");
                 return Err(err);
             }
-            let backoff = self.retry.jittered_delay(failed);
-            let wait = retry_after.map_or(backoff, |ra| ra.clamp(backoff, backoff * 4));
-            tracing::info!(tenant = %acct.tenant, %method, path, error = %err, wait_ms = wait.as_millis() as u64, "lever call retried");
+            tracing::info!(tenant = %acct.tenant, %method, path = url.path(), error = %err, wait_ms = wait.as_millis() as u64, "lever call retried");
             tokio::time::sleep(wait).await;
         }
     }
@@ -188,6 +199,7 @@ impl LeverApi for LeverHttp {
                 &["opportunities", id],
                 &[("expand", "applications".into())],
                 None,
+                Sent::Idempotent,
             )
             .await?;
         Ok(env.data)
@@ -195,7 +207,14 @@ impl LeverApi for LeverHttp {
 
     async fn get_posting(&self, acct: &LeverAccount, id: &str) -> Result<Posting, LeverError> {
         let env: Envelope<Posting> = self
-            .call(acct, Method::GET, &["postings", id], &[], None)
+            .call(
+                acct,
+                Method::GET,
+                &["postings", id],
+                &[],
+                None,
+                Sent::Idempotent,
+            )
             .await?;
         Ok(env.data)
     }
@@ -214,6 +233,7 @@ impl LeverApi for LeverHttp {
                 &["opportunities", opp, "addTags"],
                 &Self::perform_as(acct),
                 Some(&body),
+                Sent::Idempotent,
             )
             .await?;
         Ok(())
@@ -233,9 +253,31 @@ impl LeverApi for LeverHttp {
                 &["opportunities", opp, "removeTags"],
                 &Self::perform_as(acct),
                 Some(&body),
+                Sent::Idempotent,
             )
             .await?;
         Ok(())
+    }
+
+    async fn list_notes(
+        &self,
+        acct: &LeverAccount,
+        opp: &str,
+        offset: Option<&str>,
+    ) -> Result<Page<Note>, LeverError> {
+        let mut query = vec![("limit", "100".to_owned())];
+        if let Some(o) = offset {
+            query.push(("offset", o.to_owned()));
+        }
+        self.call(
+            acct,
+            Method::GET,
+            &["opportunities", opp, "notes"],
+            &query,
+            None,
+            Sent::Idempotent,
+        )
+        .await
     }
 
     async fn create_note(
@@ -252,6 +294,7 @@ impl LeverApi for LeverHttp {
                 &["opportunities", opp, "notes"],
                 &Self::perform_as(acct),
                 Some(&body),
+                Sent::Once,
             )
             .await?;
         Ok(env.data.note_id)
@@ -271,6 +314,7 @@ impl LeverApi for LeverHttp {
                 &["opportunities", opp, "stage"],
                 &Self::perform_as(acct),
                 Some(&body),
+                Sent::Idempotent,
             )
             .await?;
         Ok(())
@@ -293,8 +337,15 @@ impl LeverApi for LeverHttp {
         if let Some(o) = offset {
             query.push(("offset", o.to_owned()));
         }
-        self.call(acct, Method::GET, &["opportunities"], &query, None)
-            .await
+        self.call(
+            acct,
+            Method::GET,
+            &["opportunities"],
+            &query,
+            None,
+            Sent::Idempotent,
+        )
+        .await
     }
 }
 

@@ -2,7 +2,13 @@
 //! 400/404/409/422 with `{code, message}` → refused (shown to the recruiter), 408/429/5xx and
 //! transport failures → transient. Error texts carry no request data.
 
+use crate::outbound::http::read_capped;
 use crate::ports::provider::{PlacedOrder, ProviderError};
+
+/// Largest order confirmation read from a provider.
+const MAX_ANSWER_BYTES: usize = 1024 * 1024;
+/// Largest error body read (only `code` and `message` are used).
+const MAX_ERROR_BYTES: usize = 64 * 1024;
 
 #[derive(serde::Deserialize, Default)]
 struct Refusal {
@@ -29,7 +35,11 @@ pub(crate) async fn failure(resp: reqwest::Response, refused: &str) -> ProviderE
     match status {
         401 | 403 => ProviderError::Unauthorized(status),
         400 | 404 | 409 | 422 => {
-            let r: Refusal = resp.json().await.unwrap_or_default();
+            let r: Refusal = read_capped(resp, MAX_ERROR_BYTES)
+                .await
+                .ok()
+                .and_then(|b| serde_json::from_slice(&b).ok())
+                .unwrap_or_default();
             ProviderError::Refused {
                 code: r.code.unwrap_or_else(|| format!("http_{status}")),
                 message: r.message.unwrap_or_else(|| refused.to_owned()),
@@ -51,10 +61,16 @@ pub(crate) async fn place(req: reqwest::RequestBuilder) -> Result<PlacedOrder, P
     if !resp.status().is_success() {
         return Err(failure(resp, "the provider refused the order").await);
     }
-    resp.json::<Placed>()
+    let body = read_capped(resp, MAX_ANSWER_BYTES)
         .await
-        .map(|p| PlacedOrder {
-            provider_ref: p.order_id,
-        })
-        .map_err(|_| ProviderError::Unexpected("unreadable order confirmation".into()))
+        .map_err(ProviderError::Transient)?;
+    let placed: Placed = serde_json::from_slice(&body)
+        .map_err(|_| ProviderError::Unexpected("unreadable order confirmation".into()))?;
+    // The provider's id becomes a key and a URL segment: only a well-formed id is taken.
+    crate::domain::ids::external_id(&placed.order_id).map_err(|_| {
+        ProviderError::Unexpected("the provider's order id is not a valid id".into())
+    })?;
+    Ok(PlacedOrder {
+        provider_ref: placed.order_id,
+    })
 }

@@ -194,6 +194,52 @@ pub struct NewNote {
     pub secret: bool,
 }
 
+/// A note as Lever lists it (`GET /opportunities/:id/notes`): its text is in `fields`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Note {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub secret: Option<bool>,
+    #[serde(default)]
+    pub fields: Vec<NoteField>,
+    #[serde(default)]
+    pub created_at: Option<i64>,
+    #[serde(default)]
+    pub deleted_at: Option<i64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NoteField {
+    #[serde(default)]
+    pub value: Option<String>,
+    #[serde(default)]
+    pub created_at: Option<i64>,
+}
+
+/// How long before the effect was queued a note of ours may carry as its creation time
+/// (Lever's clock and ours may differ a little).
+pub const NOTE_CLOCK_SKEW_MS: i64 = 60_000;
+
+/// Whether `note` is already on the opportunity, created no earlier than `since_ms` (when the
+/// effect that posts it was queued): a retry after a lost answer must not post it again.
+/// Only notes that appeared after the effect was queued count, so an older note with the same
+/// text (an earlier, separate event) does not hide a new one.
+pub fn already_posted(notes: &[Note], note: &NewNote, since_ms: i64) -> bool {
+    let since = since_ms.saturating_sub(NOTE_CLOCK_SKEW_MS);
+    notes.iter().any(|n| {
+        n.deleted_at.is_none()
+            && n.secret.unwrap_or(false) == note.secret
+            && n.created_at.is_none_or(|t| t >= since)
+            && n.fields
+                .first()
+                .and_then(|f| f.value.as_deref())
+                .is_some_and(|v| v == note.value)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,6 +305,55 @@ mod tests {
         assert!(!opp.shows_move_to("bg", i64::MAX, tol));
         let never: Opportunity = serde_json::from_value(serde_json::json!({"id": "o2"})).unwrap();
         assert!(!never.shows_move_to("bg", 600_000, tol));
+    }
+
+    #[test]
+    fn a_note_counts_as_posted_only_if_it_appeared_after_the_effect_was_queued() {
+        let notes: Vec<Note> = serde_json::from_value(serde_json::json!([
+            {"id": "n1", "secret": false, "createdAt": 1_000_000,
+             "fields": [{"type": "note", "value": "Cancelled.", "createdAt": 1_000_000}]},
+            {"id": "n2", "secret": true, "createdAt": 5_000_000,
+             "fields": [{"type": "note", "value": "Results", "createdAt": 5_000_000}]}
+        ]))
+        .unwrap();
+        let plain = |v: &str| NewNote {
+            value: v.into(),
+            secret: false,
+        };
+        let secret = NewNote {
+            value: "Results".into(),
+            secret: true,
+        };
+        assert!(already_posted(&notes, &secret, 5_000_000));
+        assert!(already_posted(
+            &notes,
+            &secret,
+            5_000_000 + NOTE_CLOCK_SKEW_MS
+        ));
+        assert!(!already_posted(
+            &notes,
+            &secret,
+            5_000_001 + NOTE_CLOCK_SKEW_MS
+        ));
+        assert!(
+            !already_posted(&notes, &plain("Results"), 5_000_000),
+            "secrecy differs"
+        );
+        assert!(already_posted(&notes, &plain("Cancelled."), 1_000_000));
+        assert!(
+            !already_posted(&notes, &plain("Cancelled."), 4_000_000),
+            "an older note of the same text is another event's"
+        );
+        assert!(!already_posted(&notes, &plain("Other"), 0));
+        assert!(!already_posted(&[], &plain("Cancelled."), 0));
+    }
+
+    #[test]
+    fn documented_notes_list_parses() {
+        if let Some(text) = sample("notes-list.json") {
+            let page: Page<Note> = serde_json::from_str(&text).unwrap();
+            assert!(page.data[0].fields[0].value.is_some());
+        }
     }
 
     #[test]

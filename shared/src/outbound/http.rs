@@ -31,3 +31,25 @@ impl HttpClient {
         })
     }
 }
+
+/// The answer's body, refused (as a transport error's text) when it is larger than `cap`:
+/// a misbehaving vendor cannot make the function read without bound.
+pub async fn read_capped(mut resp: reqwest::Response, cap: usize) -> Result<Vec<u8>, String> {
+    if resp.content_length().is_some_and(|n| n > cap as u64) {
+        return Err("answer too large".into());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| {
+        if e.is_timeout() {
+            "timeout".to_owned()
+        } else {
+            "body".to_owned()
+        }
+    })? {
+        if body.len() + chunk.len() > cap {
+            return Err("answer too large".into());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}

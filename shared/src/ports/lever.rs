@@ -1,7 +1,7 @@
 //! Lever Data API, as the hub uses it.
 
 use crate::domain::TenantId;
-use crate::domain::lever::{NewNote, Opportunity, Page, Posting};
+use crate::domain::lever::{NewNote, Note, Opportunity, Page, Posting};
 use crate::ports::secrets::Secret;
 
 /// Which Lever account to call, and as whom.
@@ -82,7 +82,15 @@ pub trait LeverApi: Send + Sync {
         opp: &str,
         tags: &[String],
     ) -> Result<(), LeverError>;
-    /// Returns the new note's id.
+    /// One page of the opportunity's notes; pass the previous page's `next` as `offset`.
+    async fn list_notes(
+        &self,
+        acct: &LeverAccount,
+        opp: &str,
+        offset: Option<&str>,
+    ) -> Result<Page<Note>, LeverError>;
+    /// Returns the new note's id. Not idempotent at Lever: sent once per call (retried only
+    /// when Lever certainly did not take it, e.g. 429); callers that retry check first.
     async fn create_note(
         &self,
         acct: &LeverAccount,

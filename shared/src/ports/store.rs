@@ -226,8 +226,22 @@ pub trait Store: Send + Sync {
         after: Option<DueCursor>,
     ) -> Result<DuePage, StoreError>;
 
-    /// Pending outbox items, oldest first.
+    /// Pending outbox items, oldest first. An item that cannot be read is set aside (out of
+    /// the pending list, kept for inspection, logged by id) rather than blocking the rest.
     async fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxItem>, StoreError>;
+    /// Claim an outbox item for one more attempt: take its lease until `until` (or renew it,
+    /// for the same `holder`) and count the attempt. Returns the attempt's number (1 for the
+    /// first ever, across every run), or `None` when the item is gone or another holder's
+    /// lease has not run out by `now`.
+    async fn lease_outbox(
+        &self,
+        id: OutboxId,
+        holder: &str,
+        now: OffsetDateTime,
+        until: OffsetDateTime,
+    ) -> Result<Option<u32>, StoreError>;
+    /// Give up `holder`'s lease early, so the next run may take the item at once.
+    async fn release_outbox(&self, id: OutboxId, holder: &str) -> Result<(), StoreError>;
     async fn get_outbox(&self, id: OutboxId) -> Result<Option<OutboxItem>, StoreError>;
     /// The effect is done: forget the item (no error when it is already gone).
     async fn complete_outbox(&self, id: OutboxId) -> Result<(), StoreError>;

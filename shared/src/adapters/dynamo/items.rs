@@ -28,6 +28,11 @@ pub fn get_s<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
         .map(String::as_str)
 }
 
+/// Milliseconds since the epoch (lease times).
+pub fn unix_ms(t: OffsetDateTime) -> i64 {
+    i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+}
+
 pub fn get_n(item: &Item, name: &str) -> Option<i64> {
     item.get(name)
         .and_then(|v| v.as_n().ok())
@@ -276,7 +281,7 @@ mod tests {
         );
         o.provider_ref = Some("A20-9".into());
         let item = order_item(&o).unwrap();
-        assert_eq!(get_s(&item, "gsi1pk"), Some("PREF#alliance2020#A20-9"));
+        assert_eq!(get_s(&item, "gsi1pk"), Some("PREF#t1#alliance2020#A20-9"));
         assert_eq!(get_s(&item, "gsi3pk"), Some("OPP#t1#opp"));
         assert_eq!(get_s(&item, "gsi3sk"), Some(o.id.to_string().as_str()));
         assert_eq!(parse_order(&item).unwrap(), o);

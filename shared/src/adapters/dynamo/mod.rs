@@ -306,6 +306,35 @@ impl DynamoStore {
         Ok(DuePage { orders, next })
     }
 
+    /// Move an item that cannot be read out of its list (gsi2 `ASIDE`), logged by key only.
+    async fn set_aside(&self, raw: &Item, error: &StoreError) -> Result<(), StoreError> {
+        let (Some(pk), Some(sk)) = (get_s(raw, "pk"), get_s(raw, "sk")) else {
+            return Ok(());
+        };
+        tracing::error!(pk, error = %error, "unreadable item set aside");
+        crate::metrics::count("ItemsSetAside", "outbox");
+        self.stats.call("UpdateItem");
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(pk.to_owned(), sk)))
+            .update_expression("SET gsi2pk = :aside")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":aside", AttributeValue::S("ASIDE".into()))
+            .send()
+            .await
+            .map(|_| ())
+            .or_else(|e| {
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conditional_check_failed_exception())
+                {
+                    Ok(())
+                } else {
+                    Err(unavailable(e))
+                }
+            })
+    }
+
     /// Delete an outbox item that must still exist (consumed once).
     fn consume(&self, id: OutboxId) -> TransactWriteItem {
         let del = Delete::builder()
@@ -632,11 +661,82 @@ impl Store for DynamoStore {
     }
 
     async fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxItem>, StoreError> {
-        self.query_index("gsi2", "gsi2pk", "OUTBOX", limit)
-            .await?
-            .iter()
-            .map(parse_outbox)
-            .collect()
+        let mut items = Vec::new();
+        for raw in self.query_index("gsi2", "gsi2pk", "OUTBOX", limit).await? {
+            match parse_outbox(&raw) {
+                Ok(item) => items.push(item),
+                Err(e) => self.set_aside(&raw, &e).await?,
+            }
+        }
+        Ok(items)
+    }
+
+    async fn lease_outbox(
+        &self,
+        id: OutboxId,
+        holder: &str,
+        now: OffsetDateTime,
+        until: OffsetDateTime,
+    ) -> Result<Option<u32>, StoreError> {
+        self.stats.call("UpdateItem");
+        let res = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(outbox_pk(id), "OUTBOX")))
+            .update_expression("SET lease_holder = :h, lease_until = :u ADD attempts :one")
+            .condition_expression(
+                "attribute_exists(pk) AND (attribute_not_exists(lease_until) \
+                 OR lease_until <= :now OR lease_holder = :h)",
+            )
+            .expression_attribute_values(":h", AttributeValue::S(holder.to_owned()))
+            .expression_attribute_values(":u", n(unix_ms(until)))
+            .expression_attribute_values(":now", n(unix_ms(now)))
+            .expression_attribute_values(":one", AttributeValue::N("1".into()))
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::UpdatedNew)
+            .send()
+            .await;
+        match res {
+            Ok(out) => Ok(Some(
+                out.attributes
+                    .as_ref()
+                    .and_then(|a| get_n(a, "attempts"))
+                    .and_then(|n| u32::try_from(n).ok())
+                    .unwrap_or(1),
+            )),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
+    async fn release_outbox(&self, id: OutboxId, holder: &str) -> Result<(), StoreError> {
+        self.stats.call("UpdateItem");
+        let res = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(outbox_pk(id), "OUTBOX")))
+            .update_expression("REMOVE lease_holder, lease_until")
+            .condition_expression("lease_holder = :h")
+            .expression_attribute_values(":h", AttributeValue::S(holder.to_owned()))
+            .send()
+            .await;
+        match res {
+            Ok(_) => Ok(()),
+            // Gone, or no longer ours: nothing to give up.
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+            {
+                Ok(())
+            }
+            Err(e) => Err(unavailable(e)),
+        }
     }
 
     async fn get_outbox(&self, id: OutboxId) -> Result<Option<OutboxItem>, StoreError> {
