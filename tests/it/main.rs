@@ -6,4 +6,5 @@ mod conformance;
 mod deletion;
 mod faults;
 mod inbound;
+mod once;
 mod sweep;
