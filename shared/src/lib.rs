@@ -10,6 +10,8 @@ pub mod api;
 pub mod dispatcher;
 pub mod domain;
 pub mod erasure;
+#[cfg(feature = "lambda")]
+pub mod lambda;
 pub mod matching;
 pub mod metrics;
 pub mod outbound;

@@ -4,6 +4,7 @@ mod alliance;
 mod backgrounds_online;
 mod conformance;
 mod deletion;
+mod events;
 mod faults;
 mod inbound;
 mod once;
