@@ -40,6 +40,8 @@ pub enum FaultKind {
     /// Process the request normally (effects applied), then answer with this status and an
     /// error body instead of the real response: a "lost response" for idempotency tests.
     ApplyThenStatus(u16),
+    /// Answer `429 Too Many Requests` with `Retry-After` (whole seconds), without processing.
+    RateLimited(Duration),
 }
 
 /// A fault applied to the next `times` requests matching `method` and `path_contains`
@@ -172,6 +174,15 @@ pub(crate) async fn traffic_layer(
     match traffic.take_fault(&method, &path) {
         None => next.run(req).await,
         Some(FaultKind::Status(status)) => traffic.error_response(status),
+        Some(FaultKind::RateLimited(after)) => {
+            let mut response = traffic.error_response(429);
+            if let Ok(v) = axum::http::HeaderValue::from_str(&after.as_secs().to_string()) {
+                response
+                    .headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, v);
+            }
+            response
+        }
         Some(FaultKind::Drop) => drop_connection(),
         Some(FaultKind::Delay(delay)) => {
             let response = run_detached(next, req).await;

@@ -234,3 +234,58 @@ async fn containers_share_one_lever_budget_per_tenant() {
         "24 requests at 5/s took only {span:?}"
     );
 }
+
+#[tokio::test]
+async fn lever_backoff_waits_longer_each_time_and_honours_retry_after() {
+    use screenhub::outbound::RetryPolicy;
+    use std::time::Duration;
+    let policy = RetryPolicy::new(4, Duration::from_millis(100), Duration::from_secs(2));
+    let s = Scenario::with(
+        WorldOptions {
+            lever_retry: policy,
+            ..WorldOptions::default()
+        },
+        |_| {},
+    )
+    .await;
+    s.lever
+        .inject(Fault::status(503, 3).path_contains("addTags"));
+    let opp = s.candidate(&[]);
+    s.trigger(&opp).await;
+    let times: Vec<std::time::Instant> = s
+        .lever
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/addTags"))
+        .map(|r| r.at)
+        .collect();
+    assert_eq!(times.len(), 4);
+    // Each gap is at least the lower bound of its backoff step: 50, 100, 200 ms.
+    for (i, pair) in times.windows(2).enumerate() {
+        let gap = pair[1].duration_since(pair[0]);
+        let floor = policy.delay(i as u32 + 1, 0.0);
+        assert!(gap >= floor, "gap {i}: {gap:?} < {floor:?}");
+    }
+    assert_eq!(s.status_tags(&opp), vec![format!("{STATUS_PREFIX}Pending")]);
+
+    // Lever asks for 1 s: the client waits that long, not its own 50-100 ms.
+    let other = s.candidate(&[]);
+    s.lever.clear_requests();
+    s.lever.inject(
+        Fault::new(FaultKind::RateLimited(Duration::from_secs(1)), 1).path_contains("addTags"),
+    );
+    s.trigger(&other).await;
+    let times: Vec<std::time::Instant> = s
+        .lever
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/addTags"))
+        .map(|r| r.at)
+        .collect();
+    assert_eq!(times.len(), 2);
+    assert!(times[1].duration_since(times[0]) >= Duration::from_secs(1));
+    assert_eq!(
+        s.status_tags(&other),
+        vec![format!("{STATUS_PREFIX}Pending")]
+    );
+}

@@ -8,4 +8,5 @@ mod events;
 mod faults;
 mod inbound;
 mod once;
+mod poll;
 mod sweep;

@@ -127,7 +127,7 @@ impl LeverHttp {
             failed += 1;
             let worth_it = err.is_transient() && (sent == Sent::Idempotent || not_taken);
             let backoff = self.retry.jittered_delay(failed);
-            let wait = retry_after.map_or(backoff, |ra| ra.min(MAX_RETRY_AFTER).max(backoff));
+            let wait = retry_wait(backoff, retry_after);
             if !worth_it || !self.retry.allows_retry(failed) || !deadline::allows(wait) {
                 tracing::warn!(tenant = %acct.tenant, %method, path = url.path(), error = %err, attempts = failed, "lever call failed");
                 return Err(err);
@@ -143,6 +143,12 @@ impl LeverHttp {
             .map(|u| ("perform_as", u.clone()))
             .collect()
     }
+}
+
+/// How long to wait before the next try: Lever's `Retry-After` when it sent one (capped at
+/// [`MAX_RETRY_AFTER`]), never less than our own backoff.
+fn retry_wait(backoff: Duration, retry_after: Option<Duration>) -> Duration {
+    retry_after.map_or(backoff, |ra| ra.min(MAX_RETRY_AFTER).max(backoff))
 }
 
 /// `{base}/<segment>/…`, every segment percent-encoded.
@@ -352,6 +358,21 @@ impl LeverApi for LeverHttp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retry_after_is_honoured_up_to_its_cap_and_never_shortens_the_backoff() {
+        let backoff = Duration::from_millis(500);
+        assert_eq!(retry_wait(backoff, None), backoff);
+        assert_eq!(
+            retry_wait(backoff, Some(Duration::from_secs(3))),
+            Duration::from_secs(3)
+        );
+        assert_eq!(retry_wait(backoff, Some(Duration::ZERO)), backoff);
+        assert_eq!(
+            retry_wait(backoff, Some(Duration::from_secs(86_400))),
+            MAX_RETRY_AFTER
+        );
+    }
 
     #[test]
     fn ids_stay_one_encoded_path_segment() {
