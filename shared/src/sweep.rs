@@ -42,12 +42,29 @@ pub struct SweepReport {
 }
 
 impl ExpirySweep {
+    /// Expire what is due, then scrub what is past retention: two independent passes, so
+    /// a failure in one does not keep the other from running. The first error is returned
+    /// (the schedule's run then counts as failed and alarms) after both had their turn.
     pub async fn run(
         &self,
         deadline: Option<std::time::Instant>,
     ) -> Result<SweepReport, StoreError> {
         let mut report = SweepReport::default();
         let now = self.clock.now();
+        let expired = self.expire(now, deadline, &mut report).await;
+        if let Err(e) = &expired {
+            tracing::error!(error = %e, "expiry pass failed; retention pass runs all the same");
+        }
+        let scrubbed = self.scrub(now, deadline, &mut report).await;
+        expired.and(scrubbed).map(|()| report)
+    }
+
+    async fn expire(
+        &self,
+        now: time::OffsetDateTime,
+        deadline: Option<std::time::Instant>,
+        report: &mut SweepReport,
+    ) -> Result<(), StoreError> {
         let mut after = None;
         loop {
             if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
@@ -69,8 +86,7 @@ impl ExpirySweep {
             }
         }
         crate::metrics::count_n("OrdersExpired", "sweep", report.expired);
-        self.scrub(now, deadline, &mut report).await?;
-        Ok(report)
+        Ok(())
     }
 
     async fn scrub(

@@ -54,15 +54,18 @@ async fn sweeping_ten_thousand_orders_reads_only_the_hundred_due() {
         page_size: 100,
         pii_retention: screenhub::sweep::DEFAULT_PII_RETENTION,
     };
-    let read_before = store.stats().items_read();
+    // DynamoDB's own count of the items its queries examined, not our count of results.
+    let scanned_before = store.stats().items_scanned();
+    let units_before = store.stats().read_units();
     let calls_before = store.stats().calls();
     let started = std::time::Instant::now();
     let report = sweep.run(None).await.expect("sweep");
     let wall = started.elapsed();
-    let items_read = store.stats().items_read() - read_before;
+    let scanned = store.stats().items_scanned() - scanned_before;
+    let units = store.stats().read_units() - units_before;
     let queries = store.stats().calls()["Query"] - calls_before.get("Query").copied().unwrap_or(0);
     println!(
-        "figures: expiry sweep over {ORDERS} orders ({DUE} due): expired {}, items read {items_read} in {queries} queries, wall {:.0} ms (seeding took {:.1} s)",
+        "figures: expiry sweep over {ORDERS} orders ({DUE} due): expired {}, DynamoDB scanned {scanned} items in {queries} queries ({units:.1} RCU), wall {:.0} ms (seeding took {:.1} s)",
         report.expired,
         wall.as_secs_f64() * 1000.0,
         seed_time.as_secs_f64()
@@ -70,13 +73,96 @@ async fn sweeping_ten_thousand_orders_reads_only_the_hundred_due() {
     assert_eq!(report.due, DUE);
     assert_eq!(report.expired, DUE);
     assert!(
-        items_read <= DUE as u64 + 5,
-        "read {items_read} items for {DUE} due orders"
+        scanned <= DUE as u64 + 5,
+        "DynamoDB scanned {scanned} items for {DUE} due orders"
     );
 
-    // Nothing due is left; a second sweep reads nothing.
-    let before = store.stats().items_read();
+    // Nothing due is left; a second sweep examines nothing.
+    let before = store.stats().items_scanned();
     let again = sweep.run(None).await.expect("sweep");
     assert_eq!((again.due, again.expired), (0, 0));
-    assert_eq!(store.stats().items_read(), before);
+    assert_eq!(store.stats().items_scanned(), before);
+}
+
+#[tokio::test]
+async fn an_unreadable_due_order_is_set_aside_and_both_passes_go_on() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    use screenhub::ports::Store;
+    let store = Arc::new(screenhub_tests::fresh_table().await);
+    let clock = Arc::new(ManualClock::new(time::OffsetDateTime::now_utc()));
+    let now = clock.now();
+    let tenant = TenantId::parse("sweep").unwrap();
+    let s = |v: &str| AttributeValue::S(v.to_owned());
+    // The earliest entry of the due index cannot be read as an order.
+    store
+        .client()
+        .put_item()
+        .table_name(store.table())
+        .item("pk", s("ORDER#corrupt"))
+        .item("sk", s("ORDER"))
+        .item("gsi2pk", s("DUE"))
+        .item("gsi2sk", s("0000000000000#corrupt"))
+        .item("order", s("{not json"))
+        .send()
+        .await
+        .unwrap();
+    let mut due = Order::new(
+        tenant.clone(),
+        Integration::BackgroundsOnline,
+        "opp-due".into(),
+        now - Duration::days(20),
+    );
+    due.status = OrderStatus::Pending;
+    due.expires_at = Some(now - Duration::hours(1));
+    let mut ended = Order::new(
+        tenant.clone(),
+        Integration::BackgroundsOnline,
+        "opp-ended".into(),
+        now - Duration::days(60),
+    );
+    ended.status = OrderStatus::Complete;
+    ended.result = Some(screenhub::domain::ScreeningResult {
+        summary: Some("one record".into()),
+        ..Default::default()
+    });
+    store
+        .import_orders(&[due.clone(), ended.clone()], "seed")
+        .await
+        .unwrap();
+    let sweep = ExpirySweep {
+        store: store.clone(),
+        clock: clock.clone(),
+        page_size: 100,
+        pii_retention: screenhub::sweep::DEFAULT_PII_RETENTION,
+    };
+    let report = sweep
+        .run(None)
+        .await
+        .expect("an unreadable order does not fail the run");
+    assert_eq!((report.expired, report.scrubbed), (1, 1));
+    assert_eq!(
+        store.get_order(due.id).await.unwrap().unwrap().status,
+        OrderStatus::Expired
+    );
+    assert!(
+        store
+            .get_order(ended.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .scrubbed_at
+            .is_some()
+    );
+    let kept = store
+        .client()
+        .get_item()
+        .table_name(store.table())
+        .key("pk", s("ORDER#corrupt"))
+        .key("sk", s("ORDER"))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
+    assert_eq!(kept.get("gsi2pk"), Some(&s("ASIDE")));
 }

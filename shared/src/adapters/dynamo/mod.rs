@@ -276,6 +276,7 @@ impl DynamoStore {
         cursor: impl Fn(&Order) -> Option<DueCursor>,
     ) -> Result<DuePage, StoreError> {
         let upper = format!("{}#~", sortable_time(upto));
+        let resume_from = after.clone();
         let start = after.map(|c| {
             let mut k = key(order_pk(c.order_id), "ORDER");
             k.insert("gsi2pk".into(), s(partition));
@@ -293,14 +294,26 @@ impl DynamoStore {
             .expression_attribute_values(":u", s(upper))
             .limit(i32::try_from(limit.max(1)).unwrap_or(i32::MAX))
             .set_exclusive_start_key(start)
+            .return_consumed_capacity(aws_sdk_dynamodb::types::ReturnConsumedCapacity::Total)
             .send()
             .await
             .map_err(unavailable)?;
+        self.stats
+            .scanned(out.scanned_count(), out.consumed_capacity());
         let items = out.items.unwrap_or_default();
         self.stats.read(items.len());
-        let orders: Vec<Order> = items.iter().map(parse_order).collect::<Result<_, _>>()?;
+        let mut orders: Vec<Order> = Vec::with_capacity(items.len());
+        for raw in &items {
+            match parse_order(raw) {
+                Ok(o) => orders.push(o),
+                // One unreadable order never blocks the orders behind it.
+                Err(e) => self.set_aside(raw, &e).await?,
+            }
+        }
+        // Resume after the last readable order; items set aside have left the index, so
+        // starting where this page started (all of it unreadable) reads past them.
         let next = match out.last_evaluated_key {
-            Some(_) => orders.last().and_then(cursor),
+            Some(_) => orders.last().and_then(&cursor).or(resume_from),
             None => None,
         };
         Ok(DuePage { orders, next })
