@@ -56,11 +56,7 @@ async fn trigger_stage_creates_one_order_with_the_documented_fields_and_a_pendin
     assert_eq!(order.status, OrderStatus::Pending);
 
     // Cost of one stage-change webhook, end to end (printed for the closing note).
-    let after = s.world.store.stats().calls();
-    let ddb: u64 = after
-        .iter()
-        .map(|(k, v)| v - ddb_before.get(k).copied().unwrap_or(0))
-        .sum();
+    let (ddb, by_op) = calls_since(&s, &ddb_before);
     let lever_calls = s
         .lever
         .requests()
@@ -68,8 +64,46 @@ async fn trigger_stage_creates_one_order_with_the_documented_fields_and_a_pendin
         .filter(|r| r.api_key.as_deref() == Some(s.lever_key.as_str()))
         .count();
     println!(
-        "figures: one stage-change webhook cost {ddb} DynamoDB calls ({after:?}) and {lever_calls} Lever calls"
+        "figures: one stage-change webhook (cold container) cost {ddb} DynamoDB calls ({by_op:?}) and {lever_calls} Lever calls"
     );
+}
+
+type Calls = std::collections::BTreeMap<&'static str, u64>;
+
+/// DynamoDB calls made since `before`: the total and per operation.
+fn calls_since(s: &Scenario, before: &Calls) -> (u64, Calls) {
+    let by_op: Calls = s
+        .world
+        .store
+        .stats()
+        .calls()
+        .into_iter()
+        .map(|(k, v)| (k, v - before.get(k).copied().unwrap_or(0)))
+        .filter(|(_, v)| *v > 0)
+        .collect();
+    (by_op.values().sum(), by_op)
+}
+
+#[tokio::test]
+async fn a_warm_receiver_writes_a_stage_change_in_one_dynamodb_call() {
+    let s = Scenario::start().await;
+    // A first delivery (which changes nothing) warms the container: tenant configuration.
+    let other = s.candidate(&[]);
+    let warm = s.moved(&other, "stage-screened").await;
+    assert_eq!(s.world.post_json(&s.webhook_path(), &warm).await.0, 200);
+    let opp = s.candidate(&[]);
+    let d = s.moved(&opp, TRIGGER).await;
+    let before = s.world.store.stats().calls();
+    let (status, body) = s.world.post_json(&s.webhook_path(), &d).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("accepted")));
+    let (receiver, receiver_ops) = calls_since(&s, &before);
+    s.world.settle().await;
+    let (step, step_ops) = calls_since(&s, &before);
+    println!(
+        "figures: warm receiver, one stage change: {receiver} DynamoDB call(s) {receiver_ops:?}; whole first step with the in-process worker: {step} {step_ops:?}"
+    );
+    assert!(receiver <= 2, "{receiver_ops:?}");
+    assert_eq!(s.alliance.orders().len(), 1);
 }
 
 #[tokio::test]
