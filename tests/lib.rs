@@ -9,19 +9,16 @@
 pub mod logs;
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
-use screenhub::adapters::alliance_http::AllianceHttp;
-use screenhub::adapters::backgrounds_online_http::BackgroundsOnlineHttp;
 use screenhub::adapters::dynamo::{DynamoStore, create_table};
 use screenhub::adapters::eventbridge::EventBridge;
-use screenhub::adapters::lever_http::LeverHttp;
-use screenhub::adapters::secrets_cache::CachedSecrets;
 use screenhub::adapters::secrets_manager::SecretsManager;
-use screenhub::api::{Hub, HubSettings};
+use screenhub::api::Hub;
 use screenhub::dispatcher::Dispatcher;
 use screenhub::domain::{TenantConfig, TenantId};
 use screenhub::outbound::RetryPolicy;
-use screenhub::poll::{PollSettings, TagPoll};
-use screenhub::ports::{Clock, ManualClock, Store, SystemClock, TenantSecrets};
+use screenhub::poll::TagPoll;
+use screenhub::ports::{Clock, ManualClock, Store, TenantSecrets};
+use screenhub::runtime::{Composition, Tuning};
 use screenhub::sweep::ExpirySweep;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -233,52 +230,33 @@ impl World {
             aws_sdk_secretsmanager::Client::new(&sdk),
             secrets_prefix.clone(),
         ));
-        let secrets = Arc::new(CachedSecrets::new(
-            source,
-            Arc::new(SystemClock),
-            time::Duration::minutes(5),
-        ));
-        let hub = Hub::new(
+        // The production composition (caches, shared Lever budget in the table), with
+        // shorter waits.
+        let parts = Composition::new(
             store.clone(),
-            secrets.clone(),
-            clock_dyn.clone(),
-            HubSettings::default(),
+            Some(store.clone()),
+            source,
+            clock_dyn,
+            Tuning {
+                http_timeout: opts.http_timeout,
+                lever_retry: opts.lever_retry,
+                effect_retry: opts.retry,
+                ..Tuning::default()
+            },
         );
+        let hub = parts.hub();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind hub");
         let (addr, _task) = screenhub_cli::server::serve(hub.clone(), listener);
         let hub_url = format!("http://{addr}");
-        let http = screenhub::runtime::http_client(opts.http_timeout);
-        let lever = Arc::new(LeverHttp::new(http.clone(), opts.lever_retry));
-        let poll = TagPoll {
-            store: store.clone(),
-            secrets: secrets.clone(),
-            lever: lever.clone(),
-            clock: clock_dyn.clone(),
-            settings: PollSettings::default(),
-        };
-        let sweep = ExpirySweep {
-            store: store.clone(),
-            clock: clock_dyn.clone(),
-            page_size: 100,
-            pii_retention: screenhub::sweep::DEFAULT_PII_RETENTION,
-        };
-        let dispatcher = Dispatcher {
-            tenants: hub.tenants.clone(),
-            store: store.clone(),
-            secrets,
-            clock: clock_dyn,
-            lever,
-            alliance: Arc::new(AllianceHttp::new(http.clone())),
-            backgrounds_online: Arc::new(BackgroundsOnlineHttp::new(http.clone())),
-            events: Arc::new(EventBridge::new(
-                aws_sdk_eventbridge::Client::new(&sdk),
-                bus.clone(),
-            )),
-            retry: opts.retry,
-            public_base_url: hub_url.clone(),
-        };
+        let events = Arc::new(EventBridge::new(
+            aws_sdk_eventbridge::Client::new(&sdk),
+            bus.clone(),
+        ));
+        let dispatcher = parts.dispatcher(events, hub_url.clone());
+        let poll = parts.tag_poll();
+        let sweep = parts.sweep();
         World {
             store,
             hub,

@@ -4,21 +4,14 @@
 //! so a newcomer can move a candidate or tag one and watch tags and notes arrive.
 
 use crate::{server, worker};
-use screenhub::adapters::alliance_http::AllianceHttp;
-use screenhub::adapters::backgrounds_online_http::BackgroundsOnlineHttp;
 use screenhub::adapters::embedded_store::EmbeddedStore;
-use screenhub::adapters::lever_http::LeverHttp;
 use screenhub::adapters::local_events::LocalEvents;
 use screenhub::adapters::local_secrets::{FileSecrets, SecretsFile};
-use screenhub::adapters::secrets_cache::CachedSecrets;
-use screenhub::api::{Hub, HubSettings};
-use screenhub::dispatcher::Dispatcher;
 use screenhub::domain::TenantConfig;
 use screenhub::outbound::RetryPolicy;
-use screenhub::poll::{PollSettings, TagPoll};
 use screenhub::ports::secrets::{ProviderSecrets, Secret, TenantSecrets};
-use screenhub::ports::{Clock, Store, SystemClock};
-use screenhub::sweep::ExpirySweep;
+use screenhub::ports::{Store, SystemClock};
+use screenhub::runtime::{Composition, Tuning};
 use screenhub_sandbox::alliance::FakeAlliance;
 use screenhub_sandbox::backgrounds_online::FakeBackgroundsOnline;
 use screenhub_sandbox::lever::{FakeLever, NewOpportunity, NewPosting};
@@ -151,46 +144,22 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
             &backgrounds_online.base_url(),
         ))
         .await?;
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let secrets = Arc::new(CachedSecrets::new(
-        Arc::new(FileSecrets::new(secrets_path)),
-        clock.clone(),
-        time::Duration::seconds(30),
-    ));
-    let events = Arc::new(LocalEvents::new());
-    let hub = Hub::new(
+    // The same composition as every deployed function, over the embedded store.
+    let parts = Composition::new(
         Arc::new(store.clone()),
-        secrets.clone(),
-        clock.clone(),
-        HubSettings::default(),
+        None,
+        Arc::new(FileSecrets::new(secrets_path)),
+        Arc::new(SystemClock),
+        Tuning {
+            effect_retry: RetryPolicy::new(4, Duration::from_millis(250), Duration::from_secs(4)),
+            ..Tuning::default()
+        },
     );
-    let http = screenhub::runtime::http_client(Duration::from_secs(10));
-    let lever_api = Arc::new(LeverHttp::new(http.clone(), RetryPolicy::default()));
-    let poll = TagPoll {
-        store: Arc::new(store.clone()),
-        secrets: secrets.clone(),
-        lever: lever_api.clone(),
-        clock: clock.clone(),
-        settings: PollSettings::default(),
-    };
-    let sweep = ExpirySweep {
-        store: Arc::new(store.clone()),
-        clock: clock.clone(),
-        page_size: 100,
-        pii_retention: screenhub::sweep::DEFAULT_PII_RETENTION,
-    };
-    let dispatcher = Dispatcher {
-        tenants: hub.tenants.clone(),
-        store: Arc::new(store.clone()),
-        secrets,
-        clock,
-        lever: lever_api,
-        alliance: Arc::new(AllianceHttp::new(http.clone())),
-        backgrounds_online: Arc::new(BackgroundsOnlineHttp::new(http)),
-        events: events.clone(),
-        retry: RetryPolicy::new(4, Duration::from_millis(250), Duration::from_secs(4)),
-        public_base_url: hub_url.clone(),
-    };
+    let events = Arc::new(LocalEvents::new());
+    let hub = parts.hub();
+    let poll = parts.tag_poll();
+    let sweep = parts.sweep();
+    let dispatcher = parts.dispatcher(events.clone(), hub_url.clone());
     server::serve(hub, listener);
     worker::spawn(
         dispatcher,

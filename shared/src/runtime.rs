@@ -1,4 +1,5 @@
-//! Building the hub and the dispatcher for AWS from environment variables, once per container.
+//! The composition root: every function's parts built once per container, from environment
+//! variables on AWS, from the same [`Composition`] in the end-to-end tests.
 
 use crate::adapters::alliance_http::AllianceHttp;
 use crate::adapters::backgrounds_online_http::BackgroundsOnlineHttp;
@@ -13,7 +14,10 @@ use crate::dispatcher::Dispatcher;
 use crate::outbound::RetryPolicy;
 use crate::outbound::http::HttpClient;
 use crate::poll::{PollSettings, TagPoll};
-use crate::ports::{Clock, SystemClock};
+use crate::ports::events::EventPublisher;
+use crate::ports::secrets::SecretSource;
+use crate::ports::store::Store;
+use crate::ports::{Clock, RateGate, SystemClock};
 use crate::sweep::ExpirySweep;
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,42 +36,161 @@ fn required(name: &'static str) -> Result<String, MissingEnv> {
 /// Secrets are cached this long in a warm container.
 pub const SECRETS_TTL: time::Duration = time::Duration::minutes(5);
 
-pub struct AwsParts {
-    pub store: Arc<DynamoStore>,
-    pub secrets: Arc<CachedSecrets>,
-    pub clock: Arc<dyn Clock>,
-    pub sdk: aws_config::SdkConfig,
+/// The knobs of a deployment (production values by default; tests shorten waits).
+#[derive(Clone, Debug)]
+pub struct Tuning {
+    /// Bounds every outbound HTTP request end to end.
+    pub http_timeout: Duration,
+    /// Retries inside one Lever call (429, 5xx, timeouts).
+    pub lever_retry: RetryPolicy,
+    /// Attempts of one outbox effect, across runs.
+    pub effect_retry: RetryPolicy,
+    pub hub: HubSettings,
+    pub poll: PollSettings,
+    /// How long candidate data is kept after an order ends.
+    pub pii_retention: time::Duration,
+    /// Orders read per page by the sweep.
+    pub sweep_page: usize,
 }
 
-/// `TABLE_NAME` and `SECRETS_PREFIX` (default `screenhub/`); AWS settings from the usual
-/// variables (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB`, …).
-pub async fn aws_parts() -> Result<AwsParts, MissingEnv> {
+impl Default for Tuning {
+    fn default() -> Self {
+        Self {
+            http_timeout: Duration::from_secs(10),
+            lever_retry: RetryPolicy::default(),
+            effect_retry: RetryPolicy::new(4, Duration::from_millis(500), Duration::from_secs(8)),
+            hub: HubSettings::default(),
+            poll: PollSettings::default(),
+            pii_retention: crate::sweep::DEFAULT_PII_RETENTION,
+            sweep_page: 100,
+        }
+    }
+}
+
+/// The one composition of the hub's parts, shared by every function and by the end-to-end
+/// tests: the caches, the outbound clients (the Lever client behind the deployment-wide
+/// per-tenant rate budget kept in the table) and what each function runs.
+#[derive(Clone)]
+pub struct Composition {
+    pub store: Arc<dyn Store>,
+    pub secrets: Arc<CachedSecrets>,
+    pub tenants: Arc<TenantCache>,
+    pub clock: Arc<dyn Clock>,
+    pub http: HttpClient,
+    pub lever: Arc<LeverHttp>,
+    pub tuning: Tuning,
+}
+
+impl Composition {
+    /// `rate_gate` holds every container of the deployment to each tenant's Lever rate
+    /// (the DynamoDB store is one); without it the rate holds per process.
+    pub fn new(
+        store: Arc<dyn Store>,
+        rate_gate: Option<Arc<dyn RateGate>>,
+        secrets: Arc<dyn SecretSource>,
+        clock: Arc<dyn Clock>,
+        tuning: Tuning,
+    ) -> Self {
+        let http = HttpClient::new(tuning.http_timeout);
+        let mut lever = LeverHttp::new(http.clone(), tuning.lever_retry);
+        if let Some(gate) = rate_gate {
+            lever = lever.with_shared_gate(gate);
+        }
+        let lever = Arc::new(lever);
+        Self {
+            secrets: Arc::new(CachedSecrets::new(secrets, clock.clone(), SECRETS_TTL)),
+            tenants: Arc::new(TenantCache::new(store.clone(), clock.clone(), TENANT_TTL)),
+            store,
+            clock,
+            http,
+            lever,
+            tuning,
+        }
+    }
+
+    /// The inbound HTTP routes.
+    pub fn hub(&self) -> Hub {
+        Hub {
+            store: self.store.clone(),
+            secrets: self.secrets.clone(),
+            tenants: self.tenants.clone(),
+            clock: self.clock.clone(),
+            settings: self.tuning.hub.clone(),
+        }
+    }
+
+    /// The effects dispatcher; provider callbacks are addressed under `public_base_url`.
+    pub fn dispatcher(
+        &self,
+        events: Arc<dyn EventPublisher>,
+        public_base_url: String,
+    ) -> Dispatcher {
+        Dispatcher {
+            store: self.store.clone(),
+            tenants: self.tenants.clone(),
+            secrets: self.secrets.clone(),
+            clock: self.clock.clone(),
+            lever: self.lever.clone(),
+            alliance: Arc::new(AllianceHttp::new(self.http.clone())),
+            backgrounds_online: Arc::new(BackgroundsOnlineHttp::new(self.http.clone())),
+            events,
+            retry: self.tuning.effect_retry,
+            public_base_url,
+        }
+    }
+
+    pub fn tag_poll(&self) -> TagPoll {
+        TagPoll {
+            store: self.store.clone(),
+            secrets: self.secrets.clone(),
+            lever: self.lever.clone(),
+            clock: self.clock.clone(),
+            settings: self.tuning.poll.clone(),
+        }
+    }
+
+    pub fn sweep(&self) -> ExpirySweep {
+        ExpirySweep {
+            store: self.store.clone(),
+            clock: self.clock.clone(),
+            page_size: self.tuning.sweep_page,
+            pii_retention: self.tuning.pii_retention,
+        }
+    }
+}
+
+/// The composition from the environment: `TABLE_NAME`, `SECRETS_PREFIX` (default
+/// `screenhub/`), `PII_RETENTION_DAYS` (default 30); AWS settings from the usual variables
+/// (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB`, …). Also returns the SDK configuration.
+pub async fn from_env() -> Result<(Composition, aws_config::SdkConfig), MissingEnv> {
     let table = required("TABLE_NAME")?;
     let prefix = std::env::var("SECRETS_PREFIX").unwrap_or_else(|_| "screenhub/".into());
+    let mut tuning = Tuning::default();
+    if let Ok(v) = std::env::var("PII_RETENTION_DAYS") {
+        tuning.pii_retention = time::Duration::days(
+            v.parse::<u16>()
+                .map_err(|_| MissingEnv("PII_RETENTION_DAYS (a whole number of days)"))?
+                .into(),
+        );
+    }
     let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let store = Arc::new(DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), table));
     let source = Arc::new(SecretsManager::new(
         aws_sdk_secretsmanager::Client::new(&sdk),
         prefix,
     ));
-    let secrets = Arc::new(CachedSecrets::new(source, clock.clone(), SECRETS_TTL));
-    Ok(AwsParts {
-        store,
-        secrets,
-        clock,
-        sdk,
-    })
+    let parts = Composition::new(
+        store.clone(),
+        Some(store),
+        source,
+        Arc::new(SystemClock),
+        tuning,
+    );
+    Ok((parts, sdk))
 }
 
 pub async fn aws_hub() -> Result<Hub, MissingEnv> {
-    let p = aws_parts().await?;
-    Ok(Hub::new(
-        p.store,
-        p.secrets,
-        p.clock,
-        HubSettings::default(),
-    ))
+    Ok(from_env().await?.0.hub())
 }
 
 /// One lazily built reqwest client for every outbound API.
@@ -76,67 +199,25 @@ pub fn http_client(total: Duration) -> HttpClient {
 }
 
 /// Also needs `EVENT_BUS_NAME` and `PUBLIC_BASE_URL`.
-pub async fn aws_dispatcher() -> Result<(Dispatcher, Arc<DynamoStore>), MissingEnv> {
+pub async fn aws_dispatcher() -> Result<Dispatcher, MissingEnv> {
     let bus = required("EVENT_BUS_NAME")?;
     let public_base_url = required("PUBLIC_BASE_URL")?;
-    let p = aws_parts().await?;
-    let http = http_client(Duration::from_secs(10));
-    let dispatcher = Dispatcher {
-        tenants: Arc::new(TenantCache::new(
-            p.store.clone(),
-            p.clock.clone(),
-            TENANT_TTL,
-        )),
-        store: p.store.clone(),
-        secrets: p.secrets,
-        clock: p.clock,
-        lever: Arc::new(
-            LeverHttp::new(http.clone(), RetryPolicy::default()).with_shared_gate(p.store.clone()),
-        ),
-        alliance: Arc::new(AllianceHttp::new(http.clone())),
-        backgrounds_online: Arc::new(BackgroundsOnlineHttp::new(http)),
-        events: Arc::new(EventBridge::new(
-            aws_sdk_eventbridge::Client::new(&p.sdk),
-            bus,
-        )),
-        retry: RetryPolicy::new(4, Duration::from_millis(500), Duration::from_secs(8)),
-        public_base_url,
-    };
-    Ok((dispatcher, p.store))
+    let (parts, sdk) = from_env().await?;
+    let events = Arc::new(EventBridge::new(
+        aws_sdk_eventbridge::Client::new(&sdk),
+        bus,
+    ));
+    Ok(parts.dispatcher(events, public_base_url))
 }
 
-/// The Lever tag poll: `TABLE_NAME`, `SECRETS_PREFIX`.
+/// The Lever tag poll.
 pub async fn aws_tag_poll() -> Result<TagPoll, MissingEnv> {
-    let p = aws_parts().await?;
-    Ok(TagPoll {
-        store: p.store.clone(),
-        secrets: p.secrets,
-        lever: Arc::new(
-            LeverHttp::new(http_client(Duration::from_secs(10)), RetryPolicy::default())
-                .with_shared_gate(p.store.clone()),
-        ),
-        clock: p.clock,
-        settings: PollSettings::default(),
-    })
+    Ok(from_env().await?.0.tag_poll())
 }
 
-/// The expiry and retention sweep: `TABLE_NAME`; `PII_RETENTION_DAYS` (default 30).
+/// The expiry and retention sweep.
 pub async fn aws_expiry_sweep() -> Result<ExpirySweep, MissingEnv> {
-    let retention = match std::env::var("PII_RETENTION_DAYS") {
-        Ok(v) => time::Duration::days(
-            v.parse::<u16>()
-                .map_err(|_| MissingEnv("PII_RETENTION_DAYS (a whole number of days)"))?
-                .into(),
-        ),
-        Err(_) => crate::sweep::DEFAULT_PII_RETENTION,
-    };
-    let p = aws_parts().await?;
-    Ok(ExpirySweep {
-        store: p.store,
-        clock: p.clock,
-        page_size: 100,
-        pii_retention: retention,
-    })
+    Ok(from_env().await?.0.sweep())
 }
 
 /// What one more try may take at most (an HTTP call's 10 s timeout plus the store writes):

@@ -11,7 +11,7 @@ use serde_json::Value;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     screenhub::telemetry::init();
-    let (dispatcher, _store) = screenhub::runtime::aws_dispatcher().await?;
+    let dispatcher = screenhub::runtime::aws_dispatcher().await?;
     run(service_fn(|event: LambdaEvent<Value>| async {
         screenhub::lambda::dispatcher(&dispatcher, event)
             .await
