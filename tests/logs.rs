@@ -1,4 +1,6 @@
-//! Captures every log line of the test process, so tests can prove no PII or secret leaks.
+//! Log capture, so tests can prove no PII or secret leaks: [`capture`] collects one test's
+//! log lines (its own thread's subscriber: a `#[tokio::test]` runs the hub, the dispatcher
+//! and the fakes on that thread), [`install`] a process-wide subscriber for the rest.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -44,7 +46,31 @@ pub fn install() {
     });
 }
 
-/// Everything logged so far.
-pub fn captured() -> String {
-    String::from_utf8_lossy(&buffer().0.lock().unwrap_or_else(|p| p.into_inner())).into_owned()
+/// The log lines of one test, from [`capture`] until it is dropped.
+pub struct Capture {
+    buffer: Buffer,
+    _guard: tracing::subscriber::DefaultGuard,
+}
+
+impl Capture {
+    /// Everything this test logged so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.buffer.0.lock().unwrap_or_else(|p| p.into_inner()))
+            .into_owned()
+    }
+}
+
+/// Capture this thread's log lines (debug level, JSON like production) while the returned
+/// value lives. Use it in a current-thread `#[tokio::test]`, so every task logs here.
+pub fn capture() -> Capture {
+    let buffer = Buffer::default();
+    let subscriber = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("debug"))
+        .with_writer(buffer.clone())
+        .finish();
+    Capture {
+        _guard: tracing::subscriber::set_default(subscriber),
+        buffer,
+    }
 }

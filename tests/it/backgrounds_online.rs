@@ -124,6 +124,7 @@ async fn unknown_package_and_missing_email_order_nothing_and_say_so_once() {
 
 #[tokio::test]
 async fn callbacks_set_one_status_tag_and_the_exact_note_whatever_their_order() {
+    let logs = screenhub_tests::logs::capture();
     let s = BoScenario::start().await;
     let clear = pending(&s).await;
     let id = s.provider_order_of(&clear).await.id;
@@ -167,7 +168,7 @@ async fn callbacks_set_one_status_tag_and_the_exact_note_whatever_their_order() 
     );
 
     // The whole flow was logged by id, with no candidate data and no secret.
-    let logs = screenhub_tests::logs::captured();
+    let logs = logs.text();
     assert!(logs.contains(&order.id.to_string()));
     for needle in [
         "grace@example.com",

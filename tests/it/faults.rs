@@ -124,6 +124,7 @@ async fn the_per_tenant_lever_rate_never_exceeds_its_bound() {
 
 #[tokio::test]
 async fn no_log_line_carries_pii_or_secrets() {
+    let logs = logs::capture();
     let s = Scenario::start().await;
     let opp = s.candidate(&["Alliance: vip"]);
     s.trigger(&opp).await;
@@ -149,7 +150,7 @@ async fn no_log_line_carries_pii_or_secrets() {
         .unwrap();
     assert_eq!(order.status, OrderStatus::Complete);
 
-    let logs = logs::captured();
+    let logs = logs.text();
     assert!(
         logs.contains(&order.id.to_string()),
         "the flow was logged (by id)"
