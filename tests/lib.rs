@@ -187,6 +187,116 @@ pub async fn fresh_bus() -> String {
     name
 }
 
+/// Reads back what the hub published on a test's bus: an EventBridge rule on the bus sends
+/// every `screenhub` event to an SQS queue in moto, read with SQS's JSON protocol (no SDK).
+pub struct BusTap {
+    queue_url: String,
+    sqs: String,
+    http: reqwest::Client,
+}
+
+impl BusTap {
+    pub async fn new(bus: &str) -> BusTap {
+        let sqs = match &endpoints().others {
+            Some(url) => url.clone(),
+            None => std::env::var("AWS_ENDPOINT_URL").expect("AWS_ENDPOINT_URL for moto"),
+        };
+        let http = reqwest::Client::new();
+        let name = unique("bus-tap-");
+        let created = sqs_call(
+            &http,
+            &sqs,
+            "CreateQueue",
+            serde_json::json!({ "QueueName": name }),
+        )
+        .await;
+        let queue_url = created["QueueUrl"].as_str().expect("queue url").to_owned();
+        let events = aws_sdk_eventbridge::Client::new(&sdk_config().await);
+        events
+            .put_rule()
+            .name(&name)
+            .event_bus_name(bus)
+            .event_pattern(r#"{"source":["screenhub"]}"#)
+            .send()
+            .await
+            .expect("put rule");
+        events
+            .put_targets()
+            .rule(&name)
+            .event_bus_name(bus)
+            .targets(
+                aws_sdk_eventbridge::types::Target::builder()
+                    .id("tap")
+                    .arn(format!("arn:aws:sqs:us-east-1:123456789012:{name}"))
+                    .build()
+                    .expect("target"),
+            )
+            .send()
+            .await
+            .expect("put targets");
+        BusTap {
+            queue_url,
+            sqs,
+            http,
+        }
+    }
+
+    /// Every event published since the last call (EventBridge envelopes: `detail-type`,
+    /// `source`, `detail`).
+    pub async fn drain(&self) -> Vec<serde_json::Value> {
+        let mut events = Vec::new();
+        loop {
+            let got = sqs_call(
+                &self.http,
+                &self.sqs,
+                "ReceiveMessage",
+                serde_json::json!({ "QueueUrl": self.queue_url, "MaxNumberOfMessages": 10 }),
+            )
+            .await;
+            let messages = got["Messages"].as_array().cloned().unwrap_or_default();
+            if messages.is_empty() {
+                return events;
+            }
+            for m in messages {
+                events.push(
+                    serde_json::from_str(m["Body"].as_str().unwrap_or("null")).unwrap_or_default(),
+                );
+                sqs_call(
+                    &self.http,
+                    &self.sqs,
+                    "DeleteMessage",
+                    serde_json::json!({ "QueueUrl": self.queue_url, "ReceiptHandle": m["ReceiptHandle"] }),
+                )
+                .await;
+            }
+        }
+    }
+}
+
+async fn sqs_call(
+    http: &reqwest::Client,
+    endpoint: &str,
+    action: &str,
+    body: serde_json::Value,
+) -> serde_json::Value {
+    let resp = http
+        .post(endpoint)
+        .header("x-amz-target", format!("AmazonSQS.{action}"))
+        .header("content-type", "application/x-amz-json-1.0")
+        .header(
+            "authorization",
+            "AWS4-HMAC-SHA256 Credential=test/20261201/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=0",
+        )
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("moto reachable");
+    let status = resp.status();
+    let text = resp.text().await.unwrap_or_default();
+    assert!(status.is_success(), "SQS {action}: {status} {text}");
+    serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
+}
+
 /// Everything one end-to-end test needs.
 pub struct World {
     pub store: Arc<DynamoStore>,

@@ -33,6 +33,8 @@ pub fn count_n(metric: &str, dimension: &str, n: usize) {
     let ts = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
     let line = emf_line(metric, dimension, n as u64, ts);
     let _ = writeln!(std::io::stdout().lock(), "{line}");
+    // The same data point in the (debug) log, where a test or an operator can follow it.
+    tracing::debug!(target: "screenhub::metrics", metric, dimension, value = n, "metric");
 }
 
 #[cfg(test)]

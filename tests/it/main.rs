@@ -7,6 +7,7 @@ mod deletion;
 mod events;
 mod faults;
 mod inbound;
+mod observability;
 mod once;
 mod poll;
 mod sweep;
