@@ -53,7 +53,8 @@ async fn an_orders_life_is_published_on_the_bus_and_counted() {
     }
 
     let logged = logs.text();
-    for metric in ["\"metric\":\"OrdersCreated\""] {
-        assert!(logged.contains(metric), "no {metric} data point");
+    for metric in ["OrdersCreated", "OrdersCompleted"] {
+        let point = format!("\"metric\":\"{metric}\",\"dimension\":\"alliance2020\"");
+        assert!(logged.contains(&point), "no {metric} data point");
     }
 }
