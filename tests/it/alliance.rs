@@ -4,6 +4,8 @@ use screenhub::domain::{Integration, OrderStatus};
 use screenhub::ports::Store;
 use screenhub::ports::TenantSecrets;
 use screenhub::ports::secrets::{ProviderSecrets, Secret};
+use screenhub_sandbox::{Fault, Method};
+use screenhub_tests::WorldOptions;
 use screenhub_tests::scenario::{STATUS_PREFIX, Scenario};
 use serde_json::json;
 
@@ -264,4 +266,133 @@ async fn another_tenants_valid_callback_naming_this_tenants_order_changes_nothin
         "A's order is untouched"
     );
     assert_eq!(s.status_tags(&opp), vec![format!("{STATUS_PREFIX}Pending")]);
+}
+
+#[tokio::test]
+async fn the_quickapp_goes_out_by_the_tenants_chosen_channels() {
+    let default = Scenario::start().await;
+    pending(&default).await;
+    assert_eq!(
+        default.alliance.orders()[0].request["quickapp"],
+        json!({ "email": true, "sms": false }),
+        "email only unless configured"
+    );
+    let sms_only = Scenario::with(WorldOptions::default(), |a| {
+        a["quickapp"] = json!({ "email": false, "sms": true });
+    })
+    .await;
+    pending(&sms_only).await;
+    assert_eq!(
+        sms_only.alliance.orders()[0].request["quickapp"],
+        json!({ "email": false, "sms": true })
+    );
+}
+
+#[tokio::test]
+async fn an_order_the_provider_refuses_is_rejected_with_its_reason() {
+    let s = Scenario::start().await;
+    s.alliance
+        .set_products(&s.alliance_key, ["Executive Package"]);
+    let opp = s.candidate(&[]);
+    s.trigger(&opp).await;
+    assert!(s.alliance.orders().is_empty());
+    let order = s.orders_of(&opp).await.pop().unwrap();
+    assert_eq!(order.status, OrderStatus::Rejected);
+    let reason = order.reason.clone().unwrap_or_default();
+    assert!(reason.contains("Unknown product: Standard"), "{reason}");
+    assert_eq!(
+        s.status_tags(&opp),
+        vec![format!("{STATUS_PREFIX}Rejected")]
+    );
+    let notes = s.lever.notes(&opp);
+    assert_eq!(notes.len(), 1);
+    assert!(notes[0].value.contains("Unknown product: Standard") && !notes[0].secret);
+    assert!(
+        s.active_order(&opp).await.is_none(),
+        "a new attempt may start"
+    );
+}
+
+#[tokio::test]
+async fn lever_failing_after_every_retry_puts_the_order_in_error() {
+    let s = Scenario::start().await;
+    let opp = s.candidate(&[]);
+    // Every read of the opportunity fails while the order is being placed: 3 dispatcher
+    // attempts of 4 tries each.
+    s.lever.inject(
+        Fault::status(503, 12)
+            .method(Method::GET)
+            .path_contains(&format!("/opportunities/{opp}")),
+    );
+    s.trigger(&opp).await;
+    assert!(
+        s.alliance.requests().is_empty(),
+        "nothing reached the provider"
+    );
+    let order = s.orders_of(&opp).await.pop().unwrap();
+    assert_eq!(order.status, OrderStatus::Error);
+    assert_eq!(s.status_tags(&opp), vec![format!("{STATUS_PREFIX}Error")]);
+    let notes = s.lever.notes(&opp);
+    assert_eq!(notes.len(), 1);
+    assert!(
+        notes[0].value.contains("failed after several retries"),
+        "{}",
+        notes[0].value
+    );
+    let letters = s.world.store.dead_letters(100).await.unwrap();
+    assert_eq!(
+        letters.iter().filter(|l| l.item.tenant == s.tenant).count(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn signed_callbacks_that_make_no_sense_are_refused_and_change_nothing() {
+    use screenhub::ports::Clock;
+    let s = Scenario::start().await;
+    let (opp, _) = pending(&s).await;
+    let before = s.active_order(&opp).await.unwrap();
+    let signed = |body: serde_json::Value| {
+        let body = serde_json::to_vec(&body).unwrap();
+        let ts = s.world.clock.now().unix_timestamp();
+        let id = screenhub_tests::unique("msg_");
+        let sig = screenhub_sandbox::signing::standard_webhooks_header(
+            std::slice::from_ref(&s.callback_secret),
+            &id,
+            ts,
+            &body,
+        );
+        let headers = vec![
+            ("webhook-id".to_owned(), id),
+            ("webhook-timestamp".to_owned(), ts.to_string()),
+            ("webhook-signature".to_owned(), sig),
+        ];
+        (headers, body)
+    };
+    for (body, status, code) in [
+        (json!({ "unexpected": true }), 400, "body-malformed"),
+        (json!([1, 2]), 400, "body-malformed"),
+        (
+            json!({ "type": "order.status_changed", "order_id": "A20-NOPE", "status": "complete",
+                    "occurred_at": "2026-12-01T00:00:00Z" }),
+            404,
+            "order-unknown",
+        ),
+        (
+            json!({ "type": "order.status_changed", "order_id": "../x", "status": "complete",
+                    "occurred_at": "2026-12-01T00:00:00Z" }),
+            400,
+            "id-invalid",
+        ),
+    ] {
+        let (headers, body) = signed(body);
+        let (got, reply) = s.world.post_raw(&s.callback_path(), &headers, body).await;
+        assert_eq!(
+            (got, reply["code"].as_str()),
+            (status, Some(code)),
+            "{reply}"
+        );
+    }
+    s.world.settle().await;
+    assert_eq!(s.active_order(&opp).await.unwrap(), before);
 }

@@ -425,3 +425,53 @@ async fn provider_down_after_every_retry_says_so_and_frees_the_start_tag() {
     assert_eq!(s.provider.orders().len(), 1);
     assert_eq!(s.bo_tags(&opp), vec![PENDING]);
 }
+
+#[tokio::test]
+async fn a_cancel_that_loses_the_race_with_the_candidates_submission_is_refused() {
+    let s = BoScenario::start().await;
+    let opp = pending(&s).await;
+    s.recruiter_adds(&opp, &[CANCEL]).await;
+    // The poll decides to ask the provider (the order awaits the candidate)...
+    let report = s.world.poll.run(None).await.unwrap();
+    assert_eq!(report.cancels_requested, 1);
+    // ...but the candidate submits before the dispatcher gets to it.
+    let id = s.provider_order_of(&opp).await.id;
+    assert_eq!(s.provider.submit(&id).await, 200);
+    s.world.settle().await;
+    assert_eq!(s.order_of(&opp).await.status, OrderStatus::InProgress);
+    assert_eq!(s.provider_order_of(&opp).await.status, "in_process");
+    assert_eq!(s.bo_tags(&opp), vec!["Backgrounds Online In-Process"]);
+    let notes = s.notes(&opp);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].contains("already submitted"), "{notes:?}");
+}
+
+#[tokio::test]
+async fn a_cancel_the_provider_refuses_leaves_the_order_and_says_why() {
+    let s = BoScenario::start().await;
+    let opp = pending(&s).await;
+    let id = s.provider_order_of(&opp).await.id;
+    // The candidate submitted at the provider, but its callback never got through (signed
+    // ten minutes late: refused as stale), so the hub still thinks the order is waiting.
+    s.provider.set_clock_skew(-600);
+    assert_eq!(s.provider.submit(&id).await, 422);
+    s.provider.set_clock_skew(0);
+    assert_eq!(s.order_of(&opp).await.status, OrderStatus::Pending);
+    s.recruiter_adds(&opp, &[CANCEL]).await;
+    s.poll().await;
+    assert_eq!(s.provider_order_of(&opp).await.status, "in_process");
+    let order = s.order_of(&opp).await;
+    assert_eq!(
+        order.status,
+        OrderStatus::Pending,
+        "the order stays as it is"
+    );
+    assert_eq!(s.bo_tags(&opp), vec![PENDING], "Cancel tag removed");
+    let notes = s.notes(&opp);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].starts_with("The background check request could not be cancelled: ")
+            && notes[0].contains("refused"),
+        "{notes:?}"
+    );
+}

@@ -290,3 +290,27 @@ async fn lever_backoff_waits_longer_each_time_and_honours_retry_after() {
         vec![format!("{STATUS_PREFIX}Pending")]
     );
 }
+
+#[tokio::test]
+async fn the_scheduled_redrive_performs_only_items_left_behind() {
+    let s = Scenario::start().await;
+    let opp = s.candidate(&[]);
+    let d = s.moved(&opp, screenhub_tests::scenario::TRIGGER).await;
+    assert_eq!(s.world.post_json(&s.webhook_path(), &d).await.0, 200);
+    // Fresh items belong to the stream: the re-drive leaves them alone.
+    let redrive = || {
+        s.world
+            .dispatcher
+            .redrive(time::Duration::seconds(300), 200)
+    };
+    assert_eq!(redrive().await.unwrap(), 0);
+    assert!(s.alliance.orders().is_empty());
+    // Five minutes on, nobody performed them: the re-drive does.
+    s.world.clock.advance(time::Duration::minutes(6));
+    assert!(redrive().await.unwrap() >= 1);
+    assert_eq!(s.alliance.orders().len(), 1);
+    // The deployed schedule sends exactly this input (events/scheduled-redrive.json).
+    let template =
+        std::fs::read_to_string(screenhub_tests::repo_root().join("infra/template.yaml")).unwrap();
+    assert!(template.contains(r#"{"redrive":{"older_than_secs":300}}"#));
+}
