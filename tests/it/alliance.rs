@@ -322,7 +322,7 @@ async fn lever_failing_after_every_retry_puts_the_order_in_error() {
     s.lever.inject(
         Fault::status(503, 12)
             .method(Method::GET)
-            .path_contains(&format!("/opportunities/{opp}")),
+            .path_contains(format!("/opportunities/{opp}")),
     );
     s.trigger(&opp).await;
     assert!(
