@@ -322,3 +322,73 @@ fn unix_ms(t: OffsetDateTime) -> i64 {
 fn ignored(reason: &str) -> Reply {
     Reply::ok(json!({ "status": "ignored", "reason": reason }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::adapters::embedded_store::EmbeddedStore;
+    use crate::adapters::secrets_cache::CachedSecrets;
+    use crate::api::HubSettings;
+    use crate::ports::clock::ManualClock;
+    use crate::ports::secrets::{Secret, SecretSource, SecretsError, TenantSecrets};
+    use crate::ports::{Clock, Store};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A secret source that counts its reads (each one a billed Secrets Manager call).
+    #[derive(Default)]
+    struct Counting(AtomicUsize);
+
+    #[async_trait::async_trait]
+    impl SecretSource for Counting {
+        async fn tenant_secrets(
+            &self,
+            _: &TenantId,
+        ) -> Result<Option<TenantSecrets>, SecretsError> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Ok(Some(TenantSecrets {
+                lever_webhook_tokens: [(STAGE_CHANGE.to_owned(), Secret::new("real-token"))].into(),
+                ..TenantSecrets::default()
+            }))
+        }
+    }
+
+    #[tokio::test]
+    async fn a_hundred_forged_deliveries_cost_at_most_two_secret_reads() {
+        let store = Arc::new(EmbeddedStore::new());
+        let clock = Arc::new(ManualClock::new(
+            time::macros::datetime!(2026-12-01 9:00 UTC),
+        ));
+        let tenant: TenantConfig = serde_json::from_value(json!({
+            "id": "acme", "name": "Acme", "lever": {}
+        }))
+        .unwrap();
+        store.put_tenant(&tenant).await.unwrap();
+        let source = Arc::new(Counting::default());
+        let secrets = Arc::new(CachedSecrets::new(
+            source.clone(),
+            clock.clone(),
+            time::Duration::minutes(5),
+        ));
+        let hub = Hub::new(
+            store.clone(),
+            secrets,
+            clock.clone(),
+            HubSettings::default(),
+        );
+        let now_ms = unix_ms(clock.now());
+        for i in 0..100 {
+            let forged = json!({
+                "event": STAGE_CHANGE, "triggeredAt": now_ms, "token": format!("t{i}"),
+                "signature": sig::sign(b"guessed-token", &format!("t{i}"), &now_ms.to_string()),
+                "data": { "opportunityId": "o1", "toStageId": "s1" }
+            });
+            let reply = handle(&hub, "acme", &serde_json::to_vec(&forged).unwrap()).await;
+            assert_eq!(reply.code(), Some("signature-invalid"));
+            clock.advance(time::Duration::milliseconds(50));
+        }
+        let reads = source.0.load(Ordering::SeqCst);
+        assert!(reads <= 2, "{reads} secret reads for 100 forged deliveries");
+        assert!(store.pending_outbox(10).await.unwrap().is_empty());
+    }
+}
