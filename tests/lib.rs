@@ -144,6 +144,34 @@ pub async fn fresh_table() -> DynamoStore {
     DynamoStore::new(client, name)
 }
 
+/// Write an item exactly as given (string attributes), e.g. one the hub cannot read.
+pub async fn put_raw(store: &DynamoStore, attributes: &[(&str, &str)]) {
+    let mut put = store.client().put_item().table_name(store.table());
+    for (name, value) in attributes {
+        put = put.item(
+            *name,
+            aws_sdk_dynamodb::types::AttributeValue::S((*value).to_owned()),
+        );
+    }
+    put.send().await.expect("put raw item");
+}
+
+/// Which sparse list (`gsi2pk`) an item is in, read as-is; `None` when there is no item.
+pub async fn raw_list(store: &DynamoStore, pk: &str, sk: &str) -> Option<String> {
+    let s = |v: &str| aws_sdk_dynamodb::types::AttributeValue::S(v.to_owned());
+    let item = store
+        .client()
+        .get_item()
+        .table_name(store.table())
+        .key("pk", s(pk))
+        .key("sk", s(sk))
+        .send()
+        .await
+        .expect("get raw item")
+        .item?;
+    Some(item.get("gsi2pk")?.as_s().ok()?.clone())
+}
+
 pub fn unique(prefix: &str) -> String {
     format!(
         "{prefix}{}",

@@ -253,13 +253,15 @@ async fn lever_backoff_waits_longer_each_time_and_honours_retry_after() {
         .inject(Fault::status(503, 3).path_contains("addTags"));
     let opp = s.candidate(&[]);
     s.trigger(&opp).await;
-    let times: Vec<std::time::Instant> = s
-        .lever
-        .requests()
-        .iter()
-        .filter(|r| r.path.ends_with("/addTags"))
-        .map(|r| r.at)
-        .collect();
+    let add_tags_times = || -> Vec<std::time::Instant> {
+        s.lever
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/addTags"))
+            .map(|r| r.at)
+            .collect()
+    };
+    let times = add_tags_times();
     assert_eq!(times.len(), 4);
     // Each gap is at least the lower bound of its backoff step: 50, 100, 200 ms.
     for (i, pair) in times.windows(2).enumerate() {
@@ -276,13 +278,7 @@ async fn lever_backoff_waits_longer_each_time_and_honours_retry_after() {
         Fault::new(FaultKind::RateLimited(Duration::from_secs(1)), 1).path_contains("addTags"),
     );
     s.trigger(&other).await;
-    let times: Vec<std::time::Instant> = s
-        .lever
-        .requests()
-        .iter()
-        .filter(|r| r.path.ends_with("/addTags"))
-        .map(|r| r.at)
-        .collect();
+    let times = add_tags_times();
     assert_eq!(times.len(), 2);
     assert!(times[1].duration_since(times[0]) >= Duration::from_secs(1));
     assert_eq!(

@@ -86,26 +86,23 @@ async fn sweeping_ten_thousand_orders_reads_only_the_hundred_due() {
 
 #[tokio::test]
 async fn an_unreadable_due_order_is_set_aside_and_both_passes_go_on() {
-    use aws_sdk_dynamodb::types::AttributeValue;
     use screenhub::ports::Store;
     let store = Arc::new(screenhub_tests::fresh_table().await);
     let clock = Arc::new(ManualClock::new(time::OffsetDateTime::now_utc()));
     let now = clock.now();
     let tenant = TenantId::parse("sweep").unwrap();
-    let s = |v: &str| AttributeValue::S(v.to_owned());
     // The earliest entry of the due index cannot be read as an order.
-    store
-        .client()
-        .put_item()
-        .table_name(store.table())
-        .item("pk", s("ORDER#corrupt"))
-        .item("sk", s("ORDER"))
-        .item("gsi2pk", s("DUE"))
-        .item("gsi2sk", s("0000000000000#corrupt"))
-        .item("order", s("{not json"))
-        .send()
-        .await
-        .unwrap();
+    screenhub_tests::put_raw(
+        &store,
+        &[
+            ("pk", "ORDER#corrupt"),
+            ("sk", "ORDER"),
+            ("gsi2pk", "DUE"),
+            ("gsi2sk", "0000000000000#corrupt"),
+            ("order", "{not json"),
+        ],
+    )
+    .await;
     let mut due = Order::new(
         tenant.clone(),
         Integration::BackgroundsOnline,
@@ -153,16 +150,8 @@ async fn an_unreadable_due_order_is_set_aside_and_both_passes_go_on() {
             .scrubbed_at
             .is_some()
     );
-    let kept = store
-        .client()
-        .get_item()
-        .table_name(store.table())
-        .key("pk", s("ORDER#corrupt"))
-        .key("sk", s("ORDER"))
-        .send()
-        .await
-        .unwrap()
-        .item
-        .unwrap();
-    assert_eq!(kept.get("gsi2pk"), Some(&s("ASIDE")));
+    assert_eq!(
+        screenhub_tests::raw_list(&store, "ORDER#corrupt", "ORDER").await,
+        Some("ASIDE".to_owned())
+    );
 }

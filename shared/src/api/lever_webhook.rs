@@ -234,15 +234,19 @@ impl<'h> Once<'h> {
             Ok(()) => Ok(accepted),
             Err(CommitError::DuplicateDelivery) => self.seen_before().await,
             Err(CommitError::ActiveOrderExists) => {
-                self.token_alone().await?;
-                Ok(ignored("order_already_active"))
+                if self.record_token().await? {
+                    Ok(ignored("order_already_active"))
+                } else {
+                    self.seen_before().await
+                }
             }
             Err(e) => Err(ApiError::unavailable("commit", e)),
         }
     }
 
     /// A delivery key was recorded already: the same body again is a duplicate; its token
-    /// with another body is a replay; the same content under a fresh token is Lever retrying.
+    /// with another body is a replay; the same content under a fresh token is Lever retrying
+    /// (the token is then recorded on its own).
     async fn seen_before(&self) -> Result<Reply, ApiError> {
         for _ in 0..3 {
             let kept = self
@@ -252,24 +256,21 @@ impl<'h> Once<'h> {
                 .await
                 .map_err(|e| ApiError::unavailable("delivery", e))?;
             match kept {
-                Some(kept) if kept.fingerprint == self.token.fingerprint => {
+                Some(k) if k.fingerprint == self.token.fingerprint => {
                     return Ok(ignored("duplicate_delivery"));
                 }
                 Some(_) => return Err(ApiError::TokenReused),
-                None => {
-                    if self.token_alone().await? {
-                        return Ok(ignored("duplicate_delivery"));
-                    }
-                    // Recorded by a concurrent use meanwhile: read it again.
-                }
+                None if self.record_token().await? => return Ok(ignored("duplicate_delivery")),
+                // Recorded by a concurrent use meanwhile: read it again.
+                None => {}
             }
         }
         Err(ApiError::Unavailable)
     }
 
-    /// Record the token on its own (nothing else is committed). `false` when it was recorded
-    /// meanwhile.
-    async fn token_alone(&self) -> Result<bool, ApiError> {
+    /// Record the token on its own (nothing else is committed); `false` when it was
+    /// recorded meanwhile.
+    async fn record_token(&self) -> Result<bool, ApiError> {
         let record = Record {
             deliveries: vec![self.token.clone()],
             outbox: Vec::new(),
@@ -278,20 +279,7 @@ impl<'h> Once<'h> {
         };
         match self.hub.store.record(record).await {
             Ok(()) => Ok(true),
-            Err(CommitError::DuplicateDelivery) => {
-                let kept = self
-                    .hub
-                    .store
-                    .get_delivery(&self.token.key, self.now)
-                    .await
-                    .map_err(|e| ApiError::unavailable("delivery", e))?;
-                match kept {
-                    Some(k) if k.fingerprint != self.token.fingerprint => {
-                        Err(ApiError::TokenReused)
-                    }
-                    _ => Ok(false),
-                }
-            }
+            Err(CommitError::DuplicateDelivery) => Ok(false),
             Err(e) => Err(ApiError::unavailable("commit", e)),
         }
     }

@@ -54,6 +54,28 @@ pub struct DynamoStore {
     stats: Arc<StoreStats>,
 }
 
+/// An UpdateItem's answer, `None` when its condition did not hold.
+fn unless_condition_failed<T>(
+    res: Result<
+        T,
+        aws_sdk_dynamodb::error::SdkError<
+            aws_sdk_dynamodb::operation::update_item::UpdateItemError,
+            aws_sdk_dynamodb::config::http::HttpResponse,
+        >,
+    >,
+) -> Result<Option<T>, StoreError> {
+    match res {
+        Ok(v) => Ok(Some(v)),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(unavailable(e)),
+    }
+}
+
 fn unavailable<E: std::error::Error>(e: E) -> StoreError {
     StoreError::Unavailable(aws_sdk_dynamodb::error::DisplayErrorContext(e).to_string())
 }
@@ -324,10 +346,12 @@ impl DynamoStore {
         let (Some(pk), Some(sk)) = (get_s(raw, "pk"), get_s(raw, "sk")) else {
             return Ok(());
         };
-        tracing::error!(pk, error = %error, "unreadable item set aside");
-        crate::metrics::count("ItemsSetAside", "outbox");
+        let list = get_s(raw, "gsi2pk").unwrap_or("unknown");
+        tracing::error!(pk, list, error = %error, "unreadable item set aside");
+        crate::metrics::count("ItemsSetAside", list);
         self.stats.call("UpdateItem");
-        self.client
+        let res = self
+            .client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key(pk.to_owned(), sk)))
@@ -335,17 +359,9 @@ impl DynamoStore {
             .condition_expression("attribute_exists(pk)")
             .expression_attribute_values(":aside", AttributeValue::S("ASIDE".into()))
             .send()
-            .await
-            .map(|_| ())
-            .or_else(|e| {
-                if e.as_service_error()
-                    .is_some_and(|s| s.is_conditional_check_failed_exception())
-                {
-                    Ok(())
-                } else {
-                    Err(unavailable(e))
-                }
-            })
+            .await;
+        // Gone meanwhile: nothing left to set aside.
+        unless_condition_failed(res).map(|_| ())
     }
 
     /// Delete an outbox item that must still exist (consumed once).
@@ -709,22 +725,13 @@ impl Store for DynamoStore {
             .return_values(aws_sdk_dynamodb::types::ReturnValue::UpdatedNew)
             .send()
             .await;
-        match res {
-            Ok(out) => Ok(Some(
-                out.attributes
-                    .as_ref()
-                    .and_then(|a| get_n(a, "attempts"))
-                    .and_then(|n| u32::try_from(n).ok())
-                    .unwrap_or(1),
-            )),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
-            {
-                Ok(None)
-            }
-            Err(e) => Err(unavailable(e)),
-        }
+        Ok(unless_condition_failed(res)?.map(|out| {
+            out.attributes
+                .as_ref()
+                .and_then(|a| get_n(a, "attempts"))
+                .and_then(|n| u32::try_from(n).ok())
+                .unwrap_or(1)
+        }))
     }
 
     async fn release_outbox(&self, id: OutboxId, holder: &str) -> Result<(), StoreError> {
@@ -739,17 +746,8 @@ impl Store for DynamoStore {
             .expression_attribute_values(":h", AttributeValue::S(holder.to_owned()))
             .send()
             .await;
-        match res {
-            Ok(_) => Ok(()),
-            // Gone, or no longer ours: nothing to give up.
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
-            {
-                Ok(())
-            }
-            Err(e) => Err(unavailable(e)),
-        }
+        // Gone, or no longer ours: nothing to give up.
+        unless_condition_failed(res).map(|_| ())
     }
 
     async fn get_outbox(&self, id: OutboxId) -> Result<Option<OutboxItem>, StoreError> {
@@ -820,15 +818,6 @@ impl crate::ports::RateGate for DynamoStore {
             .expression_attribute_values(":ttl", AttributeValue::N((window + 60).to_string()))
             .send()
             .await;
-        match res {
-            Ok(_) => Ok(true),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
-            Err(e) => Err(unavailable(e)),
-        }
+        Ok(unless_condition_failed(res)?.is_some())
     }
 }
