@@ -27,6 +27,8 @@ pub const CALLBACK_SECRET: &str = "whsec_ZGVtby1hbGxpYW5jZS1jYWxsYmFjay1zZWNyZXQ
 pub const TRIGGER_STAGE: &str = "stage-background-check";
 pub const BO_KEY: &str = "demo-backgrounds-online-api-key";
 pub const BO_CALLBACK_SECRET: &str = "whsec_ZGVtby1iYWNrZ3JvdW5kcy1vbmxpbmUtY2FsbGJhY2s=";
+/// The time budget of one local drain of the outbox (the deployed function's timeout).
+pub const DISPATCH_BUDGET: Duration = Duration::from_secs(60);
 /// How often the local run polls Lever for tags (5 minutes when deployed).
 pub const POLL_EVERY: Duration = Duration::from_secs(5);
 
@@ -165,6 +167,7 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
         dispatcher,
         Some(store.outbox_ready()),
         Duration::from_millis(500),
+        DISPATCH_BUDGET,
     );
     worker::spawn_schedules(poll, POLL_EVERY, sweep, Duration::from_secs(60));
     Ok(LocalRun {

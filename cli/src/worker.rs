@@ -7,10 +7,24 @@ use std::time::Duration;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
-pub fn spawn(dispatcher: Dispatcher, wake: Option<Arc<Notify>>, every: Duration) -> JoinHandle<()> {
+/// Each drain runs within `budget`, as one invocation of the deployed dispatcher runs within
+/// its Lambda deadline: retries that do not fit are left for the next drain.
+pub fn spawn(
+    dispatcher: Dispatcher,
+    wake: Option<Arc<Notify>>,
+    every: Duration,
+    budget: Duration,
+) -> JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            match dispatcher.drain(100).await {
+            let deadline = tokio::time::Instant::now() + budget;
+            let drained = screenhub::outbound::deadline::within(
+                deadline,
+                screenhub::runtime::ATTEMPT_MARGIN,
+                dispatcher.drain(100),
+            )
+            .await;
+            match drained {
                 Ok(0) => {}
                 Ok(n) => tracing::debug!(handled = n, "outbox drained"),
                 Err(e) => tracing::error!(error = %e, "outbox drain failed"),

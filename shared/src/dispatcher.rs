@@ -693,7 +693,7 @@ impl Dispatcher {
             Ok(_) => DeletionCheck::Present,
         };
         if !confirmation::deletion_confirmed(check) {
-            tracing::warn!(%tenant, "candidate deletion not confirmed by Lever; nothing scrubbed");
+            tracing::warn!(%tenant, opportunity_id, "candidate deletion not confirmed by Lever; nothing scrubbed");
             crate::metrics::count("DeletionsUnconfirmed", "lever");
             return Ok(Done::Performed);
         }
