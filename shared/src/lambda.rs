@@ -67,10 +67,14 @@ pub async fn dispatcher(d: &Dispatcher, event: LambdaEvent<Value>) -> Result<Val
     .await
 }
 
-/// The scheduled Lever tag poll (its input carries nothing it needs).
+/// The scheduled Lever tag poll (its input carries nothing it needs). Its Lever calls'
+/// retries stay within the invocation's deadline too.
 pub async fn tag_poll(poll: &TagPoll, event: LambdaEvent<Value>) -> Result<Value, String> {
     let stop = deadline_before(event.context.deadline, PASS_MARGIN);
-    let report = poll.run(Some(stop)).await.map_err(|e| e.to_string())?;
+    let budget = invocation_deadline(event.context.deadline);
+    let report = deadline::within(budget, ATTEMPT_MARGIN, poll.run(Some(stop)))
+        .await
+        .map_err(|e| e.to_string())?;
     tracing::info!(?report, "tag poll finished");
     serde_json::to_value(report).map_err(|e| e.to_string())
 }

@@ -78,7 +78,13 @@ impl EventPublisher for EventBridge {
                     });
                 }
                 pending = failed.into_iter().map(|(e, _)| e).collect();
-                tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
+                let wait = std::time::Duration::from_millis(50 << attempt);
+                if !crate::outbound::deadline::allows(wait) {
+                    return Err(PublishError::Unavailable(
+                        "entries failed and the invocation has no time left to retry".into(),
+                    ));
+                }
+                tokio::time::sleep(wait).await;
             }
         }
         Ok(())
