@@ -14,9 +14,11 @@ use screenhub::adapters::eventbridge::EventBridge;
 use screenhub::adapters::secrets_manager::SecretsManager;
 use screenhub::api::Hub;
 use screenhub::dispatcher::Dispatcher;
+use screenhub::domain::events::BusEvent;
 use screenhub::domain::{TenantConfig, TenantId};
 use screenhub::outbound::RetryPolicy;
 use screenhub::poll::TagPoll;
+use screenhub::ports::events::{EventPublisher, PublishError};
 use screenhub::ports::{Clock, ManualClock, Store, TenantSecrets};
 use screenhub::runtime::{Composition, Tuning};
 use screenhub::sweep::ExpirySweep;
@@ -325,6 +327,51 @@ async fn sqs_call(
     serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
 }
 
+/// The JSON Schema of a bus event's detail-type, from `docs/contracts/events` ("Order
+/// Created" → `order-created.schema.json`), loaded once.
+pub fn event_schema(detail_type: &str) -> &'static jsonschema::Validator {
+    static SCHEMAS: OnceLock<
+        std::sync::Mutex<std::collections::HashMap<String, &'static jsonschema::Validator>>,
+    > = OnceLock::new();
+    let slug = detail_type.to_lowercase().replace(' ', "-");
+    let mut schemas = SCHEMAS
+        .get_or_init(Default::default)
+        .lock()
+        .expect("schemas");
+    schemas.entry(slug.clone()).or_insert_with(|| {
+        let file = repo_root().join(format!("docs/contracts/events/{slug}.schema.json"));
+        let text = std::fs::read_to_string(&file)
+            .unwrap_or_else(|e| panic!("no schema for {detail_type:?} ({}): {e}", file.display()));
+        let schema = serde_json::from_str(&text).expect("schema is JSON");
+        Box::leak(Box::new(
+            jsonschema::validator_for(&schema).expect("a valid schema"),
+        ))
+    })
+}
+
+/// Publishes through `P` only events whose detail validates against the documented schema
+/// of its detail-type: every event any end-to-end test causes is checked.
+struct SchemaChecked<P>(P);
+
+#[async_trait::async_trait]
+impl<P: EventPublisher> EventPublisher for SchemaChecked<P> {
+    async fn publish(&self, events: &[BusEvent]) -> Result<(), PublishError> {
+        for e in events {
+            let detail = serde_json::to_value(&e.detail).expect("detail encodes");
+            let errors: Vec<String> = event_schema(e.detail_type.as_str())
+                .iter_errors(&detail)
+                .map(|err| err.to_string())
+                .collect();
+            assert!(
+                errors.is_empty(),
+                "a published {:?} breaks its schema: {errors:?}",
+                e.detail_type.as_str()
+            );
+        }
+        self.0.publish(events).await
+    }
+}
+
 /// Everything one end-to-end test needs.
 pub struct World {
     pub store: Arc<DynamoStore>,
@@ -388,10 +435,10 @@ impl World {
             .expect("bind hub");
         let (addr, _task) = screenhub_cli::server::serve(hub.clone(), listener);
         let hub_url = format!("http://{addr}");
-        let events = Arc::new(EventBridge::new(
+        let events = Arc::new(SchemaChecked(EventBridge::new(
             aws_sdk_eventbridge::Client::new(&sdk),
             bus.clone(),
-        ));
+        )));
         let dispatcher = parts.dispatcher(events, hub_url.clone());
         let poll = parts.tag_poll();
         let sweep = parts.sweep();

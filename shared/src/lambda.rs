@@ -2,7 +2,7 @@
 //! what the deployed functions run, with the events Lambda sends (see `events/`). Each
 //! function's `main` only builds its parts once and hands every invocation to one of these.
 
-use crate::api::{self, Hub};
+use crate::api::{self, Endpoint, Hub};
 use crate::dispatcher::Dispatcher;
 use crate::outbound::deadline;
 use crate::poll::TagPoll;
@@ -16,43 +16,28 @@ use std::time::Duration;
 /// Scheduled passes stop starting new work this long before their deadline.
 const PASS_MARGIN: Duration = Duration::from_secs(10);
 
-/// The HTTP routes, each served by its own function.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HttpRoute {
-    /// `POST /lever/webhooks/{tenant}` (and `GET /health`).
-    LeverWebhook,
-    /// `POST /callbacks/alliance2020/{tenant}`.
-    AllianceCallback,
-    /// `POST /callbacks/backgrounds-online/{tenant}`.
-    BackgroundsOnlineCallback,
-}
-
-/// One API Gateway (HTTP API, payload 2.0) request to `route`'s function.
-pub async fn http(hub: &Hub, route: HttpRoute, req: Request) -> Response<Body> {
-    if route == HttpRoute::LeverWebhook && req.uri().path() == api::HEALTH_PATH {
-        return api::health().into_http().map(Body::from);
-    }
-    let prefix = match route {
-        HttpRoute::LeverWebhook => api::LEVER_WEBHOOK_PREFIX,
-        HttpRoute::AllianceCallback => api::ALLIANCE_CALLBACK_PREFIX,
-        HttpRoute::BackgroundsOnlineCallback => api::BACKGROUNDS_ONLINE_CALLBACK_PREFIX,
+/// One API Gateway (HTTP API, payload 2.0) request to the function serving `endpoint`. The
+/// tenant is API Gateway's path parameter, else read from the path; `GET /health` is the
+/// Lever webhook function's too.
+pub async fn http(hub: &Hub, endpoint: Endpoint, req: Request) -> Response<Body> {
+    let endpoint = match api::resolve(req.uri().path()) {
+        Some((r, _)) if r.endpoint == Endpoint::Health => Endpoint::Health,
+        _ => endpoint,
     };
+    let prefix = api::ROUTES
+        .iter()
+        .find(|r| r.endpoint == endpoint)
+        .and_then(|r| r.path.strip_suffix("{tenant}"))
+        .unwrap_or_default();
     let tenant = api::tenant_of(
         req.path_parameters_ref().and_then(|p| p.first("tenant")),
         req.uri().path(),
         prefix,
     );
-    let body = req.body().as_ref();
-    let reply = match route {
-        HttpRoute::LeverWebhook => api::lever_webhook::handle(hub, &tenant, body).await,
-        HttpRoute::AllianceCallback => {
-            api::alliance_callback::handle(hub, &tenant, req.headers(), body).await
-        }
-        HttpRoute::BackgroundsOnlineCallback => {
-            api::backgrounds_online_callback::handle(hub, &tenant, req.headers(), body).await
-        }
-    };
-    reply.into_http().map(Body::from)
+    api::serve(hub, endpoint, &tenant, req.headers(), req.body().as_ref())
+        .await
+        .into_http()
+        .map(Body::from)
 }
 
 /// The effects dispatcher: a stream batch or the scheduled re-drive, every retry within the

@@ -3,8 +3,9 @@
 //! `events/resign.py` (signed samples go stale by design).
 
 use lambda_runtime::{Context, LambdaEvent};
+use screenhub::api::Endpoint;
 use screenhub::domain::TenantConfig;
-use screenhub::lambda::{self, HttpRoute};
+use screenhub::lambda;
 use screenhub::ports::TenantSecrets;
 use screenhub::ports::secrets::{ProviderSecrets, Secret};
 use screenhub_cli::demo;
@@ -68,7 +69,7 @@ async fn onboard_demo(world: &World, lever: &FakeLever) {
     world.onboard(&config, &secrets).await;
 }
 
-async fn http(world: &World, route: HttpRoute, file: &Path) -> (u16, Value) {
+async fn http(world: &World, route: Endpoint, file: &Path) -> (u16, Value) {
     let text = std::fs::read_to_string(file).unwrap();
     let req = lambda_http::request::from_str(&text).expect("an API Gateway event");
     let resp = lambda::http(&world.hub, route, req).await;
@@ -103,7 +104,7 @@ async fn every_sample_event_reaches_its_handler() {
         let ctx = context();
         match name.as_str() {
             "lever-webhook.json" => {
-                let (status, body) = http(&world, HttpRoute::LeverWebhook, file).await;
+                let (status, body) = http(&world, Endpoint::LeverWebhook, file).await;
                 assert_eq!(
                     (status, &body["status"]),
                     (200, &json!("accepted")),
@@ -111,7 +112,7 @@ async fn every_sample_event_reaches_its_handler() {
                 );
             }
             "lever-candidate-deleted.json" => {
-                let (status, body) = http(&world, HttpRoute::LeverWebhook, file).await;
+                let (status, body) = http(&world, Endpoint::LeverWebhook, file).await;
                 assert_eq!(
                     (status, &body["status"]),
                     (200, &json!("accepted")),
@@ -120,7 +121,7 @@ async fn every_sample_event_reaches_its_handler() {
             }
             "alliance-callback.json" => {
                 // Signature accepted; the sample's order is not in this store.
-                let (status, body) = http(&world, HttpRoute::AllianceCallback, file).await;
+                let (status, body) = http(&world, Endpoint::AllianceCallback, file).await;
                 assert_eq!(
                     (status, &body["code"]),
                     (404, &json!("order-unknown")),
@@ -128,7 +129,7 @@ async fn every_sample_event_reaches_its_handler() {
                 );
             }
             "backgrounds-online-callback.json" => {
-                let (status, body) = http(&world, HttpRoute::BackgroundsOnlineCallback, file).await;
+                let (status, body) = http(&world, Endpoint::BackgroundsOnlineCallback, file).await;
                 assert_eq!(
                     (status, &body["code"]),
                     (404, &json!("order-unknown")),
@@ -174,7 +175,7 @@ async fn every_sample_event_reaches_its_handler() {
             .replace("/lever/webhooks/demo", "/health"),
     )
     .unwrap();
-    let resp = lambda::http(&world.hub, HttpRoute::LeverWebhook, health).await;
+    let resp = lambda::http(&world.hub, Endpoint::LeverWebhook, health).await;
     assert_eq!(resp.status().as_u16(), 200);
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -3,6 +3,7 @@
 mod alliance;
 mod backgrounds_online;
 mod conformance;
+mod contracts;
 mod deletion;
 mod events;
 mod faults;

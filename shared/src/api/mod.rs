@@ -10,7 +10,7 @@ pub mod problem;
 pub mod provider_callback;
 
 pub use hub::{Hub, HubSettings};
-pub use problem::{ApiError, Reply};
+pub use problem::{ApiError, PROBLEM_CODES, Reply};
 
 use http::{HeaderMap, Method};
 
@@ -49,6 +49,84 @@ pub fn tail_segment<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
     (!rest.is_empty() && !rest.contains('/')).then_some(rest)
 }
 
+/// What serves an inbound route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Endpoint {
+    LeverWebhook,
+    AllianceCallback,
+    BackgroundsOnlineCallback,
+    Health,
+}
+
+/// One inbound route: method, path (`{tenant}` as its last segment where it has one) and
+/// what serves it. The table is the contract that `docs/contracts/openapi.json` and the SAM
+/// template are checked against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Route {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub endpoint: Endpoint,
+}
+
+pub const ROUTES: &[Route] = &[
+    Route {
+        method: "POST",
+        path: "/lever/webhooks/{tenant}",
+        endpoint: Endpoint::LeverWebhook,
+    },
+    Route {
+        method: "POST",
+        path: "/callbacks/alliance2020/{tenant}",
+        endpoint: Endpoint::AllianceCallback,
+    },
+    Route {
+        method: "POST",
+        path: "/callbacks/backgrounds-online/{tenant}",
+        endpoint: Endpoint::BackgroundsOnlineCallback,
+    },
+    Route {
+        method: "GET",
+        path: HEALTH_PATH,
+        endpoint: Endpoint::Health,
+    },
+];
+
+impl Route {
+    /// The tenant this route's path names, `Some("")` for a route without one; `None` when
+    /// the path is not this route's.
+    fn matches<'p>(&self, path: &'p str) -> Option<&'p str> {
+        match self.path.strip_suffix("{tenant}") {
+            Some(prefix) => tail_segment(path, prefix),
+            None => (path == self.path).then_some(""),
+        }
+    }
+}
+
+/// The route a request's path belongs to, and the tenant it names.
+pub fn resolve(path: &str) -> Option<(&'static Route, &str)> {
+    ROUTES
+        .iter()
+        .find_map(|r| r.matches(path).map(|tenant| (r, tenant)))
+}
+
+/// Serve one request on `endpoint` (the tenant already taken from the path).
+pub async fn serve(
+    hub: &Hub,
+    endpoint: Endpoint,
+    tenant: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Reply {
+    match endpoint {
+        Endpoint::LeverWebhook => lever_webhook::handle(hub, tenant, body).await,
+        Endpoint::AllianceCallback => alliance_callback::handle(hub, tenant, headers, body).await,
+        Endpoint::BackgroundsOnlineCallback => {
+            backgrounds_online_callback::handle(hub, tenant, headers, body).await
+        }
+        Endpoint::Health => health(),
+    }
+}
+
 /// Route a request to its handler (the local server's single entry point).
 pub async fn route(
     hub: &Hub,
@@ -57,31 +135,11 @@ pub async fn route(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Reply {
-    if let Some(tenant) = tail_segment(path, LEVER_WEBHOOK_PREFIX) {
-        if method != Method::POST {
-            return ApiError::MethodNotAllowed.into();
-        }
-        return lever_webhook::handle(hub, tenant, body).await;
+    match resolve(path) {
+        Some((r, _)) if method.as_str() != r.method => ApiError::MethodNotAllowed.into(),
+        Some((r, tenant)) => serve(hub, r.endpoint, tenant, headers, body).await,
+        None => ApiError::NotFound.into(),
     }
-    if let Some(tenant) = tail_segment(path, ALLIANCE_CALLBACK_PREFIX) {
-        if method != Method::POST {
-            return ApiError::MethodNotAllowed.into();
-        }
-        return alliance_callback::handle(hub, tenant, headers, body).await;
-    }
-    if let Some(tenant) = tail_segment(path, BACKGROUNDS_ONLINE_CALLBACK_PREFIX) {
-        if method != Method::POST {
-            return ApiError::MethodNotAllowed.into();
-        }
-        return backgrounds_online_callback::handle(hub, tenant, headers, body).await;
-    }
-    if path == HEALTH_PATH {
-        if method != Method::GET {
-            return ApiError::MethodNotAllowed.into();
-        }
-        return health();
-    }
-    ApiError::NotFound.into()
 }
 
 #[cfg(test)]

@@ -31,6 +31,22 @@ pub enum ApiError {
     Unavailable,
 }
 
+/// Every stable problem code, as `docs/contracts/openapi.json` lists them.
+pub const PROBLEM_CODES: &[&str] = &[
+    "body-too-large",
+    "body-malformed",
+    "signature-missing",
+    "signature-invalid",
+    "delivery-stale",
+    "id-invalid",
+    "token-reused",
+    "tenant-unknown",
+    "order-unknown",
+    "not-found",
+    "method-not-allowed",
+    "unavailable",
+];
+
 impl ApiError {
     /// A dependency (store, secrets) failed: logged with what failed, answered 503 without
     /// internals so the sender retries.
@@ -160,6 +176,9 @@ mod tests {
         codes.sort();
         codes.dedup();
         assert_eq!(codes.len(), all.len());
+        let mut listed = PROBLEM_CODES.to_vec();
+        listed.sort();
+        assert_eq!(codes, listed, "PROBLEM_CODES lists every code");
         let r: Reply = ApiError::SignatureInvalid.into();
         assert_eq!(
             (r.status, r.content_type(), r.code()),
