@@ -36,12 +36,16 @@ pub fn order_report(order: &Order, trail: &[AuditEntry]) -> String {
     for e in trail {
         let _ = writeln!(
             out,
-            "  v{} {} {} -> {} ({})",
+            "  v{} {} {} -> {} ({}){}",
             e.version,
             time(e.at),
             e.from.map_or("-", |s| s.as_str()),
             e.to.as_str(),
-            e.cause
+            e.cause,
+            e.refused
+                .as_deref()
+                .map(|why| format!(" REFUSED: {why}, nothing changed"))
+                .unwrap_or_default()
         );
     }
     out

@@ -246,6 +246,7 @@ impl Dispatcher {
                 deliveries: Vec::new(),
                 outbox: self.items(&order.tenant, vec![effect]),
                 consumes: None,
+                audit: Vec::new(),
                 now,
             };
             match self.store.record(record).await {
@@ -510,6 +511,7 @@ impl Dispatcher {
             deliveries: Vec::new(),
             outbox: self.items(tenant, effects),
             consumes: Some(item.id),
+            audit: Vec::new(),
             now: self.clock.now(),
         };
         match self.store.record(record).await {

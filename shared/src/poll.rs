@@ -253,6 +253,7 @@ impl TagPoll {
                     deliveries: vec![delivery],
                     outbox: Self::items(&tenant.id, effects, now),
                     consumes: None,
+                    audit: Vec::new(),
                     now,
                 };
                 self.store
@@ -309,6 +310,7 @@ impl TagPoll {
             deliveries: vec![delivery],
             outbox: Self::items(&tenant.id, effects, now),
             consumes: None,
+            audit: Vec::new(),
             now,
         };
         let outcome = self.store.record(record).await;

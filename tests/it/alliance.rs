@@ -92,16 +92,26 @@ async fn duplicate_and_out_of_order_callbacks_change_nothing() {
         .unwrap()
         .unwrap();
     assert_eq!(order.status, OrderStatus::Complete);
+    // The trail: three changes, then the late report, refused as stale (duplicates of the
+    // current status are not recorded).
     let trail = s.world.store.audit_trail(order.id).await.unwrap();
-    let statuses: Vec<_> = trail.iter().map(|a| a.to).collect();
+    let lines: Vec<_> = trail
+        .iter()
+        .map(|a| (a.to, a.version, a.refused.as_deref()))
+        .collect();
     assert_eq!(
-        statuses,
+        lines,
         vec![
-            OrderStatus::Requested,
-            OrderStatus::Pending,
-            OrderStatus::Complete
+            (OrderStatus::Requested, 1, None),
+            (OrderStatus::Pending, 2, None),
+            (OrderStatus::Complete, 3, None),
+            (OrderStatus::InProgress, 3, Some("stale")),
         ]
     );
+    assert!(trail[3].cause.starts_with("provider_callback:"));
+    // The same late message again is not recorded twice.
+    assert_eq!(s.alliance.send(&late_in_progress).await, 200);
+    assert_eq!(s.world.store.audit_trail(order.id).await.unwrap().len(), 4);
 }
 
 #[tokio::test]

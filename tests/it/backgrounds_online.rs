@@ -159,12 +159,17 @@ async fn callbacks_set_one_status_tag_and_the_exact_note_whatever_their_order() 
     assert_eq!(order.status, OrderStatus::Complete);
     let trail = s.world.store.audit_trail(order.id).await.unwrap();
     assert_eq!(
-        trail.iter().map(|a| a.to).collect::<Vec<_>>(),
+        trail
+            .iter()
+            .map(|a| (a.to, a.refused.as_deref()))
+            .collect::<Vec<_>>(),
         vec![
-            OrderStatus::Requested,
-            OrderStatus::Pending,
-            OrderStatus::Complete
-        ]
+            (OrderStatus::Requested, None),
+            (OrderStatus::Pending, None),
+            (OrderStatus::Complete, None),
+            (OrderStatus::InProgress, Some("stale")),
+        ],
+        "the late in_process is refused, recorded, and changes nothing"
     );
 
     // The whole flow was logged by id, with no candidate data and no secret.

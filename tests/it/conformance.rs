@@ -63,6 +63,7 @@ async fn suite(store: &dyn Store) {
             deliveries: vec![printed.clone()],
             outbox: vec![],
             consumes: None,
+            audit: Vec::new(),
             now: now(),
         })
         .await
@@ -216,6 +217,31 @@ async fn suite(store: &dyn Store) {
             .is_none()
     );
 
+    // A refused change is appended to the trail without a version of its own, once per record.
+    let current = store.get_order(order.id).await.unwrap().unwrap();
+    let before = store.audit_trail(order.id).await.unwrap();
+    let refused = screenhub::domain::AuditEntry::refused(
+        &current,
+        OrderStatus::Requested,
+        "stale",
+        "test:late",
+        now(),
+    );
+    store
+        .record(Record {
+            deliveries: vec![],
+            outbox: vec![],
+            consumes: None,
+            audit: vec![refused.clone()],
+            now: now(),
+        })
+        .await
+        .unwrap();
+    let trail = store.audit_trail(order.id).await.unwrap();
+    assert_eq!(trail.len(), before.len() + 1);
+    assert_eq!(trail.last(), Some(&refused));
+    assert_eq!(store.get_order(order.id).await.unwrap().unwrap(), current);
+
     // Terminal status releases the active slot; a new order for the opportunity is allowed.
     let mut done = next.next(now());
     done.status = OrderStatus::Complete;
@@ -235,7 +261,7 @@ async fn suite(store: &dyn Store) {
         .await
         .unwrap();
 
-    // Audit trail: every transition, in order.
+    // Audit trail: every transition in order, the refused one where it was refused.
     let trail = store.audit_trail(order.id).await.unwrap();
     let statuses: Vec<OrderStatus> = trail.iter().map(|a| a.to).collect();
     assert_eq!(
@@ -243,6 +269,7 @@ async fn suite(store: &dyn Store) {
         vec![
             OrderStatus::Requested,
             OrderStatus::Pending,
+            OrderStatus::Requested,
             OrderStatus::Complete
         ]
     );
@@ -360,6 +387,7 @@ async fn scheduling_suite(store: &dyn Store) {
             deliveries: vec![delivery.clone()],
             outbox: vec![first.clone()],
             consumes: None,
+            audit: Vec::new(),
             now: now(),
         })
         .await
@@ -369,6 +397,7 @@ async fn scheduling_suite(store: &dyn Store) {
             deliveries: vec![delivery],
             outbox: vec![effect(&anchor)],
             consumes: None,
+            audit: Vec::new(),
             now: now(),
         })
         .await
@@ -380,6 +409,7 @@ async fn scheduling_suite(store: &dyn Store) {
             deliveries: Vec::new(),
             outbox: vec![follow_up.clone()],
             consumes: Some(first.id),
+            audit: Vec::new(),
             now: now(),
         })
         .await
@@ -391,6 +421,7 @@ async fn scheduling_suite(store: &dyn Store) {
             deliveries: Vec::new(),
             outbox: vec![],
             consumes: Some(first.id),
+            audit: Vec::new(),
             now: now(),
         })
         .await

@@ -96,9 +96,16 @@ async fn alliance_orders_ended_and_under_way_are_scrubbed_and_late_results_ignor
     s.world.settle().await;
     let again = s.orders_of(&opp).await;
     assert_eq!(again, after);
+    // The trail: the deletion stopped the check; the provider's late result was refused.
     let trail = s.world.store.audit_trail(after[1].id).await.unwrap();
-    assert_eq!(trail.last().unwrap().to, OrderStatus::Cancelled);
-    assert_eq!(trail.last().unwrap().cause, "dispatcher:candidate_deleted");
+    let changes: Vec<_> = trail.iter().filter(|a| a.refused.is_none()).collect();
+    assert_eq!(changes.last().unwrap().to, OrderStatus::Cancelled);
+    assert_eq!(
+        changes.last().unwrap().cause,
+        "dispatcher:candidate_deleted"
+    );
+    let refused: Vec<_> = trail.iter().filter_map(|a| a.refused.as_deref()).collect();
+    assert_eq!(refused, vec!["stale"]);
 }
 
 #[tokio::test]

@@ -285,6 +285,9 @@ impl Store for EmbeddedStore {
             for item in r.outbox {
                 s.outbox.insert(item.id, item);
             }
+            for entry in r.audit {
+                s.audit.entry(entry.order_id).or_default().push(entry);
+            }
         }
         if has_new_outbox {
             self.outbox_ready.notify_one();

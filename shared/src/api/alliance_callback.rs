@@ -37,9 +37,7 @@ pub async fn handle(hub: &Hub, tenant: &str, headers: &HeaderMap, body: &[u8]) -
             Ok(Target {
                 provider_ref: cb.order_id,
                 client_reference: cb.client_reference,
-                decide: move |order: &Order| {
-                    alliance::apply_update(order, &update, now).into_change()
-                },
+                decide: move |order: &Order| alliance::apply_update(order, &update, now),
             })
         },
     )

@@ -60,7 +60,6 @@ pub async fn handle(hub: &Hub, tenant: &str, headers: &HeaderMap, body: &[u8]) -
                 client_reference: cb.client_reference,
                 decide: move |order: &Order| {
                     backgrounds_online::apply_update(order, update, report_url.clone(), now)
-                        .into_change()
                 },
             })
         },

@@ -225,6 +225,7 @@ impl<'h> Once<'h> {
                         .map(|e| OutboxItem::new(self.tenant.clone(), e, self.now))
                         .collect(),
                     consumes: None,
+                    audit: Vec::new(),
                     now: self.now,
                 };
                 (self.hub.store.record(record).await, reply)
@@ -275,6 +276,7 @@ impl<'h> Once<'h> {
             deliveries: vec![self.token.clone()],
             outbox: Vec::new(),
             consumes: None,
+            audit: Vec::new(),
             now: self.now,
         };
         match self.hub.store.record(record).await {

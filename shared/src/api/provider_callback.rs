@@ -5,11 +5,13 @@
 
 use super::hub::Hub;
 use super::problem::{ApiError, Reply};
-use crate::domain::effects::{Effect, OutboxItem};
+use crate::domain::AuditEntry;
+use crate::domain::effects::OutboxItem;
+use crate::domain::effects::UpdateDecision;
 use crate::domain::ids::{OrderId, external_id};
 use crate::domain::{Integration, Order, TenantConfig, TenantId};
 use crate::ports::TenantSecrets;
-use crate::ports::store::{Commit, CommitError, DeliveryRecord};
+use crate::ports::store::{Commit, CommitError, DeliveryRecord, Record};
 use crate::webhooks::standard::{self, SignedHeaders, VerifyError};
 use http::HeaderMap;
 use serde::de::DeserializeOwned;
@@ -17,8 +19,8 @@ use serde_json::json;
 use time::OffsetDateTime;
 
 /// What a provider's callback is about, read from its body: the provider's order id, our
-/// order id when the provider echoes it, and the change it makes to the order (`Err(reason)`
-/// to acknowledge without a change).
+/// order id when the provider echoes it, and the change it makes to the order, as the
+/// lifecycle allows it.
 pub struct Target<F> {
     pub provider_ref: String,
     pub client_reference: Option<String>,
@@ -38,7 +40,7 @@ pub async fn handle<C, F>(
 ) -> Reply
 where
     C: DeserializeOwned,
-    F: Fn(&Order) -> Result<(Order, Vec<Effect>), &'static str>,
+    F: Fn(&Order) -> UpdateDecision,
 {
     let received = async {
         let verified = verify(hub, integration, tenant, headers, body).await?;
@@ -161,23 +163,55 @@ async fn find_order(
 }
 
 /// Apply `decide` to the current order and commit it with the delivery record; re-read and
-/// re-decide when another writer got there first. `decide` returns `Err(reason)` to ignore.
+/// re-decide when another writer got there first. A change the lifecycle refuses is recorded
+/// in the order's audit trail (once per callback message) and acknowledged.
 async fn apply(
     hub: &Hub,
     integration: Integration,
     verified: &Verified,
     provider_ref: &str,
     client_ref: Option<&str>,
-    decide: impl Fn(&Order) -> Result<(Order, Vec<Effect>), &'static str>,
+    decide: impl Fn(&Order) -> UpdateDecision,
 ) -> Result<Reply, ApiError> {
     let tenant_id = &verified.tenant.id;
     let now = hub.clock.now();
+    let cause = format!("provider_callback:{}", verified.message_id);
+    let delivery = DeliveryRecord::new(
+        format!(
+            "{}:{tenant_id}:{}",
+            integration.as_str(),
+            verified.message_id
+        ),
+        now + hub.settings.delivery_ttl,
+    );
     for _ in 0..5 {
         let order = find_order(hub, integration, tenant_id, provider_ref, client_ref).await?;
         let (mut next, effects) = match decide(&order) {
-            Ok(change) => change,
-            Err(reason) => {
+            UpdateDecision::Apply(next, effects) => (*next, effects),
+            UpdateDecision::Ignore(reason) => {
                 return Ok(Reply::ok(json!({ "status": "ignored", "reason": reason })));
+            }
+            UpdateDecision::Refuse { to, verdict } => {
+                tracing::info!(tenant = %tenant_id, order_id = %order.id, from = order.status.as_str(), to = to.as_str(), verdict = verdict.as_str(), "provider report refused by the lifecycle");
+                let record = Record {
+                    deliveries: vec![delivery.clone()],
+                    outbox: Vec::new(),
+                    consumes: None,
+                    audit: vec![AuditEntry::refused(
+                        &order,
+                        to,
+                        verdict.as_str(),
+                        &cause,
+                        now,
+                    )],
+                    now,
+                };
+                return match hub.store.record(record).await {
+                    Ok(()) | Err(CommitError::DuplicateDelivery) => Ok(Reply::ok(
+                        json!({ "status": "ignored", "reason": verdict.as_str() }),
+                    )),
+                    Err(e) => Err(ApiError::unavailable("commit", e)),
+                };
             }
         };
         // A callback may overtake our own record of the provider's answer to the order.
@@ -188,21 +222,7 @@ async fn apply(
             .map(|e| OutboxItem::new(tenant_id.clone(), e, now))
             .collect();
         let to = next.status;
-        let commit = Commit::update(
-            &order,
-            next,
-            &format!("provider_callback:{}", verified.message_id),
-            outbox,
-        )
-        .with_delivery(DeliveryRecord {
-            key: format!(
-                "{}:{tenant_id}:{}",
-                integration.as_str(),
-                verified.message_id
-            ),
-            expires_at: now + hub.settings.delivery_ttl,
-            fingerprint: None,
-        });
+        let commit = Commit::update(&order, next, &cause, outbox).with_delivery(delivery.clone());
         match hub.store.commit(commit).await {
             Ok(()) => {
                 tracing::info!(tenant = %tenant_id, order_id = %order.id, status = to.as_str(), "order updated by provider");

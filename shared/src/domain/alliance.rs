@@ -1,6 +1,7 @@
 //! Alliance 2020 on Lever (DESIGN.md 1.B): what is ordered, how the order moves,
 //! and how each state is rendered on the Lever opportunity. Pure functions only.
 
+use super::Phase;
 use super::effects::Effect;
 use super::events::{BusEvent, DetailType};
 use super::lever::{NewNote, Opportunity, Posting};
@@ -196,17 +197,19 @@ pub fn choose_client_code(
     }
 }
 
-/// Status word shown in the tag.
+/// Status word shown in the tag (DESIGN §1.B's five, plus the ends Lever users know).
 pub fn status_label(status: OrderStatus) -> Option<&'static str> {
-    match status {
-        OrderStatus::Requested => None,
-        OrderStatus::Pending => Some("Pending"),
-        OrderStatus::InProgress => Some("In Progress"),
-        OrderStatus::Complete => Some("Complete"),
-        OrderStatus::Rejected => Some("Rejected"),
-        OrderStatus::Error => Some("Error"),
-        OrderStatus::Cancelled => Some("Cancelled"),
-        OrderStatus::Expired => Some("Expired"),
+    match status.phase() {
+        Phase::Opening => None,
+        Phase::AwaitingCandidate => Some("Pending"),
+        Phase::Working => Some("In Progress"),
+        Phase::Results | Phase::AdverseAction => Some("Complete"),
+        Phase::Stopped => Some(match status {
+            OrderStatus::Rejected => "Rejected",
+            OrderStatus::Error => "Error",
+            OrderStatus::Expired => "Expired",
+            _ => "Cancelled",
+        }),
     }
 }
 
@@ -230,7 +233,7 @@ pub fn managed_tags(settings: &AllianceSettings) -> ManagedTags {
 /// flag and decision tags once results are in (when the tenant enables them).
 pub fn desired_tags(settings: &AllianceSettings, order: &Order) -> Vec<String> {
     let mut tags: Vec<String> = status_tag(settings, order.status).into_iter().collect();
-    if order.status == OrderStatus::Complete
+    if matches!(order.status.phase(), Phase::Results | Phase::AdverseAction)
         && let Some(result) = &order.result
     {
         if let (Some(prefix), Some(flag)) = (&settings.flag_tag_prefix, result.flag) {
@@ -282,19 +285,17 @@ pub struct ProviderUpdate {
 
 pub use super::effects::UpdateDecision;
 
-/// Apply a provider callback: orders only move forward; duplicates and late arrivals change nothing.
+/// Apply a provider callback as the lifecycle allows: repeats change nothing; late or
+/// impossible reports change nothing and are recorded.
 pub fn apply_update(order: &Order, update: &ProviderUpdate, now: OffsetDateTime) -> UpdateDecision {
-    if order.status.is_terminal() {
-        return UpdateDecision::Ignore("order_final");
-    }
     let to = match update.status {
         ProviderStatus::Pending => OrderStatus::Pending,
         ProviderStatus::InProgress => OrderStatus::InProgress,
         ProviderStatus::Complete => OrderStatus::Complete,
         ProviderStatus::Rejected => OrderStatus::Rejected,
     };
-    if to.progress_rank() <= order.status.progress_rank() {
-        return UpdateDecision::Ignore("not_forward");
+    if let Some(refusal) = UpdateDecision::unless_legal(order, to) {
+        return refusal;
     }
     let mut next = order.next(now);
     next.status = to;
@@ -369,13 +370,8 @@ pub fn transition_effects(before: &Order, after: &Order) -> Vec<Effect> {
             note,
         });
     }
-    let detail_type = if after.status == OrderStatus::Complete {
-        DetailType::OrderCompleted
-    } else {
-        DetailType::OrderStatusChanged
-    };
     effects.push(Effect::PublishEvent {
-        event: BusEvent::for_order(detail_type, after, Some(before.status)),
+        event: BusEvent::for_transition(before, after),
     });
     effects
 }

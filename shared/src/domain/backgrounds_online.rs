@@ -6,6 +6,7 @@
 //! (`Backgrounds Online Pending Submission` …) are converged on the order's state: exactly
 //! one is on the opportunity at any time.
 
+use super::Phase;
 use super::effects::{CancelReason, Effect};
 use super::events::{BusEvent, DetailType};
 use super::lever::{NewNote, Opportunity};
@@ -341,24 +342,21 @@ pub enum ProviderUpdate {
 
 pub use super::effects::UpdateDecision;
 
-/// Apply a provider callback: orders only move forward; duplicates and late arrivals change
-/// nothing.
+/// Apply a provider callback as the lifecycle allows: repeats change nothing; late or
+/// impossible reports change nothing and are recorded.
 pub fn apply_update(
     order: &Order,
     update: ProviderUpdate,
     report_url: Option<String>,
     now: OffsetDateTime,
 ) -> UpdateDecision {
-    if order.status.is_terminal() {
-        return UpdateDecision::Ignore("order_final");
-    }
     let to = match update {
         ProviderUpdate::InProcess => OrderStatus::InProgress,
         ProviderUpdate::Complete { .. } => OrderStatus::Complete,
         ProviderUpdate::Cancelled => OrderStatus::Cancelled,
     };
-    if to.progress_rank() <= order.status.progress_rank() {
-        return UpdateDecision::Ignore("not_forward");
+    if let Some(refusal) = UpdateDecision::unless_legal(order, to) {
+        return refusal;
     }
     if to == OrderStatus::Cancelled {
         let (next, effects) = cancelled(order, now);
@@ -382,19 +380,17 @@ pub fn apply_update(
 /// The status tag for an order's state (none before the request is sent, or when nothing
 /// was ordered).
 pub fn status_tag(order: &Order) -> Option<&'static str> {
-    let i = match order.status {
-        OrderStatus::Pending => 0,
-        OrderStatus::InProgress => 1,
-        OrderStatus::Complete => {
-            if is_clear(order) {
-                2
-            } else {
-                3
-            }
-        }
-        OrderStatus::Cancelled => 4,
-        OrderStatus::Expired => 5,
-        OrderStatus::Requested | OrderStatus::Rejected | OrderStatus::Error => return None,
+    let i = match order.status.phase() {
+        Phase::AwaitingCandidate => 0,
+        Phase::Working => 1,
+        Phase::Results if order.status == OrderStatus::Complete && is_clear(order) => 2,
+        Phase::Results | Phase::AdverseAction => 3,
+        Phase::Stopped => match order.status {
+            OrderStatus::Cancelled => 4,
+            OrderStatus::Expired => 5,
+            _ => return None,
+        },
+        Phase::Opening => return None,
     };
     Some(STATUS_TAGS[i])
 }
@@ -415,13 +411,8 @@ pub fn desired_tags(order: &Order) -> Vec<String> {
 }
 
 fn status_event(before: &Order, after: &Order) -> Effect {
-    let detail_type = if after.status == OrderStatus::Complete {
-        DetailType::OrderCompleted
-    } else {
-        DetailType::OrderStatusChanged
-    };
     Effect::PublishEvent {
-        event: BusEvent::for_order(detail_type, after, Some(before.status)),
+        event: BusEvent::for_transition(before, after),
     }
 }
 

@@ -65,21 +65,31 @@ impl Effect {
     }
 }
 
-/// What to do with a provider's status update (every provider's state machine answers this).
+/// What to do with a status update (a provider's report, an ATS's step): every adapter's
+/// rules answer this, over the one lifecycle ([`super::lifecycle`]).
 #[derive(Clone, Debug, PartialEq)]
 pub enum UpdateDecision {
-    /// Nothing changes (duplicate, stale, or the order is already final).
+    /// Nothing changes and nothing is recorded (e.g. a repeated report).
     Ignore(&'static str),
+    /// The lifecycle refuses the move (stale or illegal): nothing changes, and the attempt is
+    /// recorded in the order's audit trail.
+    Refuse {
+        to: super::OrderStatus,
+        verdict: super::lifecycle::Verdict,
+    },
     /// Write this next version of the order and these effects.
     Apply(Box<super::Order>, Vec<Effect>),
 }
 
 impl UpdateDecision {
-    /// The change to commit, or why there is none.
-    pub fn into_change(self) -> Result<(super::Order, Vec<Effect>), &'static str> {
-        match self {
-            UpdateDecision::Apply(next, effects) => Ok((*next, effects)),
-            UpdateDecision::Ignore(reason) => Err(reason),
+    /// The lifecycle's word on moving `order` to `to`: `None` when the move is legal (the
+    /// caller then builds it), otherwise what to answer instead.
+    pub fn unless_legal(order: &super::Order, to: super::OrderStatus) -> Option<Self> {
+        use super::lifecycle::{Verdict, judge};
+        match judge(order.status, to) {
+            Verdict::Move => None,
+            Verdict::Duplicate => Some(UpdateDecision::Ignore("duplicate")),
+            verdict => Some(UpdateDecision::Refuse { to, verdict }),
         }
     }
 }

@@ -64,6 +64,19 @@ impl BusEvent {
         }
     }
 
+    /// The event of an order's change from `before` to `after`: `Order Completed` when the
+    /// results arrive, `Order Status Changed` otherwise.
+    pub fn for_transition(before: &Order, after: &Order) -> Self {
+        let completed = after.status.phase() == crate::domain::order::Phase::Results
+            && before.status.phase() != crate::domain::order::Phase::Results;
+        let detail_type = if completed {
+            DetailType::OrderCompleted
+        } else {
+            DetailType::OrderStatusChanged
+        };
+        Self::for_order(detail_type, after, Some(before.status))
+    }
+
     pub fn order_id(&self) -> Option<OrderId> {
         Some(self.detail.order_id)
     }

@@ -11,11 +11,12 @@ pub mod expiry;
 pub mod ids;
 pub mod lever;
 pub mod lever_tags;
+pub mod lifecycle;
 pub mod order;
 pub mod tags;
 pub mod tenant;
 
 pub use effects::{Effect, OutboxItem};
 pub use ids::{OrderId, OutboxId, TenantId};
-pub use order::{AuditEntry, Integration, Order, OrderStatus, ScreeningResult};
+pub use order::{AuditEntry, Integration, Order, OrderStatus, Phase, ScreeningResult};
 pub use tenant::TenantConfig;

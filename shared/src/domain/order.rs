@@ -25,46 +25,120 @@ impl Integration {
     }
 }
 
-/// Canonical status of a screening order, shared by all integrations.
-/// Each ATS adapter renders it in its own terms (Lever tags, Paylocity statuses …).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Canonical status of a screening order, shared by every ATS and provider. Each ATS adapter
+/// renders it in its own terms (Lever tags, Paylocity order statuses, Cornerstone's panel);
+/// which moves are legal is [`super::lifecycle`]'s table. The set is rich enough for
+/// Paylocity's 18 order statuses and Cornerstone's panel. Persisted (snake_case): names are
+/// never changed, only added.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     /// Triggered and durably recorded; the provider has not been asked yet.
     Requested,
-    /// The provider accepted the order and invited the candidate.
+    /// The provider accepted the order and invited the candidate (awaiting the candidate).
     Pending,
     /// The candidate submitted; the provider is working.
     InProgress,
-    /// Results are in.
+    /// The provider needs more information from the candidate.
+    OnHold,
+    /// Work stopped for now (e.g. by the client or the provider).
+    Suspended,
+    /// Work picked up again after a suspension.
+    Resumed,
+    /// Results are in: nothing adverse.
     Complete,
+    /// Results are in and need a person's review.
+    CompleteNeedsReview,
+    /// Results are in: not eligible.
+    CompleteNotEligible,
+    /// Results are in for the services not cancelled.
+    CompleteWithCancelled,
+    /// Results were disputed after completion.
+    CompleteDisputed,
+    /// Adverse action: the pre-adverse notice was sent.
+    PreAdverseActionSent,
+    /// Adverse action: withdrawn.
+    AdverseActionCancelled,
+    /// Adverse action: the candidate disputes the findings.
+    Disputed,
+    /// Adverse action: the final notice was sent.
+    AdverseActionSent,
+    /// Cancelled before results (by a recruiter, the provider, or the candidate's deletion).
+    Cancelled,
+    /// The candidate did not respond to the invitation in time.
+    Expired,
     /// Refused: by our validation (e.g. missing email) or by the provider.
     Rejected,
     /// Communication failed after every retry.
     Error,
-    /// Cancelled before the candidate submitted (by a recruiter or by the provider).
-    Cancelled,
-    /// The candidate did not submit in time; the provider order was closed.
-    Expired,
+}
+
+/// Where a status stands in an order's life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Recorded, not yet with the provider.
+    Opening,
+    /// With the provider, waiting for the candidate.
+    AwaitingCandidate,
+    /// The candidate submitted; the check runs (or waits on hold, or is suspended).
+    Working,
+    /// Results are in.
+    Results,
+    /// After results: the adverse-action steps.
+    AdverseAction,
+    /// Ended without results.
+    Stopped,
 }
 
 impl OrderStatus {
-    /// Terminal statuses never change again.
-    pub fn is_terminal(self) -> bool {
-        matches!(
-            self,
-            Self::Complete | Self::Rejected | Self::Error | Self::Cancelled | Self::Expired
-        )
+    pub const ALL: [OrderStatus; 19] = [
+        Self::Requested,
+        Self::Pending,
+        Self::InProgress,
+        Self::OnHold,
+        Self::Suspended,
+        Self::Resumed,
+        Self::Complete,
+        Self::CompleteNeedsReview,
+        Self::CompleteNotEligible,
+        Self::CompleteWithCancelled,
+        Self::CompleteDisputed,
+        Self::PreAdverseActionSent,
+        Self::AdverseActionCancelled,
+        Self::Disputed,
+        Self::AdverseActionSent,
+        Self::Cancelled,
+        Self::Expired,
+        Self::Rejected,
+        Self::Error,
+    ];
+
+    pub fn phase(self) -> Phase {
+        match self {
+            Self::Requested => Phase::Opening,
+            Self::Pending => Phase::AwaitingCandidate,
+            Self::InProgress | Self::OnHold | Self::Suspended | Self::Resumed => Phase::Working,
+            Self::Complete
+            | Self::CompleteNeedsReview
+            | Self::CompleteNotEligible
+            | Self::CompleteWithCancelled
+            | Self::CompleteDisputed => Phase::Results,
+            Self::PreAdverseActionSent
+            | Self::AdverseActionCancelled
+            | Self::Disputed
+            | Self::AdverseActionSent => Phase::AdverseAction,
+            Self::Cancelled | Self::Expired | Self::Rejected | Self::Error => Phase::Stopped,
+        }
     }
 
-    /// Position on the forward path; callbacks never move an order backwards.
-    pub fn progress_rank(self) -> u8 {
-        match self {
-            Self::Requested => 0,
-            Self::Pending => 1,
-            Self::InProgress => 2,
-            Self::Complete | Self::Rejected | Self::Error | Self::Cancelled | Self::Expired => 3,
-        }
+    /// The check has ended: results are in (adverse-action steps may still follow, see
+    /// [`super::lifecycle`]) or it stopped. An ended order frees the opportunity's active
+    /// slot and starts the retention clock.
+    pub fn is_terminal(self) -> bool {
+        matches!(
+            self.phase(),
+            Phase::Results | Phase::AdverseAction | Phase::Stopped
+        )
     }
 
     pub fn as_str(self) -> &'static str {
@@ -72,11 +146,22 @@ impl OrderStatus {
             Self::Requested => "requested",
             Self::Pending => "pending",
             Self::InProgress => "in_progress",
+            Self::OnHold => "on_hold",
+            Self::Suspended => "suspended",
+            Self::Resumed => "resumed",
             Self::Complete => "complete",
-            Self::Rejected => "rejected",
-            Self::Error => "error",
+            Self::CompleteNeedsReview => "complete_needs_review",
+            Self::CompleteNotEligible => "complete_not_eligible",
+            Self::CompleteWithCancelled => "complete_with_cancelled",
+            Self::CompleteDisputed => "complete_disputed",
+            Self::PreAdverseActionSent => "pre_adverse_action_sent",
+            Self::AdverseActionCancelled => "adverse_action_cancelled",
+            Self::Disputed => "disputed",
+            Self::AdverseActionSent => "adverse_action_sent",
             Self::Cancelled => "cancelled",
             Self::Expired => "expired",
+            Self::Rejected => "rejected",
+            Self::Error => "error",
         }
     }
 }
@@ -224,6 +309,10 @@ pub struct AuditEntry {
     pub cause: String,
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
+    /// Set when the change was refused by the lifecycle (`stale`, `illegal`): `to` is what was
+    /// asked, `version` the order's unchanged version, and nothing else happened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
 }
 
 impl AuditEntry {
@@ -235,6 +324,26 @@ impl AuditEntry {
             to: after.status,
             cause: cause.into(),
             at: after.updated_at,
+            refused: None,
+        }
+    }
+
+    /// A change to `to` that the lifecycle refused (`verdict`): recorded, nothing changed.
+    pub fn refused(
+        order: &Order,
+        to: OrderStatus,
+        verdict: &str,
+        cause: impl Into<String>,
+        at: OffsetDateTime,
+    ) -> Self {
+        Self {
+            order_id: order.id,
+            version: order.version,
+            from: Some(order.status),
+            to,
+            cause: cause.into(),
+            at,
+            refused: Some(verdict.to_owned()),
         }
     }
 }
@@ -244,13 +353,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn forward_path_ranks_grow_and_terminals_are_final() {
+    fn status_names_round_trip_and_ended_means_results_or_stopped() {
+        for st in OrderStatus::ALL {
+            let json = serde_json::to_value(st).unwrap();
+            assert_eq!(json, st.as_str());
+            assert_eq!(serde_json::from_value::<OrderStatus>(json).unwrap(), st);
+            assert_eq!(
+                st.is_terminal(),
+                !matches!(
+                    st.phase(),
+                    Phase::Opening | Phase::AwaitingCandidate | Phase::Working
+                )
+            );
+        }
         use OrderStatus::*;
-        assert!(Requested.progress_rank() < Pending.progress_rank());
-        assert!(Pending.progress_rank() < InProgress.progress_rank());
-        assert!(InProgress.progress_rank() < Complete.progress_rank());
         assert!(Complete.is_terminal() && Rejected.is_terminal() && Error.is_terminal());
-        assert!(!Pending.is_terminal());
+        assert!(!Pending.is_terminal() && !Suspended.is_terminal());
     }
 
     #[test]

@@ -125,12 +125,14 @@ pub enum CommitError {
 
 /// A decision that changes no order: its effects; the delivery keys that make it happen once
 /// (`DuplicateDelivery` when one is already recorded); the outbox item it consumes
-/// (`OutboxItemGone` when already consumed).
+/// (`OutboxItemGone` when already consumed); audit lines of changes that were refused.
 #[derive(Clone, Debug)]
 pub struct Record {
     pub deliveries: Vec<DeliveryRecord>,
     pub outbox: Vec<OutboxItem>,
     pub consumes: Option<OutboxId>,
+    /// Refused changes, appended to their orders' audit trails (never a version change).
+    pub audit: Vec<AuditEntry>,
     pub now: OffsetDateTime,
 }
 

@@ -148,11 +148,18 @@ pub fn parse_order(item: &Item) -> Result<Order, StoreError> {
     serde_dynamo::from_attribute_value(v.clone()).map_err(|e| corrupt("order", e))
 }
 
+/// Audit lines sort by version; a refused change (no new version) sorts after the line of the
+/// version it was refused at, each under a key of its own.
 pub fn audit_item(entry: &AuditEntry) -> Result<Item, StoreError> {
-    let mut item = key(
-        order_pk(entry.order_id),
-        &format!("AUDIT#{:010}", entry.version),
-    );
+    let sk = match &entry.refused {
+        None => format!("AUDIT#{:010}", entry.version),
+        Some(_) => format!(
+            "AUDIT#{:010}~{}",
+            entry.version,
+            uuid::Uuid::now_v7().simple()
+        ),
+    };
+    let mut item = key(order_pk(entry.order_id), &sk);
     item.insert("kind".into(), s("audit"));
     item.insert("entry".into(), json(entry)?);
     Ok(item)

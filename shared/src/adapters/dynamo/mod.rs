@@ -623,6 +623,14 @@ impl Store for DynamoStore {
                 Check::None,
             ));
         }
+        for entry in &r.audit {
+            actions.push((
+                TransactWriteItem::builder()
+                    .put(self.put(audit_item(entry)?))
+                    .build(),
+                Check::None,
+            ));
+        }
         if actions.is_empty() {
             return Ok(());
         }

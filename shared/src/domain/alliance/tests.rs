@@ -1,6 +1,7 @@
 use super::*;
 use crate::domain::ids::TenantId;
 use crate::domain::lever::{Phone, PostingCategories};
+use crate::domain::lifecycle::Verdict;
 use crate::domain::order::Integration;
 use crate::domain::tags;
 use crate::domain::tenant::{ProductSettings, QuickAppDelivery, SubClientSettings};
@@ -340,11 +341,14 @@ fn callbacks_move_forward_only() {
     assert_eq!((next.status, next.version), (OrderStatus::InProgress, 2));
     assert_eq!(
         apply_update(&next, &update(ProviderStatus::Pending), T0),
-        UpdateDecision::Ignore("not_forward")
+        UpdateDecision::Refuse {
+            to: OrderStatus::Pending,
+            verdict: Verdict::Stale
+        }
     );
     assert_eq!(
         apply_update(&next, &update(ProviderStatus::InProgress), T0),
-        UpdateDecision::Ignore("not_forward")
+        UpdateDecision::Ignore("duplicate")
     );
 }
 
@@ -368,7 +372,10 @@ fn complete_before_in_progress_wins_and_the_late_one_is_ignored() {
     assert_eq!(secret_notes, 1);
     assert_eq!(
         apply_update(&done, &update(ProviderStatus::InProgress), T0),
-        UpdateDecision::Ignore("order_final")
+        UpdateDecision::Refuse {
+            to: OrderStatus::InProgress,
+            verdict: Verdict::Stale
+        }
     );
 }
 

@@ -1,6 +1,7 @@
 use super::*;
 use crate::domain::TenantId;
 use crate::domain::lever::Phone;
+use crate::domain::lifecycle::Verdict;
 use crate::domain::order::Integration;
 use time::macros::datetime;
 
@@ -191,11 +192,22 @@ fn complete_before_in_process_and_duplicates_change_nothing_more() {
     };
     assert_eq!(
         apply_update(&done, ProviderUpdate::InProcess, None, T0),
-        UpdateDecision::Ignore("order_final")
+        UpdateDecision::Refuse {
+            to: OrderStatus::InProgress,
+            verdict: Verdict::Stale
+        }
     );
     assert_eq!(
         apply_update(&done, ProviderUpdate::Complete { clear: false }, None, T0),
-        UpdateDecision::Ignore("order_final")
+        UpdateDecision::Ignore("duplicate")
+    );
+    assert_eq!(
+        apply_update(&done, ProviderUpdate::Cancelled, None, T0),
+        UpdateDecision::Refuse {
+            to: OrderStatus::Cancelled,
+            verdict: Verdict::Illegal
+        },
+        "a cancel after results is refused and recorded"
     );
     let UpdateDecision::Apply(inproc, _) = apply_update(&p, ProviderUpdate::InProcess, None, T0)
     else {
@@ -203,7 +215,7 @@ fn complete_before_in_process_and_duplicates_change_nothing_more() {
     };
     assert_eq!(
         apply_update(&inproc, ProviderUpdate::InProcess, None, T0),
-        UpdateDecision::Ignore("not_forward")
+        UpdateDecision::Ignore("duplicate")
     );
 }
 
@@ -270,7 +282,7 @@ fn exactly_one_status_tag_is_managed_and_desired() {
         expired(&p, T0).0,
         match apply_update(&p, ProviderUpdate::Complete { clear: false }, None, T0) {
             UpdateDecision::Apply(o, _) => *o,
-            UpdateDecision::Ignore(_) => unreachable!(),
+            other => panic!("{other:?}"),
         },
     ] {
         let desired = desired_tags(&order);
