@@ -13,7 +13,6 @@ use crate::domain::confirmation::{self, DeletionCheck};
 use crate::domain::effects::{CancelReason, DeadLetter, Effect, OutboxItem};
 use crate::domain::ids::OrderId;
 use crate::domain::lever::{NewNote, already_posted};
-use crate::domain::order::ProviderRequest;
 use crate::domain::tenant::BackgroundsOnlineSettings;
 use crate::domain::{Integration, Order, OrderStatus, TenantConfig, TenantId};
 use crate::domain::{alliance, backgrounds_online, lever_tags, tags};
@@ -409,28 +408,32 @@ impl Dispatcher {
         if order.status != OrderStatus::Requested {
             return Ok(Done::Performed); // already submitted, cancelled or failed
         }
-        let Some(ProviderRequest::BackgroundsOnline(request)) = &order.request else {
+        let Some(request) = order
+            .request
+            .as_ref()
+            .and_then(|r| r.read::<backgrounds_online::BackgroundsOnlineOrder>())
+        else {
             return Err(Failure::Permanent(
                 "order has no Backgrounds Online request".into(),
             ));
         };
         let (settings, acct) = self.backgrounds_online_account(&tenant, &secrets)?;
         let now = self.clock.now();
-        let (next, effects, cause) = match self.backgrounds_online.place_order(&acct, request).await
-        {
-            Ok(placed) => {
-                let (next, effects) =
-                    backgrounds_online::accepted(settings, &order, placed.provider_ref, now);
-                (next, effects, "dispatcher:accepted")
-            }
-            Err(ProviderError::Refused { code, message }) => {
-                crate::metrics::count("OrdersRejected", "provider_refused");
-                tracing::info!(order_id = %order.id, code, "provider refused order");
-                let (next, effects) = backgrounds_online::rejected(&order, &message, now);
-                (next, effects, "dispatcher:provider_refused")
-            }
-            Err(e) => return Err(provider_failure(backgrounds_online::PROVIDER_NAME, e)),
-        };
+        let (next, effects, cause) =
+            match self.backgrounds_online.place_order(&acct, &request).await {
+                Ok(placed) => {
+                    let (next, effects) =
+                        backgrounds_online::accepted(settings, &order, placed.provider_ref, now);
+                    (next, effects, "dispatcher:accepted")
+                }
+                Err(ProviderError::Refused { code, message }) => {
+                    crate::metrics::count("OrdersRejected", "provider_refused");
+                    tracing::info!(order_id = %order.id, code, "provider refused order");
+                    let (next, effects) = backgrounds_online::rejected(&order, &message, now);
+                    (next, effects, "dispatcher:provider_refused")
+                }
+                Err(e) => return Err(provider_failure(backgrounds_online::PROVIDER_NAME, e)),
+            };
         let outbox = self.items(&order.tenant, effects);
         self.commit_consuming(Commit::update(&order, next, cause, outbox).consuming(item.id))
             .await

@@ -5,7 +5,7 @@ use super::Phase;
 use super::effects::Effect;
 use super::events::{BusEvent, DetailType};
 use super::lever::{NewNote, Opportunity, Posting};
-use super::order::{Order, OrderStatus, ProviderRequest, ScreeningResult};
+use super::order::{Order, OrderStatus, ScreeningResult, SentRequest};
 use super::tags::ManagedTags;
 use super::tenant::{
     AllianceSettings, ReferenceField, SubClient, SubClientMatch, UnknownProduct, UnmatchedSubClient,
@@ -323,7 +323,7 @@ pub fn accepted(
     let mut next = order.next(now);
     next.status = OrderStatus::Pending;
     next.provider_ref = Some(provider_ref);
-    next.request = Some(ProviderRequest::Alliance2020(sent));
+    next.request = Some(SentRequest::of(&sent));
     let effects = transition_effects(order, &next);
     (next, effects)
 }

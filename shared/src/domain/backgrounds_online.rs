@@ -10,7 +10,7 @@ use super::Phase;
 use super::effects::{CancelReason, Effect};
 use super::events::{BusEvent, DetailType};
 use super::lever::{NewNote, Opportunity};
-use super::order::{Order, OrderStatus, ProviderRequest, ScreeningResult};
+use super::order::{Order, OrderStatus, ScreeningResult, SentRequest};
 use super::tags::ManagedTags;
 use super::tenant::BackgroundsOnlineSettings;
 use serde::{Deserialize, Serialize};
@@ -143,7 +143,7 @@ pub fn decide_start(
     let mut order = new_order;
     match build_order(settings, &order, opp) {
         Ok(request) => {
-            order.request = Some(ProviderRequest::BackgroundsOnline(request));
+            order.request = Some(SentRequest::of(&request));
             let effects = vec![
                 Effect::SubmitBackgroundsOnlineOrder { order_id: order.id },
                 created_event(&order),

@@ -46,7 +46,7 @@ mod tests {
     use crate::domain::backgrounds_online::{
         BackgroundsOnlineCandidate, BackgroundsOnlineOrder, BackgroundsOnlinePosition,
     };
-    use crate::domain::order::{ProviderRequest, ScreeningResult};
+    use crate::domain::order::{ScreeningResult, SentRequest};
     use crate::domain::{OrderStatus, TenantId};
     use time::macros::datetime;
 
@@ -60,7 +60,7 @@ mod tests {
             datetime!(2026-11-01 09:00 UTC),
         );
         o.status = status;
-        o.request = Some(ProviderRequest::BackgroundsOnline(BackgroundsOnlineOrder {
+        o.request = Some(SentRequest::of(&BackgroundsOnlineOrder {
             client_reference: o.id.to_string(),
             package: "Standard".into(),
             candidate: BackgroundsOnlineCandidate {

@@ -1,7 +1,5 @@
 //! The canonical screening order every integration meets in.
 
-use super::alliance::AllianceOrder;
-use super::backgrounds_online::BackgroundsOnlineOrder;
 use super::ids::{OrderId, TenantId};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -175,12 +173,21 @@ pub struct ScreeningResult {
     pub summary: Option<String>,
 }
 
-/// What was sent to the provider (candidate PII included; scrubbed after the order ends).
+/// What was sent to the provider, as its adapter wrote it (candidate PII included; scrubbed
+/// after the order ends). Opaque to the core: only the provider's own module reads it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "provider", rename_all = "snake_case")]
-pub enum ProviderRequest {
-    Alliance2020(AllianceOrder),
-    BackgroundsOnline(BackgroundsOnlineOrder),
+#[serde(transparent)]
+pub struct SentRequest(serde_json::Value);
+
+impl SentRequest {
+    pub fn of<T: Serialize>(request: &T) -> Self {
+        Self(serde_json::to_value(request).unwrap_or(serde_json::Value::Null))
+    }
+
+    /// The request as the provider's type, `None` when it is not one.
+    pub fn read<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        serde_json::from_value(self.0.clone()).ok()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -194,7 +201,7 @@ pub struct Order {
     /// Optimistic-concurrency version: 1 on creation, +1 on every change.
     pub version: u64,
     pub provider_ref: Option<String>,
-    pub request: Option<ProviderRequest>,
+    pub request: Option<SentRequest>,
     pub result: Option<ScreeningResult>,
     /// Why the order was rejected or failed, in words shown to recruiters.
     pub reason: Option<String>,

@@ -74,7 +74,11 @@ fn start_orders_the_default_package_with_the_candidate_fields() {
         panic!("expected an order")
     };
     assert_eq!(order.status, OrderStatus::Requested);
-    let Some(ProviderRequest::BackgroundsOnline(req)) = &order.request else {
+    let Some(req) = order
+        .request
+        .as_ref()
+        .and_then(|r| r.read::<BackgroundsOnlineOrder>())
+    else {
         panic!("request recorded")
     };
     assert_eq!(req.package, "Standard");
