@@ -202,21 +202,16 @@ impl Dispatcher {
         // A submission that failed for good puts the order in Error (tag + note) in the same
         // transaction that dead-letters the item.
         let failed_order = match item.effect {
-            Effect::SubmitAllianceOrder { order_id }
-            | Effect::SubmitBackgroundsOnlineOrder { order_id } => {
-                self.store.get_order(order_id).await?
-            }
+            Effect::PlaceOrder { order_id } => self.store.get_order(order_id).await?,
             _ => None,
         };
         if let Some(order) = failed_order
             && order.status == OrderStatus::Requested
         {
             crate::metrics::count("ProviderErrors", order.integration.as_str());
-            let (next, effects) = match item.effect {
-                Effect::SubmitBackgroundsOnlineOrder { .. } => {
-                    backgrounds_online::failed(&order, &error, now)
-                }
-                _ => alliance::failed(&order, &error, now),
+            let (next, effects) = match order.integration {
+                Integration::BackgroundsOnline => backgrounds_online::failed(&order, &error, now),
+                Integration::Alliance2020 => alliance::failed(&order, &error, now),
             };
             let outbox = self.items(&order.tenant, effects);
             let commit = Commit::update(&order, next, "dispatcher:gave_up", outbox)
@@ -229,7 +224,7 @@ impl Dispatcher {
         }
         // A recruiter's cancel that could not reach the provider: the order stays as it is,
         // the Cancel tag goes and a note says so.
-        if let Effect::CancelBackgroundsOnlineOrder {
+        if let Effect::CancelOrder {
             order_id,
             reason: CancelReason::Cancelled,
         } = item.effect
@@ -269,26 +264,41 @@ impl Dispatcher {
     /// `attempt` is the item's attempt number across runs (1 for the first).
     async fn perform(&self, item: &OutboxItem, attempt: u32) -> Result<Done, Failure> {
         match &item.effect {
-            Effect::SubmitAllianceOrder { order_id } => self.submit_alliance(item, *order_id).await,
-            Effect::SubmitBackgroundsOnlineOrder { order_id } => {
-                self.submit_backgrounds_online(item, *order_id).await
+            Effect::PlaceOrder { order_id } => {
+                let (order, tenant, secrets) = self.context(*order_id).await?;
+                match order.integration {
+                    Integration::Alliance2020 => {
+                        self.submit_alliance(item, order, tenant, secrets).await
+                    }
+                    Integration::BackgroundsOnline => {
+                        self.submit_backgrounds_online(item, order, tenant, secrets)
+                            .await
+                    }
+                }
             }
-            Effect::CancelBackgroundsOnlineOrder { order_id, reason } => {
-                self.cancel_backgrounds_online(item, *order_id, *reason)
-                    .await
+            Effect::CancelOrder { order_id, reason } => {
+                let (order, tenant, secrets) = self.context(*order_id).await?;
+                match order.integration {
+                    Integration::BackgroundsOnline => {
+                        self.cancel_backgrounds_online(item, order, tenant, secrets, *reason)
+                            .await
+                    }
+                    // Alliance 2020 has no cancel call; its late reports are refused.
+                    Integration::Alliance2020 => Ok(Done::Performed),
+                }
             }
-            Effect::LeverClearTrigger {
-                opportunity_id,
+            Effect::ClearTrigger {
+                ats_ref,
                 tags,
                 note,
             } => {
-                self.clear_trigger(item, attempt, opportunity_id, tags, note.as_ref())
+                self.clear_trigger(item, attempt, ats_ref, tags, note.as_ref())
                     .await
             }
-            Effect::LeverSyncStatus { order_id } => self.sync_status(*order_id).await,
-            Effect::LeverNote { order_id, note } => self.note(item, attempt, *order_id, note).await,
-            Effect::LeverConfirmDeletion { opportunity_id } => {
-                self.confirm_deletion(&item.tenant, opportunity_id).await
+            Effect::Render { order_id } => self.sync_status(*order_id).await,
+            Effect::Notify { order_id, note } => self.note(item, attempt, *order_id, note).await,
+            Effect::ConfirmDeletion { ats_ref } => {
+                self.confirm_deletion(&item.tenant, ats_ref).await
             }
             Effect::PublishEvent { event } => {
                 self.events
@@ -402,9 +412,10 @@ impl Dispatcher {
     async fn submit_backgrounds_online(
         &self,
         item: &OutboxItem,
-        order_id: OrderId,
+        order: Order,
+        tenant: TenantConfig,
+        secrets: TenantSecrets,
     ) -> Result<Done, Failure> {
-        let (order, tenant, secrets) = self.context(order_id).await?;
         if order.status != OrderStatus::Requested {
             return Ok(Done::Performed); // already submitted, cancelled or failed
         }
@@ -442,10 +453,11 @@ impl Dispatcher {
     async fn cancel_backgrounds_online(
         &self,
         item: &OutboxItem,
-        order_id: OrderId,
+        order: Order,
+        tenant: TenantConfig,
+        secrets: TenantSecrets,
         reason: CancelReason,
     ) -> Result<Done, Failure> {
-        let (order, tenant, secrets) = self.context(order_id).await?;
         if reason == CancelReason::Cancelled && order.status == OrderStatus::Requested {
             // The order is still being placed: cancel once the provider has it.
             return Err(Failure::Transient("order not placed yet".into()));
@@ -601,8 +613,13 @@ impl Dispatcher {
             .ok_or_else(|| Failure::Permanent("no Lever API key configured".into()))
     }
 
-    async fn submit_alliance(&self, item: &OutboxItem, order_id: OrderId) -> Result<Done, Failure> {
-        let (order, tenant, secrets) = self.context(order_id).await?;
+    async fn submit_alliance(
+        &self,
+        item: &OutboxItem,
+        order: Order,
+        tenant: TenantConfig,
+        secrets: TenantSecrets,
+    ) -> Result<Done, Failure> {
         if order.status != OrderStatus::Requested {
             return Ok(Done::Performed); // already submitted by an earlier run
         }

@@ -305,7 +305,7 @@ impl TagPoll {
         };
         let refused = !effects
             .iter()
-            .any(|e| matches!(e, Effect::CancelBackgroundsOnlineOrder { .. }));
+            .any(|e| matches!(e, Effect::CancelOrder { .. }));
         let record = Record {
             deliveries: vec![delivery],
             outbox: Self::items(&tenant.id, effects, now),

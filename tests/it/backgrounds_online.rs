@@ -409,10 +409,7 @@ async fn provider_down_after_every_retry_says_so_and_frees_the_start_tag() {
     assert_eq!(notes.len(), 1, "{notes:?}");
     assert!(notes[0].contains("could not be ordered") && notes[0].contains(START));
     let dead = s.world.store.dead_letters(10).await.unwrap();
-    assert!(
-        dead.iter()
-            .any(|d| d.item.effect.name() == "submit_backgrounds_online_order")
-    );
+    assert!(dead.iter().any(|d| d.item.effect.name() == "place_order"));
     assert!(
         s.world
             .store

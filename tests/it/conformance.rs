@@ -19,11 +19,7 @@ fn new_order(t: &TenantId, opp: &str) -> Order {
 }
 
 fn item(t: &TenantId, order: &Order) -> OutboxItem {
-    OutboxItem::new(
-        t.clone(),
-        Effect::SubmitAllianceOrder { order_id: order.id },
-        now(),
-    )
+    OutboxItem::new(t.clone(), Effect::PlaceOrder { order_id: order.id }, now())
 }
 
 async fn suite(store: &dyn Store) {
@@ -143,11 +139,7 @@ async fn suite(store: &dyn Store) {
     assert_eq!(store.get_order(order.id).await.unwrap().unwrap().version, 1);
 
     // Update consuming the outbox item, adding a new one.
-    let sync = OutboxItem::new(
-        t.clone(),
-        Effect::LeverSyncStatus { order_id: order.id },
-        now(),
-    );
+    let sync = OutboxItem::new(t.clone(), Effect::Render { order_id: order.id }, now());
     store
         .commit(
             Commit::update(&order, next.clone(), "test", vec![sync.clone()]).consuming(first.id),
@@ -374,8 +366,7 @@ async fn scheduling_suite(store: &dyn Store) {
 
     // An effect-only record happens once per delivery key, and can consume an item.
     let anchor = new_order(&t, "opp-r");
-    let effect =
-        |o: &Order| OutboxItem::new(t.clone(), Effect::LeverSyncStatus { order_id: o.id }, now());
+    let effect = |o: &Order| OutboxItem::new(t.clone(), Effect::Render { order_id: o.id }, now());
     let delivery = DeliveryRecord {
         key: format!("poll:{t}:opp-r:1"),
         expires_at: now() + time::Duration::days(1),

@@ -137,7 +137,14 @@ async fn every_sample_event_reaches_its_handler() {
                 );
             }
             "dynamodb-stream-outbox.json" => {
-                // The sample's item is not in this store: skipped as already done.
+                // Its record reads as an outbox item...
+                let event: aws_lambda_events::dynamodb::Event =
+                    serde_json::from_value(payload(file)).unwrap();
+                for record in &event.records {
+                    let item = screenhub::stream::outbox_item(record).expect("an outbox INSERT");
+                    assert!(item.is_ok(), "{item:?}");
+                }
+                // ...which is not in this store: skipped as already done.
                 let out =
                     lambda::dispatcher(&world.dispatcher, LambdaEvent::new(payload(file), ctx))
                         .await

@@ -26,7 +26,7 @@ async fn provider_down_is_retried_then_error_tag_note_and_dead_letter() {
     assert!(notes[0].value.contains("503"), "{}", notes[0].value);
     let dead = s.world.store.dead_letters(10).await.unwrap();
     assert_eq!(dead.len(), 1);
-    assert_eq!(dead[0].item.effect.name(), "submit_alliance_order");
+    assert_eq!(dead[0].item.effect.name(), "place_order");
 }
 
 #[tokio::test]

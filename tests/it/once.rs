@@ -93,7 +93,7 @@ async fn two_dispatchers_on_the_same_note_post_it_once() {
     let submit = s.world.store.pending_outbox(10).await.unwrap();
     for item in submit
         .iter()
-        .filter(|i| matches!(i.effect, Effect::SubmitAllianceOrder { .. }))
+        .filter(|i| matches!(i.effect, Effect::PlaceOrder { .. }))
     {
         s.world.dispatcher.process(item).await.unwrap();
     }
@@ -104,7 +104,7 @@ async fn two_dispatchers_on_the_same_note_post_it_once() {
         .await
         .unwrap()
         .into_iter()
-        .find(|i| matches!(i.effect, Effect::LeverNote { .. }))
+        .find(|i| matches!(i.effect, Effect::Notify { .. }))
         .expect("a queued note");
     // Lever is slow to answer, so both dispatchers are at it at the same time.
     s.lever.inject(
@@ -172,7 +172,7 @@ async fn a_long_outage_reaches_the_dead_letter_and_error_across_runs() {
         let pending = s.world.store.pending_outbox(10).await.unwrap();
         let submit = pending
             .iter()
-            .find(|i| matches!(i.effect, Effect::SubmitAllianceOrder { .. }))
+            .find(|i| matches!(i.effect, Effect::PlaceOrder { .. }))
             .expect("still pending");
         assert_eq!(submit.attempts, run as u32);
         assert_eq!(

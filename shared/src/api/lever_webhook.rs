@@ -94,8 +94,8 @@ async fn receive(hub: &Hub, tenant_raw: &str, body: &[u8]) -> Result<Reply, ApiE
                 .ok_or(ApiError::BodyMalformed)?;
             let opportunity = external_id(opportunity).map_err(|_| ApiError::IdInvalid)?;
             Decision::Queue(
-                vec![Effect::LeverConfirmDeletion {
-                    opportunity_id: opportunity.to_owned(),
+                vec![Effect::ConfirmDeletion {
+                    ats_ref: opportunity.to_owned(),
                 }],
                 Reply::ok(json!({ "status": "accepted", "action": "deletion_check_queued" })),
             )

@@ -352,7 +352,7 @@ pub fn failed(order: &Order, detail: &str, now: OffsetDateTime) -> (Order, Vec<E
 /// Effects of moving `before` to `after`: the Lever tags converge, a note explains
 /// rejections, errors and results (results in a secret note), and the bus hears of it.
 pub fn transition_effects(before: &Order, after: &Order) -> Vec<Effect> {
-    let mut effects = vec![Effect::LeverSyncStatus { order_id: after.id }];
+    let mut effects = vec![Effect::Render { order_id: after.id }];
     let note = match after.status {
         OrderStatus::Complete => Some(NewNote {
             value: results_note(after.result.as_ref().unwrap_or(&ScreeningResult::default())),
@@ -365,7 +365,7 @@ pub fn transition_effects(before: &Order, after: &Order) -> Vec<Effect> {
         _ => None,
     };
     if let Some(note) = note {
-        effects.push(Effect::LeverNote {
+        effects.push(Effect::Notify {
             order_id: after.id,
             note,
         });
@@ -379,7 +379,7 @@ pub fn transition_effects(before: &Order, after: &Order) -> Vec<Effect> {
 /// Effects of a freshly created order.
 pub fn creation_effects(order: &Order) -> Vec<Effect> {
     vec![
-        Effect::SubmitAllianceOrder { order_id: order.id },
+        Effect::PlaceOrder { order_id: order.id },
         Effect::PublishEvent {
             event: BusEvent::for_order(DetailType::OrderCreated, order, None),
         },

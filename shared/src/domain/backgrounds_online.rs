@@ -145,7 +145,7 @@ pub fn decide_start(
         Ok(request) => {
             order.request = Some(SentRequest::of(&request));
             let effects = vec![
-                Effect::SubmitBackgroundsOnlineOrder { order_id: order.id },
+                Effect::PlaceOrder { order_id: order.id },
                 created_event(&order),
             ];
             StartDecision::Create(Box::new(order), effects)
@@ -175,7 +175,7 @@ pub enum CancelDecision {
 pub fn decide_cancel(active: Option<&Order>, opp: &Opportunity) -> CancelDecision {
     match active {
         Some(order) if matches!(order.status, OrderStatus::Pending | OrderStatus::Requested) => {
-            CancelDecision::AskProvider(vec![Effect::CancelBackgroundsOnlineOrder {
+            CancelDecision::AskProvider(vec![Effect::CancelOrder {
                 order_id: order.id,
                 reason: CancelReason::Cancelled,
             }])
@@ -200,16 +200,16 @@ fn refusal_note(why: &str) -> NewNote {
 
 /// The Cancel tag is removed and a note says why nothing was cancelled.
 pub fn cancel_refused(opportunity_id: &str, why: &str) -> Effect {
-    Effect::LeverClearTrigger {
-        opportunity_id: opportunity_id.to_owned(),
+    Effect::ClearTrigger {
+        ats_ref: opportunity_id.to_owned(),
         tags: vec![CANCEL_TAG.to_owned()],
         note: Some(refusal_note(why)),
     }
 }
 
 fn clear_trigger(opp: &Opportunity, tag: &str, note: Option<String>) -> Effect {
-    Effect::LeverClearTrigger {
-        opportunity_id: opp.id.clone(),
+    Effect::ClearTrigger {
+        ats_ref: opp.id.clone(),
         tags: vec![tag.to_owned()],
         note: note.map(|value| NewNote {
             value,
@@ -238,8 +238,8 @@ pub fn accepted(
     let mut effects = transition_effects(order, &next);
     effects.insert(
         1,
-        Effect::LeverClearTrigger {
-            opportunity_id: order.opportunity_id.clone(),
+        Effect::ClearTrigger {
+            ats_ref: order.opportunity_id.clone(),
             tags: vec![START_TAG.to_owned()],
             note: None,
         },
@@ -260,8 +260,8 @@ pub fn not_ordered(
     next.reason = Some(message.clone());
     next.expires_at = None;
     let effects = vec![
-        Effect::LeverClearTrigger {
-            opportunity_id: order.opportunity_id.clone(),
+        Effect::ClearTrigger {
+            ats_ref: order.opportunity_id.clone(),
             tags: vec![START_TAG.to_owned()],
             note: Some(NewNote {
                 value: message,
@@ -310,8 +310,8 @@ pub fn cancelled(order: &Order, now: OffsetDateTime) -> (Order, Vec<Effect>) {
     let mut effects = transition_effects(order, &next);
     effects.insert(
         1,
-        Effect::LeverClearTrigger {
-            opportunity_id: order.opportunity_id.clone(),
+        Effect::ClearTrigger {
+            ats_ref: order.opportunity_id.clone(),
             tags: vec![CANCEL_TAG.to_owned(), START_TAG.to_owned()],
             note: None,
         },
@@ -324,7 +324,7 @@ pub fn expired(order: &Order, now: OffsetDateTime) -> (Order, Vec<Effect>) {
     let mut next = order.next(now);
     next.status = OrderStatus::Expired;
     next.expires_at = None;
-    let mut effects = vec![Effect::CancelBackgroundsOnlineOrder {
+    let mut effects = vec![Effect::CancelOrder {
         order_id: order.id,
         reason: CancelReason::Expired,
     }];
@@ -419,7 +419,7 @@ fn status_event(before: &Order, after: &Order) -> Effect {
 /// Effects of moving `before` to `after`: the status tag converges, the state's note (if
 /// any) is added, and the bus hears of it.
 fn transition_effects(before: &Order, after: &Order) -> Vec<Effect> {
-    let mut effects = vec![Effect::LeverSyncStatus { order_id: after.id }];
+    let mut effects = vec![Effect::Render { order_id: after.id }];
     let note = match after.status {
         OrderStatus::Complete if is_clear(after) => Some(CLEAR_NOTE),
         OrderStatus::Complete => Some(REVIEW_NOTE),
@@ -428,7 +428,7 @@ fn transition_effects(before: &Order, after: &Order) -> Vec<Effect> {
         _ => None,
     };
     if let Some(text) = note {
-        effects.push(Effect::LeverNote {
+        effects.push(Effect::Notify {
             order_id: after.id,
             note: NewNote {
                 value: text.to_owned(),

@@ -29,7 +29,7 @@ pub fn on_candidate_deleted(order: &Order, now: OffsetDateTime) -> Option<(Order
     next.reason = Some(REASON.to_owned());
     let mut effects = Vec::new();
     if order.integration == Integration::BackgroundsOnline && order.provider_ref.is_some() {
-        effects.push(Effect::CancelBackgroundsOnlineOrder {
+        effects.push(Effect::CancelOrder {
             order_id: order.id,
             reason: CancelReason::CandidateDeleted,
         });
@@ -79,9 +79,7 @@ mod tests {
     fn is_lever_effect(e: &Effect) -> bool {
         matches!(
             e,
-            Effect::LeverSyncStatus { .. }
-                | Effect::LeverNote { .. }
-                | Effect::LeverClearTrigger { .. }
+            Effect::Render { .. } | Effect::Notify { .. } | Effect::ClearTrigger { .. }
         )
     }
 
@@ -121,7 +119,7 @@ mod tests {
         assert!(next.request.is_none() && next.expires_at.is_none());
         assert!(!next.holds_pii_after_end());
         assert_eq!(next.reason.as_deref(), Some(REASON));
-        assert!(effects.contains(&Effect::CancelBackgroundsOnlineOrder {
+        assert!(effects.contains(&Effect::CancelOrder {
             order_id: waiting.id,
             reason: CancelReason::CandidateDeleted,
         }));
@@ -150,7 +148,7 @@ mod tests {
             assert!(
                 !effects
                     .iter()
-                    .any(|e| matches!(e, Effect::CancelBackgroundsOnlineOrder { .. })),
+                    .any(|e| matches!(e, Effect::CancelOrder { .. })),
                 "{integration:?}: {effects:?}"
             );
         }

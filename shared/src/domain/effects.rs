@@ -3,63 +3,83 @@
 
 use super::events::BusEvent;
 use super::ids::{OrderId, OutboxId, TenantId};
-use super::lever::NewNote;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+/// A message for the ATS about an order or a trigger (Lever renders it as a note; a secret
+/// one only for users allowed to see results).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    pub value: String,
+    pub secret: bool,
+}
+
+/// What an order's change asks of the outside world. Vendor-free: the dispatcher hands each to
+/// the order's ATS or provider. Persisted in the outbox (the aliases read items written under
+/// the first, vendor-named spelling).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Effect {
-    /// Fetch the opportunity, decide, and place the order with Alliance 2020.
-    SubmitAllianceOrder { order_id: OrderId },
-    /// Place the (already decided) order with Backgrounds Online.
-    SubmitBackgroundsOnlineOrder { order_id: OrderId },
-    /// Cancel (recruiter) or close (expired, candidate deleted) the order at Backgrounds Online.
-    CancelBackgroundsOnlineOrder {
+    /// Place the order with its provider (idempotent per order id at the provider).
+    #[serde(
+        alias = "submit_alliance_order",
+        alias = "submit_backgrounds_online_order"
+    )]
+    PlaceOrder { order_id: OrderId },
+    /// Cancel (a recruiter asked) or close (expired, candidate deleted) the order at its
+    /// provider, where the provider can.
+    #[serde(alias = "cancel_backgrounds_online_order")]
+    CancelOrder {
         order_id: OrderId,
         reason: CancelReason,
     },
-    /// A trigger tag was acted on: remove these tags from the opportunity, then add the note.
-    /// One effect, in this order, so that a poll never sees the tag again once the note exists.
-    LeverClearTrigger {
-        opportunity_id: String,
+    /// A trigger on an ATS object was acted on: remove these trigger marks, then tell why. One
+    /// effect, in this order, so that a poll never sees the mark again once the notice exists.
+    #[serde(alias = "lever_clear_trigger")]
+    ClearTrigger {
+        #[serde(alias = "opportunity_id")]
+        ats_ref: String,
         tags: Vec<String>,
-        note: Option<NewNote>,
+        note: Option<Notice>,
     },
-    /// Make the opportunity's managed tags match the order's current state (idempotent).
-    LeverSyncStatus { order_id: OrderId },
-    /// Add a note to the order's opportunity.
-    LeverNote { order_id: OrderId, note: NewNote },
+    /// Make the ATS show the order's current state (Lever: its managed tags; idempotent).
+    #[serde(alias = "lever_sync_status")]
+    Render { order_id: OrderId },
+    /// Tell the ATS something about the order (Lever: a note).
+    #[serde(alias = "lever_note")]
+    Notify { order_id: OrderId, note: Notice },
     /// Publish an event on the bus.
     PublishEvent { event: BusEvent },
-    /// A webhook said the candidate was deleted: once Lever confirms the opportunity is gone,
-    /// every order of it gives up the candidate's data.
-    LeverConfirmDeletion { opportunity_id: String },
+    /// The ATS reported its object deleted: once the ATS confirms it is gone, every order of
+    /// it gives up the candidate's data.
+    #[serde(alias = "lever_confirm_deletion")]
+    ConfirmDeletion {
+        #[serde(alias = "opportunity_id")]
+        ats_ref: String,
+    },
 }
 
 impl Effect {
     /// Short name for logs and metrics.
     pub fn name(&self) -> &'static str {
         match self {
-            Effect::SubmitAllianceOrder { .. } => "submit_alliance_order",
-            Effect::SubmitBackgroundsOnlineOrder { .. } => "submit_backgrounds_online_order",
-            Effect::CancelBackgroundsOnlineOrder { .. } => "cancel_backgrounds_online_order",
-            Effect::LeverClearTrigger { .. } => "lever_clear_trigger",
-            Effect::LeverSyncStatus { .. } => "lever_sync_status",
-            Effect::LeverNote { .. } => "lever_note",
+            Effect::PlaceOrder { .. } => "place_order",
+            Effect::CancelOrder { .. } => "cancel_order",
+            Effect::ClearTrigger { .. } => "clear_trigger",
+            Effect::Render { .. } => "render",
+            Effect::Notify { .. } => "notify",
             Effect::PublishEvent { .. } => "publish_event",
-            Effect::LeverConfirmDeletion { .. } => "lever_confirm_deletion",
+            Effect::ConfirmDeletion { .. } => "confirm_deletion",
         }
     }
 
     pub fn order_id(&self) -> Option<OrderId> {
         match self {
-            Effect::SubmitAllianceOrder { order_id }
-            | Effect::SubmitBackgroundsOnlineOrder { order_id }
-            | Effect::CancelBackgroundsOnlineOrder { order_id, .. }
-            | Effect::LeverSyncStatus { order_id }
-            | Effect::LeverNote { order_id, .. } => Some(*order_id),
-            Effect::LeverClearTrigger { .. } | Effect::LeverConfirmDeletion { .. } => None,
+            Effect::PlaceOrder { order_id }
+            | Effect::CancelOrder { order_id, .. }
+            | Effect::Render { order_id }
+            | Effect::Notify { order_id, .. } => Some(*order_id),
+            Effect::ClearTrigger { .. } | Effect::ConfirmDeletion { .. } => None,
             Effect::PublishEvent { event } => event.order_id(),
         }
     }
@@ -159,7 +179,7 @@ impl DeadLetter {
     /// note's text (screening results) is not kept in them. Everything else is ids and canned
     /// text.
     pub fn new(mut item: OutboxItem, error: String, failed_at: OffsetDateTime) -> Self {
-        if let Effect::LeverNote { note, .. } = &mut item.effect
+        if let Effect::Notify { note, .. } = &mut item.effect
             && note.secret
         {
             note.value = SECRET_NOTE_WITHHELD.to_owned();
@@ -176,12 +196,68 @@ impl DeadLetter {
 mod dead_letter_tests {
     use super::*;
 
+    #[test]
+    fn items_written_under_the_vendor_named_spelling_still_read() {
+        let id = OrderId::new();
+        let read = |json: serde_json::Value| serde_json::from_value::<Effect>(json).unwrap();
+        for old in ["submit_alliance_order", "submit_backgrounds_online_order"] {
+            assert_eq!(
+                read(serde_json::json!({ "type": old, "order_id": id })),
+                Effect::PlaceOrder { order_id: id }
+            );
+        }
+        assert_eq!(
+            read(serde_json::json!({ "type": "lever_sync_status", "order_id": id })),
+            Effect::Render { order_id: id }
+        );
+        assert_eq!(
+            read(
+                serde_json::json!({ "type": "cancel_backgrounds_online_order", "order_id": id, "reason": "expired" })
+            ),
+            Effect::CancelOrder {
+                order_id: id,
+                reason: CancelReason::Expired
+            }
+        );
+        assert_eq!(
+            read(
+                serde_json::json!({ "type": "lever_clear_trigger", "opportunity_id": "o1", "tags": ["t"], "note": null })
+            ),
+            Effect::ClearTrigger {
+                ats_ref: "o1".into(),
+                tags: vec!["t".into()],
+                note: None
+            }
+        );
+        assert_eq!(
+            read(
+                serde_json::json!({ "type": "lever_note", "order_id": id, "note": { "value": "v", "secret": true } })
+            ),
+            Effect::Notify {
+                order_id: id,
+                note: Notice {
+                    value: "v".into(),
+                    secret: true
+                }
+            }
+        );
+        assert_eq!(
+            read(serde_json::json!({ "type": "lever_confirm_deletion", "opportunity_id": "o1" })),
+            Effect::ConfirmDeletion {
+                ats_ref: "o1".into()
+            }
+        );
+        // And new items are written under the generic names.
+        let new = serde_json::to_value(Effect::PlaceOrder { order_id: id }).unwrap();
+        assert_eq!(new["type"], "place_order");
+    }
+
     fn note(secret: bool) -> OutboxItem {
         OutboxItem::new(
             TenantId::parse("acme").unwrap(),
-            Effect::LeverNote {
+            Effect::Notify {
                 order_id: OrderId::new(),
-                note: NewNote {
+                note: Notice {
                     value: "Decision: Review. Summary: one record for Ada Lovelace".into(),
                     secret,
                 },
@@ -194,7 +270,7 @@ mod dead_letter_tests {
     fn a_secret_notes_text_is_not_kept_but_a_plain_one_is() {
         let now = time::macros::datetime!(2026-11-22 12:05 UTC);
         let secret = DeadLetter::new(note(true), "Lever: 500".into(), now);
-        let Effect::LeverNote { note: kept, .. } = &secret.item.effect else {
+        let Effect::Notify { note: kept, .. } = &secret.item.effect else {
             panic!("still a note");
         };
         assert_eq!(kept.value, SECRET_NOTE_WITHHELD);

@@ -187,12 +187,8 @@ pub struct Page<T> {
     pub has_next: bool,
 }
 
-/// A note to create on an opportunity.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewNote {
-    pub value: String,
-    pub secret: bool,
-}
+/// A note to create on an opportunity: the core's notice, as Lever takes it.
+pub use super::effects::Notice as NewNote;
 
 /// A note as Lever lists it (`GET /opportunities/:id/notes`): its text is in `fields`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -293,11 +293,7 @@ mod tests {
         assert_eq!(get_s(&item, "gsi3sk"), Some(o.id.to_string().as_str()));
         assert_eq!(parse_order(&item).unwrap(), o);
 
-        let ob = OutboxItem::new(
-            o.tenant.clone(),
-            Effect::LeverSyncStatus { order_id: o.id },
-            now,
-        );
+        let ob = OutboxItem::new(o.tenant.clone(), Effect::Render { order_id: o.id }, now);
         let item = outbox_item(&ob).unwrap();
         assert_eq!(get_s(&item, "kind"), Some("outbox"));
         assert_eq!(parse_outbox(&item).unwrap(), ob);

@@ -367,7 +367,7 @@ fn complete_before_in_progress_wins_and_the_late_one_is_ignored() {
     assert_eq!(done.status, OrderStatus::Complete);
     let secret_notes = effects
         .iter()
-        .filter(|e| matches!(e, Effect::LeverNote { note, .. } if note.secret))
+        .filter(|e| matches!(e, Effect::Notify { note, .. } if note.secret))
         .count();
     assert_eq!(secret_notes, 1);
     assert_eq!(
@@ -384,13 +384,9 @@ fn rejection_note_is_public_and_carries_the_reason() {
     let (next, effects) = rejected(&order(), "Missing email".into(), T0);
     assert_eq!(next.status, OrderStatus::Rejected);
     assert!(effects.iter().any(
-        |e| matches!(e, Effect::LeverNote { note, .. } if !note.secret && note.value == "Missing email")
+        |e| matches!(e, Effect::Notify { note, .. } if !note.secret && note.value == "Missing email")
     ));
-    assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, Effect::LeverSyncStatus { .. }))
-    );
+    assert!(effects.iter().any(|e| matches!(e, Effect::Render { .. })));
 }
 
 #[test]
@@ -398,7 +394,7 @@ fn error_after_retries_explains_itself() {
     let (next, effects) = failed(&order(), "HTTP 503", T0);
     assert_eq!(next.status, OrderStatus::Error);
     let note = effects.iter().find_map(|e| match e {
-        Effect::LeverNote { note, .. } => Some(note.value.clone()),
+        Effect::Notify { note, .. } => Some(note.value.clone()),
         _ => None,
     });
     assert!(note.unwrap().contains("HTTP 503"));

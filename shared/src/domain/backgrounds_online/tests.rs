@@ -49,8 +49,8 @@ fn notes(effects: &[Effect]) -> Vec<String> {
     effects
         .iter()
         .filter_map(|e| match e {
-            Effect::LeverNote { note, .. } => Some(note.value.clone()),
-            Effect::LeverClearTrigger { note: Some(n), .. } => Some(n.value.clone()),
+            Effect::Notify { note, .. } => Some(note.value.clone()),
+            Effect::ClearTrigger { note: Some(n), .. } => Some(n.value.clone()),
             _ => None,
         })
         .collect()
@@ -60,7 +60,7 @@ fn cleared_tags(effects: &[Effect]) -> Vec<String> {
     effects
         .iter()
         .flat_map(|e| match e {
-            Effect::LeverClearTrigger { tags, .. } => tags.clone(),
+            Effect::ClearTrigger { tags, .. } => tags.clone(),
             _ => vec![],
         })
         .collect()
@@ -86,10 +86,7 @@ fn start_orders_the_default_package_with_the_candidate_fields() {
     assert_eq!(req.candidate.name.as_deref(), Some("Ada Lovelace"));
     assert_eq!(req.candidate.phone.as_deref(), Some("+1 555 0100"));
     assert_eq!(req.client_reference, order.id.to_string());
-    assert!(matches!(
-        effects[0],
-        Effect::SubmitBackgroundsOnlineOrder { .. }
-    ));
+    assert!(matches!(effects[0], Effect::PlaceOrder { .. }));
     assert!(notes(&effects).is_empty());
 }
 
@@ -128,7 +125,7 @@ fn unknown_package_and_missing_email_create_a_rejected_order_with_one_note() {
         assert!(
             !effects
                 .iter()
-                .any(|e| matches!(e, Effect::SubmitBackgroundsOnlineOrder { .. }))
+                .any(|e| matches!(e, Effect::PlaceOrder { .. }))
         );
     }
 }
@@ -269,7 +266,7 @@ fn cancelled_and_expired_have_their_tag_and_note() {
     assert_eq!(notes(&e), vec![EXPIRED_NOTE]);
     assert!(e.iter().any(|e| matches!(
         e,
-        Effect::CancelBackgroundsOnlineOrder {
+        Effect::CancelOrder {
             reason: CancelReason::Expired,
             ..
         }
