@@ -9,13 +9,14 @@
 
 use crate::adapters::secrets_cache::CachedSecrets;
 use crate::adapters::tenant_cache::TenantCache;
-use crate::domain::confirmation::{self, DeletionCheck};
+use crate::domain::ats::confirmation::{self, DeletionCheck};
+use crate::domain::ats::lever::{NewNote, already_posted};
+use crate::domain::ats::{lever_tags, tags};
 use crate::domain::effects::{CancelReason, DeadLetter, Effect, OutboxItem};
 use crate::domain::ids::OrderId;
-use crate::domain::lever::{NewNote, already_posted};
+use crate::domain::providers::{alliance, backgrounds_online};
 use crate::domain::tenant::BackgroundsOnlineSettings;
 use crate::domain::{Integration, Order, OrderStatus, TenantConfig, TenantId};
-use crate::domain::{alliance, backgrounds_online, lever_tags, tags};
 use crate::outbound::{RetryPolicy, deadline};
 use crate::ports::events::EventPublisher;
 use crate::ports::lever::{LeverAccount, LeverApi, LeverError};

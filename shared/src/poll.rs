@@ -13,11 +13,11 @@
 //! the next run re-reads those opportunities harmlessly.
 
 use crate::adapters::secrets_cache::CachedSecrets;
-use crate::domain::backgrounds_online::{
+use crate::domain::ats::lever::Opportunity;
+use crate::domain::effects::{Effect, OutboxItem};
+use crate::domain::providers::backgrounds_online::{
     self, CANCEL_TAG, CancelDecision, START_TAG, StartDecision,
 };
-use crate::domain::effects::{Effect, OutboxItem};
-use crate::domain::lever::Opportunity;
 use crate::domain::{Integration, Order, TenantConfig, TenantId};
 use crate::ports::Clock;
 use crate::ports::lever::{LeverAccount, LeverApi, LeverError, OpportunityQuery};

@@ -1,7 +1,7 @@
 //! Backgrounds Online on Lever, end to end: the tag poll against the fake Lever, the provider
 //! and its signed callbacks over HTTP, cancel, and the expiry sweep with a controlled clock.
 
-use screenhub::domain::backgrounds_online::{
+use screenhub::domain::providers::backgrounds_online::{
     CANCELLED_NOTE, CLEAR_NOTE, EXPIRED_NOTE, REVIEW_NOTE,
 };
 use screenhub::domain::{Integration, OrderStatus};

@@ -2,7 +2,7 @@
 //! the dispatcher owns retries so that exhausting them can move the order to `Error`.
 
 use super::provider_http::place;
-use crate::domain::alliance::AllianceOrder;
+use crate::domain::providers::alliance::AllianceOrder;
 use crate::outbound::http::HttpClient;
 use crate::ports::provider::{AllianceApi, PlacedOrder, ProviderAccount, ProviderError};
 

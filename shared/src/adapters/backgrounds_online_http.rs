@@ -2,8 +2,8 @@
 //! per call; the dispatcher owns retries.
 
 use super::provider_http::{failure, place, send};
-use crate::domain::backgrounds_online::BackgroundsOnlineOrder;
 use crate::domain::effects::CancelReason;
+use crate::domain::providers::backgrounds_online::BackgroundsOnlineOrder;
 use crate::outbound::http::HttpClient;
 use crate::ports::provider::{BackgroundsOnlineApi, PlacedOrder, ProviderAccount, ProviderError};
 

@@ -1,7 +1,7 @@
 //! Lever Data API client over reqwest + rustls: Basic auth with the tenant's key,
 //! per-tenant rate limiting, timeouts, and backoff with jitter on 429/5xx/timeouts.
 
-use crate::domain::lever::{Envelope, NewNote, Note, Opportunity, Page, Posting};
+use crate::domain::ats::lever::{Envelope, NewNote, Note, Opportunity, Page, Posting};
 use crate::outbound::RetryPolicy;
 use crate::outbound::deadline;
 use crate::outbound::http::{HttpClient, read_capped};

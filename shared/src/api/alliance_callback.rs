@@ -4,7 +4,7 @@
 use super::hub::Hub;
 use super::problem::Reply;
 use super::provider_callback::{self, Target};
-use crate::domain::alliance::{self, ProviderStatus, ProviderUpdate};
+use crate::domain::providers::alliance::{self, ProviderStatus, ProviderUpdate};
 use crate::domain::{Integration, Order, ScreeningResult};
 use http::HeaderMap;
 use serde::Deserialize;

@@ -4,7 +4,7 @@
 use super::hub::Hub;
 use super::problem::{ApiError, Reply};
 use super::provider_callback::{self, Target};
-use crate::domain::backgrounds_online::{self, ProviderUpdate};
+use crate::domain::providers::backgrounds_online::{self, ProviderUpdate};
 use crate::domain::{Integration, Order};
 use http::HeaderMap;
 use serde::Deserialize;

@@ -1,20 +1,20 @@
-//! A candidate deleted in the ATS (Lever's `candidateDeleted`): every order of the
-//! opportunity gives up its candidate data at once, without waiting for the retention period.
+//! A candidate deleted in the ATS (e.g. Lever's `candidateDeleted`, once confirmed): every
+//! order of the ATS object gives up its candidate data at once, without waiting for the
+//! retention period.
 //!
 //! - An ended order is scrubbed (as the retention sweep would do later).
-//! - An order still under way ends as Cancelled and is scrubbed in the same version. A
-//!   Backgrounds Online order the provider already holds is closed there too; Alliance 2020
-//!   has no cancel call, and its late callbacks are ignored because the order has ended.
-//! - Nothing is written back to the ATS: the opportunity no longer exists there.
+//! - An order still under way ends as Cancelled and is scrubbed in the same version. An order
+//!   the provider already holds is closed there too (where the provider can cancel; its late
+//!   reports are refused either way, because the order has ended).
+//! - Nothing is written back to the ATS: the object no longer exists there.
 
+use super::Order;
 use super::effects::{CancelReason, Effect};
 use super::events::{BusEvent, DetailType};
-use super::{Integration, Order};
 use time::OffsetDateTime;
 
 /// Shown wherever the order's reason is (audit, events, the CLI).
-pub const REASON: &str =
-    "The candidate was deleted in Lever; the check was stopped and their data removed.";
+pub const REASON: &str = "The candidate was deleted in the applicant-tracking system; the check was stopped and their data removed.";
 
 /// The next version of `order` and its effects, or `None` when it holds nothing to remove.
 pub fn on_candidate_deleted(order: &Order, now: OffsetDateTime) -> Option<(Order, Vec<Effect>)> {
@@ -28,7 +28,7 @@ pub fn on_candidate_deleted(order: &Order, now: OffsetDateTime) -> Option<(Order
     next.expires_at = None;
     next.reason = Some(REASON.to_owned());
     let mut effects = Vec::new();
-    if order.integration == Integration::BackgroundsOnline && order.provider_ref.is_some() {
+    if order.provider_ref.is_some() {
         effects.push(Effect::CancelOrder {
             order_id: order.id,
             reason: CancelReason::CandidateDeleted,
@@ -43,11 +43,11 @@ pub fn on_candidate_deleted(order: &Order, now: OffsetDateTime) -> Option<(Order
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::backgrounds_online::{
+    use crate::domain::order::{ScreeningResult, SentRequest};
+    use crate::domain::providers::backgrounds_online::{
         BackgroundsOnlineCandidate, BackgroundsOnlineOrder, BackgroundsOnlinePosition,
     };
-    use crate::domain::order::{ScreeningResult, SentRequest};
-    use crate::domain::{OrderStatus, TenantId};
+    use crate::domain::{Integration, OrderStatus, TenantId};
     use time::macros::datetime;
 
     const NOW: OffsetDateTime = datetime!(2026-11-22 12:00 UTC);
@@ -132,23 +132,36 @@ mod tests {
     }
 
     #[test]
-    fn orders_the_provider_never_received_are_not_cancelled_there() {
-        for (integration, status, provider_ref) in [
-            (Integration::BackgroundsOnline, OrderStatus::Requested, None),
+    fn only_orders_the_provider_received_are_cancelled_there() {
+        for (integration, status, provider_ref, cancelled_there) in [
+            (
+                Integration::BackgroundsOnline,
+                OrderStatus::Requested,
+                None,
+                false,
+            ),
+            (
+                Integration::Alliance2020,
+                OrderStatus::Requested,
+                None,
+                false,
+            ),
             (
                 Integration::Alliance2020,
                 OrderStatus::InProgress,
                 Some("A20-1"),
+                true,
             ),
         ] {
             let mut o = order(integration, status);
             o.provider_ref = provider_ref.map(str::to_owned);
             let (next, effects) = on_candidate_deleted(&o, NOW).expect("changed");
             assert_eq!(next.status, OrderStatus::Cancelled);
-            assert!(
-                !effects
+            assert_eq!(
+                effects
                     .iter()
                     .any(|e| matches!(e, Effect::CancelOrder { .. })),
+                cancelled_there,
                 "{integration:?}: {effects:?}"
             );
         }

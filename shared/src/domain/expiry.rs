@@ -2,9 +2,9 @@
 //! only orders that carry `expires_at` (set while an order waits for the candidate) and asks
 //! [`expire`] what to write. Each integration with an expiry adds one arm here.
 
-use super::backgrounds_online;
 use super::effects::Effect;
 use super::order::{Integration, Order, OrderStatus};
+use super::providers::backgrounds_online;
 use time::OffsetDateTime;
 
 /// Whether the order is past its expiry and still waiting for the candidate.

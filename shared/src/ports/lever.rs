@@ -1,7 +1,7 @@
 //! Lever Data API, as the hub uses it.
 
 use crate::domain::TenantId;
-use crate::domain::lever::{NewNote, Note, Opportunity, Page, Posting};
+use crate::domain::ats::lever::{NewNote, Note, Opportunity, Page, Posting};
 use crate::ports::secrets::Secret;
 
 /// Which Lever account to call, and as whom.

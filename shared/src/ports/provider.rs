@@ -1,9 +1,9 @@
 //! Screening provider APIs.
 
 use crate::domain::TenantId;
-use crate::domain::alliance::AllianceOrder;
-use crate::domain::backgrounds_online::BackgroundsOnlineOrder;
 use crate::domain::effects::CancelReason;
+use crate::domain::providers::alliance::AllianceOrder;
+use crate::domain::providers::backgrounds_online::BackgroundsOnlineOrder;
 use crate::ports::secrets::Secret;
 
 #[derive(Clone, Debug)]

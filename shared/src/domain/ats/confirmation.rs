@@ -6,10 +6,10 @@
 //! `stageChanges` for that opportunity show the same move; a deletion is acted on only when
 //! Lever no longer has the opportunity.
 
-use super::events::{BusEvent, DetailType};
-use super::lever::{Opportunity, STAGE_MOVE_TOLERANCE_MS};
-use super::order::ClaimedMove;
-use super::{Effect, Order, OrderStatus};
+use crate::domain::ats::lever::{Opportunity, STAGE_MOVE_TOLERANCE_MS};
+use crate::domain::events::{BusEvent, DetailType};
+use crate::domain::order::ClaimedMove;
+use crate::domain::{Effect, Order, OrderStatus};
 use time::OffsetDateTime;
 
 /// Why an order that was never placed ended (audit, events, the CLI).

@@ -1,13 +1,13 @@
 //! Alliance 2020 on Lever (DESIGN.md 1.B): what is ordered, how the order moves,
 //! and how each state is rendered on the Lever opportunity. Pure functions only.
 
-use super::Phase;
-use super::effects::Effect;
-use super::events::{BusEvent, DetailType};
-use super::lever::{NewNote, Opportunity, Posting};
-use super::order::{Order, OrderStatus, ScreeningResult, SentRequest};
-use super::tags::ManagedTags;
-use super::tenant::{
+use crate::domain::Phase;
+use crate::domain::ats::lever::{NewNote, Opportunity, Posting};
+use crate::domain::ats::tags::ManagedTags;
+use crate::domain::effects::Effect;
+use crate::domain::events::{BusEvent, DetailType};
+use crate::domain::order::{Order, OrderStatus, ScreeningResult, SentRequest};
+use crate::domain::tenant::{
     AllianceSettings, ReferenceField, SubClient, SubClientMatch, UnknownProduct, UnmatchedSubClient,
 };
 use serde::{Deserialize, Serialize};
@@ -48,8 +48,8 @@ pub struct AllianceOrder {
     pub quickapp: QuickApp,
 }
 
-pub use super::order::Rejection;
-use super::order::non_blank;
+pub use crate::domain::order::Rejection;
+use crate::domain::order::non_blank;
 
 /// Decide what to order for an opportunity, or why nothing can be ordered.
 pub fn build_order(
@@ -283,7 +283,7 @@ pub struct ProviderUpdate {
     pub reason: Option<String>,
 }
 
-pub use super::effects::UpdateDecision;
+pub use crate::domain::effects::UpdateDecision;
 
 /// Apply a provider callback as the lifecycle allows: repeats change nothing; late or
 /// impossible reports change nothing and are recorded.

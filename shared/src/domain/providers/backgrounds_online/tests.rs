@@ -1,6 +1,6 @@
 use super::*;
 use crate::domain::TenantId;
-use crate::domain::lever::Phone;
+use crate::domain::ats::lever::Phone;
 use crate::domain::lifecycle::Verdict;
 use crate::domain::order::Integration;
 use time::macros::datetime;

@@ -188,7 +188,7 @@ pub struct Page<T> {
 }
 
 /// A note to create on an opportunity: the core's notice, as Lever takes it.
-pub use super::effects::Notice as NewNote;
+pub use crate::domain::effects::Notice as NewNote;
 
 /// A note as Lever lists it (`GET /opportunities/:id/notes`): its text is in `fields`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,9 +1,9 @@
 //! Which managed tags an order wants on its Lever opportunity, per integration.
 
-use super::order::{Integration, Order};
-use super::tags::ManagedTags;
-use super::tenant::TenantConfig;
-use super::{alliance, backgrounds_online};
+use crate::domain::ats::tags::ManagedTags;
+use crate::domain::order::{Integration, Order};
+use crate::domain::providers::{alliance, backgrounds_online};
+use crate::domain::tenant::TenantConfig;
 
 /// (desired tags, tags the integration owns) for the order, or `None` when the tenant no
 /// longer has the order's integration configured.

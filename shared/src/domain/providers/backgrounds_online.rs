@@ -6,13 +6,13 @@
 //! (`Backgrounds Online Pending Submission` …) are converged on the order's state: exactly
 //! one is on the opportunity at any time.
 
-use super::Phase;
-use super::effects::{CancelReason, Effect};
-use super::events::{BusEvent, DetailType};
-use super::lever::{NewNote, Opportunity};
-use super::order::{Order, OrderStatus, ScreeningResult, SentRequest};
-use super::tags::ManagedTags;
-use super::tenant::BackgroundsOnlineSettings;
+use crate::domain::Phase;
+use crate::domain::ats::lever::{NewNote, Opportunity};
+use crate::domain::ats::tags::ManagedTags;
+use crate::domain::effects::{CancelReason, Effect};
+use crate::domain::events::{BusEvent, DetailType};
+use crate::domain::order::{Order, OrderStatus, ScreeningResult, SentRequest};
+use crate::domain::tenant::BackgroundsOnlineSettings;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -58,8 +58,8 @@ pub struct BackgroundsOnlineOrder {
     pub position: BackgroundsOnlinePosition,
 }
 
-pub use super::order::Rejection;
-use super::order::non_blank;
+pub use crate::domain::order::Rejection;
+use crate::domain::order::non_blank;
 
 /// The default package, or the one an exact `Package: <name>` tag names.
 pub fn choose_package(
@@ -340,7 +340,7 @@ pub enum ProviderUpdate {
     Cancelled,
 }
 
-pub use super::effects::UpdateDecision;
+pub use crate::domain::effects::UpdateDecision;
 
 /// Apply a provider callback as the lifecycle allows: repeats change nothing; late or
 /// impossible reports change nothing and are recorded.

@@ -1,9 +1,9 @@
 use super::*;
+use crate::domain::ats::lever::{Phone, PostingCategories};
+use crate::domain::ats::tags;
 use crate::domain::ids::TenantId;
-use crate::domain::lever::{Phone, PostingCategories};
 use crate::domain::lifecycle::Verdict;
 use crate::domain::order::Integration;
-use crate::domain::tags;
 use crate::domain::tenant::{ProductSettings, QuickAppDelivery, SubClientSettings};
 use time::macros::datetime;
 
