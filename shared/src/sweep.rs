@@ -1,6 +1,6 @@
 //! The scheduled expiry sweep: orders still waiting for the candidate past their
-//! `expires_at` lapse (Backgrounds Online: 14 days → `Expired` + note, provider order
-//! closed). It reads only due orders, page by page, from the store's sparse due-order index
+//! `expires_at` lapse (each route says when, e.g. 14 days without the candidate's submission
+//! → `Expired`, provider order closed). It reads only due orders, page by page, from the store's sparse due-order index
 //! (never a Scan, never TTL). Each expiry is one conditional commit on the order's version,
 //! so two sweeps at once, or the same sweep twice, expire each order once. The rules live in
 //! [`crate::domain::expiry`]; a new integration's expiry is one more arm there.

@@ -74,13 +74,6 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-fn enabled(tenant: &TenantConfig, integration: Integration) -> bool {
-    match integration {
-        Integration::Alliance2020 => tenant.alliance.is_some(),
-        Integration::BackgroundsOnline => tenant.backgrounds_online.is_some(),
-    }
-}
-
 /// Authenticate a callback before anything in its body is trusted.
 async fn verify(
     hub: &Hub,
@@ -90,7 +83,7 @@ async fn verify(
     body: &[u8],
 ) -> Result<Verified, ApiError> {
     let tenant = hub.admit(tenant_raw, body).await?;
-    if !enabled(&tenant, integration) {
+    if !tenant.enables(integration) {
         return Err(ApiError::TenantUnknown);
     }
     let tenant_id = tenant.id.clone();

@@ -1,6 +1,7 @@
 //! Per-tenant configuration (non-secret). Secrets live in the secrets port.
 
 use super::ids::TenantId;
+use super::order::Integration;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -13,6 +14,17 @@ pub struct TenantConfig {
     pub alliance: Option<AllianceSettings>,
     #[serde(default)]
     pub backgrounds_online: Option<BackgroundsOnlineSettings>,
+}
+
+impl TenantConfig {
+    /// Whether the tenant has settings for `integration` (its callbacks are accepted, its
+    /// orders performed).
+    pub fn enables(&self, integration: Integration) -> bool {
+        match integration {
+            Integration::Alliance2020 => self.alliance.is_some(),
+            Integration::BackgroundsOnline => self.backgrounds_online.is_some(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
