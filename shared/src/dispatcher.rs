@@ -25,6 +25,7 @@ use crate::ports::store::{Commit, CommitError, Record, Store, StoreError};
 use crate::ports::{Clock, TenantSecrets};
 use std::sync::Arc;
 use std::time::Duration;
+use tracing::Instrument;
 
 #[derive(Clone)]
 pub struct Dispatcher {
@@ -145,6 +146,24 @@ impl Dispatcher {
     /// `retry.max_attempts` attempts in all however many runs they span, and an attempt that
     /// follows another (which may have been applied before its answer was lost) knows it.
     pub async fn process(&self, item: &OutboxItem) -> Result<Outcome, StoreError> {
+        // Every log line of the item carries its ids: the order id follows the order from the
+        // webhook that opened it, through the outbox, to here.
+        let span = tracing::info_span!(
+            "effect",
+            tenant = %item.tenant,
+            outbox_id = %item.id,
+            effect = item.effect.name(),
+            order_id = tracing::field::Empty,
+        );
+        if let Some(order_id) = item.effect.order_id() {
+            span.record("order_id", tracing::field::display(order_id));
+        }
+        let outcome = self.process_leased(item).instrument(span.clone()).await;
+        span.in_scope(|| tracing::debug!(outcome = ?outcome, "effect handled"));
+        outcome
+    }
+
+    async fn process_leased(&self, item: &OutboxItem) -> Result<Outcome, StoreError> {
         let holder = uuid::Uuid::new_v4().simple().to_string();
         loop {
             let now = self.clock.now();
@@ -197,7 +216,7 @@ impl Dispatcher {
 
     async fn give_up(&self, item: &OutboxItem, error: String) -> Result<Outcome, StoreError> {
         tracing::warn!(outbox_id = %item.id, tenant = %item.tenant, effect = item.effect.name(), error = %error, "effect dead-lettered");
-        crate::metrics::count("DeadLetteredEffects", item.effect.name());
+        crate::metrics::count("DeadLetteredEffects", &[("Effect", item.effect.name())]);
         let now = self.clock.now();
         let letter = DeadLetter::new(item.clone(), error.clone(), now);
         // A submission that failed for good puts the order in Error (tag + note) in the same
@@ -209,7 +228,10 @@ impl Dispatcher {
         if let Some(order) = failed_order
             && order.status == OrderStatus::Requested
         {
-            crate::metrics::count("ProviderErrors", order.integration.as_str());
+            crate::metrics::count(
+                "ProviderErrors",
+                &[("Provider", order.integration.as_str())],
+            );
             let (next, effects) = match order.integration {
                 Integration::BackgroundsOnline => backgrounds_online::failed(&order, &error, now),
                 Integration::Alliance2020 => alliance::failed(&order, &error, now),
@@ -439,7 +461,13 @@ impl Dispatcher {
                     (next, effects, "dispatcher:accepted")
                 }
                 Err(ProviderError::Refused { code, message }) => {
-                    crate::metrics::count("OrdersRejected", "provider_refused");
+                    crate::metrics::count(
+                        "OrdersRejected",
+                        &[
+                            ("Integration", order.integration.as_str()),
+                            ("Reason", "provider_refused"),
+                        ],
+                    );
                     tracing::info!(order_id = %order.id, code, "provider refused order");
                     let (next, effects) = backgrounds_online::rejected(&order, &message, now);
                     (next, effects, "dispatcher:provider_refused")
@@ -643,7 +671,10 @@ impl Dispatcher {
             opp.filter(|o| confirmation::move_confirmed(order.claimed_move.as_ref(), o))
         else {
             tracing::warn!(tenant = %order.tenant, order_id = %order.id, "stage move not confirmed by Lever; nothing ordered");
-            crate::metrics::count("TriggersUnconfirmed", order.integration.as_str());
+            crate::metrics::count(
+                "TriggersUnconfirmed",
+                &[("Integration", order.integration.as_str())],
+            );
             let (next, effects) = confirmation::unconfirmed(&order, self.clock.now());
             let outbox = self.items(&order.tenant, effects);
             return self
@@ -665,7 +696,13 @@ impl Dispatcher {
         let (next, effects, cause) =
             match alliance::build_order(settings, &order, &opp, posting.as_ref()) {
                 Err(rejection) => {
-                    crate::metrics::count("OrdersRejected", rejection.code);
+                    crate::metrics::count(
+                        "OrdersRejected",
+                        &[
+                            ("Integration", order.integration.as_str()),
+                            ("Reason", rejection.code),
+                        ],
+                    );
                     let (next, effects) = alliance::rejected(&order, rejection.message, now);
                     (next, effects, "dispatcher:rejected")
                 }
@@ -683,7 +720,13 @@ impl Dispatcher {
                             (next, effects, "dispatcher:accepted")
                         }
                         Err(ProviderError::Refused { code, message }) => {
-                            crate::metrics::count("OrdersRejected", "provider_refused");
+                            crate::metrics::count(
+                                "OrdersRejected",
+                                &[
+                                    ("Integration", order.integration.as_str()),
+                                    ("Reason", "provider_refused"),
+                                ],
+                            );
                             tracing::info!(order_id = %order.id, code, "provider refused order");
                             let msg = format!(
                                 "{} rejected the background check order: {message}",
@@ -717,7 +760,7 @@ impl Dispatcher {
         };
         if !confirmation::deletion_confirmed(check) {
             tracing::warn!(%tenant, opportunity_id, "candidate deletion not confirmed by Lever; nothing scrubbed");
-            crate::metrics::count("DeletionsUnconfirmed", "lever");
+            crate::metrics::count("DeletionsUnconfirmed", &[("Ats", "lever")]);
             return Ok(Done::Performed);
         }
         match crate::erasure::erase_opportunity(

@@ -27,7 +27,11 @@ pub async fn erase_opportunity(
     }
     tracing::info!(%tenant, orders_scrubbed = scrubbed, "candidate deleted in Lever");
     if scrubbed > 0 {
-        crate::metrics::count_n("OrdersScrubbed", "candidate_deleted", scrubbed);
+        crate::metrics::count_n(
+            "OrdersScrubbed",
+            &[("Reason", "candidate_deleted")],
+            scrubbed,
+        );
     }
     Ok(scrubbed)
 }

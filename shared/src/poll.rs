@@ -111,8 +111,8 @@ impl TagPoll {
             }
         }
         crate::metrics::count_n(
-            "PollOrdersCreated",
-            "backgrounds_online",
+            "OrdersCreated",
+            &[("Integration", Integration::BackgroundsOnline.as_str())],
             report.orders_created,
         );
         Ok(report)
@@ -277,7 +277,16 @@ impl TagPoll {
         };
         match outcome {
             Ok(Started::Created) => report.orders_created += 1,
-            Ok(Started::Rejected) => report.orders_rejected += 1,
+            Ok(Started::Rejected) => {
+                report.orders_rejected += 1;
+                crate::metrics::count(
+                    "OrdersRejected",
+                    &[
+                        ("Integration", Integration::BackgroundsOnline.as_str()),
+                        ("Reason", "not_orderable"),
+                    ],
+                );
+            }
             Ok(Started::AlreadyOrdered)
             | Err(CommitError::DuplicateDelivery | CommitError::ActiveOrderExists) => {
                 report.already_decided += 1

@@ -63,7 +63,7 @@ pub async fn stream_batch(dispatcher: &Dispatcher, event: &Event) -> DynamoDbEve
             None => {}
             Some(Err(e)) => {
                 tracing::error!(sequence_number = ?sequence, error = %e, "unreadable stream record skipped");
-                crate::metrics::count("ItemsSetAside", "stream_record");
+                crate::metrics::count("ItemsSetAside", &[("List", "stream_record")]);
             }
             Some(Ok(item)) => {
                 if let Err(e) = dispatcher.process(&item).await {

@@ -85,7 +85,7 @@ impl ExpirySweep {
                 None => break,
             }
         }
-        crate::metrics::count_n("OrdersExpired", "sweep", report.expired);
+        crate::metrics::count_n("OrdersExpired", &[], report.expired);
         Ok(())
     }
 
@@ -127,7 +127,11 @@ impl ExpirySweep {
                 None => break,
             }
         }
-        crate::metrics::count_n("OrdersScrubbed", "sweep", report.scrubbed);
+        crate::metrics::count_n(
+            "OrdersScrubbed",
+            &[("Reason", "retention")],
+            report.scrubbed,
+        );
         Ok(())
     }
 

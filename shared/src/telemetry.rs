@@ -8,7 +8,10 @@ pub fn init() {
     let _ = tracing_subscriber::fmt()
         .json()
         .with_env_filter(filter)
+        // Each line lists its spans: the Lambda runtime's (`requestId`) and ours (tenant,
+        // order and outbox ids).
         .with_current_span(false)
+        .with_span_list(true)
         .with_target(false)
         .without_time()
         .try_init();

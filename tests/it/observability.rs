@@ -105,8 +105,17 @@ async fn an_orders_life_is_published_on_the_bus_and_counted() {
     }
 
     let logged = logs.text();
+    // The order id follows the order into every effect's log lines (the effect span).
+    for effect in ["place_order", "render", "publish_event"] {
+        let correlated = logged.lines().any(|l| {
+            l.contains(&format!("\"effect\":\"{effect}\""))
+                && l.contains(&format!("\"order_id\":\"{}\"", order.id))
+                && l.contains(&format!("\"tenant\":\"{}\"", s.tenant))
+        });
+        assert!(correlated, "no {effect} log line carries the order id");
+    }
     for metric in ["OrdersCreated", "OrdersCompleted"] {
-        let point = format!("\"metric\":\"{metric}\",\"dimension\":\"alliance2020\"");
+        let point = format!("\"metric\":\"{metric}\",\"dimensions\":\"Integration=alliance2020\"");
         assert!(logged.contains(&point), "no {metric} data point");
     }
 }

@@ -211,7 +211,10 @@ impl<'h> Once<'h> {
                 let result = self.hub.store.commit(commit).await;
                 if result.is_ok() {
                     tracing::info!(tenant = %self.tenant, %order_id, "order opened from Lever stage change");
-                    crate::metrics::count("OrdersCreated", Integration::Alliance2020.as_str());
+                    crate::metrics::count(
+                        "OrdersCreated",
+                        &[("Integration", Integration::Alliance2020.as_str())],
+                    );
                 }
                 (
                     result,

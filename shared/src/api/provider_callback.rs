@@ -220,7 +220,10 @@ async fn apply(
             Ok(()) => {
                 tracing::info!(tenant = %tenant_id, order_id = %order.id, status = to.as_str(), "order updated by provider");
                 if to == crate::domain::OrderStatus::Complete {
-                    crate::metrics::count("OrdersCompleted", integration.as_str());
+                    crate::metrics::count(
+                        "OrdersCompleted",
+                        &[("Integration", integration.as_str())],
+                    );
                 }
                 return Ok(Reply::ok(
                     json!({ "status": "accepted", "order_status": to.as_str() }),

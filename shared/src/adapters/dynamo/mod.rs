@@ -348,7 +348,7 @@ impl DynamoStore {
         };
         let list = get_s(raw, "gsi2pk").unwrap_or("unknown");
         tracing::error!(pk, list, error = %error, "unreadable item set aside");
-        crate::metrics::count("ItemsSetAside", list);
+        crate::metrics::count("ItemsSetAside", &[("List", list)]);
         self.stats.call("UpdateItem");
         let res = self
             .client
