@@ -2,27 +2,23 @@
 //! fails. Triggered by the table's stream on AWS (plus a scheduled re-drive) and by an
 //! in-process worker locally.
 //!
-//! Every effect is safe to run again: provider orders are idempotent on our order id, tag
-//! changes converge on the order's current state, and an effect that changes an order
-//! consumes its outbox item in the same transaction. An item is deleted only after its
+//! Vendor-free: each effect goes to the order's provider or ATS through [`crate::vendors`]
+//! (one exhaustive match per side, the registry). Every effect is safe to run again:
+//! provider orders are idempotent on our order id, ATS renderings converge on the order's
+//! current state, notes are posted once, and an effect that changes an order consumes its
+//! outbox item in the same transaction. An item is deleted only after its
 //! effect succeeded, so a dispatcher that dies between two effects loses nothing.
 
 use crate::adapters::secrets_cache::CachedSecrets;
 use crate::adapters::tenant_cache::TenantCache;
-use crate::domain::ats::confirmation::{self, DeletionCheck};
-use crate::domain::ats::lever::{NewNote, already_posted};
-use crate::domain::ats::{lever_tags, tags};
 use crate::domain::effects::{CancelReason, DeadLetter, Effect, OutboxItem};
 use crate::domain::ids::OrderId;
-use crate::domain::providers::{alliance, backgrounds_online};
-use crate::domain::tenant::BackgroundsOnlineSettings;
-use crate::domain::{Integration, Order, OrderStatus, TenantConfig, TenantId};
+use crate::domain::{Order, OrderStatus, TenantConfig, TenantId};
 use crate::outbound::{RetryPolicy, deadline};
 use crate::ports::events::EventPublisher;
-use crate::ports::lever::{LeverAccount, LeverApi, LeverError};
-use crate::ports::provider::{AllianceApi, BackgroundsOnlineApi, ProviderAccount, ProviderError};
 use crate::ports::store::{Commit, CommitError, Record, Store, StoreError};
 use crate::ports::{Clock, TenantSecrets};
+use crate::vendors::Vendors;
 use std::sync::Arc;
 use std::time::Duration;
 use tracing::Instrument;
@@ -34,9 +30,8 @@ pub struct Dispatcher {
     pub tenants: Arc<TenantCache>,
     pub secrets: Arc<CachedSecrets>,
     pub clock: Arc<dyn Clock>,
-    pub lever: Arc<dyn LeverApi>,
-    pub alliance: Arc<dyn AllianceApi>,
-    pub backgrounds_online: Arc<dyn BackgroundsOnlineApi>,
+    /// The outbound clients of every ATS and provider, and which one serves an order.
+    pub vendors: Vendors,
     pub events: Arc<dyn EventPublisher>,
     pub retry: RetryPolicy,
     /// Base URL of this deployment's HTTP API (for provider callback URLs).
@@ -61,11 +56,8 @@ pub enum Outcome {
 /// out only when its holder died.
 pub const LEASE: time::Duration = time::Duration::minutes(2);
 
-/// Pages of an opportunity's notes read when looking for one already posted.
-const MAX_NOTE_PAGES: usize = 10;
-
 #[derive(Debug)]
-enum Failure {
+pub(crate) enum Failure {
     /// Worth retrying (timeouts, 429, 5xx, version races).
     Transient(String),
     /// Retrying cannot help (missing configuration, refused credentials, unknown objects).
@@ -79,18 +71,8 @@ impl From<StoreError> for Failure {
     }
 }
 
-impl From<LeverError> for Failure {
-    fn from(e: LeverError) -> Self {
-        if e.is_transient() {
-            Failure::Transient(format!("Lever: {e}"))
-        } else {
-            Failure::Permanent(format!("Lever: {e}"))
-        }
-    }
-}
-
 /// What a successful effect did with its outbox item.
-enum Done {
+pub(crate) enum Done {
     /// The effect's own commit consumed the item.
     Consumed,
     /// The item still exists and must be deleted now.
@@ -232,10 +214,7 @@ impl Dispatcher {
                 "ProviderErrors",
                 &[("Provider", order.integration.as_str())],
             );
-            let (next, effects) = match order.integration {
-                Integration::BackgroundsOnline => backgrounds_online::failed(&order, &error, now),
-                Integration::Alliance2020 => alliance::failed(&order, &error, now),
-            };
+            let (next, effects) = crate::vendors::order_failed(&order, &error, now);
             let outbox = self.items(&order.tenant, effects);
             let commit = Commit::update(&order, next, "dispatcher:gave_up", outbox)
                 .dead_lettering(letter.clone());
@@ -246,22 +225,16 @@ impl Dispatcher {
             }
         }
         // A recruiter's cancel that could not reach the provider: the order stays as it is,
-        // the Cancel tag goes and a note says so.
+        // and the ATS is told (the route's rules say how).
         if let Effect::CancelOrder {
             order_id,
             reason: CancelReason::Cancelled,
         } = item.effect
             && let Some(order) = self.store.get_order(order_id).await?
         {
-            let why = format!(
-                "{} could not be reached after several retries; add the tag \"{}\" again to retry",
-                backgrounds_online::PROVIDER_NAME,
-                backgrounds_online::CANCEL_TAG
-            );
-            let effect = backgrounds_online::cancel_refused(&order.opportunity_id, &why);
             let record = Record {
                 deliveries: Vec::new(),
-                outbox: self.items(&order.tenant, vec![effect]),
+                outbox: self.items(&order.tenant, crate::vendors::cancel_unreachable(&order)),
                 consumes: None,
                 audit: Vec::new(),
                 now,
@@ -276,7 +249,7 @@ impl Dispatcher {
         Ok(Outcome::DeadLettered)
     }
 
-    fn items(&self, tenant: &TenantId, effects: Vec<Effect>) -> Vec<OutboxItem> {
+    pub(crate) fn items(&self, tenant: &TenantId, effects: Vec<Effect>) -> Vec<OutboxItem> {
         let now = self.clock.now();
         effects
             .into_iter()
@@ -289,26 +262,12 @@ impl Dispatcher {
         match &item.effect {
             Effect::PlaceOrder { order_id } => {
                 let (order, tenant, secrets) = self.context(*order_id).await?;
-                match order.integration {
-                    Integration::Alliance2020 => {
-                        self.submit_alliance(item, order, tenant, secrets).await
-                    }
-                    Integration::BackgroundsOnline => {
-                        self.submit_backgrounds_online(item, order, tenant, secrets)
-                            .await
-                    }
-                }
+                self.place_order(item, order, tenant, secrets).await
             }
             Effect::CancelOrder { order_id, reason } => {
                 let (order, tenant, secrets) = self.context(*order_id).await?;
-                match order.integration {
-                    Integration::BackgroundsOnline => {
-                        self.cancel_backgrounds_online(item, order, tenant, secrets, *reason)
-                            .await
-                    }
-                    // Alliance 2020 has no cancel call; its late reports are refused.
-                    Integration::Alliance2020 => Ok(Done::Performed),
-                }
+                self.cancel_order(item, order, tenant, secrets, *reason)
+                    .await
             }
             Effect::ClearTrigger {
                 ats_ref,
@@ -318,7 +277,7 @@ impl Dispatcher {
                 self.clear_trigger(item, attempt, ats_ref, tags, note.as_ref())
                     .await
             }
-            Effect::Render { order_id } => self.sync_status(*order_id).await,
+            Effect::Render { order_id } => self.render(*order_id).await,
             Effect::Notify { order_id, note } => self.note(item, attempt, *order_id, note).await,
             Effect::ConfirmDeletion { ats_ref } => {
                 self.confirm_deletion(&item.tenant, ats_ref).await
@@ -333,7 +292,7 @@ impl Dispatcher {
         }
     }
 
-    async fn context(
+    pub(crate) async fn context(
         &self,
         order_id: OrderId,
     ) -> Result<(Order, TenantConfig, TenantSecrets), Failure> {
@@ -346,7 +305,7 @@ impl Dispatcher {
         Ok((order, tenant, secrets))
     }
 
-    async fn tenant_context(
+    pub(crate) async fn tenant_context(
         &self,
         tenant: &TenantId,
     ) -> Result<(TenantConfig, TenantSecrets), Failure> {
@@ -364,64 +323,8 @@ impl Dispatcher {
         Ok((config, secrets))
     }
 
-    /// The account to call the provider of `integration` with, for this tenant.
-    fn provider_account(
-        &self,
-        tenant: &TenantConfig,
-        secrets: &TenantSecrets,
-        integration: Integration,
-        api_base: &str,
-    ) -> Result<ProviderAccount, Failure> {
-        let creds = secrets.provider(integration).ok_or_else(|| {
-            Failure::Permanent(format!(
-                "no {} credentials configured",
-                integration.as_str()
-            ))
-        })?;
-        Ok(ProviderAccount {
-            tenant: tenant.id.clone(),
-            api_base: api_base.to_owned(),
-            api_key: creds.api_key.clone(),
-            callback_url: format!(
-                "{}{}{}",
-                self.public_base_url.trim_end_matches('/'),
-                crate::api::callback_prefix(integration),
-                tenant.id
-            ),
-        })
-    }
-
-    /// Once an order's candidate data is removed (the candidate was deleted in Lever, or the
-    /// retention period passed) nothing more about it is written to Lever: the opportunity may
-    /// be gone, and a queued results note would carry the very data that was removed.
-    fn candidate_data_removed(order: &Order) -> bool {
-        if order.scrubbed_at.is_some() {
-            tracing::info!(order_id = %order.id, "candidate data removed; Lever not written");
-            return true;
-        }
-        false
-    }
-
-    /// The tenant's Backgrounds Online settings and the account they and its credentials make.
-    fn backgrounds_online_account<'t>(
-        &self,
-        tenant: &'t TenantConfig,
-        secrets: &TenantSecrets,
-    ) -> Result<(&'t BackgroundsOnlineSettings, ProviderAccount), Failure> {
-        let settings = tenant.backgrounds_online.as_ref().ok_or_else(|| {
-            Failure::Permanent("Backgrounds Online is not enabled for this tenant".into())
-        })?;
-        let acct = self.provider_account(
-            tenant,
-            secrets,
-            Integration::BackgroundsOnline,
-            &settings.api_base,
-        )?;
-        Ok((settings, acct))
-    }
-
     /// Commit an order change caused by (and consuming) an outbox item.
-    async fn commit_consuming(&self, commit: Commit) -> Result<Done, Failure> {
+    pub(crate) async fn commit_consuming(&self, commit: Commit) -> Result<Done, Failure> {
         match self.store.commit(commit).await {
             Ok(()) | Err(CommitError::OutboxItemGone) => Ok(Done::Consumed),
             Err(CommitError::VersionConflict) => {
@@ -432,120 +335,8 @@ impl Dispatcher {
         }
     }
 
-    async fn submit_backgrounds_online(
-        &self,
-        item: &OutboxItem,
-        order: Order,
-        tenant: TenantConfig,
-        secrets: TenantSecrets,
-    ) -> Result<Done, Failure> {
-        if order.status != OrderStatus::Requested {
-            return Ok(Done::Performed); // already submitted, cancelled or failed
-        }
-        let Some(request) = order
-            .request
-            .as_ref()
-            .and_then(|r| r.read::<backgrounds_online::BackgroundsOnlineOrder>())
-        else {
-            return Err(Failure::Permanent(
-                "order has no Backgrounds Online request".into(),
-            ));
-        };
-        let (settings, acct) = self.backgrounds_online_account(&tenant, &secrets)?;
-        let now = self.clock.now();
-        let (next, effects, cause) =
-            match self.backgrounds_online.place_order(&acct, &request).await {
-                Ok(placed) => {
-                    let (next, effects) =
-                        backgrounds_online::accepted(settings, &order, placed.provider_ref, now);
-                    (next, effects, "dispatcher:accepted")
-                }
-                Err(ProviderError::Refused { code, message }) => {
-                    crate::metrics::count(
-                        "OrdersRejected",
-                        &[
-                            ("Integration", order.integration.as_str()),
-                            ("Reason", "provider_refused"),
-                        ],
-                    );
-                    tracing::info!(order_id = %order.id, code, "provider refused order");
-                    let (next, effects) = backgrounds_online::rejected(&order, &message, now);
-                    (next, effects, "dispatcher:provider_refused")
-                }
-                Err(e) => return Err(provider_failure(backgrounds_online::PROVIDER_NAME, e)),
-            };
-        let outbox = self.items(&order.tenant, effects);
-        self.commit_consuming(Commit::update(&order, next, cause, outbox).consuming(item.id))
-            .await
-    }
-
-    async fn cancel_backgrounds_online(
-        &self,
-        item: &OutboxItem,
-        order: Order,
-        tenant: TenantConfig,
-        secrets: TenantSecrets,
-        reason: CancelReason,
-    ) -> Result<Done, Failure> {
-        if reason == CancelReason::Cancelled && order.status == OrderStatus::Requested {
-            // The order is still being placed: cancel once the provider has it.
-            return Err(Failure::Transient("order not placed yet".into()));
-        }
-        let Some(provider_ref) = order.provider_ref.clone() else {
-            return Ok(Done::Performed); // never reached the provider: nothing to close
-        };
-        if reason == CancelReason::Cancelled && order.status != OrderStatus::Pending {
-            if order.status == OrderStatus::Cancelled {
-                return Ok(Done::Performed);
-            }
-            // The candidate submitted (or the order ended) since the poll decided.
-            let why = if order.status == OrderStatus::InProgress {
-                "the candidate has already submitted their information and the check is in process"
-            } else {
-                "the request is no longer awaiting the candidate's submission"
-            };
-            let effect = backgrounds_online::cancel_refused(&order.opportunity_id, why);
-            return self
-                .record_consuming(item, &order.tenant, vec![effect])
-                .await;
-        }
-        let (_, acct) = self.backgrounds_online_account(&tenant, &secrets)?;
-        let outcome = self
-            .backgrounds_online
-            .cancel_order(&acct, &provider_ref, reason)
-            .await;
-        match (reason, outcome) {
-            // The order already ended here: closing it at the provider is all there is to do.
-            (CancelReason::Expired | CancelReason::CandidateDeleted, Ok(())) => Ok(Done::Performed),
-            (
-                CancelReason::Expired | CancelReason::CandidateDeleted,
-                Err(ProviderError::Refused { code, .. }),
-            ) => {
-                tracing::info!(order_id = %order.id, code, reason = reason.as_str(), "provider kept the ended order open");
-                Ok(Done::Performed)
-            }
-            (CancelReason::Cancelled, Ok(())) => {
-                let (next, effects) = backgrounds_online::cancelled(&order, self.clock.now());
-                let outbox = self.items(&order.tenant, effects);
-                self.commit_consuming(
-                    Commit::update(&order, next, "dispatcher:cancelled", outbox).consuming(item.id),
-                )
-                .await
-            }
-            (CancelReason::Cancelled, Err(ProviderError::Refused { message, .. })) => {
-                let effect = backgrounds_online::cancel_refused(
-                    &order.opportunity_id,
-                    &format!("{} refused: {message}", backgrounds_online::PROVIDER_NAME),
-                );
-                self.record_consuming(item, &order.tenant, vec![effect])
-                    .await
-            }
-            (_, Err(e)) => Err(provider_failure(backgrounds_online::PROVIDER_NAME, e)),
-        }
-    }
-
     /// Queue follow-up effects and consume the item that decided them, in one write.
-    async fn record_consuming(
+    pub(crate) async fn record_consuming(
         &self,
         item: &OutboxItem,
         tenant: &TenantId,
@@ -563,292 +354,5 @@ impl Dispatcher {
             Err(CommitError::Store(e)) => Err(Failure::Store(e)),
             Err(e) => Err(Failure::Permanent(e.to_string())),
         }
-    }
-
-    async fn clear_trigger(
-        &self,
-        item: &OutboxItem,
-        attempt: u32,
-        opportunity_id: &str,
-        remove: &[String],
-        note: Option<&NewNote>,
-    ) -> Result<Done, Failure> {
-        let (config, secrets) = self.tenant_context(&item.tenant).await?;
-        let lever = Self::lever_account(&config, &secrets)?;
-        if !remove.is_empty() {
-            self.lever
-                .remove_tags(&lever, opportunity_id, remove)
-                .await?;
-        }
-        if let Some(note) = note {
-            self.note_once(&lever, opportunity_id, note, item, attempt)
-                .await?;
-        }
-        Ok(Done::Performed)
-    }
-
-    /// Post `note` at most once for `item`: Lever has no idempotency key for notes, so an
-    /// attempt after the first (whose request may have been applied although its answer was
-    /// lost) first looks for the note among those added since the item was queued.
-    async fn note_once(
-        &self,
-        lever: &LeverAccount,
-        opportunity_id: &str,
-        note: &NewNote,
-        item: &OutboxItem,
-        attempt: u32,
-    ) -> Result<(), LeverError> {
-        if attempt > 1 && self.note_exists(lever, opportunity_id, note, item).await? {
-            tracing::info!(outbox_id = %item.id, "note already posted by an earlier attempt");
-            return Ok(());
-        }
-        self.lever
-            .create_note(lever, opportunity_id, note)
-            .await
-            .map(|_| ())
-    }
-
-    async fn note_exists(
-        &self,
-        lever: &LeverAccount,
-        opportunity_id: &str,
-        note: &NewNote,
-        item: &OutboxItem,
-    ) -> Result<bool, LeverError> {
-        let since =
-            i64::try_from(item.created_at.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX);
-        let mut offset: Option<String> = None;
-        for _ in 0..MAX_NOTE_PAGES {
-            let page = self
-                .lever
-                .list_notes(lever, opportunity_id, offset.as_deref())
-                .await?;
-            if already_posted(&page.data, note, since) {
-                return Ok(true);
-            }
-            offset = page.next.filter(|_| page.has_next);
-            if offset.is_none() {
-                break;
-            }
-        }
-        Ok(false)
-    }
-
-    fn lever_account(
-        tenant: &TenantConfig,
-        secrets: &TenantSecrets,
-    ) -> Result<LeverAccount, Failure> {
-        LeverAccount::for_tenant(tenant, secrets)
-            .ok_or_else(|| Failure::Permanent("no Lever API key configured".into()))
-    }
-
-    async fn submit_alliance(
-        &self,
-        item: &OutboxItem,
-        order: Order,
-        tenant: TenantConfig,
-        secrets: TenantSecrets,
-    ) -> Result<Done, Failure> {
-        if order.status != OrderStatus::Requested {
-            return Ok(Done::Performed); // already submitted by an earlier run
-        }
-        let settings = tenant.alliance.as_ref().ok_or_else(|| {
-            Failure::Permanent("Alliance 2020 is not enabled for this tenant".into())
-        })?;
-        let lever = Self::lever_account(&tenant, &secrets)?;
-        let opp = match self
-            .lever
-            .get_opportunity(&lever, &order.opportunity_id)
-            .await
-        {
-            Ok(opp) => Some(opp),
-            Err(LeverError::Status { status: 404, .. }) => None,
-            Err(e) => return Err(e.into()),
-        };
-        // The webhook's claim (which opportunity moved where) was not signed: only Lever's
-        // own record of the move lets the order go to the provider.
-        let Some(opp) =
-            opp.filter(|o| confirmation::move_confirmed(order.claimed_move.as_ref(), o))
-        else {
-            tracing::warn!(tenant = %order.tenant, order_id = %order.id, "stage move not confirmed by Lever; nothing ordered");
-            crate::metrics::count(
-                "TriggersUnconfirmed",
-                &[("Integration", order.integration.as_str())],
-            );
-            let (next, effects) = confirmation::unconfirmed(&order, self.clock.now());
-            let outbox = self.items(&order.tenant, effects);
-            return self
-                .commit_consuming(
-                    Commit::update(&order, next, "dispatcher:trigger_unconfirmed", outbox)
-                        .consuming(item.id),
-                )
-                .await;
-        };
-        let posting = match opp.posting_id() {
-            Some(id) => match self.lever.get_posting(&lever, id).await {
-                Ok(p) => Some(p),
-                Err(LeverError::Status { status: 404, .. }) => None,
-                Err(e) => return Err(e.into()),
-            },
-            None => None,
-        };
-        let now = self.clock.now();
-        let (next, effects, cause) =
-            match alliance::build_order(settings, &order, &opp, posting.as_ref()) {
-                Err(rejection) => {
-                    crate::metrics::count(
-                        "OrdersRejected",
-                        &[
-                            ("Integration", order.integration.as_str()),
-                            ("Reason", rejection.code),
-                        ],
-                    );
-                    let (next, effects) = alliance::rejected(&order, rejection.message, now);
-                    (next, effects, "dispatcher:rejected")
-                }
-                Ok(request) => {
-                    let acct = self.provider_account(
-                        &tenant,
-                        &secrets,
-                        Integration::Alliance2020,
-                        &settings.api_base,
-                    )?;
-                    match self.alliance.place_order(&acct, &request).await {
-                        Ok(placed) => {
-                            let (next, effects) =
-                                alliance::accepted(&order, placed.provider_ref, request, now);
-                            (next, effects, "dispatcher:accepted")
-                        }
-                        Err(ProviderError::Refused { code, message }) => {
-                            crate::metrics::count(
-                                "OrdersRejected",
-                                &[
-                                    ("Integration", order.integration.as_str()),
-                                    ("Reason", "provider_refused"),
-                                ],
-                            );
-                            tracing::info!(order_id = %order.id, code, "provider refused order");
-                            let msg = format!(
-                                "{} rejected the background check order: {message}",
-                                alliance::PROVIDER_NAME
-                            );
-                            let (next, effects) = alliance::rejected(&order, msg, now);
-                            (next, effects, "dispatcher:provider_refused")
-                        }
-                        Err(e) => return Err(provider_failure(alliance::PROVIDER_NAME, e)),
-                    }
-                }
-            };
-        let outbox = self.items(&order.tenant, effects);
-        self.commit_consuming(Commit::update(&order, next, cause, outbox).consuming(item.id))
-            .await
-    }
-
-    /// Scrub the opportunity's orders once Lever confirms it is gone; otherwise nothing.
-    async fn confirm_deletion(
-        &self,
-        tenant: &TenantId,
-        opportunity_id: &str,
-    ) -> Result<Done, Failure> {
-        let (config, secrets) = self.tenant_context(tenant).await?;
-        let lever = Self::lever_account(&config, &secrets)?;
-        let check = match self.lever.get_opportunity(&lever, opportunity_id).await {
-            Err(LeverError::Status { status: 404, .. }) => DeletionCheck::NotFound,
-            Err(e) => return Err(e.into()),
-            Ok(o) if o.deleted_at.is_some() => DeletionCheck::MarkedDeleted,
-            Ok(_) => DeletionCheck::Present,
-        };
-        if !confirmation::deletion_confirmed(check) {
-            tracing::warn!(%tenant, opportunity_id, "candidate deletion not confirmed by Lever; nothing scrubbed");
-            crate::metrics::count("DeletionsUnconfirmed", &[("Ats", "lever")]);
-            return Ok(Done::Performed);
-        }
-        match crate::erasure::erase_opportunity(
-            self.store.as_ref(),
-            tenant,
-            opportunity_id,
-            self.clock.now(),
-        )
-        .await
-        {
-            Ok(_) => Ok(Done::Performed),
-            Err(CommitError::Store(e)) => Err(Failure::Store(e)),
-            Err(e) => Err(Failure::Transient(e.to_string())),
-        }
-    }
-
-    async fn sync_status(&self, order_id: OrderId) -> Result<Done, Failure> {
-        let (order, tenant, secrets) = self.context(order_id).await?;
-        if Self::candidate_data_removed(&order) {
-            return Ok(Done::Performed);
-        }
-        let Some((desired, managed)) = lever_tags::for_order(&tenant, &order) else {
-            return Err(Failure::Permanent(format!(
-                "{} is not enabled for this tenant",
-                order.integration.as_str()
-            )));
-        };
-        let lever = Self::lever_account(&tenant, &secrets)?;
-        let Some(opp) = opportunity_gone_is_done(
-            self.lever
-                .get_opportunity(&lever, &order.opportunity_id)
-                .await,
-        )?
-        else {
-            return Ok(Done::Performed);
-        };
-        let diff = tags::diff(&opp.tags, &desired, &managed);
-        if !diff.remove.is_empty() {
-            self.lever
-                .remove_tags(&lever, &order.opportunity_id, &diff.remove)
-                .await?;
-        }
-        if !diff.add.is_empty() {
-            self.lever
-                .add_tags(&lever, &order.opportunity_id, &diff.add)
-                .await?;
-        }
-        Ok(Done::Performed)
-    }
-
-    async fn note(
-        &self,
-        item: &OutboxItem,
-        attempt: u32,
-        order_id: OrderId,
-        note: &NewNote,
-    ) -> Result<Done, Failure> {
-        let (order, tenant, secrets) = self.context(order_id).await?;
-        if Self::candidate_data_removed(&order) {
-            return Ok(Done::Performed);
-        }
-        let lever = Self::lever_account(&tenant, &secrets)?;
-        opportunity_gone_is_done(
-            self.note_once(&lever, &order.opportunity_id, note, item, attempt)
-                .await,
-        )?;
-        Ok(Done::Performed)
-    }
-}
-
-/// A Lever write about an opportunity Lever no longer has (404): there is nothing left to
-/// write to, so the effect is done rather than failed (the candidate was deleted; the hub
-/// hears of it by webhook and scrubs its orders).
-fn opportunity_gone_is_done<T>(result: Result<T, LeverError>) -> Result<Option<T>, Failure> {
-    match result {
-        Ok(v) => Ok(Some(v)),
-        Err(LeverError::Status { status: 404, .. }) => {
-            tracing::info!("opportunity no longer in Lever; nothing written");
-            Ok(None)
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-fn provider_failure(provider: &str, e: ProviderError) -> Failure {
-    if e.is_transient() {
-        Failure::Transient(format!("{provider}: {e}"))
-    } else {
-        Failure::Permanent(format!("{provider}: {e}"))
     }
 }

@@ -23,4 +23,5 @@ pub mod runtime;
 pub mod stream;
 pub mod sweep;
 pub mod telemetry;
+pub mod vendors;
 pub mod webhooks;

@@ -19,6 +19,7 @@ use crate::ports::secrets::SecretSource;
 use crate::ports::store::Store;
 use crate::ports::{Clock, RateGate, SystemClock};
 use crate::sweep::ExpirySweep;
+use crate::vendors::Vendors;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -130,9 +131,11 @@ impl Composition {
             tenants: self.tenants.clone(),
             secrets: self.secrets.clone(),
             clock: self.clock.clone(),
-            lever: self.lever.clone(),
-            alliance: Arc::new(AllianceHttp::new(self.http.clone())),
-            backgrounds_online: Arc::new(BackgroundsOnlineHttp::new(self.http.clone())),
+            vendors: Vendors {
+                lever: self.lever.clone(),
+                alliance: Arc::new(AllianceHttp::new(self.http.clone())),
+                backgrounds_online: Arc::new(BackgroundsOnlineHttp::new(self.http.clone())),
+            },
             events,
             retry: self.tuning.effect_retry,
             public_base_url,
