@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 use screenhub::adapters::dynamo::{DynamoStore, create_table};
 use screenhub::adapters::secrets_manager::SecretsManager;
 use screenhub::domain::{TenantConfig, TenantId};
+use screenhub::ports::secrets::SecretSource;
 use screenhub::ports::{Store, TenantSecrets};
 use screenhub_cli::demo;
 use std::net::SocketAddr;
@@ -42,6 +43,12 @@ enum Command {
         table: String,
         #[arg(long)]
         file: PathBuf,
+        /// Where the tenant's secret is (`<prefix>tenants/<tenant>`), checked before saving.
+        #[arg(long, env = "SECRETS_PREFIX", default_value = "screenhub/")]
+        prefix: String,
+        /// Save even when the tenant is not ready (its problems are still printed).
+        #[arg(long)]
+        force: bool,
     },
     /// Print a tenant's configuration.
     TenantShow {
@@ -106,8 +113,28 @@ async fn main() -> Result<()> {
             backgrounds_online,
             data_dir,
         } => local(listen, lever, alliance, backgrounds_online, data_dir).await,
-        Command::TenantPut { table, file } => {
+        Command::TenantPut {
+            table,
+            file,
+            prefix,
+            force,
+        } => {
             let config: TenantConfig = serde_json::from_slice(&std::fs::read(&file)?)?;
+            let conf = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+            let source = SecretsManager::new(aws_sdk_secretsmanager::Client::new(&conf), prefix);
+            let secrets = source.tenant_secrets(&config.id).await?;
+            let problems = screenhub::onboarding::problems(&config, secrets.as_ref());
+            for p in &problems {
+                eprintln!("not ready: {p}");
+            }
+            if !problems.is_empty() && !force {
+                return Err(format!(
+                    "tenant {} not saved: {} problem(s); fix them or pass --force",
+                    config.id,
+                    problems.len()
+                )
+                .into());
+            }
             DynamoStore::from_env(table)
                 .await
                 .put_tenant(&config)

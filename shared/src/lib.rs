@@ -14,6 +14,7 @@ pub mod erasure;
 pub mod lambda;
 pub mod matching;
 pub mod metrics;
+pub mod onboarding;
 pub mod outbound;
 pub mod poll;
 pub mod ports;

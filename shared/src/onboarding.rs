@@ -1,0 +1,156 @@
+//! Is a tenant ready to run? Checked when its configuration is written (`screenhub
+//! tenant-put`), so a missing secret is found at onboarding, not by the first candidate at
+//! 3 a.m. Pure: the caller reads the configuration and the tenant's secret.
+
+use crate::domain::TenantConfig;
+use crate::ports::TenantSecrets;
+use crate::ports::secrets::ProviderSecrets;
+
+/// Every problem that would stop the tenant's orders, in words an operator can act on; empty
+/// when the tenant is ready.
+pub fn problems(config: &TenantConfig, secrets: Option<&TenantSecrets>) -> Vec<String> {
+    let mut found = Vec::new();
+    if config.alliance.is_none() && config.backgrounds_online.is_none() {
+        found.push("no integration is configured (alliance or backgrounds_online)".to_owned());
+    }
+    let Some(secrets) = secrets else {
+        found.push(format!(
+            "tenant {} has no secret: write it first (screenhub secrets-put)",
+            config.id
+        ));
+        return found;
+    };
+    let blank = |s: &crate::ports::secrets::Secret| s.expose().trim().is_empty();
+    if secrets.lever_api_key.as_ref().is_none_or(blank) {
+        found.push(
+            "the secret has no lever_api_key: nothing can be read from or written to Lever".into(),
+        );
+    }
+    // Every tenant: a candidate deleted in Lever must be scrubbed at once (DESIGN §3).
+    if !secrets
+        .lever_webhook_tokens
+        .contains_key("candidateDeleted")
+    {
+        found.push(
+            "the secret has no lever_webhook_tokens.candidateDeleted: deletions in Lever would be refused and candidate data kept"
+                .into(),
+        );
+    }
+    let provider = |name: &str, p: Option<&ProviderSecrets>, found: &mut Vec<String>| match p {
+        None => found.push(format!(
+            "{name} is configured but the secret has no {name} credentials"
+        )),
+        Some(p) => {
+            if blank(&p.api_key) {
+                found.push(format!("the secret's {name}.api_key is empty"));
+            }
+            if p.callback_secrets.is_empty() {
+                found.push(format!(
+                    "the secret's {name}.callback_secrets is empty: every callback would be refused"
+                ));
+            }
+        }
+    };
+    if config.alliance.is_some() {
+        provider("alliance", secrets.alliance.as_ref(), &mut found);
+        if !secrets
+            .lever_webhook_tokens
+            .contains_key("candidateStageChange")
+        {
+            found.push(
+                "alliance is triggered by stage changes but the secret has no lever_webhook_tokens.candidateStageChange"
+                    .into(),
+            );
+        }
+    }
+    if config.backgrounds_online.is_some() {
+        provider(
+            "backgrounds_online",
+            secrets.backgrounds_online.as_ref(),
+            &mut found,
+        );
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ports::secrets::Secret;
+
+    fn config(alliance: bool, bo: bool) -> TenantConfig {
+        let mut v = serde_json::json!({ "id": "acme", "name": "Acme", "lever": {} });
+        if alliance {
+            v["alliance"] = serde_json::json!({
+                "api_base": "https://alliance.example", "trigger_stage_id": "s1",
+                "client_code": "A", "product": { "default": "Standard" }
+            });
+        }
+        if bo {
+            v["backgrounds_online"] = serde_json::json!({
+                "api_base": "https://bo.example", "default_package": "Standard"
+            });
+        }
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn creds() -> ProviderSecrets {
+        ProviderSecrets {
+            api_key: Secret::new("k"),
+            callback_secrets: vec![Secret::new("whsec_x")],
+        }
+    }
+
+    fn ready() -> TenantSecrets {
+        TenantSecrets {
+            lever_api_key: Some(Secret::new("lever")),
+            lever_webhook_tokens: [
+                ("candidateStageChange".to_owned(), Secret::new("t1")),
+                ("candidateDeleted".to_owned(), Secret::new("t2")),
+            ]
+            .into(),
+            alliance: Some(creds()),
+            backgrounds_online: Some(creds()),
+        }
+    }
+
+    #[test]
+    fn a_complete_tenant_is_ready() {
+        assert_eq!(
+            problems(&config(true, true), Some(&ready())),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn every_missing_piece_is_reported_at_once() {
+        let mut s = ready();
+        s.alliance = None;
+        s.backgrounds_online
+            .as_mut()
+            .unwrap()
+            .callback_secrets
+            .clear();
+        s.lever_webhook_tokens.clear();
+        let found = problems(&config(true, true), Some(&s));
+        assert_eq!(found.len(), 4, "{found:#?}");
+        assert!(found.iter().any(|p| p.contains("no alliance credentials")));
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("backgrounds_online.callback_secrets"))
+        );
+        assert!(found.iter().any(|p| p.contains("candidateDeleted")));
+        assert!(found.iter().any(|p| p.contains("candidateStageChange")));
+        // A tag-driven tenant needs no stage-change token.
+        let mut bo_only = ready();
+        bo_only.lever_webhook_tokens.remove("candidateStageChange");
+        assert!(problems(&config(false, true), Some(&bo_only)).is_empty());
+    }
+
+    #[test]
+    fn no_secret_or_no_integration_is_not_ready() {
+        assert_eq!(problems(&config(true, false), None).len(), 1);
+        assert_eq!(problems(&config(false, false), Some(&ready())).len(), 1);
+    }
+}
