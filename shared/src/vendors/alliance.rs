@@ -1,7 +1,7 @@
 //! Alliance 2020, the provider side: the order is prepared from the candidate's Lever record
 //! (once Lever confirms the stage move that opened it) and placed.
 
-use super::provider_failure;
+use super::placement;
 use crate::dispatcher::{Dispatcher, Done, Failure};
 use crate::domain::ats::confirmation;
 use crate::domain::effects::OutboxItem;
@@ -9,7 +9,6 @@ use crate::domain::providers::alliance;
 use crate::domain::{Integration, Order, OrderStatus, TenantConfig};
 use crate::ports::TenantSecrets;
 use crate::ports::lever::LeverError;
-use crate::ports::provider::ProviderError;
 use crate::ports::store::Commit;
 
 impl Dispatcher {
@@ -85,30 +84,20 @@ impl Dispatcher {
                         Integration::Alliance2020,
                         &settings.api_base,
                     )?;
-                    match self.vendors.alliance.place_order(&acct, &request).await {
-                        Ok(placed) => {
-                            let (next, effects) =
-                                alliance::accepted(&order, placed.provider_ref, request, now);
-                            (next, effects, "dispatcher:accepted")
-                        }
-                        Err(ProviderError::Refused { code, message }) => {
-                            crate::metrics::count(
-                                "OrdersRejected",
-                                &[
-                                    ("Integration", order.integration.as_str()),
-                                    ("Reason", "provider_refused"),
-                                ],
-                            );
-                            tracing::info!(order_id = %order.id, code, "provider refused order");
+                    let answer = self.vendors.alliance.place_order(&acct, &request).await;
+                    placement(
+                        &order,
+                        alliance::PROVIDER_NAME,
+                        answer,
+                        |provider_ref| alliance::accepted(&order, provider_ref, request, now),
+                        |message| {
                             let msg = format!(
                                 "{} rejected the background check order: {message}",
                                 alliance::PROVIDER_NAME
                             );
-                            let (next, effects) = alliance::rejected(&order, msg, now);
-                            (next, effects, "dispatcher:provider_refused")
-                        }
-                        Err(e) => return Err(provider_failure(alliance::PROVIDER_NAME, e)),
-                    }
+                            alliance::rejected(&order, msg, now)
+                        },
+                    )?
                 }
             };
         let outbox = self.items(&order.tenant, effects);

@@ -1,7 +1,7 @@
 //! Backgrounds Online, the provider side: placing the order prepared at the poll, and
 //! cancelling or closing it.
 
-use super::provider_failure;
+use super::{placement, provider_failure};
 use crate::dispatcher::{Dispatcher, Done, Failure};
 use crate::domain::effects::{CancelReason, OutboxItem};
 use crate::domain::providers::backgrounds_online;
@@ -51,31 +51,18 @@ impl Dispatcher {
         };
         let (settings, acct) = self.backgrounds_online_account(&tenant, &secrets)?;
         let now = self.clock.now();
-        let (next, effects, cause) = match self
+        let answer = self
             .vendors
             .backgrounds_online
             .place_order(&acct, &request)
-            .await
-        {
-            Ok(placed) => {
-                let (next, effects) =
-                    backgrounds_online::accepted(settings, &order, placed.provider_ref, now);
-                (next, effects, "dispatcher:accepted")
-            }
-            Err(ProviderError::Refused { code, message }) => {
-                crate::metrics::count(
-                    "OrdersRejected",
-                    &[
-                        ("Integration", order.integration.as_str()),
-                        ("Reason", "provider_refused"),
-                    ],
-                );
-                tracing::info!(order_id = %order.id, code, "provider refused order");
-                let (next, effects) = backgrounds_online::rejected(&order, &message, now);
-                (next, effects, "dispatcher:provider_refused")
-            }
-            Err(e) => return Err(provider_failure(backgrounds_online::PROVIDER_NAME, e)),
-        };
+            .await;
+        let (next, effects, cause) = placement(
+            &order,
+            backgrounds_online::PROVIDER_NAME,
+            answer,
+            |provider_ref| backgrounds_online::accepted(settings, &order, provider_ref, now),
+            |message| backgrounds_online::rejected(&order, message, now),
+        )?;
         let outbox = self.items(&order.tenant, effects);
         self.commit_consuming(Commit::update(&order, next, cause, outbox).consuming(item.id))
             .await

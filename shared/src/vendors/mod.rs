@@ -14,7 +14,9 @@ use crate::domain::providers::{alliance as alliance_rules, backgrounds_online as
 use crate::domain::{Integration, Order, TenantConfig};
 use crate::ports::TenantSecrets;
 use crate::ports::lever::LeverApi;
-use crate::ports::provider::{AllianceApi, BackgroundsOnlineApi, ProviderAccount, ProviderError};
+use crate::ports::provider::{
+    AllianceApi, BackgroundsOnlineApi, PlacedOrder, ProviderAccount, ProviderError,
+};
 use std::sync::Arc;
 use time::OffsetDateTime;
 
@@ -51,6 +53,37 @@ pub(crate) fn cancel_unreachable(order: &Order) -> Vec<Effect> {
         }
         // No recruiter cancel on this route.
         Integration::Alliance2020 => Vec::new(),
+    }
+}
+
+/// What a provider's answer to placing an order comes to, the same for every provider:
+/// accepted, refused (counted and logged; the order is rejected with the provider's words), or
+/// a failure to retry or give up on. `accepted` and `rejected` are the provider's own rules.
+pub(crate) fn placement(
+    order: &Order,
+    provider: &str,
+    answer: Result<PlacedOrder, ProviderError>,
+    accepted: impl FnOnce(String) -> (Order, Vec<Effect>),
+    rejected: impl FnOnce(&str) -> (Order, Vec<Effect>),
+) -> Result<(Order, Vec<Effect>, &'static str), Failure> {
+    match answer {
+        Ok(placed) => {
+            let (next, effects) = accepted(placed.provider_ref);
+            Ok((next, effects, "dispatcher:accepted"))
+        }
+        Err(ProviderError::Refused { code, message }) => {
+            crate::metrics::count(
+                "OrdersRejected",
+                &[
+                    ("Integration", order.integration.as_str()),
+                    ("Reason", "provider_refused"),
+                ],
+            );
+            tracing::info!(order_id = %order.id, code, "provider refused order");
+            let (next, effects) = rejected(&message);
+            Ok((next, effects, "dispatcher:provider_refused"))
+        }
+        Err(e) => Err(provider_failure(provider, e)),
     }
 }
 
