@@ -1,7 +1,8 @@
 //! An onboarded Backgrounds Online tenant on the sandbox's fake Lever and fake provider.
 
 use crate::{World, WorldOptions, unique};
-use screenhub::domain::{Order, TenantConfig, TenantId};
+use screenhub::config::TenantConfig;
+use screenhub::domain::{Order, TenantId};
 use screenhub::poll::PollReport;
 use screenhub::ports::TenantSecrets;
 use screenhub::ports::secrets::{ProviderSecrets, Secret};

@@ -13,9 +13,10 @@ use screenhub::adapters::dynamo::{DynamoStore, create_table};
 use screenhub::adapters::eventbridge::EventBridge;
 use screenhub::adapters::secrets_manager::SecretsManager;
 use screenhub::api::Hub;
+use screenhub::config::TenantConfig;
 use screenhub::dispatcher::Dispatcher;
 use screenhub::domain::events::BusEvent;
-use screenhub::domain::{TenantConfig, TenantId};
+use screenhub::domain::{AtsKind, Pairing, ProviderKind, RouteId, TenantId};
 use screenhub::outbound::RetryPolicy;
 use screenhub::poll::TagPoll;
 use screenhub::ports::events::{EventPublisher, PublishError};
@@ -27,6 +28,17 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
+
+/// The route today's configuration gives `provider` (its id is the provider's name): the
+/// pairing of orders the tests create directly.
+pub fn pairing(provider: ProviderKind) -> Pairing {
+    Pairing::new(provider.as_str(), AtsKind::Lever, provider)
+}
+
+/// The id of the route today's configuration gives `provider`.
+pub fn route(provider: ProviderKind) -> RouteId {
+    pairing(provider).route
+}
 
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

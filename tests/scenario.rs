@@ -1,7 +1,9 @@
 //! An onboarded Alliance 2020 tenant on the sandbox's fake Lever and fake provider.
 
+use crate::route;
 use crate::{World, WorldOptions, unique};
-use screenhub::domain::{TenantConfig, TenantId};
+use screenhub::config::TenantConfig;
+use screenhub::domain::TenantId;
 use screenhub::ports::secrets::{ProviderSecrets, Secret};
 use screenhub::ports::{Clock, TenantSecrets};
 use screenhub_sandbox::alliance::FakeAlliance;
@@ -150,11 +152,11 @@ impl Scenario {
 
     /// The opportunity's active Alliance 2020 order, if any.
     pub async fn active_order(&self, opp: &str) -> Option<screenhub::domain::Order> {
-        use screenhub::domain::Integration;
+        use screenhub::domain::ProviderKind;
         use screenhub::ports::Store;
         self.world
             .store
-            .find_active(&self.tenant, Integration::Alliance2020, opp)
+            .find_active(&self.tenant, &route(ProviderKind::Alliance2020), opp)
             .await
             .expect("store")
     }

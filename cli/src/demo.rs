@@ -7,7 +7,7 @@ use crate::{server, worker};
 use screenhub::adapters::embedded_store::EmbeddedStore;
 use screenhub::adapters::local_events::LocalEvents;
 use screenhub::adapters::local_secrets::{FileSecrets, SecretsFile};
-use screenhub::domain::TenantConfig;
+use screenhub::config::TenantConfig;
 use screenhub::outbound::RetryPolicy;
 use screenhub::ports::secrets::{ProviderSecrets, Secret, TenantSecrets};
 use screenhub::ports::{Store, SystemClock};
@@ -25,6 +25,10 @@ pub const LEVER_KEY: &str = "demo-lever-api-key";
 pub const ALLIANCE_KEY: &str = "demo-alliance-api-key";
 pub const CALLBACK_SECRET: &str = "whsec_ZGVtby1hbGxpYW5jZS1jYWxsYmFjay1zZWNyZXQ=";
 pub const TRIGGER_STAGE: &str = "stage-background-check";
+/// The stage of the demo's second stage route, which orders from Backgrounds Online.
+pub const BO_STAGE: &str = "stage-background-check-bo";
+/// The tag of the demo's second tag route, which orders from Alliance 2020.
+pub const ALLIANCE_START_TAG: &str = "Alliance 2020 Start";
 pub const BO_KEY: &str = "demo-backgrounds-online-api-key";
 pub const BO_CALLBACK_SECRET: &str = "whsec_ZGVtby1iYWNrZ3JvdW5kcy1vbmxpbmUtY2FsbGJhY2s=";
 /// The time budget of one local drain of the outbox (the deployed function's timeout).
@@ -50,25 +54,53 @@ pub struct LocalRun {
     pub opportunities: Vec<(String, &'static str)>,
 }
 
+/// The demo tenant: Lever with both providers, and four routes: each provider's usual one
+/// (a stage move → Alliance 2020, a tag → Backgrounds Online) and the two pairings that exist
+/// by configuration alone (a stage move → Backgrounds Online, a tag → Alliance 2020).
 pub fn demo_tenant(lever_api: &str, alliance_api: &str, bo_api: &str) -> TenantConfig {
     serde_json::from_value(serde_json::json!({
         "id": TENANT,
         "name": "Demo Company",
-        "lever": { "api_base": lever_api },
-        "alliance": {
-            "api_base": alliance_api,
-            "trigger_stage_id": TRIGGER_STAGE,
-            "client_code": "DEMO",
-            "product": { "default": "Standard Package", "available": ["Criminal Package 2"] },
-            "forward_tag_prefixes": ["Alliance: "],
-            "flag_tag_prefix": "Flag: ",
-            "decision_tag_prefix": "Decision: "
+        "ats": { "lever": { "api_base": lever_api } },
+        "providers": {
+            "alliance2020": {
+                "api_base": alliance_api,
+                "client_code": "DEMO",
+                "product": { "default": "Standard Package", "available": ["Criminal Package 2"] },
+                "forward_tag_prefixes": ["Alliance: "]
+            },
+            "backgrounds_online": {
+                "api_base": bo_api,
+                "default_package": "Standard",
+                "packages": ["Premium"]
+            }
         },
-        "backgrounds_online": {
-            "api_base": bo_api,
-            "default_package": "Standard",
-            "packages": ["Premium"]
-        }
+        "routes": [
+            {
+                "id": "alliance2020",
+                "trigger": { "kind": "lever_stage", "stage_id": TRIGGER_STAGE },
+                "provider": "alliance2020",
+                "lever": { "flag_tag_prefix": "Flag: ", "decision_tag_prefix": "Decision: " }
+            },
+            {
+                "id": "backgrounds_online",
+                "trigger": { "kind": "lever_tag", "start": "Backgrounds Online Start", "cancel": "Backgrounds Online Cancel" },
+                "provider": "backgrounds_online",
+                "lever": { "status_tags": { "family": "backgrounds_online" } }
+            },
+            {
+                "id": "stage_backgrounds_online",
+                "trigger": { "kind": "lever_stage", "stage_id": BO_STAGE },
+                "provider": "backgrounds_online",
+                "lever": { "status_tags": { "family": "backgrounds_online" } }
+            },
+            {
+                "id": "tag_alliance2020",
+                "trigger": { "kind": "lever_tag", "start": ALLIANCE_START_TAG },
+                "provider": "alliance2020",
+                "lever": { "status_tags": { "family": "standard", "format": "Alliance 2020 Check: {status}" } }
+            }
+        ]
     }))
     .expect("demo tenant is valid")
 }
@@ -85,6 +117,7 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
         ("applicant-new", "New Applicant"),
         ("stage-phone-screen", "Phone Screen"),
         (TRIGGER_STAGE, "Background Check"),
+        (BO_STAGE, "Background Check (Backgrounds Online)"),
         ("stage-offer", "Offer"),
     ] {
         lever.add_stage(id, text);

@@ -3,7 +3,8 @@
 use clap::{Parser, Subcommand};
 use screenhub::adapters::dynamo::{DynamoStore, create_table};
 use screenhub::adapters::secrets_manager::SecretsManager;
-use screenhub::domain::{TenantConfig, TenantId};
+use screenhub::config::TenantConfig;
+use screenhub::domain::TenantId;
 use screenhub::ports::secrets::SecretSource;
 use screenhub::ports::{Store, TenantSecrets};
 use screenhub_cli::demo;

@@ -14,9 +14,10 @@ pub fn order_report(order: &Order, trail: &[AuditEntry]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "order {} {} status={} version={} provider_ref={} created={} updated={}{}",
+        "order {} route={} provider={} status={} version={} provider_ref={} created={} updated={}{}",
         order.id,
-        order.integration.as_str(),
+        order.route,
+        order.provider.as_str(),
         order.status.as_str(),
         order.version,
         order.provider_ref.as_deref().unwrap_or("-"),
@@ -55,14 +56,14 @@ pub fn order_report(order: &Order, trail: &[AuditEntry]) -> String {
 mod tests {
     use super::*;
     use screenhub::domain::order::ScreeningResult;
-    use screenhub::domain::{Integration, OrderStatus, TenantId};
+    use screenhub::domain::{AtsKind, OrderStatus, Pairing, ProviderKind, TenantId};
     use time::macros::datetime;
 
     #[test]
     fn shows_statuses_and_causes_but_no_candidate_data() {
         let mut before = Order::new(
             TenantId::parse("acme").unwrap(),
-            Integration::Alliance2020,
+            &Pairing::new("alliance2020", AtsKind::Lever, ProviderKind::Alliance2020),
             "opp-1".into(),
             datetime!(2026-11-01 09:00 UTC),
         );
@@ -80,7 +81,9 @@ mod tests {
             AuditEntry::for_change(Some(&before), &order, "provider_callback:msg_1"),
         ];
         let text = order_report(&order, &trail);
-        assert!(text.contains("alliance2020 status=complete version=2 provider_ref=A20-7"));
+        assert!(text.contains(
+            "route=alliance2020 provider=alliance2020 status=complete version=2 provider_ref=A20-7"
+        ));
         assert!(text.contains("-> requested (lever_webhook)"));
         assert!(text.contains("requested -> complete (provider_callback:msg_1)"));
         assert!(

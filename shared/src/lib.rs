@@ -1,15 +1,23 @@
 //! Screenhub: connects applicant-tracking systems to background-screening providers.
 //!
-//! Hexagonal layout: `domain` holds pure decisions, `ports` the small traits the domain
-//! needs from the outside world, `adapters` their implementations (AWS, HTTP, embedded),
-//! `api` the HTTP entry points shared by the Lambda functions and the local server,
-//! `dispatcher` performs the outbox's effects.
+//! Layout, inside out:
+//! - `domain`: pure decisions. Its core names no vendor's rules; `domain::ats` and
+//!   `domain::providers` hold each vendor's vocabulary beside it.
+//! - `config`: a tenant's ATS accounts, provider accounts and routes (which pairing).
+//! - `ports`: the traits the spine needs (`AtsAdapter`, `ProviderAdapter`, store, secrets …);
+//!   `adapters`: their implementations (Lever, Alliance 2020, Backgrounds Online, AWS, embedded).
+//! - the spine, vendor-free: `intake` opens orders, `api::provider_callback` applies
+//!   provider reports, `dispatcher` performs effects through the `registry`, `sweep` expires
+//!   and scrubs. Lever's own transports are `api::lever_webhook` and `poll`.
+//! - `runtime`: the one composition root; `lambda`: the handlers the functions run.
 
 pub mod adapters;
 pub mod api;
+pub mod config;
 pub mod dispatcher;
 pub mod domain;
 pub mod erasure;
+pub mod intake;
 #[cfg(feature = "lambda")]
 pub mod lambda;
 pub mod matching;
@@ -18,11 +26,11 @@ pub mod onboarding;
 pub mod outbound;
 pub mod poll;
 pub mod ports;
+pub mod registry;
 #[cfg(all(feature = "aws", feature = "http-client"))]
 pub mod runtime;
 #[cfg(feature = "aws")]
 pub mod stream;
 pub mod sweep;
 pub mod telemetry;
-pub mod vendors;
 pub mod webhooks;

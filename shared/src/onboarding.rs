@@ -2,16 +2,20 @@
 //! tenant-put`), so a missing secret is found at onboarding, not by the first candidate at
 //! 3 a.m. Pure: the caller reads the configuration and the tenant's secret.
 
-use crate::domain::TenantConfig;
+use crate::config::TenantConfig;
+use crate::config::Trigger;
+use crate::domain::{AtsKind, ProviderKind};
 use crate::ports::TenantSecrets;
-use crate::ports::secrets::ProviderSecrets;
 
 /// Every problem that would stop the tenant's orders, in words an operator can act on; empty
 /// when the tenant is ready.
 pub fn problems(config: &TenantConfig, secrets: Option<&TenantSecrets>) -> Vec<String> {
-    let mut found = Vec::new();
-    if config.alliance.is_none() && config.backgrounds_online.is_none() {
-        found.push("no integration is configured (alliance or backgrounds_online)".to_owned());
+    let mut found = config.problems();
+    if config.routes.is_empty() {
+        found.push(
+            "no route is configured: add one to \"routes\" (a trigger and the provider it orders from)"
+                .to_owned(),
+        );
     }
     let Some(secrets) = secrets else {
         found.push(format!(
@@ -21,54 +25,62 @@ pub fn problems(config: &TenantConfig, secrets: Option<&TenantSecrets>) -> Vec<S
         return found;
     };
     let blank = |s: &crate::ports::secrets::Secret| s.expose().trim().is_empty();
-    if secrets.lever_api_key.as_ref().is_none_or(blank) {
-        found.push(
-            "the secret has no lever_api_key: nothing can be read from or written to Lever".into(),
-        );
-    }
-    // Every tenant: a candidate deleted in Lever must be scrubbed at once (DESIGN §3).
-    if !secrets
-        .lever_webhook_tokens
-        .contains_key("candidateDeleted")
+    if config
+        .routes
+        .iter()
+        .any(|r| r.trigger.ats() == AtsKind::Lever)
+        || config.ats.lever.is_some()
     {
-        found.push(
-            "the secret has no lever_webhook_tokens.candidateDeleted: deletions in Lever would be refused and candidate data kept"
-                .into(),
-        );
-    }
-    let provider = |name: &str, p: Option<&ProviderSecrets>, found: &mut Vec<String>| match p {
-        None => found.push(format!(
-            "{name} is configured but the secret has no {name} credentials"
-        )),
-        Some(p) => {
-            if blank(&p.api_key) {
-                found.push(format!("the secret's {name}.api_key is empty"));
-            }
-            if p.callback_secrets.is_empty() {
-                found.push(format!(
-                    "the secret's {name}.callback_secrets is empty: every callback would be refused"
-                ));
-            }
+        if secrets.lever_api_key.as_ref().is_none_or(blank) {
+            found.push(
+                "the secret has no lever_api_key: nothing can be read from or written to Lever"
+                    .into(),
+            );
         }
-    };
-    if config.alliance.is_some() {
-        provider("alliance", secrets.alliance.as_ref(), &mut found);
+        // Every Lever tenant: a candidate deleted in Lever must be scrubbed at once (DESIGN §3).
         if !secrets
             .lever_webhook_tokens
-            .contains_key("candidateStageChange")
+            .contains_key("candidateDeleted")
         {
             found.push(
-                "alliance is triggered by stage changes but the secret has no lever_webhook_tokens.candidateStageChange"
+                "the secret has no lever_webhook_tokens.candidateDeleted: deletions in Lever would be refused and candidate data kept"
                     .into(),
             );
         }
     }
-    if config.backgrounds_online.is_some() {
-        provider(
-            "backgrounds_online",
-            secrets.backgrounds_online.as_ref(),
-            &mut found,
-        );
+    for route in &config.routes {
+        if matches!(route.trigger, Trigger::LeverStage { .. })
+            && !secrets
+                .lever_webhook_tokens
+                .contains_key("candidateStageChange")
+        {
+            found.push(format!(
+                "route {} is triggered by stage changes but the secret has no lever_webhook_tokens.candidateStageChange",
+                route.id
+            ));
+        }
+    }
+    let mut providers: Vec<ProviderKind> = config.routes.iter().map(|r| r.provider).collect();
+    providers.sort();
+    providers.dedup();
+    for provider in providers {
+        let name = TenantSecrets::provider_field(provider);
+        match secrets.provider(provider) {
+            None => found.push(format!(
+                "routes order from {} but the secret has no {name} credentials",
+                provider.display_name()
+            )),
+            Some(p) => {
+                if blank(&p.api_key) {
+                    found.push(format!("the secret's {name}.api_key is empty"));
+                }
+                if p.callback_secrets.is_empty() {
+                    found.push(format!(
+                        "the secret's {name}.callback_secrets is empty: every callback would be refused"
+                    ));
+                }
+            }
+        }
     }
     found
 }
@@ -76,7 +88,7 @@ pub fn problems(config: &TenantConfig, secrets: Option<&TenantSecrets>) -> Vec<S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ports::secrets::Secret;
+    use crate::ports::secrets::{ProviderSecrets, Secret};
 
     fn config(alliance: bool, bo: bool) -> TenantConfig {
         let mut v = serde_json::json!({ "id": "acme", "name": "Acme", "lever": {} });
@@ -149,8 +161,36 @@ mod tests {
     }
 
     #[test]
-    fn no_secret_or_no_integration_is_not_ready() {
+    fn no_secret_or_no_route_is_not_ready() {
         assert_eq!(problems(&config(true, false), None).len(), 1);
         assert_eq!(problems(&config(false, false), Some(&ready())).len(), 1);
+    }
+
+    #[test]
+    fn a_new_pairing_needs_the_secrets_of_its_own_provider_and_trigger() {
+        // Lever stage → Backgrounds Online: the stage-change token and BO's credentials.
+        let cfg: TenantConfig = serde_json::from_value(serde_json::json!({
+            "id": "acme", "name": "Acme", "ats": { "lever": {} },
+            "providers": { "backgrounds_online": { "api_base": "https://bo.example", "default_package": "Standard" } },
+            "routes": [{ "id": "stage_bo", "provider": "backgrounds_online",
+                         "trigger": { "kind": "lever_stage", "stage_id": "s1" } }]
+        }))
+        .unwrap();
+        let mut s = ready();
+        s.backgrounds_online = None;
+        s.lever_webhook_tokens.remove("candidateStageChange");
+        let found = problems(&cfg, Some(&s));
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("no backgrounds_online credentials"))
+        );
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("route stage_bo") && p.contains("candidateStageChange"))
+        );
+        assert!(problems(&cfg, Some(&ready())).is_empty());
     }
 }

@@ -1,7 +1,7 @@
 //! The scheduled Lever tag poll (Lever sends no webhook for tag changes): per tenant with
-//! Backgrounds Online enabled, one paginated list of the opportunities carrying the Start or
-//! the Cancel tag (Lever's `tag` filter is a union), updated since the tenant's cursor minus
-//! an overlap. Each opportunity turns into at most one order or one cancel request.
+//! `lever_tag` routes, one paginated list of the opportunities carrying any of their start or
+//! cancel tags (Lever's `tag` filter is a union), updated since the tenant's cursor minus an
+//! overlap. Each opportunity turns into at most one order or one cancel request per route.
 //!
 //! Idempotence: every decision is committed together with a delivery key made of the
 //! opportunity id, the tag and the opportunity's `updatedAt`; a second poll (or two polls at
@@ -13,20 +13,30 @@
 //! the next run re-reads those opportunities harmlessly.
 
 use crate::adapters::secrets_cache::CachedSecrets;
+use crate::config::{Route, TenantConfig, Trigger};
+use crate::domain::TenantId;
 use crate::domain::ats::lever::Opportunity;
+use crate::domain::ats::lever_route::LeverTrigger;
 use crate::domain::effects::{Effect, OutboxItem};
-use crate::domain::providers::backgrounds_online::{
-    self, CANCEL_TAG, CancelDecision, START_TAG, StartDecision,
-};
-use crate::domain::{Integration, Order, TenantConfig, TenantId};
 use crate::ports::Clock;
 use crate::ports::lever::{LeverAccount, LeverApi, LeverError, OpportunityQuery};
-use crate::ports::store::{Commit, CommitError, DeliveryRecord, Record, Store, StoreError};
+use crate::ports::store::{CommitError, DeliveryRecord, Record, Store, StoreError};
 use std::sync::Arc;
 use time::OffsetDateTime;
 
-/// Name of the tenant's cursor item.
+/// Name of the tenant's cursor item (one list for all its tag routes; the name predates
+/// routes and is kept so deployed cursors stay valid).
 pub const CURSOR: &str = "backgrounds_online_tags";
+
+/// The tenant's routes started by a Lever tag.
+fn tag_routes(tenant: &TenantConfig) -> Vec<(&Route, LeverTrigger)> {
+    tenant
+        .routes
+        .iter()
+        .filter(|r| matches!(r.trigger, Trigger::LeverTag { .. }))
+        .filter_map(|r| r.trigger.lever().map(|t| (r, t)))
+        .collect()
+}
 
 #[derive(Clone, Debug)]
 pub struct PollSettings {
@@ -60,8 +70,8 @@ pub struct PollReport {
     pub tenants: usize,
     pub lever_list_calls: usize,
     pub opportunities: usize,
+    /// Orders opened (each is then placed, or refused with a note, by the dispatcher).
     pub orders_created: usize,
-    pub orders_rejected: usize,
     pub cancels_requested: usize,
     pub cancels_refused: usize,
     /// Already decided (same opportunity version seen before, or by a concurrent poll).
@@ -69,13 +79,6 @@ pub struct PollReport {
     pub failed: usize,
     /// Tenants whose cursor did not move (cut short or failures): re-read next time.
     pub incomplete_tenants: usize,
-}
-
-/// What one Start tag led to.
-enum Started {
-    Created,
-    Rejected,
-    AlreadyOrdered,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -89,15 +92,15 @@ enum PollError {
 }
 
 impl TagPoll {
-    /// Poll every tenant with Backgrounds Online enabled; stop starting new pages once
-    /// `deadline` has passed.
+    /// Poll every tenant with a tag route; stop starting new pages once `deadline` has
+    /// passed.
     pub async fn run(
         &self,
         deadline: Option<std::time::Instant>,
     ) -> Result<PollReport, StoreError> {
         let mut report = PollReport::default();
         for tenant in self.store.list_tenants().await? {
-            if tenant.backgrounds_online.is_none() {
+            if tag_routes(&tenant).is_empty() {
                 continue;
             }
             report.tenants += 1;
@@ -110,11 +113,6 @@ impl TagPoll {
                 }
             }
         }
-        crate::metrics::count_n(
-            "OrdersCreated",
-            &[("Integration", Integration::BackgroundsOnline.as_str())],
-            report.orders_created,
-        );
         Ok(report)
     }
 
@@ -143,8 +141,16 @@ impl TagPoll {
             .get_cursor(&tenant.id, CURSOR)
             .await?
             .and_then(|c| c.parse::<i64>().ok());
+        let mut tags: Vec<String> = Vec::new();
+        for (_, trigger) in tag_routes(tenant) {
+            if let LeverTrigger::Tag { start, cancel } = trigger {
+                tags.extend([start].into_iter().chain(cancel));
+            }
+        }
+        tags.sort();
+        tags.dedup();
         let query = OpportunityQuery {
-            tags: vec![START_TAG.to_owned(), CANCEL_TAG.to_owned()],
+            tags,
             updated_at_start: cursor
                 .map(|ms| ms - self.settings.overlap.whole_milliseconds() as i64),
             archived: Some(false),
@@ -191,11 +197,16 @@ impl TagPoll {
         report: &mut PollReport,
     ) -> Result<(), StoreError> {
         let has = |tag: &str| opp.tags.iter().any(|t| t == tag);
-        if has(START_TAG) {
-            self.start(tenant, opp, report).await?;
-        }
-        if has(CANCEL_TAG) {
-            self.cancel(tenant, opp, report).await?;
+        for (route, trigger) in tag_routes(tenant) {
+            let LeverTrigger::Tag { start, cancel } = &trigger else {
+                continue;
+            };
+            if has(start) {
+                self.start(tenant, route, &trigger, opp, report).await?;
+            }
+            if cancel.as_deref().is_some_and(has) {
+                self.cancel(tenant, route, &trigger, opp, report).await?;
+            }
         }
         Ok(())
     }
@@ -203,14 +214,16 @@ impl TagPoll {
     fn delivery(
         &self,
         tenant: &TenantId,
+        route: &Route,
         opp: &Opportunity,
-        tag: &str,
+        what: &str,
         now: OffsetDateTime,
     ) -> DeliveryRecord {
         DeliveryRecord {
             key: format!(
-                "lever-tag:{tenant}:{}:{tag}:{}",
+                "lever-tag:{tenant}:{}:{}:{what}:{}",
                 opp.id,
+                route.id,
                 opp.updated_at.unwrap_or_default()
             ),
             expires_at: now + self.settings.decision_ttl,
@@ -228,67 +241,49 @@ impl TagPoll {
     async fn start(
         &self,
         tenant: &TenantConfig,
+        route: &Route,
+        trigger: &LeverTrigger,
         opp: &Opportunity,
         report: &mut PollReport,
     ) -> Result<(), StoreError> {
-        let Some(settings) = tenant.backgrounds_online.as_ref() else {
-            return Ok(());
-        };
         let now = self.clock.now();
         let active = self
             .store
-            .find_active(&tenant.id, Integration::BackgroundsOnline, &opp.id)
+            .find_active(&tenant.id, &route.id, &opp.id)
             .await?;
-        let fresh = Order::new(
-            tenant.id.clone(),
-            Integration::BackgroundsOnline,
-            opp.id.clone(),
-            now,
-        );
-        let delivery = self.delivery(&tenant.id, opp, "start", now);
-        let outcome = match backgrounds_online::decide_start(settings, active.as_ref(), opp, fresh)
-        {
-            StartDecision::AlreadyOrdered(effects) => {
-                let record = Record {
-                    deliveries: vec![delivery],
-                    outbox: Self::items(&tenant.id, effects, now),
-                    consumes: None,
-                    audit: Vec::new(),
+        let delivery = self.delivery(&tenant.id, route, opp, "start", now);
+        let outcome = if active.is_some() {
+            // An order is already under way: only make sure the start tag goes.
+            let record = Record {
+                deliveries: vec![delivery],
+                outbox: Self::items(
+                    &tenant.id,
+                    trigger.already_ordered(opp).into_iter().collect(),
                     now,
-                };
-                self.store
-                    .record(record)
-                    .await
-                    .map(|()| Started::AlreadyOrdered)
-            }
-            StartDecision::Create(order, effects) => {
-                let rejected = order.status.is_terminal();
-                let outbox = Self::items(&tenant.id, effects, now);
-                let commit =
-                    Commit::create(*order, "lever_tag_poll:start", outbox).with_delivery(delivery);
-                self.store.commit(commit).await.map(|()| {
-                    if rejected {
-                        Started::Rejected
-                    } else {
-                        Started::Created
-                    }
-                })
-            }
+                ),
+                consumes: None,
+                audit: Vec::new(),
+                now,
+            };
+            self.store.record(record).await.map(|()| false)
+        } else {
+            let commit = crate::intake::open(
+                &tenant.id,
+                route,
+                &opp.id,
+                None,
+                "lever_tag_poll:start",
+                now,
+            )
+            .with_delivery(delivery);
+            self.store.commit(commit).await.map(|()| true)
         };
         match outcome {
-            Ok(Started::Created) => report.orders_created += 1,
-            Ok(Started::Rejected) => {
-                report.orders_rejected += 1;
-                crate::metrics::count(
-                    "OrdersRejected",
-                    &[
-                        ("Integration", Integration::BackgroundsOnline.as_str()),
-                        ("Reason", "not_orderable"),
-                    ],
-                );
+            Ok(true) => {
+                report.orders_created += 1;
+                crate::intake::count_opened(route, 1);
             }
-            Ok(Started::AlreadyOrdered)
-            | Err(CommitError::DuplicateDelivery | CommitError::ActiveOrderExists) => {
+            Ok(false) | Err(CommitError::DuplicateDelivery | CommitError::ActiveOrderExists) => {
                 report.already_decided += 1
             }
             Err(CommitError::Store(e)) => return Err(e),
@@ -300,18 +295,21 @@ impl TagPoll {
     async fn cancel(
         &self,
         tenant: &TenantConfig,
+        route: &Route,
+        trigger: &LeverTrigger,
         opp: &Opportunity,
         report: &mut PollReport,
     ) -> Result<(), StoreError> {
         let now = self.clock.now();
         let active = self
             .store
-            .find_active(&tenant.id, Integration::BackgroundsOnline, &opp.id)
+            .find_active(&tenant.id, &route.id, &opp.id)
             .await?;
-        let delivery = self.delivery(&tenant.id, opp, "cancel", now);
-        let effects = match backgrounds_online::decide_cancel(active.as_ref(), opp) {
-            CancelDecision::AskProvider(effects) | CancelDecision::Refuse(effects) => effects,
-        };
+        let delivery = self.delivery(&tenant.id, route, opp, "cancel", now);
+        let effects: Vec<Effect> = trigger
+            .decide_cancel(active.as_ref(), opp)
+            .into_iter()
+            .collect();
         let refused = !effects
             .iter()
             .any(|e| matches!(e, Effect::CancelOrder { .. }));

@@ -1,10 +1,11 @@
 //! The composition root: every function's parts built once per container, from environment
 //! variables on AWS, from the same [`Composition`] in the end-to-end tests.
 
-use crate::adapters::alliance_http::AllianceHttp;
-use crate::adapters::backgrounds_online_http::BackgroundsOnlineHttp;
+use crate::adapters::alliance2020::Alliance2020;
+use crate::adapters::backgrounds_online::BackgroundsOnline;
 use crate::adapters::dynamo::DynamoStore;
 use crate::adapters::eventbridge::EventBridge;
+use crate::adapters::lever_ats::LeverAts;
 use crate::adapters::lever_http::LeverHttp;
 use crate::adapters::secrets_cache::CachedSecrets;
 use crate::adapters::secrets_manager::SecretsManager;
@@ -18,8 +19,8 @@ use crate::ports::events::EventPublisher;
 use crate::ports::secrets::SecretSource;
 use crate::ports::store::Store;
 use crate::ports::{Clock, RateGate, SystemClock};
+use crate::registry::Registry;
 use crate::sweep::ExpirySweep;
-use crate::vendors::Vendors;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -120,6 +121,16 @@ impl Composition {
         }
     }
 
+    /// The one registry of adapters: every ATS and provider kind, each wrapped in what all
+    /// share (the Lever client carries the deployment-wide rate budget and retries).
+    pub fn registry(&self) -> Registry {
+        Registry {
+            lever: Arc::new(LeverAts::new(self.lever.clone())),
+            alliance2020: Arc::new(Alliance2020::new(self.http.clone())),
+            backgrounds_online: Arc::new(BackgroundsOnline::new(self.http.clone())),
+        }
+    }
+
     /// The effects dispatcher; provider callbacks are addressed under `public_base_url`.
     pub fn dispatcher(
         &self,
@@ -131,11 +142,7 @@ impl Composition {
             tenants: self.tenants.clone(),
             secrets: self.secrets.clone(),
             clock: self.clock.clone(),
-            vendors: Vendors {
-                lever: self.lever.clone(),
-                alliance: Arc::new(AllianceHttp::new(self.http.clone())),
-                backgrounds_online: Arc::new(BackgroundsOnlineHttp::new(self.http.clone())),
-            },
+            registry: self.registry(),
             events,
             retry: self.tuning.effect_retry,
             public_base_url,

@@ -153,7 +153,7 @@ impl ExpirySweep {
         .await
         {
             Ok(Some(o)) => {
-                tracing::info!(tenant = %o.tenant, order_id = %o.id, integration = o.integration.as_str(), "order expired");
+                tracing::info!(tenant = %o.tenant, order_id = %o.id, route = %o.route, "order expired");
                 Ok(true)
             }
             // Nothing to do, or still changing under us: the next run decides again.

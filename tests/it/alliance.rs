@@ -1,6 +1,7 @@
 //! Provider callbacks over HTTP: ordering, duplicates, forgeries, rotation, results rendering.
 
-use screenhub::domain::{Integration, OrderStatus};
+use screenhub::config::TenantConfig;
+use screenhub::domain::{OrderStatus, ProviderKind};
 use screenhub::ports::Store;
 use screenhub::ports::TenantSecrets;
 use screenhub::ports::secrets::{ProviderSecrets, Secret};
@@ -87,7 +88,7 @@ async fn duplicate_and_out_of_order_callbacks_change_nothing() {
     let order = s
         .world
         .store
-        .find_by_provider_ref(&s.tenant, Integration::Alliance2020, &id)
+        .find_by_provider_ref(&s.tenant, ProviderKind::Alliance2020, &id)
         .await
         .unwrap()
         .unwrap();
@@ -221,7 +222,6 @@ async fn a_rotated_callback_secret_is_picked_up_after_one_reread() {
 
 #[tokio::test]
 async fn another_tenants_valid_callback_naming_this_tenants_order_changes_nothing() {
-    use screenhub::domain::TenantConfig;
     use screenhub::ports::Clock;
     let s = Scenario::start().await;
     let (opp, id) = pending(&s).await;

@@ -1,13 +1,12 @@
 //! Backgrounds Online on Lever, end to end: the tag poll against the fake Lever, the provider
 //! and its signed callbacks over HTTP, cancel, and the expiry sweep with a controlled clock.
 
-use screenhub::domain::providers::backgrounds_online::{
-    CANCELLED_NOTE, CLEAR_NOTE, EXPIRED_NOTE, REVIEW_NOTE,
-};
-use screenhub::domain::{Integration, OrderStatus};
+use screenhub::domain::ats::lever_route::{CANCELLED_NOTE, CLEAR_NOTE, EXPIRED_NOTE, REVIEW_NOTE};
+use screenhub::domain::{OrderStatus, ProviderKind};
 use screenhub::ports::{Clock, Store};
 use screenhub_sandbox::Fault;
 use screenhub_tests::bo_scenario::{BoScenario, CANCEL, START};
+use screenhub_tests::route;
 use time::Duration;
 
 const PENDING: &str = "Backgrounds Online Pending Submission";
@@ -107,7 +106,7 @@ async fn unknown_package_and_missing_email_order_nothing_and_say_so_once() {
         let active = s
             .world
             .store
-            .find_active(&s.tenant, Integration::BackgroundsOnline, opp)
+            .find_active(&s.tenant, &route(ProviderKind::BackgroundsOnline), opp)
             .await
             .unwrap();
         assert!(active.is_none(), "a rejected order holds no active slot");
@@ -413,7 +412,7 @@ async fn provider_down_after_every_retry_says_so_and_frees_the_start_tag() {
     assert!(
         s.world
             .store
-            .find_active(&s.tenant, Integration::BackgroundsOnline, &opp)
+            .find_active(&s.tenant, &route(ProviderKind::BackgroundsOnline), &opp)
             .await
             .unwrap()
             .is_none(),

@@ -1,9 +1,11 @@
 //! The order-store contract, run against the embedded store and against DynamoDB Local.
 
 use screenhub::adapters::embedded_store::EmbeddedStore;
+use screenhub::config::TenantConfig;
 use screenhub::domain::effects::{DeadLetter, Effect, OutboxItem};
-use screenhub::domain::{Integration, Order, OrderStatus, TenantConfig, TenantId};
+use screenhub::domain::{Order, OrderStatus, ProviderKind, TenantId};
 use screenhub::ports::store::{Commit, CommitError, DeliveryRecord, DuePage, Record, Store};
+use screenhub_tests::{pairing, route};
 use time::OffsetDateTime;
 
 fn tenant(id: &str) -> TenantConfig {
@@ -15,7 +17,12 @@ fn now() -> OffsetDateTime {
 }
 
 fn new_order(t: &TenantId, opp: &str) -> Order {
-    Order::new(t.clone(), Integration::Alliance2020, opp.into(), now())
+    Order::new(
+        t.clone(),
+        &pairing(ProviderKind::Alliance2020),
+        opp.into(),
+        now(),
+    )
 }
 
 fn item(t: &TenantId, order: &Order) -> OutboxItem {
@@ -93,7 +100,7 @@ async fn suite(store: &dyn Store) {
     assert_eq!(store.get_order(order.id).await.unwrap().unwrap(), order);
     assert_eq!(
         store
-            .find_active(&t, Integration::Alliance2020, "opp-1")
+            .find_active(&t, &route(ProviderKind::Alliance2020), "opp-1")
             .await
             .unwrap()
             .unwrap()
@@ -139,7 +146,14 @@ async fn suite(store: &dyn Store) {
     assert_eq!(store.get_order(order.id).await.unwrap().unwrap().version, 1);
 
     // Update consuming the outbox item, adding a new one.
-    let sync = OutboxItem::new(t.clone(), Effect::Render { order_id: order.id }, now());
+    let sync = OutboxItem::new(
+        t.clone(),
+        Effect::Render {
+            order_id: order.id,
+            to: None,
+        },
+        now(),
+    );
     store
         .commit(
             Commit::update(&order, next.clone(), "test", vec![sync.clone()]).consuming(first.id),
@@ -190,7 +204,7 @@ async fn suite(store: &dyn Store) {
         let mut found = None;
         for _ in 0..50 {
             found = store
-                .find_by_provider_ref(tenant, Integration::Alliance2020, &format!("A20-{t}"))
+                .find_by_provider_ref(tenant, ProviderKind::Alliance2020, &format!("A20-{t}"))
                 .await
                 .unwrap();
             if found.is_some() {
@@ -203,7 +217,7 @@ async fn suite(store: &dyn Store) {
     let stranger = TenantId::parse(&screenhub_tests::unique("v")).unwrap();
     assert!(
         store
-            .find_by_provider_ref(&stranger, Integration::Alliance2020, &format!("A20-{t}"))
+            .find_by_provider_ref(&stranger, ProviderKind::Alliance2020, &format!("A20-{t}"))
             .await
             .unwrap()
             .is_none()
@@ -243,7 +257,7 @@ async fn suite(store: &dyn Store) {
         .unwrap();
     assert!(
         store
-            .find_active(&t, Integration::Alliance2020, "opp-1")
+            .find_active(&t, &route(ProviderKind::Alliance2020), "opp-1")
             .await
             .unwrap()
             .is_none()
@@ -310,7 +324,12 @@ async fn concurrent_creates_for_one_delivery_commit_once() {
         let t = t.clone();
         let key = key.clone();
         tasks.push(tokio::spawn(async move {
-            let o = Order::new(t, Integration::Alliance2020, format!("opp-{i}"), now());
+            let o = Order::new(
+                t,
+                &pairing(ProviderKind::Alliance2020),
+                format!("opp-{i}"),
+                now(),
+            );
             store
                 .commit(
                     Commit::create(o, "test", vec![]).with_delivery(DeliveryRecord {
@@ -366,7 +385,16 @@ async fn scheduling_suite(store: &dyn Store) {
 
     // An effect-only record happens once per delivery key, and can consume an item.
     let anchor = new_order(&t, "opp-r");
-    let effect = |o: &Order| OutboxItem::new(t.clone(), Effect::Render { order_id: o.id }, now());
+    let effect = |o: &Order| {
+        OutboxItem::new(
+            t.clone(),
+            Effect::Render {
+                order_id: o.id,
+                to: None,
+            },
+            now(),
+        )
+    };
     let delivery = DeliveryRecord {
         key: format!("poll:{t}:opp-r:1"),
         expires_at: now() + time::Duration::days(1),
@@ -423,7 +451,7 @@ async fn scheduling_suite(store: &dyn Store) {
     // A terminal order created outright (rejected on arrival) takes no active slot.
     let mut rejected = Order::new(
         t.clone(),
-        Integration::BackgroundsOnline,
+        &pairing(ProviderKind::BackgroundsOnline),
         "opp-x".into(),
         now(),
     );
@@ -434,14 +462,14 @@ async fn scheduling_suite(store: &dyn Store) {
         .unwrap();
     assert!(
         store
-            .find_active(&t, Integration::BackgroundsOnline, "opp-x")
+            .find_active(&t, &route(ProviderKind::BackgroundsOnline), "opp-x")
             .await
             .unwrap()
             .is_none()
     );
     let next = Order::new(
         t.clone(),
-        Integration::BackgroundsOnline,
+        &pairing(ProviderKind::BackgroundsOnline),
         "opp-x".into(),
         now(),
     );
@@ -456,7 +484,7 @@ async fn scheduling_suite(store: &dyn Store) {
     for i in 0..5i64 {
         let mut o = Order::new(
             t.clone(),
-            Integration::BackgroundsOnline,
+            &pairing(ProviderKind::BackgroundsOnline),
             format!("due-{i}"),
             base,
         );
@@ -499,7 +527,7 @@ async fn scheduling_suite(store: &dyn Store) {
     for i in 0..3i64 {
         let mut o = Order::new(
             t.clone(),
-            Integration::BackgroundsOnline,
+            &pairing(ProviderKind::BackgroundsOnline),
             format!("end-{i}"),
             ended_at,
         );

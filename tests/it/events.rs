@@ -4,7 +4,8 @@
 
 use lambda_runtime::{Context, LambdaEvent};
 use screenhub::api::Endpoint;
-use screenhub::domain::TenantConfig;
+use screenhub::config::TenantConfig;
+use screenhub::domain::ProviderKind;
 use screenhub::lambda;
 use screenhub::ports::TenantSecrets;
 use screenhub::ports::secrets::{ProviderSecrets, Secret};
@@ -121,7 +122,12 @@ async fn every_sample_event_reaches_its_handler() {
             }
             "alliance-callback.json" => {
                 // Signature accepted; the sample's order is not in this store.
-                let (status, body) = http(&world, Endpoint::AllianceCallback, file).await;
+                let (status, body) = http(
+                    &world,
+                    Endpoint::ProviderCallback(ProviderKind::Alliance2020),
+                    file,
+                )
+                .await;
                 assert_eq!(
                     (status, &body["code"]),
                     (404, &json!("order-unknown")),
@@ -129,7 +135,12 @@ async fn every_sample_event_reaches_its_handler() {
                 );
             }
             "backgrounds-online-callback.json" => {
-                let (status, body) = http(&world, Endpoint::BackgroundsOnlineCallback, file).await;
+                let (status, body) = http(
+                    &world,
+                    Endpoint::ProviderCallback(ProviderKind::BackgroundsOnline),
+                    file,
+                )
+                .await;
                 assert_eq!(
                     (status, &body["code"]),
                     (404, &json!("order-unknown")),

@@ -1,7 +1,7 @@
 //! Misbehaving neighbours: provider outages, Lever 429s, a dispatcher that dies, rate limits,
 //! and what reaches the logs.
 
-use screenhub::domain::{Integration, OrderStatus};
+use screenhub::domain::{OrderStatus, ProviderKind};
 use screenhub::ports::Store;
 use screenhub_sandbox::{Fault, FaultKind};
 use screenhub_tests::scenario::{STATUS_PREFIX, Scenario};
@@ -102,8 +102,9 @@ async fn lever_429s_are_backed_off_and_completed() {
 async fn the_per_tenant_lever_rate_never_exceeds_its_bound() {
     let s = Scenario::with(WorldOptions::default(), |_| {}).await;
     let mut cfg = s.world.store.get_tenant(&s.tenant).await.unwrap().unwrap();
-    cfg.lever.requests_per_second = 5;
-    cfg.lever.burst = 5;
+    let lever = cfg.ats.lever.as_mut().expect("a Lever tenant");
+    lever.requests_per_second = 5;
+    lever.burst = 5;
     s.world.store.put_tenant(&cfg).await.unwrap();
     s.lever.clear_requests();
     let opps: Vec<String> = (0..5).map(|_| s.candidate(&[])).collect();
@@ -144,7 +145,7 @@ async fn no_log_line_carries_pii_or_secrets() {
     let order = s
         .world
         .store
-        .find_by_provider_ref(&s.tenant, Integration::Alliance2020, &id)
+        .find_by_provider_ref(&s.tenant, ProviderKind::Alliance2020, &id)
         .await
         .unwrap()
         .unwrap();

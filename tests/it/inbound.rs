@@ -1,11 +1,12 @@
 //! The Lever webhook receiver over HTTP: orders, duplicates, refusals, per-tenant settings.
 
 use screenhub::adapters::lever_http::LeverHttp;
-use screenhub::domain::{Integration, OrderStatus};
+use screenhub::domain::{OrderStatus, ProviderKind};
 use screenhub::outbound::RetryPolicy;
 use screenhub::ports::Store;
 use screenhub::ports::lever::{LeverAccount, LeverApi, LeverError};
 use screenhub::ports::secrets::Secret;
+use screenhub_tests::route;
 use screenhub_tests::scenario::{STATUS_PREFIX, Scenario, TRIGGER};
 use serde_json::json;
 
@@ -49,7 +50,7 @@ async fn trigger_stage_creates_one_order_with_the_documented_fields_and_a_pendin
     let order = s
         .world
         .store
-        .find_active(&s.tenant, Integration::Alliance2020, &opp)
+        .find_active(&s.tenant, &route(ProviderKind::Alliance2020), &opp)
         .await
         .unwrap()
         .unwrap();

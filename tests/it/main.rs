@@ -10,5 +10,6 @@ mod faults;
 mod inbound;
 mod observability;
 mod once;
+mod pairings;
 mod poll;
 mod sweep;

@@ -8,11 +8,12 @@ use serde_json::json;
 #[test]
 fn every_detail_type_has_a_schema_that_accepts_its_documented_shape() {
     use screenhub::domain::events::{BusEvent, DetailType};
-    use screenhub::domain::{Integration, Order, OrderStatus, TenantId};
+    use screenhub::domain::{Order, OrderStatus, ProviderKind, TenantId};
+    use screenhub_tests::pairing;
     let t0 = time::macros::datetime!(2026-12-01 9:00 UTC);
     let created = Order::new(
         TenantId::parse("acme").unwrap(),
-        Integration::Alliance2020,
+        &pairing(ProviderKind::Alliance2020),
         "o1".into(),
         t0,
     );
@@ -115,7 +116,9 @@ async fn an_orders_life_is_published_on_the_bus_and_counted() {
         assert!(correlated, "no {effect} log line carries the order id");
     }
     for metric in ["OrdersCreated", "OrdersCompleted"] {
-        let point = format!("\"metric\":\"{metric}\",\"dimensions\":\"Integration=alliance2020\"");
+        let point = format!(
+            "\"metric\":\"{metric}\",\"dimensions\":\"Integration=alliance2020,Provider=alliance2020\""
+        );
         assert!(logged.contains(&point), "no {metric} data point");
     }
 }

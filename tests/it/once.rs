@@ -89,7 +89,7 @@ async fn two_dispatchers_on_the_same_note_post_it_once() {
     let opp = no_email(&s);
     let d = s.moved(&opp, TRIGGER).await;
     assert_eq!(s.world.post_json(&s.webhook_path(), &d).await.0, 200);
-    // Perform the submission only: it is rejected and queues the tag change and the note.
+    // Perform the submission only: it is rejected and queues the rendering (tags and note).
     let submit = s.world.store.pending_outbox(10).await.unwrap();
     for item in submit
         .iter()
@@ -104,8 +104,8 @@ async fn two_dispatchers_on_the_same_note_post_it_once() {
         .await
         .unwrap()
         .into_iter()
-        .find(|i| matches!(i.effect, Effect::Notify { .. }))
-        .expect("a queued note");
+        .find(|i| matches!(i.effect, Effect::Render { to: Some(_), .. }))
+        .expect("a queued rendering with its note");
     // Lever is slow to answer, so both dispatchers are at it at the same time.
     s.lever.inject(
         Fault::new(FaultKind::Delay(Duration::from_millis(300)), 2)

@@ -1,8 +1,9 @@
 //! The expiry sweep at scale: it reads only what is due, through the sparse index.
 
-use screenhub::domain::{Integration, Order, OrderStatus, TenantId};
+use screenhub::domain::{Order, OrderStatus, ProviderKind, TenantId};
 use screenhub::ports::{Clock, ManualClock};
 use screenhub::sweep::ExpirySweep;
+use screenhub_tests::pairing;
 use std::sync::Arc;
 use time::Duration;
 
@@ -20,7 +21,7 @@ async fn sweeping_ten_thousand_orders_reads_only_the_hundred_due() {
         .map(|i| {
             let mut o = Order::new(
                 tenant.clone(),
-                Integration::BackgroundsOnline,
+                &pairing(ProviderKind::BackgroundsOnline),
                 format!("opp-{i}"),
                 now - Duration::days(20),
             );
@@ -105,7 +106,7 @@ async fn an_unreadable_due_order_is_set_aside_and_both_passes_go_on() {
     .await;
     let mut due = Order::new(
         tenant.clone(),
-        Integration::BackgroundsOnline,
+        &pairing(ProviderKind::BackgroundsOnline),
         "opp-due".into(),
         now - Duration::days(20),
     );
@@ -113,7 +114,7 @@ async fn an_unreadable_due_order_is_set_aside_and_both_passes_go_on() {
     due.expires_at = Some(now - Duration::hours(1));
     let mut ended = Order::new(
         tenant.clone(),
-        Integration::BackgroundsOnline,
+        &pairing(ProviderKind::BackgroundsOnline),
         "opp-ended".into(),
         now - Duration::days(60),
     );

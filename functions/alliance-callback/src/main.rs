@@ -3,6 +3,7 @@
 
 use lambda_http::{Error, Request, run, service_fn};
 use screenhub::api::Endpoint;
+use screenhub::domain::ProviderKind;
 use screenhub::lambda::http;
 
 #[tokio::main]
@@ -10,7 +11,14 @@ async fn main() -> Result<(), Error> {
     screenhub::telemetry::init();
     let hub = screenhub::runtime::aws_hub().await?;
     run(service_fn(|req: Request| async {
-        Ok::<_, Error>(http(&hub, Endpoint::AllianceCallback, req).await)
+        Ok::<_, Error>(
+            http(
+                &hub,
+                Endpoint::ProviderCallback(ProviderKind::Alliance2020),
+                req,
+            )
+            .await,
+        )
     }))
     .await
 }

@@ -1,9 +1,10 @@
 //! In-process order store for local runs: the same semantics as the DynamoDB store
 //! (conditional versions, one transaction per commit), checked by the same conformance suite.
 
+use crate::config::TenantConfig;
 use crate::domain::effects::DeadLetter;
 use crate::domain::ids::OrderId;
-use crate::domain::{AuditEntry, Integration, Order, OutboxId, OutboxItem, TenantConfig, TenantId};
+use crate::domain::{AuditEntry, Order, OutboxId, OutboxItem, ProviderKind, RouteId, TenantId};
 use crate::ports::store::{
     Commit, CommitError, DeliveryRecord, DueCursor, DuePage, Record, Store, StoreError,
 };
@@ -12,13 +13,13 @@ use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
 use tokio::sync::Notify;
 
-type ActiveKey = (TenantId, Integration, String);
+type ActiveKey = (TenantId, RouteId, String);
 
 #[derive(Default)]
 struct State {
     tenants: BTreeMap<TenantId, TenantConfig>,
     orders: BTreeMap<OrderId, Order>,
-    provider_refs: BTreeMap<(TenantId, Integration, String), OrderId>,
+    provider_refs: BTreeMap<(TenantId, ProviderKind, String), OrderId>,
     active: BTreeMap<ActiveKey, OrderId>,
     audit: BTreeMap<OrderId, Vec<AuditEntry>>,
     outbox: BTreeMap<OutboxId, OutboxItem>,
@@ -91,8 +92,8 @@ fn sorted_page<'a>(
 fn active_key(order: &Order) -> ActiveKey {
     (
         order.tenant.clone(),
-        order.integration,
-        order.opportunity_id.clone(),
+        order.route.clone(),
+        order.ats_ref.clone(),
     )
 }
 
@@ -144,12 +145,12 @@ impl Store for EmbeddedStore {
     async fn find_by_provider_ref(
         &self,
         tenant: &TenantId,
-        integration: Integration,
+        provider: ProviderKind,
         reference: &str,
     ) -> Result<Option<Order>, StoreError> {
         let s = self.lock();
         Ok(s.provider_refs
-            .get(&(tenant.clone(), integration, reference.to_owned()))
+            .get(&(tenant.clone(), provider, reference.to_owned()))
             .and_then(|id| s.orders.get(id))
             .cloned())
     }
@@ -157,12 +158,12 @@ impl Store for EmbeddedStore {
     async fn find_active(
         &self,
         tenant: &TenantId,
-        integration: Integration,
+        route: &RouteId,
         opportunity_id: &str,
     ) -> Result<Option<Order>, StoreError> {
         let s = self.lock();
         Ok(s.active
-            .get(&(tenant.clone(), integration, opportunity_id.to_owned()))
+            .get(&(tenant.clone(), route.clone(), opportunity_id.to_owned()))
             .and_then(|id| s.orders.get(id))
             .cloned())
     }
@@ -176,7 +177,7 @@ impl Store for EmbeddedStore {
             .lock()
             .orders
             .values()
-            .filter(|o| o.tenant == *tenant && o.opportunity_id == opportunity_id)
+            .filter(|o| o.tenant == *tenant && o.ats_ref == opportunity_id)
             .cloned()
             .collect();
         orders.sort_by_key(|o| o.id);
@@ -227,7 +228,7 @@ impl Store for EmbeddedStore {
             }
             if let Some(r) = &c.order.provider_ref {
                 s.provider_refs.insert(
-                    (c.order.tenant.clone(), c.order.integration, r.clone()),
+                    (c.order.tenant.clone(), c.order.provider, r.clone()),
                     c.order.id,
                 );
             }

@@ -1,6 +1,7 @@
 //! Adapters: implementations of the ports.
 
 pub mod embedded_store;
+pub mod lever_ats;
 pub mod local_events;
 pub mod local_secrets;
 pub mod secrets_cache;
@@ -14,9 +15,9 @@ pub mod eventbridge;
 pub mod secrets_manager;
 
 #[cfg(feature = "http-client")]
-pub mod alliance_http;
+pub mod alliance2020;
 #[cfg(feature = "http-client")]
-pub mod backgrounds_online_http;
+pub mod backgrounds_online;
 #[cfg(feature = "http-client")]
 pub mod lever_http;
 #[cfg(feature = "http-client")]

@@ -2,7 +2,8 @@
 //! no read for it, and a configuration change reaches every container within the TTL.
 //! Only configured tenants are cached, so made-up tenant ids cannot grow the cache.
 
-use crate::domain::{TenantConfig, TenantId};
+use crate::config::TenantConfig;
+use crate::domain::TenantId;
 use crate::ports::clock::Clock;
 use crate::ports::store::{Store, StoreError};
 use std::collections::HashMap;

@@ -3,7 +3,8 @@
 use super::problem::ApiError;
 use crate::adapters::secrets_cache::CachedSecrets;
 use crate::adapters::tenant_cache::{TENANT_TTL, TenantCache};
-use crate::domain::{TenantConfig, TenantId};
+use crate::config::TenantConfig;
+use crate::domain::TenantId;
 use crate::ports::{Clock, Store};
 use std::sync::Arc;
 use time::Duration;

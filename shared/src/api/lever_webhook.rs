@@ -12,16 +12,18 @@
 //!   `stageChanges` show that move; a deletion queues a check, and only Lever answering that
 //!   the opportunity is gone scrubs anything.
 //!
-//! Events acted on: `candidateStageChange` onto the tenant's trigger stage (an Alliance 2020
-//! order) and `candidateDeleted`. Others are acknowledged without effect.
+//! Events acted on: `candidateStageChange` onto the stage of one of the tenant's
+//! `lever_stage` routes (an order on that route, from its provider) and `candidateDeleted`.
+//! Others are acknowledged without effect.
 
 use super::hub::Hub;
 use super::problem::{ApiError, Reply};
+use crate::config::{Route, TenantConfig, Trigger};
+use crate::domain::TenantId;
 use crate::domain::effects::{Effect, OutboxItem};
 use crate::domain::ids::external_id;
+use crate::domain::kinds::AtsKind;
 use crate::domain::order::ClaimedMove;
-use crate::domain::providers::alliance;
-use crate::domain::{Integration, Order, TenantConfig, TenantId};
 use crate::ports::store::{Commit, CommitError, DeliveryRecord, Record};
 use crate::webhooks::lever as sig;
 use serde_json::json;
@@ -48,8 +50,8 @@ pub async fn handle(hub: &Hub, tenant: &str, body: &[u8]) -> Reply {
 
 /// What a verified delivery decided, before it is written.
 enum Decision {
-    /// Open this order (with its first effects).
-    Open(Box<Commit>),
+    /// Open this order on this route (with its first effects).
+    Open(Box<Commit>, Route),
     /// Queue these effects, or none: the delivery is recorded either way.
     Queue(Vec<Effect>, Reply),
 }
@@ -96,6 +98,7 @@ async fn receive(hub: &Hub, tenant_raw: &str, body: &[u8]) -> Result<Reply, ApiE
             let opportunity = external_id(opportunity).map_err(|_| ApiError::IdInvalid)?;
             Decision::Queue(
                 vec![Effect::ConfirmDeletion {
+                    ats: AtsKind::Lever,
                     ats_ref: opportunity.to_owned(),
                 }],
                 Reply::ok(json!({ "status": "accepted", "action": "deletion_check_queued" })),
@@ -107,45 +110,40 @@ async fn receive(hub: &Hub, tenant_raw: &str, body: &[u8]) -> Result<Reply, ApiE
     once.write(decision).await
 }
 
-/// Only stage changes onto the trigger stage open anything; the hub's own stage moves land
-/// elsewhere and are acknowledged without effect.
+/// Only stage changes onto a route's trigger stage open anything; the hub's own stage moves
+/// land elsewhere and are acknowledged without effect.
 fn stage_change(
     tenant: &TenantConfig,
     delivery: &sig::Delivery,
     now: OffsetDateTime,
 ) -> Result<Decision, ApiError> {
-    let opportunity = data_str(delivery, "opportunityId");
-    let to_stage = data_str(delivery, "toStageId");
-    let (Some(opportunity), Some(settings)) = (opportunity, tenant.alliance.as_ref()) else {
+    let Some(opportunity) = data_str(delivery, "opportunityId") else {
         return Ok(Decision::Queue(Vec::new(), ignored("no_action_for_event")));
     };
     let opportunity = external_id(opportunity).map_err(|_| ApiError::IdInvalid)?;
-    let to_stage = to_stage
+    let to_stage = data_str(delivery, "toStageId")
         .map(external_id)
         .transpose()
         .map_err(|_| ApiError::IdInvalid)?;
-    if to_stage != Some(settings.trigger_stage_id.as_str()) {
+    let route = tenant.routes.iter().find(|r| {
+        matches!(&r.trigger, Trigger::LeverStage { stage_id } if Some(stage_id.as_str()) == to_stage)
+    });
+    let Some(route) = route else {
         return Ok(Decision::Queue(Vec::new(), ignored("not_trigger_stage")));
-    }
-    let mut order = Order::new(
-        tenant.id.clone(),
-        Integration::Alliance2020,
-        opportunity.to_owned(),
+    };
+    let claimed = ClaimedMove {
+        stage_id: to_stage.unwrap_or_default().to_owned(),
+        at_ms: delivery.triggered_at_ms,
+    };
+    let commit = crate::intake::open(
+        &tenant.id,
+        route,
+        opportunity,
+        Some(claimed),
+        "lever_webhook",
         now,
     );
-    order.claimed_move = Some(ClaimedMove {
-        stage_id: settings.trigger_stage_id.clone(),
-        at_ms: delivery.triggered_at_ms,
-    });
-    let outbox = alliance::creation_effects(&order)
-        .into_iter()
-        .map(|e| OutboxItem::new(tenant.id.clone(), e, now))
-        .collect();
-    Ok(Decision::Open(Box::new(Commit::create(
-        order,
-        "lever_webhook",
-        outbox,
-    ))))
+    Ok(Decision::Open(Box::new(commit), route.clone()))
 }
 
 /// Makes a delivery happen once: its token is recorded in the same write as what it decided,
@@ -204,17 +202,14 @@ impl<'h> Once<'h> {
     async fn write(&self, decision: Decision) -> Result<Reply, ApiError> {
         let deliveries = vec![self.token.clone(), self.content.clone()];
         let (result, accepted) = match decision {
-            Decision::Open(commit) => {
+            Decision::Open(commit, route) => {
                 let mut commit = *commit;
                 commit.deliveries = deliveries;
                 let order_id = commit.order.id;
                 let result = self.hub.store.commit(commit).await;
                 if result.is_ok() {
-                    tracing::info!(tenant = %self.tenant, %order_id, "order opened from Lever stage change");
-                    crate::metrics::count(
-                        "OrdersCreated",
-                        &[("Integration", Integration::Alliance2020.as_str())],
-                    );
+                    tracing::info!(tenant = %self.tenant, %order_id, route = %route.id, "order opened from Lever stage change");
+                    crate::intake::count_opened(&route, 1);
                 }
                 (
                     result,
@@ -354,7 +349,7 @@ mod tests {
             time::macros::datetime!(2026-12-01 9:00 UTC),
         ));
         let tenant: TenantConfig = serde_json::from_value(json!({
-            "id": "acme", "name": "Acme", "lever": {}
+            "id": "acme", "name": "Acme", "ats": { "lever": {} }
         }))
         .unwrap();
         store.put_tenant(&tenant).await.unwrap();

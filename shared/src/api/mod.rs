@@ -2,8 +2,6 @@
 //! the raw request parts and return a [`Reply`]; the transport (lambda_http or axum) only
 //! converts. Every route authenticates the request before trusting its body.
 
-pub mod alliance_callback;
-pub mod backgrounds_online_callback;
 pub mod hub;
 pub mod lever_webhook;
 pub mod problem;
@@ -12,6 +10,7 @@ pub mod provider_callback;
 pub use hub::{Hub, HubSettings};
 pub use problem::{ApiError, PROBLEM_CODES, Reply};
 
+use crate::domain::kinds::ProviderKind;
 use http::{HeaderMap, Method};
 
 /// `GET /health`: the API answers (served by the Lever webhook function when deployed).
@@ -23,15 +22,10 @@ pub fn health() -> Reply {
 
 /// Paths of the HTTP API (identical locally and behind API Gateway).
 pub const LEVER_WEBHOOK_PREFIX: &str = "/lever/webhooks/";
-pub const ALLIANCE_CALLBACK_PREFIX: &str = "/callbacks/alliance2020/";
-pub const BACKGROUNDS_ONLINE_CALLBACK_PREFIX: &str = "/callbacks/backgrounds-online/";
 
-/// Where a provider sends an integration's callbacks (a tenant id follows).
-pub fn callback_prefix(integration: crate::domain::Integration) -> &'static str {
-    match integration {
-        crate::domain::Integration::Alliance2020 => ALLIANCE_CALLBACK_PREFIX,
-        crate::domain::Integration::BackgroundsOnline => BACKGROUNDS_ONLINE_CALLBACK_PREFIX,
-    }
+/// Where a provider sends its callbacks: `/callbacks/{provider}/` (a tenant id follows).
+pub fn callback_prefix(provider: ProviderKind) -> String {
+    format!("/callbacks/{}/", provider.callback_slug())
 }
 
 /// The `{tenant}` of a route: API Gateway's path parameter when it has one, else the path's
@@ -53,8 +47,8 @@ pub fn tail_segment<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Endpoint {
     LeverWebhook,
-    AllianceCallback,
-    BackgroundsOnlineCallback,
+    /// `/callbacks/{provider}/{tenant}`: one handler for every provider.
+    ProviderCallback(ProviderKind),
     Health,
 }
 
@@ -77,12 +71,12 @@ pub const ROUTES: &[Route] = &[
     Route {
         method: "POST",
         path: "/callbacks/alliance2020/{tenant}",
-        endpoint: Endpoint::AllianceCallback,
+        endpoint: Endpoint::ProviderCallback(ProviderKind::Alliance2020),
     },
     Route {
         method: "POST",
         path: "/callbacks/backgrounds-online/{tenant}",
-        endpoint: Endpoint::BackgroundsOnlineCallback,
+        endpoint: Endpoint::ProviderCallback(ProviderKind::BackgroundsOnline),
     },
     Route {
         method: "GET",
@@ -119,9 +113,8 @@ pub async fn serve(
 ) -> Reply {
     match endpoint {
         Endpoint::LeverWebhook => lever_webhook::handle(hub, tenant, body).await,
-        Endpoint::AllianceCallback => alliance_callback::handle(hub, tenant, headers, body).await,
-        Endpoint::BackgroundsOnlineCallback => {
-            backgrounds_online_callback::handle(hub, tenant, headers, body).await
+        Endpoint::ProviderCallback(provider) => {
+            provider_callback::handle(hub, provider, tenant, headers, body).await
         }
         Endpoint::Health => health(),
     }
@@ -158,5 +151,18 @@ mod tests {
             None
         );
         assert_eq!(tail_segment("/other/acme", LEVER_WEBHOOK_PREFIX), None);
+    }
+
+    #[test]
+    fn every_provider_has_its_callback_route() {
+        for provider in ProviderKind::ALL {
+            let path = format!("{}{{tenant}}", callback_prefix(provider));
+            assert!(
+                ROUTES
+                    .iter()
+                    .any(|r| r.path == path && r.endpoint == Endpoint::ProviderCallback(provider)),
+                "{path}"
+            );
+        }
     }
 }

@@ -5,60 +5,43 @@
 
 use super::hub::Hub;
 use super::problem::{ApiError, Reply};
+use crate::config::TenantConfig;
 use crate::domain::AuditEntry;
 use crate::domain::effects::OutboxItem;
 use crate::domain::effects::UpdateDecision;
 use crate::domain::ids::{OrderId, external_id};
-use crate::domain::{Integration, Order, TenantConfig, TenantId};
+use crate::domain::kinds::ProviderKind;
+use crate::domain::providers::{ProviderReport, read_callback};
+use crate::domain::transitions;
+use crate::domain::{Order, TenantId};
 use crate::ports::TenantSecrets;
 use crate::ports::store::{Commit, CommitError, DeliveryRecord, Record};
 use crate::webhooks::standard::{self, SignedHeaders, VerifyError};
 use http::HeaderMap;
-use serde::de::DeserializeOwned;
 use serde_json::json;
-use time::OffsetDateTime;
 
-/// What a provider's callback is about, read from its body: the provider's order id, our
-/// order id when the provider echoes it, and the change it makes to the order, as the
-/// lifecycle allows it.
-pub struct Target<F> {
-    pub provider_ref: String,
-    pub client_reference: Option<String>,
-    pub decide: F,
-}
-
-/// A provider callback route, whole: authenticate, read the body as `C` and turn it into a
-/// [`Target`] with `read` (which may refuse it), apply the change; refusals are logged and
+/// A provider callback route, whole: authenticate, read the body by the provider's rules
+/// (which may refuse it), apply the change as the lifecycle allows; refusals are logged and
 /// answered as problems.
-pub async fn handle<C, F>(
+pub async fn handle(
     hub: &Hub,
-    integration: Integration,
+    provider: ProviderKind,
     tenant: &str,
     headers: &HeaderMap,
     body: &[u8],
-    read: impl FnOnce(C, OffsetDateTime) -> Result<Target<F>, ApiError>,
-) -> Reply
-where
-    C: DeserializeOwned,
-    F: Fn(&Order) -> UpdateDecision,
-{
+) -> Reply {
     let received = async {
-        let verified = verify(hub, integration, tenant, headers, body).await?;
-        let callback: C = serde_json::from_slice(body).map_err(|_| ApiError::BodyMalformed)?;
-        let target = read(callback, hub.clock.now())?;
+        let verified = verify(hub, provider, tenant, headers, body).await?;
+        let report = read_callback(provider, body).map_err(|_| ApiError::BodyMalformed)?;
         // Provider ids end up in keys and URLs: checked once, here.
-        external_id(&target.provider_ref).map_err(|_| ApiError::IdInvalid)?;
-        if let Some(c) = &target.client_reference {
+        external_id(&report.provider_ref).map_err(|_| ApiError::IdInvalid)?;
+        if let Some(c) = &report.client_reference {
             external_id(c).map_err(|_| ApiError::IdInvalid)?;
         }
-        apply(
-            hub,
-            integration,
-            &verified,
-            &target.provider_ref,
-            target.client_reference.as_deref(),
-            target.decide,
-        )
+        let now = hub.clock.now();
+        apply(hub, provider, &verified, &report, |order: &Order| {
+            transitions::apply(order, &report.change, now)
+        })
         .await
     };
     received.await.unwrap_or_else(|e| refused(tenant, e))
@@ -77,13 +60,13 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// Authenticate a callback before anything in its body is trusted.
 async fn verify(
     hub: &Hub,
-    integration: Integration,
+    provider: ProviderKind,
     tenant_raw: &str,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Verified, ApiError> {
     let tenant = hub.admit(tenant_raw, body).await?;
-    if !tenant.enables(integration) {
+    if !tenant.orders_from(provider) {
         return Err(ApiError::TenantUnknown);
     }
     let tenant_id = tenant.id.clone();
@@ -101,7 +84,7 @@ async fn verify(
     let now = hub.clock.now();
     let tolerance = hub.settings.callback_tolerance.whole_seconds();
     let check = |secrets: &TenantSecrets| {
-        let Some(p) = secrets.provider(integration) else {
+        let Some(p) = secrets.provider(provider) else {
             return Err(VerifyError::Invalid);
         };
         let keys: Vec<&str> = p.callback_secrets.iter().map(|s| s.expose()).collect();
@@ -128,7 +111,7 @@ async fn verify(
 /// The order a callback is about, only if it belongs to the signing tenant.
 async fn find_order(
     hub: &Hub,
-    integration: Integration,
+    provider: ProviderKind,
     tenant: &TenantId,
     provider_ref: &str,
     client_ref: Option<&str>,
@@ -145,12 +128,12 @@ async fn find_order(
         Some(o) => Some(o),
         None => hub
             .store
-            .find_by_provider_ref(tenant, integration, provider_ref)
+            .find_by_provider_ref(tenant, provider, provider_ref)
             .await
             .map_err(|e| ApiError::unavailable("order", e))?,
     };
     order
-        .filter(|o| &o.tenant == tenant && o.integration == integration)
+        .filter(|o| &o.tenant == tenant && o.provider == provider)
         .filter(|o| o.provider_ref.as_deref().is_none_or(|r| r == provider_ref))
         .ok_or(ApiError::OrderUnknown)
 }
@@ -160,25 +143,22 @@ async fn find_order(
 /// in the order's audit trail (once per callback message) and acknowledged.
 async fn apply(
     hub: &Hub,
-    integration: Integration,
+    provider: ProviderKind,
     verified: &Verified,
-    provider_ref: &str,
-    client_ref: Option<&str>,
+    report: &ProviderReport,
     decide: impl Fn(&Order) -> UpdateDecision,
 ) -> Result<Reply, ApiError> {
+    let provider_ref = report.provider_ref.as_str();
+    let client_ref = report.client_reference.as_deref();
     let tenant_id = &verified.tenant.id;
     let now = hub.clock.now();
     let cause = format!("provider_callback:{}", verified.message_id);
     let delivery = DeliveryRecord::new(
-        format!(
-            "{}:{tenant_id}:{}",
-            integration.as_str(),
-            verified.message_id
-        ),
+        format!("{}:{tenant_id}:{}", provider.as_str(), verified.message_id),
         now + hub.settings.delivery_ttl,
     );
     for _ in 0..5 {
-        let order = find_order(hub, integration, tenant_id, provider_ref, client_ref).await?;
+        let order = find_order(hub, provider, tenant_id, provider_ref, client_ref).await?;
         let (mut next, effects) = match decide(&order) {
             UpdateDecision::Apply(next, effects) => (*next, effects),
             UpdateDecision::Ignore(reason) => {
@@ -219,10 +199,13 @@ async fn apply(
         match hub.store.commit(commit).await {
             Ok(()) => {
                 tracing::info!(tenant = %tenant_id, order_id = %order.id, status = to.as_str(), "order updated by provider");
-                if to == crate::domain::OrderStatus::Complete {
+                if to.phase() == crate::domain::Phase::Results {
                     crate::metrics::count(
                         "OrdersCompleted",
-                        &[("Integration", integration.as_str())],
+                        &[
+                            ("Integration", order.route.as_str()),
+                            ("Provider", provider.as_str()),
+                        ],
                     );
                 }
                 return Ok(Reply::ok(

@@ -43,36 +43,25 @@ pub fn on_candidate_deleted(order: &Order, now: OffsetDateTime) -> Option<(Order
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::kinds::{AtsKind, Pairing, ProviderKind};
     use crate::domain::order::{ScreeningResult, SentRequest};
-    use crate::domain::providers::backgrounds_online::{
-        BackgroundsOnlineCandidate, BackgroundsOnlineOrder, BackgroundsOnlinePosition,
-    };
-    use crate::domain::{Integration, OrderStatus, TenantId};
+    use crate::domain::{OrderStatus, TenantId};
     use time::macros::datetime;
 
     const NOW: OffsetDateTime = datetime!(2026-11-22 12:00 UTC);
 
-    fn order(integration: Integration, status: OrderStatus) -> Order {
+    fn order(provider: ProviderKind, status: OrderStatus) -> Order {
         let mut o = Order::new(
             TenantId::parse("acme").unwrap(),
-            integration,
+            &Pairing::new(provider.as_str(), AtsKind::Lever, provider),
             "opp-1".into(),
             datetime!(2026-11-01 09:00 UTC),
         );
         o.status = status;
-        o.request = Some(SentRequest::of(&BackgroundsOnlineOrder {
-            client_reference: o.id.to_string(),
-            package: "Standard".into(),
-            candidate: BackgroundsOnlineCandidate {
-                name: Some("Ada Lovelace".into()),
-                email: "ada@example.com".into(),
-                phone: None,
-            },
-            position: BackgroundsOnlinePosition {
-                title: None,
-                location: None,
-            },
-        }));
+        o.request = Some(SentRequest::of(&serde_json::json!({
+            "client_reference": o.id.to_string(),
+            "candidate": { "name": "Ada Lovelace", "email": "ada@example.com" }
+        })));
         o
     }
 
@@ -85,7 +74,7 @@ mod tests {
 
     #[test]
     fn an_ended_order_is_scrubbed_and_keeps_its_outcome() {
-        let mut done = order(Integration::Alliance2020, OrderStatus::Complete);
+        let mut done = order(ProviderKind::Alliance2020, OrderStatus::Complete);
         done.result = Some(ScreeningResult {
             flag: Some(false),
             summary: Some("no records for Ada Lovelace".into()),
@@ -105,13 +94,13 @@ mod tests {
 
     #[test]
     fn an_order_already_scrubbed_changes_nothing() {
-        let done = order(Integration::Alliance2020, OrderStatus::Rejected).scrubbed(NOW);
+        let done = order(ProviderKind::Alliance2020, OrderStatus::Rejected).scrubbed(NOW);
         assert!(on_candidate_deleted(&done, NOW).is_none());
     }
 
     #[test]
     fn an_order_under_way_is_cancelled_and_scrubbed_without_touching_lever() {
-        let mut waiting = order(Integration::BackgroundsOnline, OrderStatus::Pending);
+        let mut waiting = order(ProviderKind::BackgroundsOnline, OrderStatus::Pending);
         waiting.provider_ref = Some("BO-7".into());
         waiting.expires_at = Some(datetime!(2026-11-29 09:00 UTC));
         let (next, effects) = on_candidate_deleted(&waiting, NOW).expect("changed");
@@ -133,27 +122,27 @@ mod tests {
 
     #[test]
     fn only_orders_the_provider_received_are_cancelled_there() {
-        for (integration, status, provider_ref, cancelled_there) in [
+        for (provider, status, provider_ref, cancelled_there) in [
             (
-                Integration::BackgroundsOnline,
+                ProviderKind::BackgroundsOnline,
                 OrderStatus::Requested,
                 None,
                 false,
             ),
             (
-                Integration::Alliance2020,
+                ProviderKind::Alliance2020,
                 OrderStatus::Requested,
                 None,
                 false,
             ),
             (
-                Integration::Alliance2020,
+                ProviderKind::Alliance2020,
                 OrderStatus::InProgress,
                 Some("A20-1"),
                 true,
             ),
         ] {
-            let mut o = order(integration, status);
+            let mut o = order(provider, status);
             o.provider_ref = provider_ref.map(str::to_owned);
             let (next, effects) = on_candidate_deleted(&o, NOW).expect("changed");
             assert_eq!(next.status, OrderStatus::Cancelled);
@@ -162,7 +151,7 @@ mod tests {
                     .iter()
                     .any(|e| matches!(e, Effect::CancelOrder { .. })),
                 cancelled_there,
-                "{integration:?}: {effects:?}"
+                "{provider:?}: {effects:?}"
             );
         }
     }

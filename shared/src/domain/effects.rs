@@ -3,6 +3,7 @@
 
 use super::events::BusEvent;
 use super::ids::{OrderId, OutboxId, TenantId};
+use super::kinds::AtsKind;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -37,15 +38,24 @@ pub enum Effect {
     /// effect, in this order, so that a poll never sees the mark again once the notice exists.
     #[serde(alias = "lever_clear_trigger")]
     ClearTrigger {
+        #[serde(default)]
+        ats: AtsKind,
         #[serde(alias = "opportunity_id")]
         ats_ref: String,
         tags: Vec<String>,
         note: Option<Notice>,
     },
-    /// Make the ATS show the order's current state (Lever: its managed tags; idempotent).
+    /// Make the ATS show the order's current state (Lever: its managed tags; idempotent) and,
+    /// when the order moved to `to`, say so (Lever: the note for that status, posted once;
+    /// built from the order when performed, so no result text sits in the outbox).
     #[serde(alias = "lever_sync_status")]
-    Render { order_id: OrderId },
-    /// Tell the ATS something about the order (Lever: a note).
+    Render {
+        order_id: OrderId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<super::OrderStatus>,
+    },
+    /// Tell the ATS something about the order (Lever: a note). Written by earlier versions;
+    /// items still queued are performed.
     #[serde(alias = "lever_note")]
     Notify { order_id: OrderId, note: Notice },
     /// Publish an event on the bus.
@@ -54,6 +64,8 @@ pub enum Effect {
     /// it gives up the candidate's data.
     #[serde(alias = "lever_confirm_deletion")]
     ConfirmDeletion {
+        #[serde(default)]
+        ats: AtsKind,
         #[serde(alias = "opportunity_id")]
         ats_ref: String,
     },
@@ -77,7 +89,7 @@ impl Effect {
         match self {
             Effect::PlaceOrder { order_id }
             | Effect::CancelOrder { order_id, .. }
-            | Effect::Render { order_id }
+            | Effect::Render { order_id, .. }
             | Effect::Notify { order_id, .. } => Some(*order_id),
             Effect::ClearTrigger { .. } | Effect::ConfirmDeletion { .. } => None,
             Effect::PublishEvent { event } => event.order_id(),
@@ -208,7 +220,10 @@ mod dead_letter_tests {
         }
         assert_eq!(
             read(serde_json::json!({ "type": "lever_sync_status", "order_id": id })),
-            Effect::Render { order_id: id }
+            Effect::Render {
+                order_id: id,
+                to: None
+            }
         );
         assert_eq!(
             read(
@@ -224,6 +239,7 @@ mod dead_letter_tests {
                 serde_json::json!({ "type": "lever_clear_trigger", "opportunity_id": "o1", "tags": ["t"], "note": null })
             ),
             Effect::ClearTrigger {
+                ats: AtsKind::Lever,
                 ats_ref: "o1".into(),
                 tags: vec!["t".into()],
                 note: None
@@ -244,6 +260,7 @@ mod dead_letter_tests {
         assert_eq!(
             read(serde_json::json!({ "type": "lever_confirm_deletion", "opportunity_id": "o1" })),
             Effect::ConfirmDeletion {
+                ats: AtsKind::Lever,
                 ats_ref: "o1".into()
             }
         );

@@ -2,7 +2,8 @@
 //! JSON schemas: docs/events.md.
 
 use super::ids::{OrderId, TenantId};
-use super::order::{Integration, Order, OrderStatus};
+use super::kinds::{AtsKind, ProviderKind, RouteId};
+use super::order::{Order, OrderStatus};
 use serde::{Deserialize, Serialize};
 
 pub const EVENT_SOURCE: &str = "screenhub";
@@ -31,7 +32,14 @@ impl DetailType {
 pub struct OrderEventDetail {
     pub tenant: TenantId,
     pub order_id: OrderId,
-    pub integration: Integration,
+    /// The route's id (today's routes: `alliance2020`, `backgrounds_online`).
+    pub integration: RouteId,
+    /// (Both default when reading events queued before they existed.)
+    #[serde(default)]
+    pub ats: AtsKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<ProviderKind>,
+    /// The ATS object (a Lever opportunity id).
     pub opportunity_id: String,
     pub status: OrderStatus,
     pub previous_status: Option<OrderStatus>,
@@ -55,8 +63,10 @@ impl BusEvent {
             detail: OrderEventDetail {
                 tenant: order.tenant.clone(),
                 order_id: order.id,
-                integration: order.integration,
-                opportunity_id: order.opportunity_id.clone(),
+                integration: order.route.clone(),
+                ats: order.ats,
+                provider: Some(order.provider),
+                opportunity_id: order.ats_ref.clone(),
                 status: order.status,
                 previous_status: previous,
                 version: order.version,

@@ -1,10 +1,9 @@
 //! Expiry rules: which orders lapse when nobody acts, and what expiring does. The sweep reads
-//! only orders that carry `expires_at` (set while an order waits for the candidate) and asks
-//! [`expire`] what to write. Each integration with an expiry adds one arm here.
+//! only orders that carry `expires_at` (set when a provider whose invitations lapse accepted
+//! the order, see its adapter's capabilities) and asks [`expire`] what to write.
 
 use super::effects::Effect;
-use super::order::{Integration, Order, OrderStatus};
-use super::providers::backgrounds_online;
+use super::order::{Order, OrderStatus};
 use time::OffsetDateTime;
 
 /// Whether the order is past its expiry and still waiting for the candidate.
@@ -17,23 +16,24 @@ pub fn expire(order: &Order, now: OffsetDateTime) -> Option<(Order, Vec<Effect>)
     if !is_due(order, now) {
         return None;
     }
-    match order.integration {
-        Integration::BackgroundsOnline => Some(backgrounds_online::expired(order, now)),
-        // Alliance 2020 reports its own expiries; its orders never carry `expires_at`.
-        Integration::Alliance2020 => None,
-    }
+    Some(super::transitions::expired(order, now))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::TenantId;
+    use crate::domain::kinds::{AtsKind, Pairing, ProviderKind};
     use time::macros::datetime;
 
     fn pending_bo(expires: OffsetDateTime) -> Order {
         let mut o = Order::new(
             TenantId::parse("t").unwrap(),
-            Integration::BackgroundsOnline,
+            &Pairing::new(
+                "backgrounds_online",
+                AtsKind::Lever,
+                ProviderKind::BackgroundsOnline,
+            ),
             "opp".into(),
             datetime!(2026-01-01 0:00 UTC),
         );

@@ -1,27 +1,9 @@
 //! The canonical screening order every integration meets in.
 
 use super::ids::{OrderId, TenantId};
+use super::kinds::{AtsKind, Pairing, ProviderKind, RouteId};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-
-/// Which ATS ↔ provider pairing an order belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Integration {
-    /// Lever (stage-driven) × Alliance 2020.
-    Alliance2020,
-    /// Lever (tag-driven) × Backgrounds Online.
-    BackgroundsOnline,
-}
-
-impl Integration {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Integration::Alliance2020 => "alliance2020",
-            Integration::BackgroundsOnline => "backgrounds_online",
-        }
-    }
-}
 
 /// Canonical status of a screening order, shared by every ATS and provider. Each ATS adapter
 /// renders it in its own terms (Lever tags, Paylocity order statuses, Cornerstone's panel);
@@ -194,9 +176,18 @@ impl SentRequest {
 pub struct Order {
     pub id: OrderId,
     pub tenant: TenantId,
-    pub integration: Integration,
+    /// The tenant's route that opened it (persisted, and published, as `integration`).
+    #[serde(rename = "integration")]
+    pub route: RouteId,
+    /// The ATS it came from and is rendered back to.
+    #[serde(default)]
+    pub ats: AtsKind,
+    /// The provider it is placed with (orders written before routes existed get it from
+    /// their route id when read, see the store).
+    pub provider: ProviderKind,
     /// The ATS object the order belongs to (a Lever opportunity id).
-    pub opportunity_id: String,
+    #[serde(rename = "opportunity_id")]
+    pub ats_ref: String,
     pub status: OrderStatus,
     /// Optimistic-concurrency version: 1 on creation, +1 on every change.
     pub version: u64,
@@ -223,17 +214,14 @@ pub struct Order {
 }
 
 impl Order {
-    pub fn new(
-        tenant: TenantId,
-        integration: Integration,
-        opportunity_id: String,
-        now: OffsetDateTime,
-    ) -> Self {
+    pub fn new(tenant: TenantId, pairing: &Pairing, ats_ref: String, now: OffsetDateTime) -> Self {
         Self {
             id: OrderId::new(),
             tenant,
-            integration,
-            opportunity_id,
+            route: pairing.route.clone(),
+            ats: pairing.ats,
+            provider: pairing.provider,
+            ats_ref,
             status: OrderStatus::Requested,
             version: 1,
             provider_ref: None,
@@ -383,7 +371,11 @@ mod tests {
         let t0 = time::macros::datetime!(2026-01-01 0:00 UTC);
         let mut o = Order::new(
             TenantId::parse("t").unwrap(),
-            Integration::BackgroundsOnline,
+            &Pairing::new(
+                "backgrounds_online",
+                AtsKind::Lever,
+                ProviderKind::BackgroundsOnline,
+            ),
             "opp".into(),
             t0,
         );
@@ -414,7 +406,7 @@ mod tests {
         let t1 = time::macros::datetime!(2026-01-02 0:00 UTC);
         let o = Order::new(
             TenantId::parse("t").unwrap(),
-            Integration::Alliance2020,
+            &Pairing::new("alliance2020", AtsKind::Lever, ProviderKind::Alliance2020),
             "opp".into(),
             t0,
         );

@@ -18,16 +18,17 @@ pub struct LeverAccount {
 impl LeverAccount {
     /// The tenant's Lever account, or `None` when its secret holds no Lever API key.
     pub fn for_tenant(
-        tenant: &crate::domain::TenantConfig,
+        tenant: &crate::config::TenantConfig,
         secrets: &crate::ports::TenantSecrets,
     ) -> Option<Self> {
+        let lever = tenant.ats.lever.as_ref()?;
         Some(Self {
             tenant: tenant.id.clone(),
-            api_base: tenant.lever.api_base.clone(),
+            api_base: lever.api_base.clone(),
             api_key: secrets.lever_api_key.clone()?,
-            perform_as: tenant.lever.perform_as.clone(),
-            requests_per_second: tenant.lever.requests_per_second,
-            burst: tenant.lever.burst,
+            perform_as: lever.perform_as.clone(),
+            requests_per_second: lever.requests_per_second,
+            burst: lever.burst,
         })
     }
 }

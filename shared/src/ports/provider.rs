@@ -1,9 +1,11 @@
 //! Screening provider APIs.
 
+use crate::config::TenantConfig;
 use crate::domain::TenantId;
 use crate::domain::effects::CancelReason;
-use crate::domain::providers::alliance::AllianceOrder;
-use crate::domain::providers::backgrounds_online::BackgroundsOnlineOrder;
+use crate::domain::kinds::ProviderKind;
+use crate::domain::order::{Order, Rejection, SentRequest};
+use crate::domain::subject::Subject;
 use crate::ports::secrets::Secret;
 
 #[derive(Clone, Debug)]
@@ -43,28 +45,50 @@ impl ProviderError {
     }
 }
 
-#[async_trait::async_trait]
-pub trait AllianceApi: Send + Sync {
-    /// Place an order; idempotent on `order.client_reference`.
-    async fn place_order(
-        &self,
-        acct: &ProviderAccount,
-        order: &AllianceOrder,
-    ) -> Result<PlacedOrder, ProviderError>;
+/// What the spine may ask of a provider (everything off unless the adapter turns it on); the
+/// dispatcher never asks for what is not declared.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Capabilities {
+    /// Orders can be cancelled (a recruiter's cancel) or closed (expiry, deletion) there.
+    pub cancel: bool,
 }
 
+/// A screening provider, as the spine sees it: its account for a tenant, how an order is
+/// prepared for it (pure), placed and cancelled. Callbacks are read by
+/// [`crate::domain::providers::read_callback`] (pure too). Rules every implementation keeps
+/// are in docs/adapters.md.
 #[async_trait::async_trait]
-pub trait BackgroundsOnlineApi: Send + Sync {
-    /// Place an order; idempotent on `order.client_reference`.
-    async fn place_order(
+pub trait ProviderAdapter: Send + Sync {
+    fn kind(&self) -> ProviderKind;
+
+    fn capabilities(&self) -> Capabilities;
+
+    /// The provider's API root for this tenant; `None` when the tenant has no account.
+    fn api_base<'t>(&self, tenant: &'t TenantConfig) -> Option<&'t str>;
+
+    /// How long an accepted order waits for the candidate before it expires here (`None`:
+    /// the provider reports its own expiries).
+    fn invitation_ttl(&self, tenant: &TenantConfig) -> Option<time::Duration>;
+
+    /// What to send for `order` about `subject`, or why nothing can be ordered (in words a
+    /// recruiter can act on). Pure.
+    fn prepare(
+        &self,
+        tenant: &TenantConfig,
+        order: &Order,
+        subject: &Subject,
+    ) -> Result<SentRequest, Rejection>;
+
+    /// Place the prepared order; idempotent on our order id.
+    async fn place(
         &self,
         acct: &ProviderAccount,
-        order: &BackgroundsOnlineOrder,
+        request: &SentRequest,
     ) -> Result<PlacedOrder, ProviderError>;
 
-    /// Cancel or close an order awaiting the candidate. Idempotent; `Refused` (code
-    /// `not_cancellable`) once the candidate has submitted.
-    async fn cancel_order(
+    /// Cancel or close an order awaiting the candidate (only called when
+    /// [`Capabilities::cancel`]). Idempotent; `Refused` once the candidate has submitted.
+    async fn cancel(
         &self,
         acct: &ProviderAccount,
         provider_ref: &str,

@@ -2,6 +2,7 @@
 //! event, since Lever moved to per-webhook tokens), provider credentials.
 
 use crate::domain::ids::TenantId;
+use crate::domain::kinds::ProviderKind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -51,11 +52,19 @@ pub struct TenantSecrets {
 }
 
 impl TenantSecrets {
-    /// The credentials of the provider an integration orders from.
-    pub fn provider(&self, integration: crate::domain::Integration) -> Option<&ProviderSecrets> {
-        match integration {
-            crate::domain::Integration::Alliance2020 => self.alliance.as_ref(),
-            crate::domain::Integration::BackgroundsOnline => self.backgrounds_online.as_ref(),
+    /// The secret's field holding `provider`'s credentials.
+    pub fn provider_field(provider: ProviderKind) -> &'static str {
+        match provider {
+            ProviderKind::Alliance2020 => "alliance",
+            ProviderKind::BackgroundsOnline => "backgrounds_online",
+        }
+    }
+
+    /// The tenant's credentials with `provider`.
+    pub fn provider(&self, provider: ProviderKind) -> Option<&ProviderSecrets> {
+        match provider {
+            ProviderKind::Alliance2020 => self.alliance.as_ref(),
+            ProviderKind::BackgroundsOnline => self.backgrounds_online.as_ref(),
         }
     }
 }

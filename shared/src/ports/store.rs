@@ -1,8 +1,9 @@
 //! The order store: one port, two adapters (DynamoDB, embedded), one conformance suite.
 
+use crate::config::TenantConfig;
 use crate::domain::effects::DeadLetter;
 use crate::domain::ids::OrderId;
-use crate::domain::{AuditEntry, Integration, Order, OutboxId, OutboxItem, TenantConfig, TenantId};
+use crate::domain::{AuditEntry, Order, OutboxId, OutboxItem, ProviderKind, RouteId, TenantId};
 use time::OffsetDateTime;
 
 /// A delivery de-duplication record (kept until `expires_at`, then TTL-deleted).
@@ -180,14 +181,14 @@ pub trait Store: Send + Sync {
     async fn find_by_provider_ref(
         &self,
         tenant: &TenantId,
-        integration: Integration,
+        provider: ProviderKind,
         reference: &str,
     ) -> Result<Option<Order>, StoreError>;
-    /// The single active (non-terminal) order of an opportunity for an integration.
+    /// The single active (non-terminal) order of an ATS object on a route.
     async fn find_active(
         &self,
         tenant: &TenantId,
-        integration: Integration,
+        route: &RouteId,
         opportunity_id: &str,
     ) -> Result<Option<Order>, StoreError>;
     /// Every order ever placed for an opportunity (any integration, any status), oldest

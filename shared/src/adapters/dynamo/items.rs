@@ -1,8 +1,9 @@
 //! Mapping between domain values and DynamoDB items.
 
+use crate::config::TenantConfig;
 use crate::domain::effects::{DeadLetter, Effect};
 use crate::domain::ids::OrderId;
-use crate::domain::{AuditEntry, Integration, Order, OutboxId, OutboxItem, TenantConfig, TenantId};
+use crate::domain::{AuditEntry, Order, OutboxId, OutboxItem, ProviderKind, RouteId, TenantId};
 use crate::ports::store::{DeliveryRecord, StoreError};
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::HashMap;
@@ -49,15 +50,17 @@ pub fn outbox_pk(id: OutboxId) -> String {
     format!("OUTBOX#{id}")
 }
 /// Scoped by tenant: two tenants' provider accounts may hand out the same reference.
-pub fn provider_ref_key(tenant: &TenantId, integration: Integration, reference: &str) -> String {
-    format!("PREF#{tenant}#{}#{reference}", integration.as_str())
+/// Keyed by provider (whose names equal the integration names of the first routes).
+pub fn provider_ref_key(tenant: &TenantId, provider: ProviderKind, reference: &str) -> String {
+    format!("PREF#{tenant}#{}#{reference}", provider.as_str())
 }
 /// Every order of an opportunity, whatever its integration or status (gsi3, keys only).
 pub fn opportunity_key(tenant: &TenantId, opp: &str) -> String {
     format!("OPP#{tenant}#{opp}")
 }
-pub fn active_key(tenant: &TenantId, integration: Integration, opp: &str) -> String {
-    format!("ACTIVE#{tenant}#{}#{opp}", integration.as_str())
+/// One active order per ATS object and route (today's route ids are the old integration names).
+pub fn active_key(tenant: &TenantId, route: &RouteId, opp: &str) -> String {
+    format!("ACTIVE#{tenant}#{route}#{opp}")
 }
 
 /// Millisecond timestamps, zero-padded so that text order is time order.
@@ -105,13 +108,13 @@ pub fn order_item(order: &Order) -> Result<Item, StoreError> {
     // Ids only (KEYS_ONLY projection): no candidate data is copied into the index.
     item.insert(
         "gsi3pk".into(),
-        s(opportunity_key(&order.tenant, &order.opportunity_id)),
+        s(opportunity_key(&order.tenant, &order.ats_ref)),
     );
     item.insert("gsi3sk".into(), s(order.id.to_string()));
     if let Some(r) = &order.provider_ref {
         item.insert(
             "gsi1pk".into(),
-            s(provider_ref_key(&order.tenant, order.integration, r)),
+            s(provider_ref_key(&order.tenant, order.provider, r)),
         );
         item.insert("gsi1sk".into(), s("ORDER"));
     }
@@ -145,7 +148,17 @@ pub fn parse_order(item: &Item) -> Result<Order, StoreError> {
     let v = item
         .get("order")
         .ok_or_else(|| corrupt("order", "attribute missing"))?;
-    serde_dynamo::from_attribute_value(v.clone()).map_err(|e| corrupt("order", e))
+    let mut value: serde_json::Value =
+        serde_dynamo::from_attribute_value(v.clone()).map_err(|e| corrupt("order", e))?;
+    // Orders written before routes name no provider: their route id (`integration`) was the
+    // provider's name.
+    if let Some(fields) = value.as_object_mut()
+        && !fields.contains_key("provider")
+        && let Some(route) = fields.get("integration").cloned()
+    {
+        fields.insert("provider".into(), route);
+    }
+    serde_json::from_value(value).map_err(|e| corrupt("order", e))
 }
 
 /// Audit lines sort by version; a refused change (no new version) sorts after the line of the
@@ -268,6 +281,33 @@ pub fn parse_delivery(item: &Item, delivery_key: &str) -> Result<DeliveryRecord,
 mod tests {
     use super::*;
     use crate::domain::effects::Effect;
+    use crate::domain::{AtsKind, Pairing};
+
+    #[test]
+    fn orders_written_before_routes_read_with_their_provider() {
+        let now = time::macros::datetime!(2026-01-01 0:00 UTC);
+        let o = Order::new(
+            TenantId::parse("t1").unwrap(),
+            &Pairing::new(
+                "backgrounds_online",
+                AtsKind::Lever,
+                ProviderKind::BackgroundsOnline,
+            ),
+            "opp".into(),
+            now,
+        );
+        let mut item = order_item(&o).unwrap();
+        let mut old: serde_json::Value =
+            serde_dynamo::from_attribute_value(item["order"].clone()).unwrap();
+        let fields = old.as_object_mut().unwrap();
+        fields.remove("provider");
+        fields.remove("ats");
+        item.insert(
+            "order".into(),
+            serde_dynamo::to_attribute_value(&old).unwrap(),
+        );
+        assert_eq!(parse_order(&item).unwrap(), o);
+    }
 
     #[test]
     fn sortable_time_orders_like_time() {
@@ -282,7 +322,7 @@ mod tests {
         let now = time::macros::datetime!(2026-01-01 0:00 UTC);
         let mut o = Order::new(
             TenantId::parse("t1").unwrap(),
-            Integration::Alliance2020,
+            &Pairing::new("alliance2020", AtsKind::Lever, ProviderKind::Alliance2020),
             "opp".into(),
             now,
         );
@@ -293,7 +333,14 @@ mod tests {
         assert_eq!(get_s(&item, "gsi3sk"), Some(o.id.to_string().as_str()));
         assert_eq!(parse_order(&item).unwrap(), o);
 
-        let ob = OutboxItem::new(o.tenant.clone(), Effect::Render { order_id: o.id }, now);
+        let ob = OutboxItem::new(
+            o.tenant.clone(),
+            Effect::Render {
+                order_id: o.id,
+                to: None,
+            },
+            now,
+        );
         let item = outbox_item(&ob).unwrap();
         assert_eq!(get_s(&item, "kind"), Some("outbox"));
         assert_eq!(parse_outbox(&item).unwrap(), ob);

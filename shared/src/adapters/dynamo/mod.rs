@@ -30,9 +30,10 @@ pub fn outbox_from_item(item: &items::Item) -> Result<OutboxItem, StoreError> {
     items::parse_outbox(item)
 }
 
+use crate::config::TenantConfig;
 use crate::domain::effects::DeadLetter;
 use crate::domain::ids::OrderId;
-use crate::domain::{AuditEntry, Integration, Order, OutboxId, OutboxItem, TenantConfig, TenantId};
+use crate::domain::{AuditEntry, Order, OutboxId, OutboxItem, ProviderKind, RouteId, TenantId};
 use crate::ports::store::{
     Commit, CommitError, DeliveryRecord, DueCursor, DuePage, Record, Store, StoreError,
 };
@@ -124,7 +125,7 @@ impl DynamoStore {
             items.push(audit_item(&AuditEntry::for_change(None, o, cause))?);
             if !o.status.is_terminal() {
                 items.push(active_item(
-                    &active_key(&o.tenant, o.integration, &o.opportunity_id),
+                    &active_key(&o.tenant, &o.route, &o.ats_ref),
                     o.id,
                 ));
             }
@@ -417,11 +418,7 @@ impl DynamoStore {
                 .build(),
             Check::Version,
         ));
-        let active = active_key(
-            &c.order.tenant,
-            c.order.integration,
-            &c.order.opportunity_id,
-        );
+        let active = active_key(&c.order.tenant, &c.order.route, &c.order.ats_ref);
         if c.expected_version.is_none() && !c.order.status.is_terminal() {
             let put = Put::builder()
                 .table_name(&self.table)
@@ -501,14 +498,14 @@ impl Store for DynamoStore {
     async fn find_by_provider_ref(
         &self,
         tenant: &TenantId,
-        integration: Integration,
+        provider: ProviderKind,
         reference: &str,
     ) -> Result<Option<Order>, StoreError> {
         let items = self
             .query_index(
                 "gsi1",
                 "gsi1pk",
-                &provider_ref_key(tenant, integration, reference),
+                &provider_ref_key(tenant, provider, reference),
                 1,
             )
             .await?;
@@ -518,13 +515,10 @@ impl Store for DynamoStore {
     async fn find_active(
         &self,
         tenant: &TenantId,
-        integration: Integration,
+        route: &RouteId,
         opp: &str,
     ) -> Result<Option<Order>, StoreError> {
-        let Some(slot) = self
-            .get(active_key(tenant, integration, opp), "ACTIVE")
-            .await?
-        else {
+        let Some(slot) = self.get(active_key(tenant, route, opp), "ACTIVE").await? else {
             return Ok(None);
         };
         let id = get_s(&slot, "order_id")

@@ -7,10 +7,7 @@
 //! Lever no longer has the opportunity.
 
 use crate::domain::ats::lever::{Opportunity, STAGE_MOVE_TOLERANCE_MS};
-use crate::domain::events::{BusEvent, DetailType};
 use crate::domain::order::ClaimedMove;
-use crate::domain::{Effect, Order, OrderStatus};
-use time::OffsetDateTime;
 
 /// Why an order that was never placed ended (audit, events, the CLI).
 pub const UNCONFIRMED_REASON: &str =
@@ -23,16 +20,6 @@ pub fn move_confirmed(claimed: Option<&ClaimedMove>, opportunity: &Opportunity) 
         opportunity.deleted_at.is_none()
             && opportunity.shows_move_to(&m.stage_id, m.at_ms, STAGE_MOVE_TOLERANCE_MS)
     })
-}
-
-/// The order ends without a provider call and without a word to the ATS: a bus event keeps
-/// listeners in step.
-pub fn unconfirmed(order: &Order, now: OffsetDateTime) -> (Order, Vec<Effect>) {
-    let mut next = order.next(now);
-    next.status = OrderStatus::Cancelled;
-    next.reason = Some(UNCONFIRMED_REASON.to_owned());
-    let event = BusEvent::for_order(DetailType::OrderStatusChanged, &next, Some(order.status));
-    (next, vec![Effect::PublishEvent { event }])
 }
 
 /// What Lever answered when asked for an opportunity a deletion webhook named.
@@ -57,8 +44,6 @@ pub fn deletion_confirmed(check: DeletionCheck) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Integration, TenantId};
-    use time::macros::datetime;
 
     fn opportunity(changes: serde_json::Value) -> Opportunity {
         serde_json::from_value(serde_json::json!({"id": "o1", "stageChanges": changes})).unwrap()
@@ -99,26 +84,6 @@ mod tests {
             Some(&claimed("bg", 1_700_000_000_000)),
             &deleted
         ));
-    }
-
-    #[test]
-    fn an_unconfirmed_order_ends_with_no_ats_or_provider_effect() {
-        let t0 = datetime!(2026-11-01 09:00 UTC);
-        let order = Order::new(
-            TenantId::parse("acme").unwrap(),
-            Integration::Alliance2020,
-            "o1".into(),
-            t0,
-        );
-        let (next, effects) = unconfirmed(&order, t0);
-        assert_eq!(next.status, OrderStatus::Cancelled);
-        assert_eq!(next.version, order.version + 1);
-        assert_eq!(next.reason.as_deref(), Some(UNCONFIRMED_REASON));
-        assert!(
-            effects
-                .iter()
-                .all(|e| matches!(e, Effect::PublishEvent { .. }))
-        );
     }
 
     #[test]

@@ -92,6 +92,29 @@ pub struct Opportunity {
     pub deleted_at: Option<i64>,
 }
 
+/// The canonical subject of an opportunity: the candidate's name, first email and phone,
+/// location and tags, and the job of the posting applied for (if any).
+pub fn subject(opp: &Opportunity, posting: Option<&Posting>) -> crate::domain::subject::Subject {
+    use crate::domain::order::non_blank;
+    use crate::domain::subject::{Job, Subject};
+    Subject {
+        ats: crate::domain::kinds::AtsKind::Lever,
+        name: non_blank(opp.name.as_deref()),
+        email: opp.emails.iter().find_map(|e| non_blank(Some(e))),
+        phone: opp
+            .phones
+            .iter()
+            .find_map(|p| non_blank(p.value.as_deref())),
+        location: non_blank(opp.location.as_deref()),
+        labels: opp.tags.clone(),
+        job: Job {
+            title: posting.and_then(|p| non_blank(p.text.as_deref())),
+            department: posting.and_then(|p| non_blank(p.categories.department.as_deref())),
+            location: posting.and_then(|p| non_blank(p.categories.location.as_deref())),
+        },
+    }
+}
+
 /// One entry of an opportunity's `stageChanges`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -1,19 +1,157 @@
-//! Alliance 2020 on Lever (DESIGN.md 1.B): what is ordered, how the order moves,
-//! and how each state is rendered on the Lever opportunity. Pure functions only.
+//! Alliance 2020 (DESIGN.md 1.B), the provider side: the tenant's account settings, what is
+//! ordered for a subject (product, sub-client, reference, forwarded labels, QuickApp), and how
+//! its callbacks become canonical changes. Pure functions only; nothing here knows which ATS
+//! the subject came from.
 
-use crate::domain::Phase;
-use crate::domain::ats::lever::{NewNote, Opportunity, Posting};
-use crate::domain::ats::tags::ManagedTags;
-use crate::domain::effects::Effect;
-use crate::domain::events::{BusEvent, DetailType};
-use crate::domain::order::{Order, OrderStatus, ScreeningResult, SentRequest};
-use crate::domain::tenant::{
-    AllianceSettings, ReferenceField, SubClient, SubClientMatch, UnknownProduct, UnmatchedSubClient,
-};
+use super::{CallbackError, ProviderReport};
+use crate::domain::order::{Order, OrderStatus, Rejection, ScreeningResult, non_blank};
+use crate::domain::subject::Subject;
+use crate::domain::transitions::StatusChange;
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
 
 pub const PROVIDER_NAME: &str = "Alliance 2020";
+
+/// How an unknown product named by a `Product:` tag is handled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnknownProduct {
+    FallbackToDefault,
+    Reject,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProductSettings {
+    pub default: String,
+    /// Exact, case-sensitive prefix of the override tag, e.g. `Product: `.
+    #[serde(default = "default_product_prefix")]
+    pub tag_prefix: String,
+    /// Products this tenant may order (the default is always allowed).
+    #[serde(default)]
+    pub available: Vec<String>,
+    #[serde(default = "default_unknown_product")]
+    pub on_unknown: UnknownProduct,
+}
+
+fn default_product_prefix() -> String {
+    "Product: ".into()
+}
+fn default_unknown_product() -> UnknownProduct {
+    UnknownProduct::FallbackToDefault
+}
+
+/// Which field of a sub-client the Lever location is matched against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubClientMatch {
+    None,
+    ClientCode,
+    ClientName,
+    ClientCity,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnmatchedSubClient {
+    FallbackToMain,
+    Reject,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubClient {
+    pub code: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub city: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubClientSettings {
+    #[serde(rename = "match", default = "default_sub_client_match")]
+    pub match_on: SubClientMatch,
+    #[serde(default)]
+    pub clients: Vec<SubClient>,
+    #[serde(default = "default_unmatched")]
+    pub on_unmatched: UnmatchedSubClient,
+}
+
+fn default_sub_client_match() -> SubClientMatch {
+    SubClientMatch::None
+}
+fn default_unmatched() -> UnmatchedSubClient {
+    UnmatchedSubClient::FallbackToMain
+}
+
+impl Default for SubClientSettings {
+    fn default() -> Self {
+        Self {
+            match_on: SubClientMatch::None,
+            clients: Vec::new(),
+            on_unmatched: UnmatchedSubClient::FallbackToMain,
+        }
+    }
+}
+
+/// What Alliance receives as the order's reference.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum ReferenceField {
+    None,
+    JobTitle,
+    JobDepartment,
+    /// The rest of the first tag starting with `prefix`, e.g. `Reference: PO-1234`.
+    ThroughTags {
+        prefix: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuickAppDelivery {
+    #[serde(default = "yes")]
+    pub email: bool,
+    #[serde(default)]
+    pub sms: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for QuickAppDelivery {
+    fn default() -> Self {
+        Self {
+            email: true,
+            sms: false,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllianceSettings {
+    /// Provider API root.
+    pub api_base: String,
+    /// Main client code; sub-clients may replace it.
+    pub client_code: String,
+    pub product: ProductSettings,
+    #[serde(default)]
+    pub sub_client: SubClientSettings,
+    #[serde(default = "default_reference")]
+    pub reference: ReferenceField,
+    /// Labels (Lever tags) starting with one of these prefixes are sent to the provider.
+    #[serde(default)]
+    pub forward_tag_prefixes: Vec<String>,
+    #[serde(default)]
+    pub quickapp: QuickAppDelivery,
+}
+
+fn default_reference() -> ReferenceField {
+    ReferenceField::None
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AllianceCandidate {
@@ -48,56 +186,46 @@ pub struct AllianceOrder {
     pub quickapp: QuickApp,
 }
 
-pub use crate::domain::order::Rejection;
-use crate::domain::order::non_blank;
-
-/// Decide what to order for an opportunity, or why nothing can be ordered.
-pub fn build_order(
+/// Decide what to order for a subject, or why nothing can be ordered.
+pub fn prepare(
     settings: &AllianceSettings,
     order: &Order,
-    opp: &Opportunity,
-    posting: Option<&Posting>,
+    subject: &Subject,
 ) -> Result<AllianceOrder, Rejection> {
-    let name = non_blank(opp.name.as_deref());
-    let email = opp.emails.iter().find_map(|e| non_blank(Some(e)));
+    let name = non_blank(subject.name.as_deref());
+    let email = non_blank(subject.email.as_deref());
     let missing: Vec<&str> = [("name", name.is_none()), ("email", email.is_none())]
         .into_iter()
         .filter_map(|(field, absent)| absent.then_some(field))
         .collect();
     if !missing.is_empty() {
-        let fields = missing.join(" and ");
         return Err(Rejection {
             code: "missing_candidate_field",
             message: format!(
-                "Background check not ordered: the candidate's {fields} is missing in Lever. \
-                 Add it to the candidate's profile, then move the candidate to the background check stage again."
+                "Background check not ordered: the candidate's {} is missing in {}. Add it to the candidate's profile.",
+                missing.join(" and "),
+                subject.ats.display_name()
             ),
         });
     }
-    let phone = opp
-        .phones
-        .iter()
-        .find_map(|p| non_blank(p.value.as_deref()));
-    let location = posting
-        .and_then(|p| non_blank(p.categories.location.as_deref()))
-        .or_else(|| non_blank(opp.location.as_deref()));
-    let title = posting.and_then(|p| non_blank(p.text.as_deref()));
-    let department = posting.and_then(|p| non_blank(p.categories.department.as_deref()));
+    let location = non_blank(subject.place());
+    let title = non_blank(subject.job.title.as_deref());
+    let department = non_blank(subject.job.department.as_deref());
 
-    let product = choose_product(settings, &opp.tags)?;
+    let product = choose_product(settings, &subject.labels)?;
     let client_code = choose_client_code(settings, location.as_deref())?;
     let reference = match &settings.reference {
         ReferenceField::None => None,
         ReferenceField::JobTitle => title.clone(),
         ReferenceField::JobDepartment => department.clone(),
-        ReferenceField::ThroughTags { prefix } => opp
-            .tags
+        ReferenceField::ThroughTags { prefix } => subject
+            .labels
             .iter()
             .find_map(|t| t.strip_prefix(prefix.as_str()))
             .and_then(|r| non_blank(Some(r))),
     };
-    let tags = opp
-        .tags
+    let tags = subject
+        .labels
         .iter()
         .filter(|t| {
             settings
@@ -116,7 +244,7 @@ pub fn build_order(
         candidate: AllianceCandidate {
             name: name.unwrap_or_default(),
             email: email.unwrap_or_default(),
-            phone,
+            phone: non_blank(subject.phone.as_deref()),
         },
         position: AlliancePosition {
             title,
@@ -131,10 +259,10 @@ pub fn build_order(
     })
 }
 
-/// The default product, or the one named by the first tag carrying the exact product prefix.
-pub fn choose_product(settings: &AllianceSettings, tags: &[String]) -> Result<String, Rejection> {
+/// The default product, or the one named by the first label carrying the exact product prefix.
+pub fn choose_product(settings: &AllianceSettings, labels: &[String]) -> Result<String, Rejection> {
     let p = &settings.product;
-    let Some((tag, named)) = tags.iter().find_map(|t| {
+    let Some((tag, named)) = labels.iter().find_map(|t| {
         t.strip_prefix(p.tag_prefix.as_str())
             .map(|rest| (t, rest.trim()))
     }) else {
@@ -168,7 +296,7 @@ fn sub_client_field(client: &SubClient, on: SubClientMatch) -> Option<&str> {
     }
 }
 
-/// The main client code, or the sub-client whose chosen field equals the Lever location.
+/// The main client code, or the sub-client whose chosen field equals the job's location.
 pub fn choose_client_code(
     settings: &AllianceSettings,
     location: Option<&str>,
@@ -190,80 +318,11 @@ pub fn choose_client_code(
             code: "unmatched_sub_client",
             message: format!(
                 "Background check not ordered: no sub-client is set up for the location \"{}\". \
-                 Ask your administrator to add it, then move the candidate to the background check stage again.",
+                 Ask your administrator to add it.",
                 location.unwrap_or("(none)")
             ),
         }),
     }
-}
-
-/// Status word shown in the tag (DESIGN §1.B's five, plus the ends Lever users know).
-pub fn status_label(status: OrderStatus) -> Option<&'static str> {
-    match status.phase() {
-        Phase::Opening => None,
-        Phase::AwaitingCandidate => Some("Pending"),
-        Phase::Working => Some("In Progress"),
-        Phase::Results | Phase::AdverseAction => Some("Complete"),
-        Phase::Stopped => Some(match status {
-            OrderStatus::Rejected => "Rejected",
-            OrderStatus::Error => "Error",
-            OrderStatus::Expired => "Expired",
-            _ => "Cancelled",
-        }),
-    }
-}
-
-pub fn status_tag(settings: &AllianceSettings, status: OrderStatus) -> Option<String> {
-    status_label(status).map(|label| settings.status_tag_format.replace("{status}", label))
-}
-
-/// Every tag family the Alliance integration owns on an opportunity.
-pub fn managed_tags(settings: &AllianceSettings) -> ManagedTags {
-    let mut m = ManagedTags::new().with_format(&settings.status_tag_format, "{status}");
-    if let Some(p) = &settings.flag_tag_prefix {
-        m = m.with_prefix(p);
-    }
-    if let Some(p) = &settings.decision_tag_prefix {
-        m = m.with_prefix(p);
-    }
-    m
-}
-
-/// The managed tags the opportunity should carry for this order: one status tag, plus the
-/// flag and decision tags once results are in (when the tenant enables them).
-pub fn desired_tags(settings: &AllianceSettings, order: &Order) -> Vec<String> {
-    let mut tags: Vec<String> = status_tag(settings, order.status).into_iter().collect();
-    if matches!(order.status.phase(), Phase::Results | Phase::AdverseAction)
-        && let Some(result) = &order.result
-    {
-        if let (Some(prefix), Some(flag)) = (&settings.flag_tag_prefix, result.flag) {
-            tags.push(format!("{prefix}{}", if flag { "True" } else { "False" }));
-        }
-        if let (Some(prefix), Some(decision)) = (&settings.decision_tag_prefix, &result.decision)
-            && !decision.trim().is_empty()
-        {
-            tags.push(format!("{prefix}{}", decision.trim()));
-        }
-    }
-    tags
-}
-
-/// Text of the secret note that carries the results.
-pub fn results_note(result: &ScreeningResult) -> String {
-    let mut lines = vec![format!("{PROVIDER_NAME} background check results")];
-    if let Some(flag) = result.flag {
-        lines.push(format!("Flag: {}", if flag { "True" } else { "False" }));
-    }
-    if let Some(d) = &result.decision {
-        lines.push(format!("Decision: {d}"));
-    }
-    if let Some(s) = &result.summary {
-        lines.push(format!("Summary: {s}"));
-    }
-    if let Some(u) = &result.report_url {
-        lines.push(format!("Report: {u}"));
-    }
-    lines.join("\n")
 }
 
 /// A status reported by the provider.
@@ -276,114 +335,37 @@ pub enum ProviderStatus {
     Rejected,
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct ProviderUpdate {
-    pub status: ProviderStatus,
-    pub result: Option<ScreeningResult>,
-    pub reason: Option<String>,
+/// Alliance 2020's callback body (docs/providers/alliance2020.md).
+#[derive(Deserialize)]
+struct Callback {
+    order_id: String,
+    #[serde(default)]
+    client_reference: Option<String>,
+    status: ProviderStatus,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    result: Option<ScreeningResult>,
 }
 
-pub use crate::domain::effects::UpdateDecision;
-
-/// Apply a provider callback as the lifecycle allows: repeats change nothing; late or
-/// impossible reports change nothing and are recorded.
-pub fn apply_update(order: &Order, update: &ProviderUpdate, now: OffsetDateTime) -> UpdateDecision {
-    let to = match update.status {
+/// What a callback reports, in canonical terms.
+pub fn read_callback(body: &[u8]) -> Result<ProviderReport, CallbackError> {
+    let cb: Callback = serde_json::from_slice(body).map_err(|_| CallbackError::Malformed)?;
+    let to = match cb.status {
         ProviderStatus::Pending => OrderStatus::Pending,
         ProviderStatus::InProgress => OrderStatus::InProgress,
         ProviderStatus::Complete => OrderStatus::Complete,
         ProviderStatus::Rejected => OrderStatus::Rejected,
     };
-    if let Some(refusal) = UpdateDecision::unless_legal(order, to) {
-        return refusal;
-    }
-    let mut next = order.next(now);
-    next.status = to;
-    match to {
-        OrderStatus::Complete => next.result = Some(update.result.clone().unwrap_or_default()),
-        OrderStatus::Rejected => {
-            next.reason = Some(format!(
-                "{PROVIDER_NAME} rejected the background check: {}",
-                update.reason.as_deref().unwrap_or("no reason given")
-            ))
-        }
-        _ => {}
-    }
-    let effects = transition_effects(order, &next);
-    UpdateDecision::Apply(Box::new(next), effects)
-}
-
-/// The provider accepted the order.
-pub fn accepted(
-    order: &Order,
-    provider_ref: String,
-    sent: AllianceOrder,
-    now: OffsetDateTime,
-) -> (Order, Vec<Effect>) {
-    let mut next = order.next(now);
-    next.status = OrderStatus::Pending;
-    next.provider_ref = Some(provider_ref);
-    next.request = Some(SentRequest::of(&sent));
-    let effects = transition_effects(order, &next);
-    (next, effects)
-}
-
-/// The order was refused (by our rules or by the provider): `Rejected` with a note.
-pub fn rejected(order: &Order, message: String, now: OffsetDateTime) -> (Order, Vec<Effect>) {
-    let mut next = order.next(now);
-    next.status = OrderStatus::Rejected;
-    next.reason = Some(message);
-    let effects = transition_effects(order, &next);
-    (next, effects)
-}
-
-/// Communication failed after every retry: `Error` with a note.
-pub fn failed(order: &Order, detail: &str, now: OffsetDateTime) -> (Order, Vec<Effect>) {
-    let mut next = order.next(now);
-    next.status = OrderStatus::Error;
-    next.reason = Some(format!(
-        "Background check could not be ordered: communication between Lever and {PROVIDER_NAME} failed \
-         after several retries ({detail}). Move the candidate to the background check stage again to retry."
-    ));
-    let effects = transition_effects(order, &next);
-    (next, effects)
-}
-
-/// Effects of moving `before` to `after`: the Lever tags converge, a note explains
-/// rejections, errors and results (results in a secret note), and the bus hears of it.
-pub fn transition_effects(before: &Order, after: &Order) -> Vec<Effect> {
-    let mut effects = vec![Effect::Render { order_id: after.id }];
-    let note = match after.status {
-        OrderStatus::Complete => Some(NewNote {
-            value: results_note(after.result.as_ref().unwrap_or(&ScreeningResult::default())),
-            secret: true,
-        }),
-        OrderStatus::Rejected | OrderStatus::Error => after.reason.clone().map(|value| NewNote {
-            value,
-            secret: false,
-        }),
-        _ => None,
-    };
-    if let Some(note) = note {
-        effects.push(Effect::Notify {
-            order_id: after.id,
-            note,
-        });
-    }
-    effects.push(Effect::PublishEvent {
-        event: BusEvent::for_transition(before, after),
-    });
-    effects
-}
-
-/// Effects of a freshly created order.
-pub fn creation_effects(order: &Order) -> Vec<Effect> {
-    vec![
-        Effect::PlaceOrder { order_id: order.id },
-        Effect::PublishEvent {
-            event: BusEvent::for_order(DetailType::OrderCreated, order, None),
+    Ok(ProviderReport {
+        provider_ref: cb.order_id,
+        client_reference: cb.client_reference,
+        change: StatusChange {
+            to,
+            result: cb.result,
+            reason: cb.reason,
         },
-    ]
+    })
 }
 
 #[cfg(test)]

@@ -1,40 +1,41 @@
-//! Backgrounds Online on Lever (DESIGN.md 1.A): what a tag asks for, how the order moves, and
-//! how each state is rendered on the opportunity. Pure functions only.
-//!
-//! Trigger tags (`Backgrounds Online Start`, `Backgrounds Online Cancel`) are found by a poll;
-//! each decision removes the tag it acted on, so one tag never acts twice. The status tags
-//! (`Backgrounds Online Pending Submission` …) are converged on the order's state: exactly
-//! one is on the opportunity at any time.
+//! Backgrounds Online (DESIGN.md 1.A), the provider side: the tenant's account settings, what
+//! is ordered for a subject (the package, by default or named by a `Package: <name>` label),
+//! how long its invitations wait for the candidate, and how its callbacks become canonical
+//! changes. Pure functions only; nothing here knows which ATS the subject came from.
 
-use crate::domain::Phase;
-use crate::domain::ats::lever::{NewNote, Opportunity};
-use crate::domain::ats::tags::ManagedTags;
-use crate::domain::effects::{CancelReason, Effect};
-use crate::domain::events::{BusEvent, DetailType};
-use crate::domain::order::{Order, OrderStatus, ScreeningResult, SentRequest};
-use crate::domain::tenant::BackgroundsOnlineSettings;
+use super::{CallbackError, ProviderReport};
+use crate::domain::order::{Order, OrderStatus, Rejection, ScreeningResult, non_blank};
+use crate::domain::subject::Subject;
+use crate::domain::transitions::StatusChange;
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
 
 pub const PROVIDER_NAME: &str = "Backgrounds Online";
-pub const START_TAG: &str = "Backgrounds Online Start";
-pub const CANCEL_TAG: &str = "Backgrounds Online Cancel";
 
-pub const CLEAR_NOTE: &str =
-    "The background check request is complete and has no potential adverse information.";
-pub const REVIEW_NOTE: &str =
-    "The background check request is complete and has potential adverse information.";
-pub const CANCELLED_NOTE: &str = "The background check request has been cancelled.";
-pub const EXPIRED_NOTE: &str = "The background check request has expired.";
+/// The tenant's Backgrounds Online account.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackgroundsOnlineSettings {
+    /// Provider API root.
+    pub api_base: String,
+    /// Package ordered when no `Package: <name>` label names another.
+    pub default_package: String,
+    /// Other packages this account may order (exact names).
+    #[serde(default)]
+    pub packages: Vec<String>,
+    /// Exact, case-sensitive prefix of the package override label (a Lever tag).
+    #[serde(default = "default_package_prefix")]
+    pub package_tag_prefix: String,
+    /// Days an order may wait for the candidate's submission before it expires.
+    #[serde(default = "default_expiry_days")]
+    pub expiry_days: u16,
+}
 
-const STATUS_TAGS: [&str; 6] = [
-    "Backgrounds Online Pending Submission",
-    "Backgrounds Online In-Process",
-    "Backgrounds Online Clear",
-    "Backgrounds Online Review",
-    "Backgrounds Online Cancelled",
-    "Backgrounds Online Expired",
-];
+fn default_package_prefix() -> String {
+    "Package: ".into()
+}
+fn default_expiry_days() -> u16 {
+    14
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BackgroundsOnlineCandidate {
@@ -58,15 +59,12 @@ pub struct BackgroundsOnlineOrder {
     pub position: BackgroundsOnlinePosition,
 }
 
-pub use crate::domain::order::Rejection;
-use crate::domain::order::non_blank;
-
-/// The default package, or the one an exact `Package: <name>` tag names.
+/// The default package, or the one an exact `Package: <name>` label names.
 pub fn choose_package(
     settings: &BackgroundsOnlineSettings,
-    tags: &[String],
+    labels: &[String],
 ) -> Result<String, Rejection> {
-    let Some((tag, named)) = tags.iter().find_map(|t| {
+    let Some((tag, named)) = labels.iter().find_map(|t| {
         t.strip_prefix(settings.package_tag_prefix.as_str())
             .map(|rest| (t, rest.trim()))
     }) else {
@@ -79,7 +77,7 @@ pub fn choose_package(
         code: "unknown_package",
         message: format!(
             "Background check not ordered: the tag \"{tag}\" names a package that is not available \
-             to this account. Use one of: {}. Fix the tag, then add the tag \"{START_TAG}\" again.",
+             to this account. Use one of: {}. Fix the tag.",
             std::iter::once(settings.default_package.as_str())
                 .chain(settings.packages.iter().map(String::as_str))
                 .collect::<Vec<_>>()
@@ -88,356 +86,98 @@ pub fn choose_package(
     })
 }
 
-/// Decide what to order for an opportunity carrying the Start tag, or why nothing can be.
-pub fn build_order(
+/// Decide what to order for a subject, or why nothing can be.
+pub fn prepare(
     settings: &BackgroundsOnlineSettings,
     order: &Order,
-    opp: &Opportunity,
+    subject: &Subject,
 ) -> Result<BackgroundsOnlineOrder, Rejection> {
-    let Some(email) = opp.emails.iter().find_map(|e| non_blank(Some(e))) else {
+    let Some(email) = non_blank(subject.email.as_deref()) else {
         return Err(Rejection {
             code: "missing_candidate_field",
             message: format!(
-                "Background check not ordered: the candidate's email is missing in Lever. Add it \
-                 to the candidate's profile, then add the tag \"{START_TAG}\" again."
+                "Background check not ordered: the candidate's email is missing in {}. Add it to \
+                 the candidate's profile.",
+                subject.ats.display_name()
             ),
         });
     };
-    let package = choose_package(settings, &opp.tags)?;
+    let package = choose_package(settings, &subject.labels)?;
     Ok(BackgroundsOnlineOrder {
         client_reference: order.id.to_string(),
         package,
         candidate: BackgroundsOnlineCandidate {
-            name: non_blank(opp.name.as_deref()),
+            name: non_blank(subject.name.as_deref()),
             email,
-            phone: opp
-                .phones
-                .iter()
-                .find_map(|p| non_blank(p.value.as_deref())),
+            phone: non_blank(subject.phone.as_deref()),
         },
         position: BackgroundsOnlinePosition {
-            title: None,
-            location: non_blank(opp.location.as_deref()),
+            title: non_blank(subject.job.title.as_deref()),
+            location: non_blank(subject.location.as_deref()),
         },
     })
 }
 
-/// What a poll does about the Start tag on one opportunity.
-#[derive(Clone, Debug, PartialEq)]
-pub enum StartDecision {
-    /// An order is already under way: only make sure the Start tag goes.
-    AlreadyOrdered(Vec<Effect>),
-    /// Create this order (status `Requested`, or `Rejected` with a note) with these effects.
-    Create(Box<Order>, Vec<Effect>),
+/// How long an accepted order waits for the candidate.
+pub fn invitation_ttl(settings: &BackgroundsOnlineSettings) -> time::Duration {
+    time::Duration::days(i64::from(settings.expiry_days))
 }
 
-pub fn decide_start(
-    settings: &BackgroundsOnlineSettings,
-    active: Option<&Order>,
-    opp: &Opportunity,
-    new_order: Order,
-) -> StartDecision {
-    if active.is_some() {
-        return StartDecision::AlreadyOrdered(vec![clear_trigger(opp, START_TAG, None)]);
-    }
-    let mut order = new_order;
-    match build_order(settings, &order, opp) {
-        Ok(request) => {
-            order.request = Some(SentRequest::of(&request));
-            let effects = vec![
-                Effect::PlaceOrder { order_id: order.id },
-                created_event(&order),
-            ];
-            StartDecision::Create(Box::new(order), effects)
-        }
-        Err(rejection) => {
-            order.status = OrderStatus::Rejected;
-            order.reason = Some(rejection.message.clone());
-            let effects = vec![
-                clear_trigger(opp, START_TAG, Some(rejection.message)),
-                created_event(&order),
-            ];
-            StartDecision::Create(Box::new(order), effects)
-        }
-    }
-}
-
-/// What a poll does about the Cancel tag on one opportunity.
-#[derive(Clone, Debug, PartialEq)]
-pub enum CancelDecision {
-    /// Ask the provider to cancel (the order changes once it agreed). An order still being
-    /// placed is cancelled as soon as the provider has it.
-    AskProvider(Vec<Effect>),
-    /// Cannot be cancelled: remove the Cancel tag and say why.
-    Refuse(Vec<Effect>),
-}
-
-pub fn decide_cancel(active: Option<&Order>, opp: &Opportunity) -> CancelDecision {
-    match active {
-        Some(order) if matches!(order.status, OrderStatus::Pending | OrderStatus::Requested) => {
-            CancelDecision::AskProvider(vec![Effect::CancelOrder {
-                order_id: order.id,
-                reason: CancelReason::Cancelled,
-            }])
-        }
-        Some(order) => CancelDecision::Refuse(vec![cancel_refused(
-            &order.opportunity_id,
-            "the candidate has already submitted their information and the check is in process",
-        )]),
-        None => CancelDecision::Refuse(vec![cancel_refused(
-            &opp.id,
-            "there is no background check request awaiting the candidate's submission",
-        )]),
-    }
-}
-
-fn refusal_note(why: &str) -> NewNote {
-    NewNote {
-        value: format!("The background check request could not be cancelled: {why}."),
-        secret: false,
-    }
-}
-
-/// The Cancel tag is removed and a note says why nothing was cancelled.
-pub fn cancel_refused(opportunity_id: &str, why: &str) -> Effect {
-    Effect::ClearTrigger {
-        ats_ref: opportunity_id.to_owned(),
-        tags: vec![CANCEL_TAG.to_owned()],
-        note: Some(refusal_note(why)),
-    }
-}
-
-fn clear_trigger(opp: &Opportunity, tag: &str, note: Option<String>) -> Effect {
-    Effect::ClearTrigger {
-        ats_ref: opp.id.clone(),
-        tags: vec![tag.to_owned()],
-        note: note.map(|value| NewNote {
-            value,
-            secret: false,
-        }),
-    }
-}
-
-fn created_event(order: &Order) -> Effect {
-    Effect::PublishEvent {
-        event: BusEvent::for_order(DetailType::OrderCreated, order, None),
-    }
-}
-
-/// The provider accepted the order: Pending Submission, expiring after `expiry_days`.
-pub fn accepted(
-    settings: &BackgroundsOnlineSettings,
-    order: &Order,
-    provider_ref: String,
-    now: OffsetDateTime,
-) -> (Order, Vec<Effect>) {
-    let mut next = order.next(now);
-    next.status = OrderStatus::Pending;
-    next.provider_ref = Some(provider_ref);
-    next.expires_at = Some(now + time::Duration::days(i64::from(settings.expiry_days)));
-    let mut effects = transition_effects(order, &next);
-    effects.insert(
-        1,
-        Effect::ClearTrigger {
-            ats_ref: order.opportunity_id.clone(),
-            tags: vec![START_TAG.to_owned()],
-            note: None,
-        },
-    );
-    (next, effects)
-}
-
-/// Refused (by the provider) or failed after every retry: nothing is pending, the Start tag
-/// goes and a note says why.
-pub fn not_ordered(
-    order: &Order,
-    status: OrderStatus,
-    message: String,
-    now: OffsetDateTime,
-) -> (Order, Vec<Effect>) {
-    let mut next = order.next(now);
-    next.status = status;
-    next.reason = Some(message.clone());
-    next.expires_at = None;
-    let effects = vec![
-        Effect::ClearTrigger {
-            ats_ref: order.opportunity_id.clone(),
-            tags: vec![START_TAG.to_owned()],
-            note: Some(NewNote {
-                value: message,
-                secret: false,
-            }),
-        },
-        status_event(order, &next),
-    ];
-    (next, effects)
-}
-
-/// The provider refused the order.
-pub fn rejected(
-    order: &Order,
-    provider_message: &str,
-    now: OffsetDateTime,
-) -> (Order, Vec<Effect>) {
-    not_ordered(
-        order,
-        OrderStatus::Rejected,
-        format!(
-            "{PROVIDER_NAME} rejected the background check request: {provider_message}. Fix it, then add the tag \"{START_TAG}\" again."
-        ),
-        now,
-    )
-}
-
-/// Communication failed after every retry.
-pub fn failed(order: &Order, detail: &str, now: OffsetDateTime) -> (Order, Vec<Effect>) {
-    not_ordered(
-        order,
-        OrderStatus::Error,
-        format!(
-            "Background check could not be ordered: communication between Lever and {PROVIDER_NAME} \
-             failed after several retries ({detail}). Add the tag \"{START_TAG}\" again to retry."
-        ),
-        now,
-    )
-}
-
-/// The order is cancelled (before submission).
-pub fn cancelled(order: &Order, now: OffsetDateTime) -> (Order, Vec<Effect>) {
-    let mut next = order.next(now);
-    next.status = OrderStatus::Cancelled;
-    next.expires_at = None;
-    let mut effects = transition_effects(order, &next);
-    effects.insert(
-        1,
-        Effect::ClearTrigger {
-            ats_ref: order.opportunity_id.clone(),
-            tags: vec![CANCEL_TAG.to_owned(), START_TAG.to_owned()],
-            note: None,
-        },
-    );
-    (next, effects)
-}
-
-/// Nobody submitted in time: Expired, and the provider order is closed.
-pub fn expired(order: &Order, now: OffsetDateTime) -> (Order, Vec<Effect>) {
-    let mut next = order.next(now);
-    next.status = OrderStatus::Expired;
-    next.expires_at = None;
-    let mut effects = vec![Effect::CancelOrder {
-        order_id: order.id,
-        reason: CancelReason::Expired,
-    }];
-    effects.extend(transition_effects(order, &next));
-    (next, effects)
-}
-
-/// A status reported by the provider's callback.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ProviderUpdate {
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum Status {
     InProcess,
-    Complete { clear: bool },
+    Complete,
     Cancelled,
 }
 
-pub use crate::domain::effects::UpdateDecision;
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum Outcome {
+    Clear,
+    Review,
+}
 
-/// Apply a provider callback as the lifecycle allows: repeats change nothing; late or
-/// impossible reports change nothing and are recorded.
-pub fn apply_update(
-    order: &Order,
-    update: ProviderUpdate,
+/// Backgrounds Online's callback body (docs/providers/backgrounds-online.md).
+#[derive(Deserialize)]
+struct Callback {
+    order_id: String,
+    #[serde(default)]
+    client_reference: Option<String>,
+    status: Status,
+    #[serde(default)]
+    result: Option<Outcome>,
+    #[serde(default)]
     report_url: Option<String>,
-    now: OffsetDateTime,
-) -> UpdateDecision {
-    let to = match update {
-        ProviderUpdate::InProcess => OrderStatus::InProgress,
-        ProviderUpdate::Complete { .. } => OrderStatus::Complete,
-        ProviderUpdate::Cancelled => OrderStatus::Cancelled,
+}
+
+/// What a callback reports, in canonical terms. A completion without its result cannot be
+/// shown to anyone: it is refused as malformed and changes nothing.
+pub fn read_callback(body: &[u8]) -> Result<ProviderReport, CallbackError> {
+    let cb: Callback = serde_json::from_slice(body).map_err(|_| CallbackError::Malformed)?;
+    let change = match (cb.status, cb.result) {
+        (Status::InProcess, _) => StatusChange::to(OrderStatus::InProgress),
+        (Status::Complete, Some(outcome)) => {
+            let clear = outcome == Outcome::Clear;
+            StatusChange {
+                to: OrderStatus::Complete,
+                result: Some(ScreeningResult {
+                    flag: Some(!clear),
+                    decision: Some(if clear { "Clear" } else { "Review" }.to_owned()),
+                    report_url: cb.report_url,
+                    summary: None,
+                }),
+                reason: None,
+            }
+        }
+        (Status::Complete, None) => return Err(CallbackError::Malformed),
+        (Status::Cancelled, _) => StatusChange::to(OrderStatus::Cancelled),
     };
-    if let Some(refusal) = UpdateDecision::unless_legal(order, to) {
-        return refusal;
-    }
-    if to == OrderStatus::Cancelled {
-        let (next, effects) = cancelled(order, now);
-        return UpdateDecision::Apply(Box::new(next), effects);
-    }
-    let mut next = order.next(now);
-    next.status = to;
-    next.expires_at = None;
-    if let ProviderUpdate::Complete { clear } = update {
-        next.result = Some(ScreeningResult {
-            flag: Some(!clear),
-            decision: Some(if clear { "Clear" } else { "Review" }.to_owned()),
-            report_url,
-            summary: None,
-        });
-    }
-    let effects = transition_effects(order, &next);
-    UpdateDecision::Apply(Box::new(next), effects)
-}
-
-/// The status tag for an order's state (none before the request is sent, or when nothing
-/// was ordered).
-pub fn status_tag(order: &Order) -> Option<&'static str> {
-    let i = match order.status.phase() {
-        Phase::AwaitingCandidate => 0,
-        Phase::Working => 1,
-        Phase::Results if order.status == OrderStatus::Complete && is_clear(order) => 2,
-        Phase::Results | Phase::AdverseAction => 3,
-        Phase::Stopped => match order.status {
-            OrderStatus::Cancelled => 4,
-            OrderStatus::Expired => 5,
-            _ => return None,
-        },
-        Phase::Opening => return None,
-    };
-    Some(STATUS_TAGS[i])
-}
-
-fn is_clear(order: &Order) -> bool {
-    order.result.as_ref().is_some_and(|r| r.flag == Some(false))
-}
-
-/// The status tags this integration owns (Start and Cancel are removed explicitly).
-pub fn managed_tags() -> ManagedTags {
-    STATUS_TAGS
-        .iter()
-        .fold(ManagedTags::new(), |m, t| m.with_exact(t))
-}
-
-pub fn desired_tags(order: &Order) -> Vec<String> {
-    status_tag(order).map(str::to_owned).into_iter().collect()
-}
-
-fn status_event(before: &Order, after: &Order) -> Effect {
-    Effect::PublishEvent {
-        event: BusEvent::for_transition(before, after),
-    }
-}
-
-/// Effects of moving `before` to `after`: the status tag converges, the state's note (if
-/// any) is added, and the bus hears of it.
-fn transition_effects(before: &Order, after: &Order) -> Vec<Effect> {
-    let mut effects = vec![Effect::Render { order_id: after.id }];
-    let note = match after.status {
-        OrderStatus::Complete if is_clear(after) => Some(CLEAR_NOTE),
-        OrderStatus::Complete => Some(REVIEW_NOTE),
-        OrderStatus::Cancelled => Some(CANCELLED_NOTE),
-        OrderStatus::Expired => Some(EXPIRED_NOTE),
-        _ => None,
-    };
-    if let Some(text) = note {
-        effects.push(Effect::Notify {
-            order_id: after.id,
-            note: NewNote {
-                value: text.to_owned(),
-                secret: false,
-            },
-        });
-    }
-    effects.push(status_event(before, after));
-    effects
+    Ok(ProviderReport {
+        provider_ref: cb.order_id,
+        client_reference: cb.client_reference,
+        change,
+    })
 }
 
 #[cfg(test)]

@@ -1,10 +1,8 @@
 use super::*;
-use crate::domain::ats::lever::{Phone, PostingCategories};
-use crate::domain::ats::tags;
 use crate::domain::ids::TenantId;
-use crate::domain::lifecycle::Verdict;
-use crate::domain::order::Integration;
-use crate::domain::tenant::{ProductSettings, QuickAppDelivery, SubClientSettings};
+use crate::domain::kinds::{AtsKind, Pairing, ProviderKind};
+use crate::domain::subject::Job;
+use time::OffsetDateTime;
 use time::macros::datetime;
 
 const T0: OffsetDateTime = datetime!(2026-11-01 12:00 UTC);
@@ -12,9 +10,7 @@ const T0: OffsetDateTime = datetime!(2026-11-01 12:00 UTC);
 fn settings() -> AllianceSettings {
     AllianceSettings {
         api_base: "https://alliance.test".into(),
-        trigger_stage_id: "stage-bg".into(),
         client_code: "MAIN".into(),
-        status_tag_format: "Background Check Status: {status}".into(),
         product: ProductSettings {
             default: "Standard".into(),
             tag_prefix: "Product: ".into(),
@@ -24,8 +20,6 @@ fn settings() -> AllianceSettings {
         sub_client: SubClientSettings::default(),
         reference: ReferenceField::None,
         forward_tag_prefixes: vec!["Alliance: ".into()],
-        flag_tag_prefix: Some("Flag: ".into()),
-        decision_tag_prefix: Some("Decision: ".into()),
         quickapp: QuickAppDelivery::default(),
     }
 }
@@ -33,38 +27,43 @@ fn settings() -> AllianceSettings {
 fn order() -> Order {
     Order::new(
         TenantId::parse("acme").unwrap(),
-        Integration::Alliance2020,
+        &Pairing::new("alliance2020", AtsKind::Lever, ProviderKind::Alliance2020),
         "opp-1".into(),
         T0,
     )
 }
 
-fn opp(tags: &[&str]) -> Opportunity {
-    Opportunity {
-        id: "opp-1".into(),
+/// The candidate, as any ATS would describe them.
+fn opp(tags: &[&str]) -> Subject {
+    Subject {
+        ats: AtsKind::Lever,
         name: Some("Ada Lovelace".into()),
-        emails: vec!["ada@example.com".into()],
-        phones: vec![Phone {
-            kind: Some("mobile".into()),
-            value: Some("+1 555 0100".into()),
-        }],
+        email: Some("ada@example.com".into()),
+        phone: Some("+1 555 0100".into()),
         location: Some("Remote".into()),
-        tags: tags.iter().map(|t| t.to_string()).collect(),
-        ..Default::default()
+        labels: tags.iter().map(|t| t.to_string()).collect(),
+        job: Job::default(),
     }
 }
 
-fn posting() -> Posting {
-    Posting {
-        id: "post-1".into(),
-        text: Some("Senior Engineer".into()),
-        categories: PostingCategories {
-            department: Some("Engineering".into()),
-            location: Some("Austin".into()),
-            ..Default::default()
-        },
-        ..Default::default()
+/// The job applied for.
+fn posting() -> Job {
+    Job {
+        title: Some("Senior Engineer".into()),
+        department: Some("Engineering".into()),
+        location: Some("Austin".into()),
     }
+}
+
+fn build_order(
+    settings: &AllianceSettings,
+    order: &Order,
+    candidate: &Subject,
+    job: Option<&Job>,
+) -> Result<AllianceOrder, Rejection> {
+    let mut subject = candidate.clone();
+    subject.job = job.cloned().unwrap_or_default();
+    prepare(settings, order, &subject)
 }
 
 #[test]
@@ -101,7 +100,7 @@ fn location_falls_back_to_the_opportunity_without_a_posting() {
 #[test]
 fn missing_email_rejects_and_names_the_field() {
     let mut o = opp(&[]);
-    o.emails = vec!["  ".into()];
+    o.email = Some("  ".into());
     let r = build_order(&settings(), &order(), &o, None).unwrap_err();
     assert_eq!(r.code, "missing_candidate_field");
     assert!(r.message.contains("email"), "{}", r.message);
@@ -111,7 +110,7 @@ fn missing_email_rejects_and_names_the_field() {
 #[test]
 fn missing_name_and_email_are_both_named() {
     let mut o = opp(&[]);
-    o.emails.clear();
+    o.email = None;
     o.name = None;
     let r = build_order(&settings(), &order(), &o, None).unwrap_err();
     assert!(r.message.contains("name and email"), "{}", r.message);
@@ -256,159 +255,43 @@ fn reference_field_modes() {
 }
 
 #[test]
-fn status_tags_follow_the_configured_format() {
-    let mut s = settings();
+fn callbacks_read_as_canonical_changes() {
+    let body = br#"{"order_id":"A20-1","client_reference":"c-1","status":"complete",
+        "result":{"flag":false,"decision":"Eligible","report_url":"https://r/1","summary":"No records"}}"#;
+    let report = read_callback(body).unwrap();
+    assert_eq!(report.provider_ref, "A20-1");
+    assert_eq!(report.client_reference.as_deref(), Some("c-1"));
+    assert_eq!(report.change.to, OrderStatus::Complete);
     assert_eq!(
-        status_tag(&s, OrderStatus::InProgress).unwrap(),
-        "Background Check Status: In Progress"
+        report.change.result.unwrap().decision.as_deref(),
+        Some("Eligible")
     );
-    assert_eq!(status_tag(&s, OrderStatus::Requested), None);
-    s.status_tag_format = "BG {status}".into();
-    assert_eq!(status_tag(&s, OrderStatus::Error).unwrap(), "BG Error");
-}
-
-fn complete(flag: bool) -> Order {
-    let mut o = order();
-    o.status = OrderStatus::Complete;
-    o.result = Some(ScreeningResult {
-        flag: Some(flag),
-        decision: Some("Eligible".into()),
-        report_url: Some("https://r/1".into()),
-        summary: Some("No records".into()),
-    });
-    o
-}
-
-#[test]
-fn flag_and_decision_tags_only_when_enabled() {
-    let mut s = settings();
+    let rejected =
+        read_callback(br#"{"order_id":"A20-1","status":"rejected","reason":"Bad SSN"}"#).unwrap();
     assert_eq!(
-        desired_tags(&s, &complete(true)),
-        vec![
-            "Background Check Status: Complete",
-            "Flag: True",
-            "Decision: Eligible"
-        ]
+        (rejected.change.to, rejected.change.reason.as_deref()),
+        (OrderStatus::Rejected, Some("Bad SSN"))
     );
-    s.flag_tag_prefix = None;
-    s.decision_tag_prefix = None;
-    assert_eq!(
-        desired_tags(&s, &complete(false)),
-        vec!["Background Check Status: Complete"]
-    );
-}
-
-#[test]
-fn sync_converges_to_exactly_one_status_tag() {
-    let s = settings();
-    let current: Vec<String> = vec![
-        "Background Check Status: Pending".into(),
-        "Background Check Status: In Progress".into(),
-        "Keep me".into(),
-    ];
-    let d = tags::diff(
-        &current,
-        &desired_tags(&s, &complete(false)),
-        &managed_tags(&s),
-    );
-    assert_eq!(d.remove.len(), 2);
-    assert_eq!(
-        d.add,
-        vec![
-            "Background Check Status: Complete",
-            "Decision: Eligible",
-            "Flag: False"
-        ]
-    );
-}
-
-fn update(status: ProviderStatus) -> ProviderUpdate {
-    ProviderUpdate {
-        status,
-        result: None,
-        reason: None,
-    }
-}
-
-#[test]
-fn callbacks_move_forward_only() {
-    let mut o = order();
-    o.status = OrderStatus::Pending;
-    let UpdateDecision::Apply(next, _) = apply_update(&o, &update(ProviderStatus::InProgress), T0)
-    else {
-        panic!("in progress should apply")
-    };
-    assert_eq!((next.status, next.version), (OrderStatus::InProgress, 2));
-    assert_eq!(
-        apply_update(&next, &update(ProviderStatus::Pending), T0),
-        UpdateDecision::Refuse {
-            to: OrderStatus::Pending,
-            verdict: Verdict::Stale
-        }
-    );
-    assert_eq!(
-        apply_update(&next, &update(ProviderStatus::InProgress), T0),
-        UpdateDecision::Ignore("duplicate")
-    );
-}
-
-#[test]
-fn complete_before_in_progress_wins_and_the_late_one_is_ignored() {
-    let mut o = order();
-    o.status = OrderStatus::Pending;
-    let mut upd = update(ProviderStatus::Complete);
-    upd.result = Some(ScreeningResult {
-        flag: Some(false),
-        ..Default::default()
-    });
-    let UpdateDecision::Apply(done, effects) = apply_update(&o, &upd, T0) else {
-        panic!()
-    };
-    assert_eq!(done.status, OrderStatus::Complete);
-    let secret_notes = effects
-        .iter()
-        .filter(|e| matches!(e, Effect::Notify { note, .. } if note.secret))
-        .count();
-    assert_eq!(secret_notes, 1);
-    assert_eq!(
-        apply_update(&done, &update(ProviderStatus::InProgress), T0),
-        UpdateDecision::Refuse {
-            to: OrderStatus::InProgress,
-            verdict: Verdict::Stale
-        }
-    );
-}
-
-#[test]
-fn rejection_note_is_public_and_carries_the_reason() {
-    let (next, effects) = rejected(&order(), "Missing email".into(), T0);
-    assert_eq!(next.status, OrderStatus::Rejected);
-    assert!(effects.iter().any(
-        |e| matches!(e, Effect::Notify { note, .. } if !note.secret && note.value == "Missing email")
-    ));
-    assert!(effects.iter().any(|e| matches!(e, Effect::Render { .. })));
-}
-
-#[test]
-fn error_after_retries_explains_itself() {
-    let (next, effects) = failed(&order(), "HTTP 503", T0);
-    assert_eq!(next.status, OrderStatus::Error);
-    let note = effects.iter().find_map(|e| match e {
-        Effect::Notify { note, .. } => Some(note.value.clone()),
-        _ => None,
-    });
-    assert!(note.unwrap().contains("HTTP 503"));
-}
-
-#[test]
-fn results_note_lists_every_reported_field() {
-    let text = results_note(complete(true).result.as_ref().unwrap());
-    for part in [
-        "Flag: True",
-        "Decision: Eligible",
-        "Summary: No records",
-        "Report: https://r/1",
+    for (status, to) in [
+        ("pending", OrderStatus::Pending),
+        ("in_progress", OrderStatus::InProgress),
     ] {
-        assert!(text.contains(part), "{text}");
+        let body = format!(r#"{{"order_id":"A20-1","status":"{status}"}}"#);
+        assert_eq!(read_callback(body.as_bytes()).unwrap().change.to, to);
     }
+    for bad in [
+        &br#"{"order_id":"A20-1","status":"lost"}"#[..],
+        b"{}",
+        b"not json",
+    ] {
+        assert_eq!(read_callback(bad), Err(CallbackError::Malformed));
+    }
+}
+
+#[test]
+fn missing_fields_name_the_ats_the_candidate_came_from() {
+    let mut o = opp(&[]);
+    o.email = None;
+    let r = build_order(&settings(), &order(), &o, None).unwrap_err();
+    assert!(r.message.contains("missing in Lever"), "{}", r.message);
 }

@@ -2,23 +2,29 @@
 //! fails. Triggered by the table's stream on AWS (plus a scheduled re-drive) and by an
 //! in-process worker locally.
 //!
-//! Vendor-free: each effect goes to the order's provider or ATS through [`crate::vendors`]
-//! (one exhaustive match per side, the registry). Every effect is safe to run again:
+//! Vendor-free: each effect goes to the order's provider or ATS adapter, found in the
+//! [`Registry`] by the kinds the order carries ([`orders`]: place and cancel; [`ats`]: render,
+//! notify, clear triggers, confirm deletions). Every effect is safe to run again:
 //! provider orders are idempotent on our order id, ATS renderings converge on the order's
 //! current state, notes are posted once, and an effect that changes an order consumes its
 //! outbox item in the same transaction. An item is deleted only after its
 //! effect succeeded, so a dispatcher that dies between two effects loses nothing.
 
+mod ats;
+mod orders;
+
 use crate::adapters::secrets_cache::CachedSecrets;
 use crate::adapters::tenant_cache::TenantCache;
+use crate::config::{Route, TenantConfig};
 use crate::domain::effects::{CancelReason, DeadLetter, Effect, OutboxItem};
 use crate::domain::ids::OrderId;
-use crate::domain::{Order, OrderStatus, TenantConfig, TenantId};
+use crate::domain::{Order, OrderStatus, TenantId, transitions};
 use crate::outbound::{RetryPolicy, deadline};
+use crate::ports::ats::{AtsContext, AtsError, Attempt};
 use crate::ports::events::EventPublisher;
 use crate::ports::store::{Commit, CommitError, Record, Store, StoreError};
 use crate::ports::{Clock, TenantSecrets};
-use crate::vendors::Vendors;
+use crate::registry::Registry;
 use std::sync::Arc;
 use std::time::Duration;
 use tracing::Instrument;
@@ -30,8 +36,8 @@ pub struct Dispatcher {
     pub tenants: Arc<TenantCache>,
     pub secrets: Arc<CachedSecrets>,
     pub clock: Arc<dyn Clock>,
-    /// The outbound clients of every ATS and provider, and which one serves an order.
-    pub vendors: Vendors,
+    /// The adapter of every ATS and provider kind.
+    pub registry: Registry,
     pub events: Arc<dyn EventPublisher>,
     pub retry: RetryPolicy,
     /// Base URL of this deployment's HTTP API (for provider callback URLs).
@@ -68,6 +74,15 @@ pub(crate) enum Failure {
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
         Failure::Store(e)
+    }
+}
+
+impl From<AtsError> for Failure {
+    fn from(e: AtsError) -> Self {
+        match e {
+            AtsError::Transient(m) => Failure::Transient(m),
+            AtsError::Permanent(m) => Failure::Permanent(m),
+        }
     }
 }
 
@@ -210,11 +225,16 @@ impl Dispatcher {
         if let Some(order) = failed_order
             && order.status == OrderStatus::Requested
         {
-            crate::metrics::count(
-                "ProviderErrors",
-                &[("Provider", order.integration.as_str())],
+            crate::metrics::count("ProviderErrors", &[("Provider", order.provider.as_str())]);
+            let hint = self.route_hint(&order).await;
+            let message = format!(
+                "Background check could not be ordered: communication between {} and {} failed \
+                 after several retries ({error}). {hint}",
+                order.ats.display_name(),
+                order.provider.display_name()
             );
-            let (next, effects) = crate::vendors::order_failed(&order, &error, now);
+            let (next, effects) =
+                transitions::not_ordered(&order, OrderStatus::Error, message, now);
             let outbox = self.items(&order.tenant, effects);
             let commit = Commit::update(&order, next, "dispatcher:gave_up", outbox)
                 .dead_lettering(letter.clone());
@@ -225,16 +245,20 @@ impl Dispatcher {
             }
         }
         // A recruiter's cancel that could not reach the provider: the order stays as it is,
-        // and the ATS is told (the route's rules say how).
+        // and the ATS is told (the route's way).
         if let Effect::CancelOrder {
             order_id,
             reason: CancelReason::Cancelled,
         } = item.effect
             && let Some(order) = self.store.get_order(order_id).await?
+            && let Ok((tenant, _)) = self.tenant_context(&order.tenant).await
+            && let Some(effect) = tenant
+                .route(&order.route)
+                .and_then(|r| r.cancel_unreachable(&order.ats_ref))
         {
             let record = Record {
                 deliveries: Vec::new(),
-                outbox: self.items(&order.tenant, crate::vendors::cancel_unreachable(&order)),
+                outbox: self.items(&order.tenant, vec![effect]),
                 consumes: None,
                 audit: Vec::new(),
                 now,
@@ -259,6 +283,10 @@ impl Dispatcher {
 
     /// `attempt` is the item's attempt number across runs (1 for the first).
     async fn perform(&self, item: &OutboxItem, attempt: u32) -> Result<Done, Failure> {
+        let attempt = Attempt {
+            queued_at: item.created_at,
+            number: attempt,
+        };
         match &item.effect {
             Effect::PlaceOrder { order_id } => {
                 let (order, tenant, secrets) = self.context(*order_id).await?;
@@ -270,17 +298,26 @@ impl Dispatcher {
                     .await
             }
             Effect::ClearTrigger {
+                ats,
                 ats_ref,
                 tags,
                 note,
             } => {
-                self.clear_trigger(item, attempt, ats_ref, tags, note.as_ref())
-                    .await
+                let (tenant, secrets) = self.tenant_context(&item.tenant).await?;
+                let ctx = AtsContext {
+                    tenant: &tenant,
+                    secrets: &secrets,
+                };
+                self.registry
+                    .ats(*ats)
+                    .clear_trigger(&ctx, ats_ref, tags, note.as_ref(), attempt)
+                    .await?;
+                Ok(Done::Performed)
             }
-            Effect::Render { order_id } => self.render(*order_id).await,
-            Effect::Notify { order_id, note } => self.note(item, attempt, *order_id, note).await,
-            Effect::ConfirmDeletion { ats_ref } => {
-                self.confirm_deletion(&item.tenant, ats_ref).await
+            Effect::Render { order_id, to } => self.render(*order_id, *to, attempt).await,
+            Effect::Notify { order_id, note } => self.notify(*order_id, note, attempt).await,
+            Effect::ConfirmDeletion { ats, ats_ref } => {
+                self.confirm_deletion(&item.tenant, *ats, ats_ref).await
             }
             Effect::PublishEvent { event } => {
                 self.events
@@ -289,6 +326,30 @@ impl Dispatcher {
                     .map_err(|e| Failure::Transient(e.to_string()))?;
                 Ok(Done::Performed)
             }
+        }
+    }
+
+    /// The route an order follows, as the tenant configures it now.
+    pub(crate) fn route_of<'t>(
+        tenant: &'t TenantConfig,
+        order: &Order,
+    ) -> Result<&'t Route, Failure> {
+        tenant.route(&order.route).ok_or_else(|| {
+            Failure::Permanent(format!(
+                "route {} is no longer configured for this tenant",
+                order.route
+            ))
+        })
+    }
+
+    /// How a recruiter retries the order's trigger (empty when the route is gone).
+    async fn route_hint(&self, order: &Order) -> String {
+        match self.tenants.get(&order.tenant).await {
+            Ok(Some(t)) => t
+                .route(&order.route)
+                .map(Route::retry_hint)
+                .unwrap_or_default(),
+            _ => String::new(),
         }
     }
 

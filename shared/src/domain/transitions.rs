@@ -1,0 +1,258 @@
+//! What each change of an order writes and asks of the outside world, the same for every ATS
+//! and provider. The lifecycle ([`super::lifecycle`]) says which moves are legal; these
+//! functions build the next version of the order and its effects. Every change asks the ATS
+//! to show the new state (`Render`, which also says what changed: the ATS adapter builds its
+//! tags and notes from the order when it performs it, so no result text sits in the outbox)
+//! and tells the bus.
+
+use super::effects::{CancelReason, Effect, UpdateDecision};
+use super::events::{BusEvent, DetailType};
+use super::order::{Order, OrderStatus, Phase, ScreeningResult, SentRequest};
+use time::OffsetDateTime;
+
+/// A provider's (or an ATS's) report, in canonical terms.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusChange {
+    pub to: OrderStatus,
+    /// With a result status: what the provider found.
+    pub result: Option<ScreeningResult>,
+    /// With `Rejected`: the provider's words.
+    pub reason: Option<String>,
+}
+
+impl StatusChange {
+    pub fn to(to: OrderStatus) -> Self {
+        Self {
+            to,
+            result: None,
+            reason: None,
+        }
+    }
+}
+
+/// The effects of a freshly opened order: place it, and tell the bus.
+pub fn opened(order: &Order) -> Vec<Effect> {
+    vec![
+        Effect::PlaceOrder { order_id: order.id },
+        Effect::PublishEvent {
+            event: BusEvent::for_order(DetailType::OrderCreated, order, None),
+        },
+    ]
+}
+
+/// The ATS shows the new state, the bus hears of it.
+fn changed(before: &Order, after: &Order) -> Vec<Effect> {
+    vec![
+        Effect::Render {
+            order_id: after.id,
+            to: Some(after.status),
+        },
+        Effect::PublishEvent {
+            event: BusEvent::for_transition(before, after),
+        },
+    ]
+}
+
+fn moved(order: &Order, to: OrderStatus, now: OffsetDateTime) -> Order {
+    let mut next = order.next(now);
+    next.status = to;
+    if to != OrderStatus::Pending {
+        next.expires_at = None;
+    }
+    next
+}
+
+/// Apply a report as the lifecycle allows: a repeat changes nothing; a late or impossible
+/// report changes nothing and is recorded.
+pub fn apply(order: &Order, change: &StatusChange, now: OffsetDateTime) -> UpdateDecision {
+    if let Some(refusal) = UpdateDecision::unless_legal(order, change.to) {
+        return refusal;
+    }
+    let mut next = moved(order, change.to, now);
+    if matches!(change.to.phase(), Phase::Results) {
+        next.result = Some(change.result.clone().unwrap_or_default());
+    }
+    if change.to == OrderStatus::Rejected {
+        next.reason = Some(format!(
+            "{} rejected the background check: {}",
+            order.provider.display_name(),
+            change.reason.as_deref().unwrap_or("no reason given")
+        ));
+    }
+    let effects = changed(order, &next);
+    UpdateDecision::Apply(Box::new(next), effects)
+}
+
+/// The provider accepted the order: it waits for the candidate (until `expires_at`, when the
+/// provider's invitations lapse).
+pub fn accepted(
+    order: &Order,
+    provider_ref: String,
+    sent: SentRequest,
+    expires_at: Option<OffsetDateTime>,
+    now: OffsetDateTime,
+) -> (Order, Vec<Effect>) {
+    let mut next = moved(order, OrderStatus::Pending, now);
+    next.provider_ref = Some(provider_ref);
+    next.request = Some(sent);
+    next.expires_at = expires_at;
+    let effects = changed(order, &next);
+    (next, effects)
+}
+
+/// Nothing was ordered: refused (`Rejected`, by our rules or the provider's) or failed after
+/// every retry (`Error`), with words a recruiter can act on.
+pub fn not_ordered(
+    order: &Order,
+    status: OrderStatus,
+    message: String,
+    now: OffsetDateTime,
+) -> (Order, Vec<Effect>) {
+    let mut next = moved(order, status, now);
+    next.reason = Some(message);
+    let effects = changed(order, &next);
+    (next, effects)
+}
+
+/// The provider cancelled the order at a recruiter's request.
+pub fn cancelled(order: &Order, now: OffsetDateTime) -> (Order, Vec<Effect>) {
+    let next = moved(order, OrderStatus::Cancelled, now);
+    let effects = changed(order, &next);
+    (next, effects)
+}
+
+/// Nobody acted in time: `Expired`, and the provider order is closed (where it can be).
+pub fn expired(order: &Order, now: OffsetDateTime) -> (Order, Vec<Effect>) {
+    let next = moved(order, OrderStatus::Expired, now);
+    let mut effects = vec![Effect::CancelOrder {
+        order_id: order.id,
+        reason: CancelReason::Expired,
+    }];
+    effects.extend(changed(order, &next));
+    (next, effects)
+}
+
+/// The ATS does not confirm what opened the order: it ends without a provider call and
+/// without a word to the ATS (which may not know the candidate); the bus hears of it.
+pub fn unconfirmed(order: &Order, reason: &str, now: OffsetDateTime) -> (Order, Vec<Effect>) {
+    let mut next = moved(order, OrderStatus::Cancelled, now);
+    next.reason = Some(reason.to_owned());
+    let event = BusEvent::for_order(DetailType::OrderStatusChanged, &next, Some(order.status));
+    (next, vec![Effect::PublishEvent { event }])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::TenantId;
+    use crate::domain::kinds::{AtsKind, Pairing, ProviderKind};
+    use time::macros::datetime;
+
+    const T0: OffsetDateTime = datetime!(2026-12-01 9:00 UTC);
+
+    fn order(status: OrderStatus) -> Order {
+        let mut o = Order::new(
+            TenantId::parse("acme").unwrap(),
+            &Pairing::new("r1", AtsKind::Lever, ProviderKind::BackgroundsOnline),
+            "opp".into(),
+            T0,
+        );
+        o.status = status;
+        o
+    }
+
+    fn renders(effects: &[Effect], to: OrderStatus) -> bool {
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Render { to: Some(t), .. } if *t == to))
+    }
+
+    #[test]
+    fn an_accepted_order_waits_for_the_candidate_until_it_expires() {
+        let at = T0 + time::Duration::days(14);
+        let (next, effects) = accepted(
+            &order(OrderStatus::Requested),
+            "P-1".into(),
+            SentRequest::of(&"req"),
+            Some(at),
+            T0,
+        );
+        assert_eq!(next.status, OrderStatus::Pending);
+        assert_eq!(next.expires_at, Some(at));
+        assert_eq!(next.provider_ref.as_deref(), Some("P-1"));
+        assert!(renders(&effects, OrderStatus::Pending));
+    }
+
+    #[test]
+    fn a_result_keeps_what_was_found_and_ends_the_wait() {
+        let mut o = order(OrderStatus::Pending);
+        o.expires_at = Some(T0);
+        let found = ScreeningResult {
+            flag: Some(true),
+            decision: Some("Review".into()),
+            ..ScreeningResult::default()
+        };
+        let change = StatusChange {
+            to: OrderStatus::Complete,
+            result: Some(found.clone()),
+            reason: None,
+        };
+        let UpdateDecision::Apply(next, effects) = apply(&o, &change, T0) else {
+            panic!("legal move");
+        };
+        assert_eq!(next.result, Some(found));
+        assert_eq!(next.expires_at, None);
+        assert!(renders(&effects, OrderStatus::Complete));
+        assert_eq!(
+            apply(&next, &change, T0),
+            UpdateDecision::Ignore("duplicate"),
+            "a repeat changes nothing"
+        );
+    }
+
+    #[test]
+    fn a_refusal_names_the_provider_and_keeps_its_words() {
+        let change = StatusChange {
+            to: OrderStatus::Rejected,
+            result: None,
+            reason: Some("Unknown product".into()),
+        };
+        let UpdateDecision::Apply(next, _) = apply(&order(OrderStatus::Pending), &change, T0)
+        else {
+            panic!("legal move");
+        };
+        assert_eq!(
+            next.reason.as_deref(),
+            Some("Backgrounds Online rejected the background check: Unknown product")
+        );
+    }
+
+    #[test]
+    fn late_reports_are_refused_not_applied() {
+        let done = order(OrderStatus::Complete);
+        assert!(matches!(
+            apply(&done, &StatusChange::to(OrderStatus::InProgress), T0),
+            UpdateDecision::Refuse { .. }
+        ));
+    }
+
+    #[test]
+    fn expiry_closes_the_provider_order_and_unconfirmed_orders_say_nothing_to_the_ats() {
+        let (next, effects) = expired(&order(OrderStatus::Pending), T0);
+        assert_eq!(next.status, OrderStatus::Expired);
+        assert!(matches!(
+            effects[0],
+            Effect::CancelOrder {
+                reason: CancelReason::Expired,
+                ..
+            }
+        ));
+        let (next, effects) = unconfirmed(&order(OrderStatus::Requested), "not confirmed", T0);
+        assert_eq!(next.status, OrderStatus::Cancelled);
+        assert!(
+            effects
+                .iter()
+                .all(|e| matches!(e, Effect::PublishEvent { .. }))
+        );
+    }
+}

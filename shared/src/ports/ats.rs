@@ -1,0 +1,89 @@
+//! An applicant-tracking system, as the spine sees it: where orders come from and where their
+//! state is shown. Each ATS's own transport (Lever's webhook and tag poll) opens orders
+//! through [`crate::intake`]; what the dispatcher asks of it afterwards is here.
+
+use crate::config::{Route, TenantConfig};
+use crate::domain::effects::Notice;
+use crate::domain::kinds::AtsKind;
+use crate::domain::order::{Order, OrderStatus};
+use crate::domain::subject::Subject;
+use crate::ports::secrets::TenantSecrets;
+use time::OffsetDateTime;
+
+/// The tenant an effect is performed for.
+pub struct AtsContext<'a> {
+    pub tenant: &'a TenantConfig,
+    pub secrets: &'a TenantSecrets,
+}
+
+/// Which attempt of which queued effect this is: a write that has no idempotency key in the
+/// ATS (a note) looks, on a later attempt, for what an earlier one may have applied.
+#[derive(Clone, Copy, Debug)]
+pub struct Attempt {
+    /// When the effect was queued (nothing it wrote can be older).
+    pub queued_at: OffsetDateTime,
+    /// 1 for the first.
+    pub number: u32,
+}
+
+/// What the ATS says about an order about to be placed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Loaded {
+    /// What opened the order is confirmed; this is the candidate and the job.
+    Subject(Box<Subject>),
+    /// The ATS does not confirm what opened the order (or no longer has the object): nothing
+    /// is ordered, for this reason.
+    Unconfirmed(String),
+}
+
+/// The error kinds every ATS client maps its answers into.
+#[derive(Debug, thiserror::Error)]
+pub enum AtsError {
+    /// Worth another try (rate limit, server error, timeout).
+    #[error("{0}")]
+    Transient(String),
+    /// Retrying cannot help (credentials, configuration, refused data).
+    #[error("{0}")]
+    Permanent(String),
+}
+
+#[async_trait::async_trait]
+pub trait AtsAdapter: Send + Sync {
+    fn kind(&self) -> AtsKind;
+
+    /// Confirm what opened `order` and read its subject, from the ATS's own record.
+    async fn load_subject(&self, ctx: &AtsContext<'_>, order: &Order) -> Result<Loaded, AtsError>;
+
+    /// Show the order's current state; having moved to `to`, also say so (once).
+    async fn render(
+        &self,
+        ctx: &AtsContext<'_>,
+        route: &Route,
+        order: &Order,
+        to: Option<OrderStatus>,
+        attempt: Attempt,
+    ) -> Result<(), AtsError>;
+
+    /// Remove trigger marks from an ATS object, then post `notice` (once).
+    async fn clear_trigger(
+        &self,
+        ctx: &AtsContext<'_>,
+        ats_ref: &str,
+        marks: &[String],
+        notice: Option<&Notice>,
+        attempt: Attempt,
+    ) -> Result<(), AtsError>;
+
+    /// Post `notice` on an ATS object (once).
+    async fn notify(
+        &self,
+        ctx: &AtsContext<'_>,
+        ats_ref: &str,
+        notice: &Notice,
+        attempt: Attempt,
+    ) -> Result<(), AtsError>;
+
+    /// Whether the ATS confirms that its object is gone (deleted).
+    async fn confirms_deleted(&self, ctx: &AtsContext<'_>, ats_ref: &str)
+    -> Result<bool, AtsError>;
+}
