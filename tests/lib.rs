@@ -160,7 +160,7 @@ pub async fn fresh_table() -> DynamoStore {
 
 /// Write an item exactly as given (string attributes), e.g. one the hub cannot read.
 pub async fn put_raw(store: &DynamoStore, attributes: &[(&str, &str)]) {
-    let mut put = store.client().put_item().table_name(store.table());
+    let mut put = store.client().await.put_item().table_name(store.table());
     for (name, value) in attributes {
         put = put.item(
             *name,
@@ -175,6 +175,7 @@ pub async fn raw_list(store: &DynamoStore, pk: &str, sk: &str) -> Option<String>
     let s = |v: &str| aws_sdk_dynamodb::types::AttributeValue::S(v.to_owned());
     let item = store
         .client()
+        .await
         .get_item()
         .table_name(store.table())
         .key("pk", s(pk))

@@ -52,6 +52,8 @@ pub struct LocalRun {
     pub store: EmbeddedStore,
     pub events: Arc<LocalEvents>,
     pub opportunities: Vec<(String, &'static str)>,
+    /// A candidate for the pairings that exist by configuration alone.
+    pub pairing_candidate: String,
 }
 
 /// The demo tenant: Lever with both providers, and four routes: each provider's usual one
@@ -139,7 +141,13 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
         NewOpportunity::new("Grace Hopper")
             .stage("applicant-new")
             .tag("Product: Criminal Package 2")
-            .posting(posting),
+            .posting(posting.clone()),
+    );
+    let katherine = lever.add_opportunity(
+        NewOpportunity::new("Katherine Johnson")
+            .email("katherine@example.com")
+            .stage("applicant-new")
+            .posting(posting.clone()),
     );
     let webhook_url = format!("{hub_url}/lever/webhooks/{TENANT}");
     let token = lever.subscribe(&webhook_url, "candidateStageChange");
@@ -214,5 +222,6 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
             (ada, "Ada Lovelace (has an email)"),
             (grace, "Grace Hopper (no email)"),
         ],
+        pairing_candidate: katherine,
     })
 }

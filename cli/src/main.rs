@@ -351,6 +351,30 @@ async fn local(
             l.trim_end_matches("/v1")
         );
     }
+    let k = &run.pairing_candidate;
+    println!(
+        "Pairings by configuration alone (routes of the demo tenant, no code): Katherine Johnson"
+    );
+    println!(
+        "  # a stage move ordering from Backgrounds Online (its tags: \"Backgrounds Online Pending Submission\" …)"
+    );
+    println!(
+        "  curl -s -u {}: -X PUT {l}/opportunities/{k}/stage -H 'content-type: application/json' -d '{{\"stage\":\"{}\"}}'",
+        demo::LEVER_KEY,
+        demo::BO_STAGE
+    );
+    println!(
+        "  # or a tag ordering from Alliance 2020 (its tags: \"Alliance 2020 Check: Pending\" …)"
+    );
+    println!(
+        "  curl -s -u {}: -X POST {l}/opportunities/{k}/addTags -H 'content-type: application/json' -d '{{\"tags\":[\"{}\"]}}'",
+        demo::LEVER_KEY,
+        demo::ALLIANCE_START_TAG
+    );
+    println!(
+        "  curl -s -u {}: {l}/opportunities/{k} | grep -o '\"tags\":[^]]*]'\n",
+        demo::LEVER_KEY
+    );
     println!("Ctrl-C stops everything.");
     tokio::signal::ctrl_c().await?;
     Ok(())

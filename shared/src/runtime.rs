@@ -2,6 +2,7 @@
 //! variables on AWS, from the same [`Composition`] in the end-to-end tests.
 
 use crate::adapters::alliance2020::Alliance2020;
+use crate::adapters::aws_sdk::Sdk;
 use crate::adapters::backgrounds_online::BackgroundsOnline;
 use crate::adapters::dynamo::DynamoStore;
 use crate::adapters::eventbridge::EventBridge;
@@ -171,8 +172,9 @@ impl Composition {
 
 /// The composition from the environment: `TABLE_NAME`, `SECRETS_PREFIX` (default
 /// `screenhub/`), `PII_RETENTION_DAYS` (default 30); AWS settings from the usual variables
-/// (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB`, …). Also returns the SDK configuration.
-pub async fn from_env() -> Result<(Composition, aws_config::SdkConfig), MissingEnv> {
+/// (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB`, …), read when a client is first used. Also
+/// returns the SDK handle the clients share.
+pub async fn from_env() -> Result<(Composition, Arc<Sdk>), MissingEnv> {
     let table = required("TABLE_NAME")?;
     let prefix = std::env::var("SECRETS_PREFIX").unwrap_or_else(|_| "screenhub/".into());
     let mut tuning = Tuning::default();
@@ -183,12 +185,9 @@ pub async fn from_env() -> Result<(Composition, aws_config::SdkConfig), MissingE
                 .into(),
         );
     }
-    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    let store = Arc::new(DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), table));
-    let source = Arc::new(SecretsManager::new(
-        aws_sdk_secretsmanager::Client::new(&sdk),
-        prefix,
-    ));
+    let sdk = Sdk::from_env();
+    let store = Arc::new(DynamoStore::lazy(sdk.clone(), table));
+    let source = Arc::new(SecretsManager::lazy(sdk.clone(), prefix));
     let parts = Composition::new(
         store.clone(),
         Some(store),
@@ -213,10 +212,7 @@ pub async fn aws_dispatcher() -> Result<Dispatcher, MissingEnv> {
     let bus = required("EVENT_BUS_NAME")?;
     let public_base_url = required("PUBLIC_BASE_URL")?;
     let (parts, sdk) = from_env().await?;
-    let events = Arc::new(EventBridge::new(
-        aws_sdk_eventbridge::Client::new(&sdk),
-        bus,
-    ));
+    let events = Arc::new(EventBridge::lazy(sdk, bus));
     Ok(parts.dispatcher(events, public_base_url))
 }
 

@@ -1,13 +1,16 @@
 //! One integration-test binary (one link, one set of emulators).
 
+mod adapters;
 mod alliance;
 mod backgrounds_online;
 mod conformance;
 mod contracts;
+mod costs;
 mod deletion;
 mod events;
 mod faults;
 mod inbound;
+mod layout;
 mod observability;
 mod once;
 mod pairings;

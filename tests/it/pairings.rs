@@ -378,3 +378,66 @@ async fn a_refusal_on_a_tag_route_says_how_to_retry_with_that_tag() {
     assert!(!p.lever.tags(&opp).contains(&START.to_owned()));
     assert_eq!(p.tags_with(&opp, STATUS), vec![format!("{STATUS}Rejected")]);
 }
+
+/// Wait (at most 30 s) until `done` holds: the local run's workers act in the background.
+async fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what} did not happen"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_local_demo_runs_both_pairings_from_its_configuration() {
+    use screenhub_cli::demo;
+    let any = || "127.0.0.1:0".parse().unwrap();
+    let run = demo::start(demo::LocalOptions {
+        hub: any(),
+        lever: any(),
+        alliance: any(),
+        backgrounds_online: any(),
+        data_dir: std::env::temp_dir().join(unique("screenhub-local-")),
+    })
+    .await
+    .expect("the local hub starts");
+    let katherine = run.pairing_candidate.clone();
+    let (ada, _) = run.opportunities[0].clone();
+
+    // A stage move → Backgrounds Online (the fake Lever delivers its webhook to the hub).
+    run.lever.move_stage(&katherine, demo::BO_STAGE).await;
+    eventually("the Backgrounds Online order", || {
+        run.lever.tags(&katherine).contains(&BO_PENDING.to_owned())
+    })
+    .await;
+    assert_eq!(run.backgrounds_online.orders().len(), 1);
+
+    // A tag → Alliance 2020 (found by the local run's tag poll).
+    let status = reqwest::Client::new()
+        .post(format!(
+            "{}/opportunities/{ada}/addTags",
+            run.lever.base_url()
+        ))
+        .basic_auth(demo::LEVER_KEY, Some(""))
+        .json(&json!({ "tags": [demo::ALLIANCE_START_TAG] }))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert!(status.is_success());
+    eventually("the Alliance 2020 order", || {
+        run.lever
+            .tags(&ada)
+            .contains(&"Alliance 2020 Check: Pending".to_owned())
+    })
+    .await;
+    assert_eq!(run.alliance.orders().len(), 1);
+    assert!(
+        !run.lever
+            .tags(&ada)
+            .contains(&demo::ALLIANCE_START_TAG.to_owned())
+    );
+}

@@ -1,23 +1,33 @@
 //! EventBridge publisher: batches of at most 10 entries; entries that fail inside a
 //! successful call (FailedEntryCount > 0) are retried, then reported.
 
+use super::aws_sdk::{Sdk, SdkClient};
 use crate::domain::events::{BusEvent, EVENT_SOURCE};
 use crate::ports::events::{EventPublisher, PublishError};
 use aws_sdk_eventbridge::Client;
 use aws_sdk_eventbridge::types::PutEventsRequestEntry;
+use std::sync::Arc;
 
 const BATCH: usize = 10;
 const ATTEMPTS: u32 = 3;
 
 pub struct EventBridge {
-    client: Client,
+    client: SdkClient<Client>,
     bus: String,
 }
 
 impl EventBridge {
     pub fn new(client: Client, bus: impl Into<String>) -> Self {
         Self {
-            client,
+            client: SdkClient::ready(client),
+            bus: bus.into(),
+        }
+    }
+
+    /// With its client built from `sdk` on first use.
+    pub fn lazy(sdk: Arc<Sdk>, bus: impl Into<String>) -> Self {
+        Self {
+            client: SdkClient::lazy(sdk, Client::new),
             bus: bus.into(),
         }
     }
@@ -47,6 +57,8 @@ impl EventPublisher for EventBridge {
                 attempt += 1;
                 let out = self
                     .client
+                    .get()
+                    .await
                     .put_events()
                     .set_entries(Some(pending.clone()))
                     .send()

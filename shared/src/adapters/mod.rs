@@ -8,6 +8,8 @@ pub mod secrets_cache;
 pub mod tenant_cache;
 
 #[cfg(feature = "aws")]
+pub mod aws_sdk;
+#[cfg(feature = "aws")]
 pub mod dynamo;
 #[cfg(feature = "aws")]
 pub mod eventbridge;

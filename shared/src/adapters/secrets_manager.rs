@@ -1,19 +1,29 @@
 //! AWS Secrets Manager: one JSON secret per tenant, named `<prefix>tenants/<tenant-id>`.
 
+use super::aws_sdk::{Sdk, SdkClient};
 use crate::domain::TenantId;
 use crate::ports::secrets::{SecretSource, SecretsError, TenantSecrets};
 use aws_sdk_secretsmanager::Client;
 use aws_sdk_secretsmanager::operation::get_secret_value::GetSecretValueError;
+use std::sync::Arc;
 
 pub struct SecretsManager {
-    client: Client,
+    client: SdkClient<Client>,
     prefix: String,
 }
 
 impl SecretsManager {
     pub fn new(client: Client, prefix: impl Into<String>) -> Self {
         Self {
-            client,
+            client: SdkClient::ready(client),
+            prefix: prefix.into(),
+        }
+    }
+
+    /// With its client built from `sdk` on first use.
+    pub fn lazy(sdk: Arc<Sdk>, prefix: impl Into<String>) -> Self {
+        Self {
+            client: SdkClient::lazy(sdk, Client::new),
             prefix: prefix.into(),
         }
     }
@@ -31,6 +41,8 @@ impl SecretSource for SecretsManager {
     ) -> Result<Option<TenantSecrets>, SecretsError> {
         let res = self
             .client
+            .get()
+            .await
             .get_secret_value()
             .secret_id(Self::secret_name(&self.prefix, tenant))
             .send()

@@ -30,6 +30,7 @@ pub fn outbox_from_item(item: &items::Item) -> Result<OutboxItem, StoreError> {
     items::parse_outbox(item)
 }
 
+use super::aws_sdk::{Sdk, SdkClient};
 use crate::config::TenantConfig;
 use crate::domain::effects::DeadLetter;
 use crate::domain::ids::OrderId;
@@ -50,7 +51,7 @@ const MAX_ORDERS_PER_OPPORTUNITY: usize = 1000;
 
 #[derive(Clone)]
 pub struct DynamoStore {
-    client: Client,
+    client: Arc<SdkClient<Client>>,
     table: String,
     stats: Arc<StoreStats>,
 }
@@ -93,8 +94,17 @@ enum Check {
 
 impl DynamoStore {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self::with(SdkClient::ready(client), table)
+    }
+
+    /// With its client built from `sdk` on first use.
+    pub fn lazy(sdk: Arc<Sdk>, table: impl Into<String>) -> Self {
+        Self::with(SdkClient::lazy(sdk, Client::new), table)
+    }
+
+    fn with(client: SdkClient<Client>, table: impl Into<String>) -> Self {
         Self {
-            client,
+            client: Arc::new(client),
             table: table.into(),
             stats: Arc::new(StoreStats::default()),
         }
@@ -102,12 +112,11 @@ impl DynamoStore {
 
     /// From the environment (`AWS_*`, `AWS_ENDPOINT_URL_DYNAMODB` …) and a table name.
     pub async fn from_env(table: impl Into<String>) -> Self {
-        let conf = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-        Self::new(Client::new(&conf), table)
+        Self::lazy(Sdk::from_env(), table)
     }
 
-    pub fn client(&self) -> &Client {
-        &self.client
+    pub async fn client(&self) -> &Client {
+        self.client.get().await
     }
 
     pub fn table(&self) -> &str {
@@ -150,7 +159,8 @@ impl DynamoStore {
                 }
                 self.stats.call("BatchWriteItem");
                 let out = self
-                    .client
+                    .client()
+                    .await
                     .batch_write_item()
                     .request_items(&self.table, pending)
                     .send()
@@ -181,7 +191,8 @@ impl DynamoStore {
     async fn get(&self, pk: String, sk: &str) -> Result<Option<Item>, StoreError> {
         self.stats.call("GetItem");
         let out = self
-            .client
+            .client()
+            .await
             .get_item()
             .table_name(&self.table)
             .key("pk", AttributeValue::S(pk))
@@ -206,7 +217,8 @@ impl DynamoStore {
         while items.len() < limit {
             self.stats.call("Query");
             let out = self
-                .client
+                .client()
+                .await
                 .query()
                 .table_name(&self.table)
                 .index_name(index)
@@ -237,7 +249,8 @@ impl DynamoStore {
         for attempt in 0..4u32 {
             self.stats.call("TransactWriteItems");
             let res = self
-                .client
+                .client()
+                .await
                 .transact_write_items()
                 .set_transact_items(Some(items.clone()))
                 .send()
@@ -308,7 +321,8 @@ impl DynamoStore {
         });
         self.stats.call("Query");
         let out = self
-            .client
+            .client()
+            .await
             .query()
             .table_name(&self.table)
             .index_name("gsi2")
@@ -352,7 +366,8 @@ impl DynamoStore {
         crate::metrics::count("ItemsSetAside", &[("List", list)]);
         self.stats.call("UpdateItem");
         let res = self
-            .client
+            .client()
+            .await
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key(pk.to_owned(), sk)))
@@ -471,7 +486,8 @@ impl DynamoStore {
 impl Store for DynamoStore {
     async fn put_tenant(&self, config: &TenantConfig) -> Result<(), StoreError> {
         self.stats.call("PutItem");
-        self.client
+        self.client()
+            .await
             .put_item()
             .table_name(&self.table)
             .set_item(Some(tenant_item(config)?))
@@ -559,7 +575,8 @@ impl Store for DynamoStore {
         loop {
             self.stats.call("Query");
             let page = self
-                .client
+                .client()
+                .await
                 .query()
                 .table_name(&self.table)
                 .key_condition_expression("pk = :p AND begins_with(sk, :a)")
@@ -681,7 +698,8 @@ impl Store for DynamoStore {
         value: &str,
     ) -> Result<(), StoreError> {
         self.stats.call("PutItem");
-        self.client
+        self.client()
+            .await
             .put_item()
             .table_name(&self.table)
             .set_item(Some(cursor_item(tenant, name, value)))
@@ -711,7 +729,8 @@ impl Store for DynamoStore {
     ) -> Result<Option<u32>, StoreError> {
         self.stats.call("UpdateItem");
         let res = self
-            .client
+            .client()
+            .await
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key(outbox_pk(id), "OUTBOX")))
@@ -739,7 +758,8 @@ impl Store for DynamoStore {
     async fn release_outbox(&self, id: OutboxId, holder: &str) -> Result<(), StoreError> {
         self.stats.call("UpdateItem");
         let res = self
-            .client
+            .client()
+            .await
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key(outbox_pk(id), "OUTBOX")))
@@ -761,7 +781,8 @@ impl Store for DynamoStore {
 
     async fn complete_outbox(&self, id: OutboxId) -> Result<(), StoreError> {
         self.stats.call("DeleteItem");
-        self.client
+        self.client()
+            .await
             .delete_item()
             .table_name(&self.table)
             .set_key(Some(key(outbox_pk(id), "OUTBOX")))
@@ -778,7 +799,8 @@ impl Store for DynamoStore {
             .build()
             .expect("complete delete");
         self.stats.call("TransactWriteItems");
-        self.client
+        self.client()
+            .await
             .transact_write_items()
             .transact_items(
                 TransactWriteItem::builder()
@@ -808,7 +830,8 @@ impl crate::ports::RateGate for DynamoStore {
     async fn try_take(&self, key: &str, window: i64, limit: u32) -> Result<bool, StoreError> {
         self.stats.call("UpdateItem");
         let res = self
-            .client
+            .client()
+            .await
             .update_item()
             .table_name(&self.table)
             .set_key(Some(items::key(format!("RATE#{key}#{window}"), "RATE")))
