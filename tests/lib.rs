@@ -158,6 +158,21 @@ pub async fn fresh_table() -> DynamoStore {
     DynamoStore::new(client, name)
 }
 
+/// DynamoDB calls per operation, as the store counts them.
+pub type Calls = std::collections::BTreeMap<&'static str, u64>;
+
+/// DynamoDB calls `store` made since `before`: the total and per operation.
+pub fn calls_since(store: &DynamoStore, before: &Calls) -> (u64, Calls) {
+    let by_op: Calls = store
+        .stats()
+        .calls()
+        .into_iter()
+        .map(|(k, v)| (k, v - before.get(k).copied().unwrap_or(0)))
+        .filter(|(_, v)| *v > 0)
+        .collect();
+    (by_op.values().sum(), by_op)
+}
+
 /// Write an item exactly as given (string attributes), e.g. one the hub cannot read.
 pub async fn put_raw(store: &DynamoStore, attributes: &[(&str, &str)]) {
     let mut put = store.client().await.put_item().table_name(store.table());

@@ -4,18 +4,8 @@
 //! transaction).
 
 use screenhub_tests::bo_scenario::{BoScenario, START};
+use screenhub_tests::calls_since;
 use screenhub_tests::scenario::Scenario;
-
-type Calls = std::collections::BTreeMap<&'static str, u64>;
-
-fn since(now: Calls, before: &Calls) -> (u64, Calls) {
-    let by_op: Calls = now
-        .into_iter()
-        .map(|(k, v)| (k, v - before.get(k).copied().unwrap_or(0)))
-        .filter(|(_, v)| *v > 0)
-        .collect();
-    (by_op.values().sum(), by_op)
-}
 
 #[tokio::test]
 async fn a_warm_alliance_callback_costs_at_most_two_dynamodb_calls() {
@@ -37,9 +27,9 @@ async fn a_warm_alliance_callback_costs_at_most_two_dynamodb_calls() {
             .await,
         200
     );
-    let (route, ops) = since(s.world.store.stats().calls(), &before);
+    let (route, ops) = calls_since(&s.world.store, &before);
     s.world.settle().await;
-    let (step, step_ops) = since(s.world.store.stats().calls(), &before);
+    let (step, step_ops) = calls_since(&s.world.store, &before);
     println!(
         "figures: warm POST /callbacks/alliance2020/{{tenant}}: {route} DynamoDB call(s) {ops:?}; the whole step with its effects (tags, secret note, event): {step} {step_ops:?}"
     );
@@ -56,9 +46,9 @@ async fn a_warm_backgrounds_online_callback_costs_at_most_two_dynamodb_calls() {
     s.world.settle().await;
     let before = s.world.store.stats().calls();
     assert_eq!(s.provider.complete(&id, true).await, 200);
-    let (route, ops) = since(s.world.store.stats().calls(), &before);
+    let (route, ops) = calls_since(&s.world.store, &before);
     s.world.settle().await;
-    let (step, step_ops) = since(s.world.store.stats().calls(), &before);
+    let (step, step_ops) = calls_since(&s.world.store, &before);
     println!(
         "figures: warm POST /callbacks/backgrounds-online/{{tenant}}: {route} DynamoDB call(s) {ops:?}; the whole step with its effects (tags, note, event): {step} {step_ops:?}"
     );
@@ -75,7 +65,7 @@ async fn a_tag_started_order_costs_one_list_and_two_reads_of_its_opportunity_in_
     s.lever.clear_requests();
     let before = s.world.store.stats().calls();
     s.poll().await;
-    let (ddb, ops) = since(s.world.store.stats().calls(), &before);
+    let (ddb, ops) = calls_since(&s.world.store, &before);
     let lever: Vec<String> = s
         .lever
         .requests()

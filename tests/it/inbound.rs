@@ -6,8 +6,8 @@ use screenhub::outbound::RetryPolicy;
 use screenhub::ports::Store;
 use screenhub::ports::lever::{LeverAccount, LeverApi, LeverError};
 use screenhub::ports::secrets::Secret;
-use screenhub_tests::route;
 use screenhub_tests::scenario::{STATUS_PREFIX, Scenario, TRIGGER};
+use screenhub_tests::{calls_since, route};
 use serde_json::json;
 
 #[tokio::test]
@@ -57,7 +57,7 @@ async fn trigger_stage_creates_one_order_with_the_documented_fields_and_a_pendin
     assert_eq!(order.status, OrderStatus::Pending);
 
     // Cost of one stage-change webhook, end to end (printed for the closing note).
-    let (ddb, by_op) = calls_since(&s, &ddb_before);
+    let (ddb, by_op) = calls_since(&s.world.store, &ddb_before);
     let lever_calls = s
         .lever
         .requests()
@@ -67,22 +67,6 @@ async fn trigger_stage_creates_one_order_with_the_documented_fields_and_a_pendin
     println!(
         "figures: one stage-change webhook (cold container) cost {ddb} DynamoDB calls ({by_op:?}) and {lever_calls} Lever calls"
     );
-}
-
-type Calls = std::collections::BTreeMap<&'static str, u64>;
-
-/// DynamoDB calls made since `before`: the total and per operation.
-fn calls_since(s: &Scenario, before: &Calls) -> (u64, Calls) {
-    let by_op: Calls = s
-        .world
-        .store
-        .stats()
-        .calls()
-        .into_iter()
-        .map(|(k, v)| (k, v - before.get(k).copied().unwrap_or(0)))
-        .filter(|(_, v)| *v > 0)
-        .collect();
-    (by_op.values().sum(), by_op)
 }
 
 #[tokio::test]
@@ -97,9 +81,9 @@ async fn a_warm_receiver_writes_a_stage_change_in_one_dynamodb_call() {
     let before = s.world.store.stats().calls();
     let (status, body) = s.world.post_json(&s.webhook_path(), &d).await;
     assert_eq!((status, body["status"].as_str()), (200, Some("accepted")));
-    let (receiver, receiver_ops) = calls_since(&s, &before);
+    let (receiver, receiver_ops) = calls_since(&s.world.store, &before);
     s.world.settle().await;
-    let (step, step_ops) = calls_since(&s, &before);
+    let (step, step_ops) = calls_since(&s.world.store, &before);
     println!(
         "figures: warm receiver, one stage change: {receiver} DynamoDB call(s) {receiver_ops:?}; whole first step with the in-process worker: {step} {step_ops:?}"
     );

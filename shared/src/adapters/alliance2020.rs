@@ -13,7 +13,7 @@ use crate::domain::providers::alliance::{self, AllianceOrder};
 use crate::domain::subject::Subject;
 use crate::outbound::http::HttpClient;
 use crate::ports::provider::{
-    Capabilities, PlacedOrder, ProviderAccount, ProviderAdapter, ProviderError,
+    Capabilities, PlacedOrder, ProviderAccount, ProviderAdapter, ProviderError, not_set_up,
 };
 
 pub struct Alliance2020 {
@@ -61,11 +61,11 @@ impl ProviderAdapter for Alliance2020 {
         order: &Order,
         subject: &Subject,
     ) -> Result<SentRequest, Rejection> {
-        let settings = tenant.providers.alliance2020.as_ref().ok_or(Rejection {
-            code: "provider_not_configured",
-            message: "Background check not ordered: Alliance 2020 is not set up for this account."
-                .into(),
-        })?;
+        let settings = tenant
+            .providers
+            .alliance2020
+            .as_ref()
+            .ok_or_else(|| not_set_up(self.kind()))?;
         alliance::prepare(settings, order, subject).map(|o| SentRequest::of(&o))
     }
 

@@ -13,7 +13,7 @@ use crate::domain::providers::backgrounds_online::{self as rules, BackgroundsOnl
 use crate::domain::subject::Subject;
 use crate::outbound::http::HttpClient;
 use crate::ports::provider::{
-    Capabilities, PlacedOrder, ProviderAccount, ProviderAdapter, ProviderError,
+    Capabilities, PlacedOrder, ProviderAccount, ProviderAdapter, ProviderError, not_set_up,
 };
 
 pub struct BackgroundsOnline {
@@ -81,12 +81,7 @@ impl ProviderAdapter for BackgroundsOnline {
             .providers
             .backgrounds_online
             .as_ref()
-            .ok_or(Rejection {
-            code: "provider_not_configured",
-            message:
-                "Background check not ordered: Backgrounds Online is not set up for this account."
-                    .into(),
-        })?;
+            .ok_or_else(|| not_set_up(self.kind()))?;
         rules::prepare(settings, order, subject).map(|o| SentRequest::of(&o))
     }
 

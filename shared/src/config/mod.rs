@@ -79,11 +79,6 @@ impl TenantConfig {
         self.providers.has(provider) && self.routes.iter().any(|r| r.provider == provider)
     }
 
-    /// The tenant's Lever settings (the defaults when it has none, e.g. while onboarding).
-    pub fn lever(&self) -> LeverSettings {
-        self.ats.lever.clone().unwrap_or_default()
-    }
-
     /// Every problem that keeps this configuration from loading, named by route; empty when
     /// it is consistent.
     pub fn problems(&self) -> Vec<String> {

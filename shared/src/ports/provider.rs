@@ -45,6 +45,18 @@ impl ProviderError {
     }
 }
 
+/// Why a tenant without an account with `provider` cannot order from it (a route the
+/// configuration check lets through never meets it).
+pub fn not_set_up(provider: ProviderKind) -> Rejection {
+    Rejection {
+        code: "provider_not_configured",
+        message: format!(
+            "Background check not ordered: {} is not set up for this account.",
+            provider.display_name()
+        ),
+    }
+}
+
 /// What the spine may ask of a provider (everything off unless the adapter turns it on); the
 /// dispatcher never asks for what is not declared.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
