@@ -94,7 +94,10 @@ pub fn demo_tenant(lever_api: &str, alliance_api: &str, bo_api: &str) -> TenantC
                 "id": "stage_backgrounds_online",
                 "trigger": { "kind": "lever_stage", "stage_id": BO_STAGE },
                 "provider": "backgrounds_online",
-                "lever": { "status_tags": { "family": "backgrounds_online" } }
+                "lever": {
+                    "status_tags": { "family": "standard", "format": "Backgrounds Online Check: {status}" },
+                    "results_note": "outcome"
+                }
             },
             {
                 "id": "tag_alliance2020",

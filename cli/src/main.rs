@@ -356,7 +356,7 @@ async fn local(
         "Pairings by configuration alone (routes of the demo tenant, no code): Katherine Johnson"
     );
     println!(
-        "  # a stage move ordering from Backgrounds Online (its tags: \"Backgrounds Online Pending Submission\" …)"
+        "  # a stage move ordering from Backgrounds Online (its tags: \"Backgrounds Online Check: Pending\" …)"
     );
     println!(
         "  curl -s -u {}: -X PUT {l}/opportunities/{k}/stage -H 'content-type: application/json' -d '{{\"stage\":\"{}\"}}'",

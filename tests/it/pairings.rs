@@ -410,7 +410,9 @@ async fn the_local_demo_runs_both_pairings_from_its_configuration() {
     // A stage move → Backgrounds Online (the fake Lever delivers its webhook to the hub).
     run.lever.move_stage(&katherine, demo::BO_STAGE).await;
     eventually("the Backgrounds Online order", || {
-        run.lever.tags(&katherine).contains(&BO_PENDING.to_owned())
+        run.lever
+            .tags(&katherine)
+            .contains(&"Backgrounds Online Check: Pending".to_owned())
     })
     .await;
     assert_eq!(run.backgrounds_online.orders().len(), 1);

@@ -103,6 +103,15 @@ impl TenantConfig {
                 ));
             }
             found.extend(route.problems());
+            if let Some(other) = self.routes[..i].iter().find(|r| {
+                r.trigger.ats() == route.trigger.ats()
+                    && r.lever_rendering().status_tags == route.lever_rendering().status_tags
+            }) {
+                found.push(format!(
+                    "route {id}: shows its status with the same tags as route {}; give one of them another status_tags format or family",
+                    other.id
+                ));
+            }
             if let Some(stage) = route.trigger.stage_id()
                 && self.routes[..i]
                     .iter()

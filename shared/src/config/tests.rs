@@ -153,6 +153,11 @@ fn two_routes_may_not_share_a_start_tag_or_a_stage() {
         err.contains("route s2: another route is started by the same stage"),
         "{err}"
     );
+    // Both show the default standard tags: each would remove the other's.
+    assert!(
+        err.contains("route t2: shows its status with the same tags as route t1"),
+        "{err}"
+    );
 }
 
 #[test]
