@@ -1,8 +1,12 @@
 //! Each applicant-tracking system's vocabulary, beside the core: Lever's data model and
 //! subject ([`lever`]), its routes' triggers, tags and notes ([`lever_route`]), converging
-//! managed tags ([`tags`]) and confirming what its webhooks claim ([`confirmation`]).
+//! managed tags ([`tags`]) and confirming what its webhooks claim ([`confirmation`]);
+//! Paylocity's statuses and status PATCH ([`paylocity`]) and its new-order body
+//! ([`paylocity_order`]), not yet wired to an adapter.
 
 pub mod confirmation;
 pub mod lever;
 pub mod lever_route;
+pub mod paylocity;
+pub mod paylocity_order;
 pub mod tags;
