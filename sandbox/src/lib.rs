@@ -8,6 +8,9 @@
 //! * [`FakeBackgroundsOnline`] — the Backgrounds Online contract
 //!   (`docs/providers/backgrounds-online.md`): idempotent orders, 422 rejections, cancel
 //!   (incl. 409 `not_cancellable`), Standard-Webhooks-signed status callbacks.
+//! * [`FakePaylocity`] — Paylocity's screening-partner side: OAuth client credentials with
+//!   expiring tokens, the status PATCH that enforces `oldStatus` and the status enums,
+//!   packages, onboarding, the order subscription, and new orders sent with `x-api-key`.
 //!
 //! Every server binds loopback (`127.0.0.1:0` by default) and runs on a spawned tokio task,
 //! so it lives as long as the runtime that started it. All log every request
@@ -37,6 +40,7 @@ pub mod alliance;
 pub mod backgrounds_online;
 mod fault;
 pub mod lever;
+pub mod paylocity;
 mod provider;
 mod server;
 pub mod signing;
@@ -46,6 +50,7 @@ pub use axum::http::Method;
 pub use backgrounds_online::FakeBackgroundsOnline;
 pub use fault::{Fault, FaultKind, RequestRecord};
 pub use lever::{DeliveryResult, FakeLever, Note};
+pub use paylocity::FakePaylocity;
 pub use server::SandboxClock;
 
 use tokio::net::ToSocketAddrs;

@@ -1,0 +1,263 @@
+//! HTTP surface of the fake Paylocity: the OAuth token endpoint and the partner-restricted
+//! background-check endpoints the hub calls (facts/vendors-and-aws.md §1.1, §1.2, §1.4).
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, patch, post};
+use axum::{Json, Router, middleware};
+use serde_json::{Value, json};
+
+use super::Inner;
+use super::state::Subscription;
+use crate::fault::traffic_layer;
+use crate::server::{bearer, lock};
+
+type Shared = State<Arc<Inner>>;
+
+const COMPLIANCE: &str = "/compliance/v1/companies";
+
+pub(crate) fn router(inner: Arc<Inner>) -> Router {
+    Router::new()
+        .route("/public/security/v1/token", post(token))
+        .route(
+            &format!("{COMPLIANCE}/{{company}}/backgroundCheck/candidateScreeningOrders/status"),
+            patch(status),
+        )
+        .route(
+            &format!("{COMPLIANCE}/{{company}}/backgroundCheck/screeningPackages"),
+            get(list_packages).post(upsert_packages),
+        )
+        .route(
+            &format!("{COMPLIANCE}/b6001/clientOnboarding/status"),
+            post(onboarding),
+        )
+        .route(
+            &format!("{COMPLIANCE}/b6001/backgroundCheck/candidateScreeningOrders/subscription"),
+            get(read_subscription).post(subscribe),
+        )
+        .fallback(|| async { refused(404, "route not found") })
+        .layer(middleware::from_fn_with_state(
+            inner.traffic.clone(),
+            traffic_layer,
+        ))
+        .with_state(inner)
+}
+
+/// A refusal: HTTP status and Paylocity's `{errors: [{message}]}` body.
+struct Refusal(u16, String);
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.0).unwrap_or(StatusCode::BAD_REQUEST);
+        (status, Json(json!({ "errors": [{ "message": self.1 }] }))).into_response()
+    }
+}
+
+fn refused(status: u16, message: impl Into<String>) -> Response {
+    Refusal(status, message.into()).into_response()
+}
+
+/// A valid, unexpired Bearer token, or 401.
+fn authorised(inner: &Inner, headers: &HeaderMap) -> Result<(), Refusal> {
+    match bearer(headers) {
+        Some(token) if lock(&inner.state).token_valid(&token) => Ok(()),
+        _ => Err(Refusal(401, "unauthorized".into())),
+    }
+}
+
+fn json_body(body: &Bytes) -> Result<Value, Refusal> {
+    serde_json::from_slice::<Value>(body)
+        .ok()
+        .filter(Value::is_object)
+        .ok_or_else(|| Refusal(400, "body must be a JSON object".into()))
+}
+
+/// `application/x-www-form-urlencoded` pairs (`+` and `%XX` decoded).
+fn form(body: &[u8]) -> Vec<(String, String)> {
+    let decode = |s: &str| {
+        let bytes = s.replace('+', " ").into_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%'
+                && i + 2 < bytes.len()
+                && let Ok(b) =
+                    u8::from_str_radix(&String::from_utf8_lossy(&bytes[i + 1..i + 3]), 16)
+            {
+                out.push(b);
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    };
+    String::from_utf8_lossy(body)
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (decode(k), decode(v)))
+        .collect()
+}
+
+async fn token(State(inner): Shared, body: Bytes) -> Response {
+    let fields = form(&body);
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
+    if get("grant_type") != Some("client_credentials") {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({ "error": "unsupported_grant_type" })),
+        )
+            .into_response();
+    }
+    let issued = lock(&inner.state).issue_token(
+        get("client_id").unwrap_or_default(),
+        get("client_secret").unwrap_or_default(),
+    );
+    match issued {
+        Some((access_token, expires_in)) => Json(json!({
+            "access_token": access_token, "token_type": "Bearer", "expires_in": expires_in
+        }))
+        .into_response(),
+        None => (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({ "error": "invalid_client" })),
+        )
+            .into_response(),
+    }
+}
+
+async fn status(
+    State(inner): Shared,
+    Path(company): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(r) = authorised(&inner, &headers) {
+        return r.into_response();
+    }
+    let body = match json_body(&body) {
+        Ok(b) => b,
+        Err(r) => return r.into_response(),
+    };
+    match lock(&inner.state).patch_status(&company, &body) {
+        Ok(()) => StatusCode::OK.into_response(),
+        Err((status, message)) => refused(status, message),
+    }
+}
+
+async fn list_packages(
+    State(inner): Shared,
+    Path(company): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(r) = authorised(&inner, &headers) {
+        return r.into_response();
+    }
+    let packages: Vec<Value> = lock(&inner.state)
+        .packages
+        .get(&company)
+        .map(|p| p.values().cloned().collect())
+        .unwrap_or_default();
+    Json(json!({ "packages": packages })).into_response()
+}
+
+async fn upsert_packages(
+    State(inner): Shared,
+    Path(company): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(r) = authorised(&inner, &headers) {
+        return r.into_response();
+    }
+    let body = match json_body(&body) {
+        Ok(b) => b,
+        Err(r) => return r.into_response(),
+    };
+    match lock(&inner.state).upsert_packages(&company, &body) {
+        Ok(()) => StatusCode::OK.into_response(),
+        Err((status, message)) => refused(status, message),
+    }
+}
+
+async fn onboarding(State(inner): Shared, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(r) = authorised(&inner, &headers) {
+        return r.into_response();
+    }
+    let body = match json_body(&body) {
+        Ok(b) => b,
+        Err(r) => return r.into_response(),
+    };
+    let (Some(company), Some(status)) = (
+        body.get("companyId").and_then(Value::as_str),
+        body.get("status").and_then(Value::as_str),
+    ) else {
+        return refused(400, "companyId and status are required");
+    };
+    match lock(&inner.state).set_onboarding(company, status) {
+        Ok(()) => StatusCode::OK.into_response(),
+        Err((status, message)) => refused(status, message),
+    }
+}
+
+async fn read_subscription(State(inner): Shared, headers: HeaderMap) -> Response {
+    if let Err(r) = authorised(&inner, &headers) {
+        return r.into_response();
+    }
+    match &lock(&inner.state).subscription {
+        Some(s) => Json(json!([{
+            "callbackId": s.callback_id,
+            "callbackDetails": { "successCallbackUrl": s.success_url, "errorCallbackUrl": s.error_url },
+            "callerDetails": { "callerName": s.caller_name }
+        }]))
+        .into_response(),
+        None => Json(json!([])).into_response(),
+    }
+}
+
+async fn subscribe(State(inner): Shared, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(r) = authorised(&inner, &headers) {
+        return r.into_response();
+    }
+    let body = match json_body(&body) {
+        Ok(b) => b,
+        Err(r) => return r.into_response(),
+    };
+    let text = |path: &[&str]| {
+        path.iter()
+            .try_fold(&body, |v, k| v.get(*k))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let Some(success_url) =
+        text(&["callbackDetails", "successCallbackUrl"]).filter(|u| u.chars().count() <= 256)
+    else {
+        return refused(
+            400,
+            "callbackDetails.successCallbackUrl is required (at most 256)",
+        );
+    };
+    let api_key = text(&["apiKey"]);
+    if api_key.as_ref().is_some_and(|k| k.chars().count() > 50) {
+        return refused(400, "apiKey longer than 50");
+    }
+    let callback_id = uuid::Uuid::new_v4().to_string();
+    lock(&inner.state).subscription = Some(Subscription {
+        callback_id: callback_id.clone(),
+        api_key,
+        success_url,
+        error_url: text(&["callbackDetails", "errorCallbackUrl"]),
+        caller_name: text(&["callerDetails", "callerName"]).unwrap_or_default(),
+    });
+    Json(json!({ "callbackId": callback_id })).into_response()
+}
