@@ -14,5 +14,6 @@ mod layout;
 mod observability;
 mod once;
 mod pairings;
+mod paylocity_client;
 mod poll;
 mod sweep;

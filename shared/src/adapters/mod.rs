@@ -23,4 +23,6 @@ pub mod backgrounds_online;
 #[cfg(feature = "http-client")]
 pub mod lever_http;
 #[cfg(feature = "http-client")]
+pub mod paylocity_http;
+#[cfg(feature = "http-client")]
 mod provider_http;
