@@ -39,7 +39,7 @@ pub(crate) fn router(inner: Arc<Inner>) -> Router {
             &format!("{COMPLIANCE}/b6001/backgroundCheck/candidateScreeningOrders/subscription"),
             get(read_subscription).post(subscribe),
         )
-        .fallback(|| async { refused(404, "route not found") })
+        .fallback(|| async { Refusal(404, "route not found".into()) })
         .layer(middleware::from_fn_with_state(
             inner.traffic.clone(),
             traffic_layer,
@@ -57,16 +57,24 @@ impl IntoResponse for Refusal {
     }
 }
 
-fn refused(status: u16, message: impl Into<String>) -> Response {
-    Refusal(status, message.into()).into_response()
-}
-
 /// A valid, unexpired Bearer token, or 401.
 fn authorised(inner: &Inner, headers: &HeaderMap) -> Result<(), Refusal> {
     match bearer(headers) {
         Some(token) if lock(&inner.state).token_valid(&token) => Ok(()),
         _ => Err(Refusal(401, "unauthorized".into())),
     }
+}
+
+impl From<(u16, String)> for Refusal {
+    fn from((status, message): (u16, String)) -> Self {
+        Refusal(status, message)
+    }
+}
+
+/// An authorised request's JSON-object body.
+fn guarded(inner: &Inner, headers: &HeaderMap, body: &Bytes) -> Result<Value, Refusal> {
+    authorised(inner, headers)?;
+    json_body(body)
 }
 
 fn json_body(body: &Bytes) -> Result<Value, Refusal> {
@@ -141,34 +149,24 @@ async fn status(
     Path(company): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    if let Err(r) = authorised(&inner, &headers) {
-        return r.into_response();
-    }
-    let body = match json_body(&body) {
-        Ok(b) => b,
-        Err(r) => return r.into_response(),
-    };
-    match lock(&inner.state).patch_status(&company, &body) {
-        Ok(()) => StatusCode::OK.into_response(),
-        Err((status, message)) => refused(status, message),
-    }
+) -> Result<Response, Refusal> {
+    let body = guarded(&inner, &headers, &body)?;
+    lock(&inner.state).patch_status(&company, &body)?;
+    Ok(StatusCode::OK.into_response())
 }
 
 async fn list_packages(
     State(inner): Shared,
     Path(company): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    if let Err(r) = authorised(&inner, &headers) {
-        return r.into_response();
-    }
+) -> Result<Response, Refusal> {
+    authorised(&inner, &headers)?;
     let packages: Vec<Value> = lock(&inner.state)
         .packages
         .get(&company)
         .map(|p| p.values().cloned().collect())
         .unwrap_or_default();
-    Json(json!({ "packages": packages })).into_response()
+    Ok(Json(json!({ "packages": packages })).into_response())
 }
 
 async fn upsert_packages(
@@ -176,45 +174,31 @@ async fn upsert_packages(
     Path(company): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    if let Err(r) = authorised(&inner, &headers) {
-        return r.into_response();
-    }
-    let body = match json_body(&body) {
-        Ok(b) => b,
-        Err(r) => return r.into_response(),
-    };
-    match lock(&inner.state).upsert_packages(&company, &body) {
-        Ok(()) => StatusCode::OK.into_response(),
-        Err((status, message)) => refused(status, message),
-    }
+) -> Result<Response, Refusal> {
+    let body = guarded(&inner, &headers, &body)?;
+    lock(&inner.state).upsert_packages(&company, &body)?;
+    Ok(StatusCode::OK.into_response())
 }
 
-async fn onboarding(State(inner): Shared, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(r) = authorised(&inner, &headers) {
-        return r.into_response();
-    }
-    let body = match json_body(&body) {
-        Ok(b) => b,
-        Err(r) => return r.into_response(),
-    };
+async fn onboarding(
+    State(inner): Shared,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Refusal> {
+    let body = guarded(&inner, &headers, &body)?;
     let (Some(company), Some(status)) = (
         body.get("companyId").and_then(Value::as_str),
         body.get("status").and_then(Value::as_str),
     ) else {
-        return refused(400, "companyId and status are required");
+        return Err(Refusal(400, "companyId and status are required".into()));
     };
-    match lock(&inner.state).set_onboarding(company, status) {
-        Ok(()) => StatusCode::OK.into_response(),
-        Err((status, message)) => refused(status, message),
-    }
+    lock(&inner.state).set_onboarding(company, status)?;
+    Ok(StatusCode::OK.into_response())
 }
 
-async fn read_subscription(State(inner): Shared, headers: HeaderMap) -> Response {
-    if let Err(r) = authorised(&inner, &headers) {
-        return r.into_response();
-    }
-    match &lock(&inner.state).subscription {
+async fn read_subscription(State(inner): Shared, headers: HeaderMap) -> Result<Response, Refusal> {
+    authorised(&inner, &headers)?;
+    Ok(match &lock(&inner.state).subscription {
         Some(s) => Json(json!([{
             "callbackId": s.callback_id,
             "callbackDetails": { "successCallbackUrl": s.success_url, "errorCallbackUrl": s.error_url },
@@ -222,17 +206,15 @@ async fn read_subscription(State(inner): Shared, headers: HeaderMap) -> Response
         }]))
         .into_response(),
         None => Json(json!([])).into_response(),
-    }
+    })
 }
 
-async fn subscribe(State(inner): Shared, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(r) = authorised(&inner, &headers) {
-        return r.into_response();
-    }
-    let body = match json_body(&body) {
-        Ok(b) => b,
-        Err(r) => return r.into_response(),
-    };
+async fn subscribe(
+    State(inner): Shared,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Refusal> {
+    let body = guarded(&inner, &headers, &body)?;
     let text = |path: &[&str]| {
         path.iter()
             .try_fold(&body, |v, k| v.get(*k))
@@ -242,14 +224,14 @@ async fn subscribe(State(inner): Shared, headers: HeaderMap, body: Bytes) -> Res
     let Some(success_url) =
         text(&["callbackDetails", "successCallbackUrl"]).filter(|u| u.chars().count() <= 256)
     else {
-        return refused(
+        return Err(Refusal(
             400,
-            "callbackDetails.successCallbackUrl is required (at most 256)",
-        );
+            "callbackDetails.successCallbackUrl is required (at most 256)".into(),
+        ));
     };
     let api_key = text(&["apiKey"]);
     if api_key.as_ref().is_some_and(|k| k.chars().count() > 50) {
-        return refused(400, "apiKey longer than 50");
+        return Err(Refusal(400, "apiKey longer than 50".into()));
     }
     let callback_id = uuid::Uuid::new_v4().to_string();
     lock(&inner.state).subscription = Some(Subscription {
@@ -259,5 +241,5 @@ async fn subscribe(State(inner): Shared, headers: HeaderMap, body: Bytes) -> Res
         error_url: text(&["callbackDetails", "errorCallbackUrl"]),
         caller_name: text(&["callerDetails", "callerName"]).unwrap_or_default(),
     });
-    Json(json!({ "callbackId": callback_id })).into_response()
+    Ok(Json(json!({ "callbackId": callback_id })).into_response())
 }
