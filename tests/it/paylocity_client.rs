@@ -95,6 +95,18 @@ fn patch(id: &str, old: OrderStatus, new: OrderStatus) -> StatusPatch {
     }
 }
 
+/// Tell Paylocity that order `id` moved from `old` to `new`, as the tenant's client.
+async fn send(
+    s: &Setup,
+    id: &str,
+    old: OrderStatus,
+    new: OrderStatus,
+) -> Result<(), PaylocityError> {
+    s.client
+        .patch_status(&s.acct, COMPANY, &patch(id, old, new))
+        .await
+}
+
 fn token_requests(s: &Setup) -> usize {
     s.fake
         .requests()
@@ -126,27 +138,18 @@ async fn one_token_serves_every_call_until_it_is_about_to_expire() {
         1,
         "concurrent callers share one token fetch"
     );
-    s.client
-        .patch_status(
-            &s.acct,
-            COMPANY,
-            &patch(
-                &id,
-                OrderStatus::WaitingOnCandidate,
-                OrderStatus::InProgress,
-            ),
-        )
-        .await
-        .unwrap();
+    send(
+        &s,
+        &id,
+        OrderStatus::WaitingOnCandidate,
+        OrderStatus::InProgress,
+    )
+    .await
+    .unwrap();
     assert_eq!(token_requests(&s), 1);
     // Within its last minute the token is replaced before use.
     s.clock.advance(time::Duration::minutes(59));
-    s.client
-        .patch_status(
-            &s.acct,
-            COMPANY,
-            &patch(&id, OrderStatus::InProgress, OrderStatus::Complete),
-        )
+    send(&s, &id, OrderStatus::InProgress, OrderStatus::Complete)
         .await
         .unwrap();
     assert_eq!(token_requests(&s), 2);
@@ -157,36 +160,26 @@ async fn one_token_serves_every_call_until_it_is_about_to_expire() {
 async fn a_revoked_token_is_replaced_once_then_credentials_are_refused() {
     let s = setup().await;
     let id = order(&s).await;
-    s.client
-        .patch_status(
-            &s.acct,
-            COMPANY,
-            &patch(&id, OrderStatus::Ordered, OrderStatus::WaitingOnCandidate),
-        )
-        .await
-        .unwrap();
+    send(
+        &s,
+        &id,
+        OrderStatus::Ordered,
+        OrderStatus::WaitingOnCandidate,
+    )
+    .await
+    .unwrap();
     s.fake.inject(Fault::status(401, 1).method(Method::PATCH));
-    s.client
-        .patch_status(
-            &s.acct,
-            COMPANY,
-            &patch(
-                &id,
-                OrderStatus::WaitingOnCandidate,
-                OrderStatus::InProgress,
-            ),
-        )
-        .await
-        .expect("a fresh token, one more try");
+    send(
+        &s,
+        &id,
+        OrderStatus::WaitingOnCandidate,
+        OrderStatus::InProgress,
+    )
+    .await
+    .expect("a fresh token, one more try");
     s.fake.inject(Fault::status(401, 2).method(Method::PATCH));
     assert_eq!(
-        s.client
-            .patch_status(
-                &s.acct,
-                COMPANY,
-                &patch(&id, OrderStatus::InProgress, OrderStatus::Complete)
-            )
-            .await,
+        send(&s, &id, OrderStatus::InProgress, OrderStatus::Complete).await,
         Err(PaylocityError::Unauthorized)
     );
     let mut wrong = s.acct.clone();
@@ -210,30 +203,24 @@ async fn an_overloaded_paylocity_is_worth_another_try_and_bad_data_is_not() {
     for status in [429, 503] {
         s.fake
             .inject(Fault::status(status, 1).method(Method::PATCH));
-        let e = s
-            .client
-            .patch_status(
-                &s.acct,
-                COMPANY,
-                &patch(&id, OrderStatus::Ordered, OrderStatus::WaitingOnCandidate),
-            )
-            .await
-            .unwrap_err();
-        assert!(e.is_transient(), "{status}: {e:?}");
-    }
-    let e = s
-        .client
-        .patch_status(
-            &s.acct,
-            COMPANY,
-            &patch(
-                "not-an-order",
-                OrderStatus::Ordered,
-                OrderStatus::InProgress,
-            ),
+        let e = send(
+            &s,
+            &id,
+            OrderStatus::Ordered,
+            OrderStatus::WaitingOnCandidate,
         )
         .await
         .unwrap_err();
+        assert!(e.is_transient(), "{status}: {e:?}");
+    }
+    let e = send(
+        &s,
+        "not-an-order",
+        OrderStatus::Ordered,
+        OrderStatus::InProgress,
+    )
+    .await
+    .unwrap_err();
     assert!(
         matches!(e, PaylocityError::Refused { status: 400, .. }),
         "{e:?}"
