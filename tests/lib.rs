@@ -562,4 +562,5 @@ pub fn max_in_one_second(times: &[std::time::Instant]) -> usize {
 }
 
 pub mod bo_scenario;
+pub mod paylocity_scenario;
 pub mod scenario;

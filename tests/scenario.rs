@@ -91,6 +91,7 @@ impl Scenario {
                 callback_secrets: vec![Secret::new(&callback_secret)],
             }),
             backgrounds_online: None,
+            operator_api_key: None,
         };
         world.onboard(&config, &secrets).await;
         Scenario {

@@ -178,6 +178,7 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
                 api_key: Secret::new(BO_KEY),
                 callback_secrets: vec![Secret::new(BO_CALLBACK_SECRET)],
             }),
+            operator_api_key: None,
         },
     );
     std::fs::write(&secrets_path, serde_json::to_vec_pretty(&file)?)?;

@@ -23,6 +23,7 @@ pub mod lambda;
 pub mod matching;
 pub mod metrics;
 pub mod onboarding;
+pub mod operator;
 pub mod outbound;
 pub mod poll;
 pub mod ports;

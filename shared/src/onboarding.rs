@@ -123,6 +123,7 @@ mod tests {
             .into(),
             alliance: Some(creds()),
             backgrounds_online: Some(creds()),
+            operator_api_key: None,
         }
     }
 

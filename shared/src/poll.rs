@@ -271,7 +271,7 @@ impl TagPoll {
                 &tenant.id,
                 route,
                 &opp.id,
-                None,
+                crate::intake::Opening::default(),
                 "lever_tag_poll:start",
                 now,
             )

@@ -11,6 +11,7 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct Registry {
     pub lever: Arc<dyn AtsAdapter>,
+    pub paylocity: Arc<dyn AtsAdapter>,
     pub alliance2020: Arc<dyn ProviderAdapter>,
     pub backgrounds_online: Arc<dyn ProviderAdapter>,
 }
@@ -19,6 +20,7 @@ impl Registry {
     pub fn ats(&self, kind: AtsKind) -> &dyn AtsAdapter {
         match kind {
             AtsKind::Lever => self.lever.as_ref(),
+            AtsKind::Paylocity => self.paylocity.as_ref(),
         }
     }
 
@@ -40,14 +42,31 @@ mod tests {
     #[test]
     fn every_kind_resolves_to_its_own_adapter() {
         use crate::adapters::{alliance2020::Alliance2020, backgrounds_online::BackgroundsOnline};
+        use crate::adapters::{embedded_store::EmbeddedStore, secrets_cache::CachedSecrets};
         use crate::adapters::{lever_ats::LeverAts, lever_http::LeverHttp};
+        use crate::adapters::{paylocity_ats::PaylocityAts, paylocity_http::PaylocityHttp};
         use crate::outbound::{RetryPolicy, http::HttpClient};
+        use crate::ports::{Clock, SystemClock};
         let http = HttpClient::new(std::time::Duration::from_secs(1));
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let secrets = Arc::new(CachedSecrets::new(
+            Arc::new(crate::adapters::local_secrets::FileSecrets::new(
+                "/nonexistent",
+            )),
+            clock.clone(),
+            time::Duration::minutes(1),
+        ));
         let registry = Registry {
             lever: Arc::new(LeverAts::new(Arc::new(LeverHttp::new(
                 http.clone(),
                 RetryPolicy::default(),
             )))),
+            paylocity: Arc::new(PaylocityAts::new(
+                Arc::new(PaylocityHttp::new(http.clone(), clock.clone())),
+                Arc::new(EmbeddedStore::new()),
+                secrets,
+                clock,
+            )),
             alliance2020: Arc::new(Alliance2020::new(http.clone())),
             backgrounds_online: Arc::new(BackgroundsOnline::new(http)),
         };

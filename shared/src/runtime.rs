@@ -8,6 +8,8 @@ use crate::adapters::dynamo::DynamoStore;
 use crate::adapters::eventbridge::EventBridge;
 use crate::adapters::lever_ats::LeverAts;
 use crate::adapters::lever_http::LeverHttp;
+use crate::adapters::paylocity_ats::PaylocityAts;
+use crate::adapters::paylocity_http::PaylocityHttp;
 use crate::adapters::secrets_cache::CachedSecrets;
 use crate::adapters::secrets_manager::SecretsManager;
 use crate::adapters::tenant_cache::{TENANT_TTL, TenantCache};
@@ -81,6 +83,7 @@ pub struct Composition {
     pub clock: Arc<dyn Clock>,
     pub http: HttpClient,
     pub lever: Arc<LeverHttp>,
+    pub paylocity: Arc<PaylocityHttp>,
     pub tuning: Tuning,
 }
 
@@ -100,7 +103,9 @@ impl Composition {
             lever = lever.with_shared_gate(gate);
         }
         let lever = Arc::new(lever);
+        let paylocity = Arc::new(PaylocityHttp::new(http.clone(), clock.clone()));
         Self {
+            paylocity,
             secrets: Arc::new(CachedSecrets::new(secrets, clock.clone(), SECRETS_TTL)),
             tenants: Arc::new(TenantCache::new(store.clone(), clock.clone(), TENANT_TTL)),
             store,
@@ -127,6 +132,12 @@ impl Composition {
     pub fn registry(&self) -> Registry {
         Registry {
             lever: Arc::new(LeverAts::new(self.lever.clone())),
+            paylocity: Arc::new(PaylocityAts::new(
+                self.paylocity.clone(),
+                self.store.clone(),
+                self.secrets.clone(),
+                self.clock.clone(),
+            )),
             alliance2020: Arc::new(Alliance2020::new(self.http.clone())),
             backgrounds_online: Arc::new(BackgroundsOnline::new(self.http.clone())),
         }

@@ -206,6 +206,7 @@ async fn a_rotated_callback_secret_is_picked_up_after_one_reread() {
             callback_secrets: vec![Secret::new(&new_secret), Secret::new(&s.callback_secret)],
         }),
         backgrounds_online: None,
+        operator_api_key: None,
     };
     screenhub_tests::update_secret(&s.world.secrets_prefix, &s.tenant, &rotated).await;
     s.alliance.add_account(&s.alliance_key, vec![new_secret]);

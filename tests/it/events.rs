@@ -66,6 +66,7 @@ async fn onboard_demo(world: &World, lever: &FakeLever) {
             api_key: Secret::new(demo::BO_KEY),
             callback_secrets: vec![Secret::new(demo::BO_CALLBACK_SECRET)],
         }),
+        operator_api_key: None,
     };
     world.onboard(&config, &secrets).await;
 }

@@ -14,6 +14,7 @@ mod layout;
 mod observability;
 mod once;
 mod pairings;
+mod paylocity;
 mod paylocity_client;
 mod poll;
 mod sweep;

@@ -112,6 +112,7 @@ impl Pairings {
                 api_key: Secret::new(&bo_key),
                 callback_secrets: vec![Secret::new(&bo_secret)],
             }),
+            operator_api_key: None,
         };
         assert!(
             screenhub::onboarding::problems(&config, Some(&secrets)).is_empty(),

@@ -69,6 +69,9 @@ pub(crate) fn body(
     if let Some(result) = result {
         body["result"] = result;
     }
+    if !order.services.is_empty() {
+        body["services"] = json!(order.services);
+    }
     body.to_string().into_bytes()
 }
 

@@ -188,6 +188,23 @@ impl FakeAlliance {
             .unwrap_or_else(|| panic!("advance: unknown order {id}"))
     }
 
+    /// The provider reports a search of the order (e.g. `County Criminal - Travis`, a county
+    /// it added while working) at `status` (`pending | in_progress | complete | needs_review |
+    /// cancelled`): the order keeps its status, and a signed callback carries its services.
+    ///
+    /// # Panics
+    /// On an unknown order id.
+    pub async fn report_service(&self, order_id: impl AsRef<str>, name: &str, status: &str) -> u16 {
+        let id = order_id.as_ref();
+        let order = self
+            .state()
+            .set_service(id, name, status)
+            .unwrap_or_else(|| panic!("report_service: unknown order {id}"));
+        advance_order(&self.inner, id, &order.status, order.result, order.reason)
+            .await
+            .unwrap_or_else(|| panic!("report_service: unknown order {id}"))
+    }
+
     /// Build (sign, do not send, do not change the order) the callback for `order_id`
     /// moving to `status`, with a new `webhook-id` and the current (skewed) timestamp.
     ///

@@ -23,6 +23,9 @@ pub struct Order {
     pub result: Option<Value>,
     pub reason: Option<String>,
     pub created_at_ms: i64,
+    /// The searches reported with each callback (`services[]`: `{name, status}`); the
+    /// provider may add one while it works (an extra county).
+    pub services: Vec<Value>,
 }
 
 impl Order {
@@ -132,6 +135,7 @@ impl AllianceState {
             result: None,
             reason: None,
             created_at_ms: self.clock.now_ms(),
+            services: Vec::new(),
             request: body,
         };
         self.orders.push(order.clone());
@@ -150,6 +154,17 @@ impl AllianceState {
     }
 
     /// Record a status change; returns the updated order.
+    /// Report `name` at `status` among the order's services (added when new).
+    pub fn set_service(&mut self, id: &str, name: &str, status: &str) -> Option<Order> {
+        let order = self.orders.iter_mut().find(|o| o.id == id)?;
+        let line = serde_json::json!({ "name": name, "status": status });
+        match order.services.iter_mut().find(|s| s["name"] == name) {
+            Some(s) => *s = line,
+            None => order.services.push(line),
+        }
+        Some(order.clone())
+    }
+
     pub fn update(
         &mut self,
         id: &str,

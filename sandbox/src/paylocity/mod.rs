@@ -123,6 +123,19 @@ impl FakePaylocity {
         self.state().subscription.clone()
     }
 
+    /// Paylocity's record of an order moves without the partner (e.g. its support changed
+    /// it): the next PATCH's `oldStatus` no longer matches.
+    ///
+    /// # Panics
+    /// On an unknown order.
+    pub fn set_status(&self, id: &str, status: &str) {
+        self.state()
+            .orders
+            .get_mut(id)
+            .expect("an order Paylocity sent")
+            .status = status.to_owned();
+    }
+
     /// An order and its history.
     pub fn order(&self, id: &str) -> Option<Order> {
         self.state().orders.get(id).cloned()

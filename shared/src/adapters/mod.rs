@@ -23,6 +23,8 @@ pub mod backgrounds_online;
 #[cfg(feature = "http-client")]
 pub mod lever_http;
 #[cfg(feature = "http-client")]
+pub mod paylocity_ats;
+#[cfg(feature = "http-client")]
 pub mod paylocity_http;
 #[cfg(feature = "http-client")]
 mod provider_http;

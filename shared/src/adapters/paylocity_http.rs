@@ -5,8 +5,8 @@
 //! apart, so that it is never retried blindly. Paylocity documents its 400 bodies only as
 //! "error details": a 400 whose text names `oldStatus` is taken as that refusal.
 //!
-//! Not yet wired: the Paylocity ATS adapter that renders orders through it is the rest of
-//! issue 9.
+//! The partner side of onboarding goes through it too: a company's onboarding status, its
+//! packages, and the order subscription (`screenhub paylocity …`).
 
 use crate::domain::ats::paylocity::StatusPatch;
 use crate::outbound::http::{HttpClient, read_capped};
@@ -141,39 +141,120 @@ impl PaylocityHttp {
         company_id: &str,
         patch: &StatusPatch,
     ) -> Result<(), PaylocityError> {
+        let path = format!("{company_id}/backgroundCheck/candidateScreeningOrders/status");
+        self.send(acct, reqwest::Method::PATCH, &path, Some(patch))
+            .await
+            .map(|_| ())
+    }
+
+    /// Set a company's onboarding status (`InProgress`, `Approved`, `Rejected`, `Suspended`;
+    /// Paylocity keeps them linear).
+    pub async fn set_onboarding(
+        &self,
+        acct: &PaylocityAccount,
+        company_id: &str,
+        status: &str,
+    ) -> Result<(), PaylocityError> {
+        let body = serde_json::json!({ "companyId": company_id, "status": status });
+        self.send(
+            acct,
+            reqwest::Method::POST,
+            "b6001/clientOnboarding/status",
+            Some(&body),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Upsert a company's packages (`screeningPackages`: `{packages: [...]}`).
+    pub async fn publish_packages(
+        &self,
+        acct: &PaylocityAccount,
+        company_id: &str,
+        packages: &[serde_json::Value],
+    ) -> Result<(), PaylocityError> {
+        let body = serde_json::json!({ "packages": packages });
+        let path = format!("{company_id}/backgroundCheck/screeningPackages");
+        self.send(acct, reqwest::Method::POST, &path, Some(&body))
+            .await
+            .map(|_| ())
+    }
+
+    /// The registered order subscriptions, as Paylocity lists them.
+    pub async fn subscription(
+        &self,
+        acct: &PaylocityAccount,
+    ) -> Result<serde_json::Value, PaylocityError> {
+        self.send::<()>(acct, reqwest::Method::GET, SUBSCRIPTION, None)
+            .await
+    }
+
+    /// Register the order subscription: Paylocity posts new orders to `success_url` with
+    /// `x-api-key: api_key`, and delivery errors to `error_url`. Returns Paylocity's answer
+    /// (its `callbackId`).
+    pub async fn subscribe(
+        &self,
+        acct: &PaylocityAccount,
+        success_url: &str,
+        error_url: Option<&str>,
+        api_key: &Secret,
+        caller_name: &str,
+    ) -> Result<serde_json::Value, PaylocityError> {
+        let body = serde_json::json!({
+            "apiKey": api_key.expose(),
+            "callbackDetails": { "successCallbackUrl": success_url, "errorCallbackUrl": error_url },
+            "callerDetails": { "callerName": caller_name },
+        });
+        self.send(acct, reqwest::Method::POST, SUBSCRIPTION, Some(&body))
+            .await
+    }
+
+    /// One authorised call under `/compliance/v1/companies/`: a fresh token once on 401.
+    /// Returns the answer's JSON (`null` when it has none).
+    async fn send<B: serde::Serialize>(
+        &self,
+        acct: &PaylocityAccount,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<serde_json::Value, PaylocityError> {
         let url = format!(
-            "{}/compliance/v1/companies/{company_id}/backgroundCheck/candidateScreeningOrders/status",
+            "{}/compliance/v1/companies/{path}",
             acct.api_base.trim_end_matches('/')
         );
         let mut fresh = false;
         loop {
             let token = self.token(acct, fresh).await?;
-            let resp = self
+            let mut req = self
                 .http
                 .get()
-                .patch(&url)
-                .bearer_auth(&token)
-                .json(patch)
-                .send()
-                .await
-                .map_err(transport)?;
-            let status = resp.status().as_u16();
-            if (200..300).contains(&status) {
-                return Ok(());
+                .request(method.clone(), &url)
+                .bearer_auth(&token);
+            if let Some(body) = body {
+                req = req.json(body);
             }
+            let resp = req.send().await.map_err(transport)?;
+            let status = resp.status().as_u16();
             if status == 401 && !fresh {
                 // The token was revoked or expired early: one fresh token, one more try.
                 fresh = true;
                 continue;
             }
-            let text = read_capped(resp, MAX_ANSWER_BYTES)
+            let bytes = read_capped(resp, MAX_ANSWER_BYTES)
                 .await
-                .map(|b| String::from_utf8_lossy(&b).into_owned())
                 .unwrap_or_default();
-            return Err(classify(status, text));
+            if (200..300).contains(&status) {
+                return Ok(serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null));
+            }
+            return Err(classify(
+                status,
+                String::from_utf8_lossy(&bytes).into_owned(),
+            ));
         }
     }
 }
+
+const SUBSCRIPTION: &str = "b6001/backgroundCheck/candidateScreeningOrders/subscription";
 
 /// What a non-success answer means.
 fn classify(status: u16, text: String) -> PaylocityError {

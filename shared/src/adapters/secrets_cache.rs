@@ -5,7 +5,7 @@
 
 use crate::domain::TenantId;
 use crate::ports::clock::Clock;
-use crate::ports::secrets::{SecretSource, SecretsError, TenantSecrets};
+use crate::ports::secrets::{PartnerSecrets, SecretSource, SecretsError, TenantSecrets};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use time::{Duration, OffsetDateTime};
@@ -20,6 +20,8 @@ pub struct CachedSecrets {
     min_reread_interval: Duration,
     entries: Mutex<HashMap<TenantId, (OffsetDateTime, Option<TenantSecrets>)>>,
     forced: Mutex<HashMap<TenantId, OffsetDateTime>>,
+    partner: Mutex<Option<(OffsetDateTime, Option<PartnerSecrets>)>>,
+    partner_forced: Mutex<Option<OffsetDateTime>>,
 }
 
 impl CachedSecrets {
@@ -31,7 +33,63 @@ impl CachedSecrets {
             min_reread_interval: MIN_REREAD_INTERVAL,
             entries: Mutex::new(HashMap::new()),
             forced: Mutex::new(HashMap::new()),
+            partner: Mutex::new(None),
+            partner_forced: Mutex::new(None),
         }
+    }
+
+    /// The deployment's partner accounts: cached while fresh, else read.
+    pub async fn partner(&self) -> Result<Option<PartnerSecrets>, SecretsError> {
+        let now = self.clock.now();
+        let cached = self
+            .partner
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .filter(|(at, _)| now - *at < self.ttl);
+        match cached {
+            Some((_, v)) => Ok(v),
+            None => self.refresh_partner().await,
+        }
+    }
+
+    async fn refresh_partner(&self) -> Result<Option<PartnerSecrets>, SecretsError> {
+        let fresh = self.inner.partner_secrets().await?;
+        *self.partner.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((self.clock.now(), fresh.clone()));
+        Ok(fresh)
+    }
+
+    /// [`Self::verify_with`] for the partner accounts (one throttled re-read after a miss).
+    pub async fn verify_partner_with<F>(
+        &self,
+        check: F,
+    ) -> Result<Option<PartnerSecrets>, SecretsError>
+    where
+        F: Fn(&PartnerSecrets) -> bool,
+    {
+        let first = self.partner().await?;
+        if let Some(s) = &first
+            && check(s)
+        {
+            return Ok(first);
+        }
+        {
+            let now = self.clock.now();
+            let mut forced = self
+                .partner_forced
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            if forced.is_some_and(|last| now - last < self.min_reread_interval) {
+                return Ok(None);
+            }
+            *forced = Some(now);
+        }
+        let second = self.refresh_partner().await?;
+        if second == first {
+            return Ok(None);
+        }
+        Ok(second.filter(|s| check(s)))
     }
 
     /// Whether a forced re-read for `tenant` is allowed now (and if so, claim it).

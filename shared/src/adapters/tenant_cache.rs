@@ -18,7 +18,19 @@ pub struct TenantCache {
     clock: Arc<dyn Clock>,
     ttl: Duration,
     entries: Mutex<HashMap<TenantId, (OffsetDateTime, TenantConfig)>>,
+    /// Every tenant, when read, and when a miss last forced a re-read.
+    all: Mutex<AllTenants>,
 }
+
+#[derive(Default)]
+struct AllTenants {
+    read: Option<(OffsetDateTime, Vec<TenantConfig>)>,
+    relisted_at: Option<OffsetDateTime>,
+}
+
+/// A miss re-reads every tenant at most once per this interval (so unknown ids cannot drive
+/// reads).
+pub const MIN_RELIST_INTERVAL: Duration = Duration::seconds(30);
 
 impl TenantCache {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, ttl: Duration) -> Self {
@@ -27,7 +39,43 @@ impl TenantCache {
             clock,
             ttl,
             entries: Mutex::new(HashMap::new()),
+            all: Mutex::new(AllTenants::default()),
         }
+    }
+
+    /// The first tenant `matches` accepts, among every tenant (read from the store's tenant
+    /// index, cached for the TTL; a miss re-reads at most once per [`MIN_RELIST_INTERVAL`]).
+    /// For routes that learn their tenant from the body (Paylocity's one partner URL).
+    pub async fn find(
+        &self,
+        matches: impl Fn(&TenantConfig) -> bool,
+    ) -> Result<Option<TenantConfig>, StoreError> {
+        let now = self.clock.now();
+        let cached = {
+            let all = self.all.lock().unwrap_or_else(|p| p.into_inner());
+            all.read
+                .as_ref()
+                .filter(|(at, _)| now - *at < self.ttl)
+                .map(|(_, list)| list.iter().find(|t| matches(t)).cloned())
+        };
+        match cached {
+            Some(Some(found)) => return Ok(Some(found)),
+            Some(None) => {
+                let mut all = self.all.lock().unwrap_or_else(|p| p.into_inner());
+                if all
+                    .relisted_at
+                    .is_some_and(|last| now - last < MIN_RELIST_INTERVAL)
+                {
+                    return Ok(None);
+                }
+                all.relisted_at = Some(now);
+            }
+            None => {}
+        }
+        let list = self.store.list_tenants().await?;
+        let found = list.iter().find(|t| matches(t)).cloned();
+        self.all.lock().unwrap_or_else(|p| p.into_inner()).read = Some((now, list));
+        Ok(found)
     }
 
     /// The tenant's configuration: cached while fresh, else read from the store.

@@ -139,7 +139,10 @@ fn stage_change(
         &tenant.id,
         route,
         opportunity,
-        Some(claimed),
+        crate::intake::Opening {
+            claimed: Some(claimed),
+            ..Default::default()
+        },
         "lever_webhook",
         now,
     );

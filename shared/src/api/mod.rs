@@ -4,6 +4,8 @@
 
 pub mod hub;
 pub mod lever_webhook;
+pub mod operator;
+pub mod paylocity_orders;
 pub mod problem;
 pub mod provider_callback;
 
@@ -49,6 +51,12 @@ pub enum Endpoint {
     LeverWebhook,
     /// `/callbacks/{provider}/{tenant}`: one handler for every provider.
     ProviderCallback(ProviderKind),
+    /// `/paylocity/orders`: every Paylocity company's new orders (one partner URL).
+    PaylocityOrders,
+    /// `/paylocity/order-errors`: Paylocity could not deliver an order.
+    PaylocityOrderErrors,
+    /// `/operator/adverse-action/{tenant}`: an operator's adverse-action step.
+    AdverseAction,
     Health,
 }
 
@@ -77,6 +85,21 @@ pub const ROUTES: &[Route] = &[
         method: "POST",
         path: "/callbacks/backgrounds-online/{tenant}",
         endpoint: Endpoint::ProviderCallback(ProviderKind::BackgroundsOnline),
+    },
+    Route {
+        method: "POST",
+        path: "/paylocity/orders",
+        endpoint: Endpoint::PaylocityOrders,
+    },
+    Route {
+        method: "POST",
+        path: "/paylocity/order-errors",
+        endpoint: Endpoint::PaylocityOrderErrors,
+    },
+    Route {
+        method: "POST",
+        path: "/operator/adverse-action/{tenant}",
+        endpoint: Endpoint::AdverseAction,
     },
     Route {
         method: "GET",
@@ -116,6 +139,9 @@ pub async fn serve(
         Endpoint::ProviderCallback(provider) => {
             provider_callback::handle(hub, provider, tenant, headers, body).await
         }
+        Endpoint::PaylocityOrders => paylocity_orders::handle(hub, headers, body).await,
+        Endpoint::PaylocityOrderErrors => paylocity_orders::handle_error(hub, headers, body).await,
+        Endpoint::AdverseAction => operator::handle(hub, tenant, headers, body).await,
         Endpoint::Health => health(),
     }
 }

@@ -29,7 +29,29 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("temporarily unavailable, retry later")]
     Unavailable,
+    #[error("the API key is missing or not valid")]
+    ApiKeyInvalid,
+    /// A request that is understood and refused, with words its sender can show a person
+    /// (Paylocity shows them to its user): `code` is one of [`REFUSAL_CODES`].
+    #[error("{message}")]
+    Refused {
+        status: u16,
+        code: &'static str,
+        message: String,
+    },
 }
+
+/// The stable codes of [`ApiError::Refused`].
+pub const REFUSAL_CODES: &[&str] = &[
+    "order-id-invalid",
+    "company-invalid",
+    "company-not-onboarded",
+    "package-missing",
+    "package-unknown",
+    "package-inactive",
+    "candidate-email-missing",
+    "action-refused",
+];
 
 /// Every stable problem code, as `docs/contracts/openapi.json` lists them.
 pub const PROBLEM_CODES: &[&str] = &[
@@ -45,6 +67,15 @@ pub const PROBLEM_CODES: &[&str] = &[
     "not-found",
     "method-not-allowed",
     "unavailable",
+    "api-key-invalid",
+    "order-id-invalid",
+    "company-invalid",
+    "company-not-onboarded",
+    "package-missing",
+    "package-unknown",
+    "package-inactive",
+    "candidate-email-missing",
+    "action-refused",
 ];
 
 impl ApiError {
@@ -67,6 +98,8 @@ impl ApiError {
             ApiError::TenantUnknown | ApiError::OrderUnknown | ApiError::NotFound => 404,
             ApiError::MethodNotAllowed => 405,
             ApiError::Unavailable => 503,
+            ApiError::ApiKeyInvalid => 401,
+            ApiError::Refused { status, .. } => *status,
         }
     }
 
@@ -85,6 +118,8 @@ impl ApiError {
             ApiError::NotFound => "not-found",
             ApiError::MethodNotAllowed => "method-not-allowed",
             ApiError::Unavailable => "unavailable",
+            ApiError::ApiKeyInvalid => "api-key-invalid",
+            ApiError::Refused { code, .. } => code,
         }
     }
 }
@@ -139,14 +174,19 @@ impl Reply {
 impl From<ApiError> for Reply {
     fn from(e: ApiError) -> Self {
         let status = e.status();
+        let mut body = json!({
+            "type": format!("https://screenhub.dev/problems/{}", e.code()),
+            "title": e.to_string(),
+            "status": status,
+            "code": e.code(),
+        });
+        if let ApiError::Refused { message, .. } = &e {
+            body["detail"] = json!(message);
+            body["message"] = json!(message);
+        }
         Reply {
             status,
-            body: json!({
-                "type": format!("https://screenhub.dev/problems/{}", e.code()),
-                "title": e.to_string(),
-                "status": status,
-                "code": e.code(),
-            }),
+            body,
             problem: true,
         }
     }
@@ -171,11 +211,20 @@ mod tests {
             ApiError::NotFound,
             ApiError::MethodNotAllowed,
             ApiError::Unavailable,
+            ApiError::ApiKeyInvalid,
         ];
         let mut codes: Vec<&str> = all.iter().map(ApiError::code).collect();
+        codes.extend(REFUSAL_CODES.iter().map(|code| {
+            ApiError::Refused {
+                status: 422,
+                code,
+                message: "m".into(),
+            }
+            .code()
+        }));
         codes.sort();
         codes.dedup();
-        assert_eq!(codes.len(), all.len());
+        assert_eq!(codes.len(), all.len() + REFUSAL_CODES.len());
         let mut listed = PROBLEM_CODES.to_vec();
         listed.sort();
         assert_eq!(codes, listed, "PROBLEM_CODES lists every code");

@@ -117,6 +117,7 @@ impl From<LegacyTenantConfig> for TenantConfig {
             name: old.name,
             ats: AtsAccounts {
                 lever: Some(old.lever),
+                paylocity: None,
             },
             providers: ProviderAccounts {
                 alliance2020,

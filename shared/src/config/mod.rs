@@ -14,6 +14,7 @@ pub use route::{Route, Trigger};
 
 use crate::domain::TenantId;
 use crate::domain::ats::lever_route::LeverSettings;
+use crate::domain::ats::paylocity_account::PaylocitySettings;
 use crate::domain::kinds::{AtsKind, ProviderKind, RouteId};
 use crate::domain::providers::alliance::AllianceSettings;
 use crate::domain::providers::backgrounds_online::BackgroundsOnlineSettings;
@@ -38,6 +39,9 @@ pub struct TenantConfig {
 pub struct AtsAccounts {
     #[serde(default)]
     pub lever: Option<LeverSettings>,
+    /// The Paylocity companies this tenant fulfils orders for, and its packages.
+    #[serde(default)]
+    pub paylocity: Option<PaylocitySettings>,
 }
 
 /// The tenant's accounts with screening providers.
@@ -64,6 +68,7 @@ impl AtsAccounts {
     pub fn has(&self, ats: AtsKind) -> bool {
         match ats {
             AtsKind::Lever => self.lever.is_some(),
+            AtsKind::Paylocity => self.paylocity.is_some(),
         }
     }
 }
@@ -79,10 +84,20 @@ impl TenantConfig {
         self.providers.has(provider) && self.routes.iter().any(|r| r.provider == provider)
     }
 
+    /// The route a Paylocity order on `package` takes.
+    pub fn paylocity_route(&self, package: &str) -> Option<&Route> {
+        self.routes
+            .iter()
+            .find(|r| r.trigger.takes_paylocity_package(package))
+    }
+
     /// Every problem that keeps this configuration from loading, named by route; empty when
     /// it is consistent.
     pub fn problems(&self) -> Vec<String> {
         let mut found = Vec::new();
+        if let Some(paylocity) = &self.ats.paylocity {
+            found.extend(paylocity.problems());
+        }
         for (i, route) in self.routes.iter().enumerate() {
             let id = &route.id;
             if self.routes[..i].iter().any(|r| &r.id == id) {
@@ -103,8 +118,33 @@ impl TenantConfig {
                 ));
             }
             found.extend(route.problems());
+            if let Trigger::PaylocityOrder { packages } = &route.trigger {
+                let settings = self.ats.paylocity.as_ref();
+                for p in packages {
+                    if settings.is_some_and(|s| s.package(p).is_none()) {
+                        found.push(format!(
+                            "route {id}: package \"{p}\" is not one of ats.paylocity.packages"
+                        ));
+                    }
+                }
+                let overlaps = |other: &Route| match &other.trigger {
+                    Trigger::PaylocityOrder { packages: theirs } => {
+                        packages.is_empty()
+                            || theirs.is_empty()
+                            || packages.iter().any(|p| theirs.contains(p))
+                    }
+                    _ => false,
+                };
+                if let Some(other) = self.routes[..i].iter().find(|r| overlaps(r)) {
+                    found.push(format!(
+                        "route {id}: takes Paylocity orders on the same package as route {}",
+                        other.id
+                    ));
+                }
+            }
             if let Some(other) = self.routes[..i].iter().find(|r| {
-                r.trigger.ats() == route.trigger.ats()
+                r.trigger.ats() == AtsKind::Lever
+                    && route.trigger.ats() == AtsKind::Lever
                     && r.lever_rendering().status_tags == route.lever_rendering().status_tags
             }) {
                 found.push(format!(

@@ -33,12 +33,29 @@ pub enum Trigger {
         #[serde(default)]
         cancel: Option<String>,
     },
+    /// An order Paylocity posts for one of the tenant's companies, on one of `packages`
+    /// (every package when empty).
+    PaylocityOrder {
+        #[serde(default)]
+        packages: Vec<String>,
+    },
 }
 
 impl Trigger {
     pub fn ats(&self) -> AtsKind {
         match self {
             Trigger::LeverStage { .. } | Trigger::LeverTag { .. } => AtsKind::Lever,
+            Trigger::PaylocityOrder { .. } => AtsKind::Paylocity,
+        }
+    }
+
+    /// Whether a Paylocity order on `package` takes this route.
+    pub fn takes_paylocity_package(&self, package: &str) -> bool {
+        match self {
+            Trigger::PaylocityOrder { packages } => {
+                packages.is_empty() || packages.iter().any(|p| p == package)
+            }
+            _ => false,
         }
     }
 
@@ -52,20 +69,21 @@ impl Trigger {
                 start: start.clone(),
                 cancel: cancel.clone(),
             }),
+            Trigger::PaylocityOrder { .. } => None,
         }
     }
 
     pub fn stage_id(&self) -> Option<&str> {
         match self {
             Trigger::LeverStage { stage_id } => Some(stage_id),
-            Trigger::LeverTag { .. } => None,
+            _ => None,
         }
     }
 
     pub fn start_tag(&self) -> Option<&str> {
         match self {
             Trigger::LeverTag { start, .. } => Some(start),
-            Trigger::LeverStage { .. } => None,
+            _ => None,
         }
     }
 }
@@ -129,6 +147,7 @@ impl Route {
                     ));
                 }
             }
+            Trigger::PaylocityOrder { .. } => {}
         }
         if self.lever.is_some() && self.trigger.ats() != AtsKind::Lever {
             found.push(format!(

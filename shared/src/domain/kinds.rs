@@ -14,14 +14,16 @@ use std::fmt;
 pub enum AtsKind {
     #[default]
     Lever,
+    Paylocity,
 }
 
 impl AtsKind {
-    pub const ALL: [AtsKind; 1] = [AtsKind::Lever];
+    pub const ALL: [AtsKind; 2] = [AtsKind::Lever, AtsKind::Paylocity];
 
     pub fn as_str(self) -> &'static str {
         match self {
             AtsKind::Lever => "lever",
+            AtsKind::Paylocity => "paylocity",
         }
     }
 
@@ -29,6 +31,7 @@ impl AtsKind {
     pub fn display_name(self) -> &'static str {
         match self {
             AtsKind::Lever => "Lever",
+            AtsKind::Paylocity => "Paylocity",
         }
     }
 }

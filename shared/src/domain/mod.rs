@@ -9,6 +9,7 @@
 //! - [`providers`]: each screening provider's rules (Alliance 2020, Backgrounds Online): its
 //!   settings, how an order is prepared and how its callbacks become canonical changes.
 
+pub mod adverse;
 pub mod ats;
 pub mod deletion;
 pub mod effects;

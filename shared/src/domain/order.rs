@@ -155,21 +155,44 @@ pub struct ScreeningResult {
     pub summary: Option<String>,
 }
 
-/// What was sent to the provider, as its adapter wrote it (candidate PII included; scrubbed
-/// after the order ends). Opaque to the core: only the provider's own module reads it.
+/// Data only one adapter reads, kept on the order as that adapter wrote it (e.g. what was sent
+/// to the provider, what the ATS sent with the order, what the ATS last accepted). Opaque to
+/// the core: only the adapter's own module reads it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct SentRequest(serde_json::Value);
+pub struct AdapterData(serde_json::Value);
 
-impl SentRequest {
-    pub fn of<T: Serialize>(request: &T) -> Self {
-        Self(serde_json::to_value(request).unwrap_or(serde_json::Value::Null))
+/// What was sent to the provider (candidate PII included; scrubbed after the order ends).
+pub type SentRequest = AdapterData;
+
+impl AdapterData {
+    pub fn of<T: Serialize>(data: &T) -> Self {
+        Self(serde_json::to_value(data).unwrap_or(serde_json::Value::Null))
     }
 
-    /// The request as the provider's type, `None` when it is not one.
+    /// The data as the adapter's type, `None` when it is not one.
     pub fn read<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
         serde_json::from_value(self.0.clone()).ok()
     }
+}
+
+/// One service (search) of a check, as its provider reports it: e.g. a county criminal search
+/// the provider added while working. An ATS that shows services (Paylocity) shows each.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceLine {
+    pub name: String,
+    pub status: OrderStatus,
+}
+
+/// The adverse-action steps taken on an order (FCRA §9: the recruiter acts in the hub).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdverseAction {
+    /// When the pre-adverse notice was sent: the final notice waits a period after it.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub pre_notice_at: Option<OffsetDateTime>,
+    /// A dispute the candidate raised that is not resolved yet: no final notice meanwhile.
+    #[serde(default)]
+    pub dispute_open: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -207,6 +230,24 @@ pub struct Order {
     /// until the ATS's own record confirms it.
     #[serde(default)]
     pub claimed_move: Option<ClaimedMove>,
+    /// What the ATS sent with the order, for an ATS that pushes its orders (Paylocity's
+    /// candidate and package): candidate PII, scrubbed with the request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intake: Option<AdapterData>,
+    /// What the ATS last accepted of this order's state, for an ATS whose updates must say
+    /// what they replace (Paylocity's `oldStatus`). No PII.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ats_state: Option<AdapterData>,
+    /// The services the provider reported, by name (empty when it reports none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<ServiceLine>,
+    /// Set when the ATS's record of the order can no longer be trusted to match ours (e.g.
+    /// Paylocity refused an update's `oldStatus`): nothing more is sent until an operator
+    /// looks. Says why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attention: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adverse: Option<AdverseAction>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -231,6 +272,11 @@ impl Order {
             expires_at: None,
             scrubbed_at: None,
             claimed_move: None,
+            intake: None,
+            ats_state: None,
+            services: Vec::new(),
+            attention: None,
+            adverse: None,
             created_at: now,
             updated_at: now,
         }
@@ -241,17 +287,20 @@ impl Order {
         self.status.is_terminal()
             && self.scrubbed_at.is_none()
             && (self.request.is_some()
+                || self.intake.is_some()
                 || self
                     .result
                     .as_ref()
                     .is_some_and(|r| r.summary.is_some() || r.report_url.is_some()))
     }
 
-    /// The next version with the candidate data removed: the request sent to the provider and
-    /// the result's free text and report link. Status, flag, decision and the audit trail stay.
+    /// The next version with the candidate data removed: the request sent to the provider,
+    /// what the ATS sent with the order, and the result's free text and report link. Status,
+    /// flag, decision, services and the audit trail stay.
     pub fn scrubbed(&self, now: OffsetDateTime) -> Self {
         let mut next = self.next(now);
         next.request = None;
+        next.intake = None;
         if let Some(r) = next.result.as_mut() {
             r.summary = None;
             r.report_url = None;

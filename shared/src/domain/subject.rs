@@ -17,6 +17,10 @@ pub struct Subject {
     /// The ATS's labels on the candidate's application (Lever tags): providers read their
     /// overrides from them (`Product: …`, `Package: …`, `Reference: …`).
     pub labels: Vec<String>,
+    /// The provider's package (product) the ATS ordered by name, for an ATS whose orders name
+    /// one (a Paylocity package mapped to the provider's): it must be one the provider
+    /// account offers, else nothing is ordered. `None`: the labels or the default decide.
+    pub package: Option<String>,
     pub job: Job,
 }
 

@@ -7,7 +7,7 @@
 
 use super::effects::{CancelReason, Effect, UpdateDecision};
 use super::events::{BusEvent, DetailType};
-use super::order::{Order, OrderStatus, Phase, ScreeningResult, SentRequest};
+use super::order::{Order, OrderStatus, Phase, ScreeningResult, SentRequest, ServiceLine};
 use time::OffsetDateTime;
 
 /// A provider's (or an ATS's) report, in canonical terms.
@@ -18,6 +18,9 @@ pub struct StatusChange {
     pub result: Option<ScreeningResult>,
     /// With `Rejected`: the provider's words.
     pub reason: Option<String>,
+    /// The services the provider reports with it (none when it reports none): a service the
+    /// order did not have is added to this order alone.
+    pub services: Vec<ServiceLine>,
 }
 
 impl StatusChange {
@@ -26,8 +29,22 @@ impl StatusChange {
             to,
             result: None,
             reason: None,
+            services: Vec::new(),
         }
     }
+}
+
+/// The order's services with a report's merged in: a known service takes its reported
+/// status, a new one is added at the end; services the report does not name are kept.
+pub fn merge_services(known: &[ServiceLine], reported: &[ServiceLine]) -> Vec<ServiceLine> {
+    let mut merged = known.to_vec();
+    for line in reported {
+        match merged.iter_mut().find(|s| s.name == line.name) {
+            Some(s) => s.status = line.status,
+            None => merged.push(line.clone()),
+        }
+    }
+    merged
 }
 
 /// The effects of a freshly opened order: place it, and tell the bus.
@@ -65,10 +82,22 @@ fn moved(order: &Order, to: OrderStatus, now: OffsetDateTime) -> Order {
 /// Apply a report as the lifecycle allows: a repeat changes nothing; a late or impossible
 /// report changes nothing and is recorded.
 pub fn apply(order: &Order, change: &StatusChange, now: OffsetDateTime) -> UpdateDecision {
+    let services = merge_services(&order.services, &change.services);
+    if change.to == order.status && services != order.services {
+        // The same status with news about its services (e.g. a search the provider added).
+        let mut next = order.next(now);
+        next.services = services;
+        let effects = vec![Effect::Render {
+            order_id: next.id,
+            to: None,
+        }];
+        return UpdateDecision::Apply(Box::new(next), effects);
+    }
     if let Some(refusal) = UpdateDecision::unless_legal(order, change.to) {
         return refusal;
     }
     let mut next = moved(order, change.to, now);
+    next.services = services;
     if matches!(change.to.phase(), Phase::Results) {
         next.result = Some(change.result.clone().unwrap_or_default());
     }
@@ -117,6 +146,13 @@ pub fn not_ordered(
 /// The provider cancelled the order at a recruiter's request.
 pub fn cancelled(order: &Order, now: OffsetDateTime) -> (Order, Vec<Effect>) {
     let next = moved(order, OrderStatus::Cancelled, now);
+    let effects = changed(order, &next);
+    (next, effects)
+}
+
+/// An operator's step (adverse action): the ATS shows it, the bus hears of it.
+pub fn operator_move(order: &Order, to: OrderStatus, now: OffsetDateTime) -> (Order, Vec<Effect>) {
+    let next = moved(order, to, now);
     let effects = changed(order, &next);
     (next, effects)
 }
@@ -196,6 +232,7 @@ mod tests {
             to: OrderStatus::Complete,
             result: Some(found.clone()),
             reason: None,
+            services: Vec::new(),
         };
         let UpdateDecision::Apply(next, effects) = apply(&o, &change, T0) else {
             panic!("legal move");
@@ -216,6 +253,7 @@ mod tests {
             to: OrderStatus::Rejected,
             result: None,
             reason: Some("Unknown product".into()),
+            services: Vec::new(),
         };
         let UpdateDecision::Apply(next, _) = apply(&order(OrderStatus::Pending), &change, T0)
         else {
@@ -225,6 +263,47 @@ mod tests {
             next.reason.as_deref(),
             Some("Backgrounds Online rejected the background check: Unknown product")
         );
+    }
+
+    #[test]
+    fn a_service_the_order_did_not_have_is_added_to_that_order_only() {
+        let line = |name: &str, status| ServiceLine {
+            name: name.into(),
+            status,
+        };
+        let mut o = order(OrderStatus::InProgress);
+        o.services = vec![line("County Criminal", OrderStatus::InProgress)];
+        let other = o.clone();
+        let change = StatusChange {
+            services: vec![line("County Criminal - Travis", OrderStatus::InProgress)],
+            ..StatusChange::to(OrderStatus::InProgress)
+        };
+        let UpdateDecision::Apply(next, effects) = apply(&o, &change, T0) else {
+            panic!("news about services is applied");
+        };
+        assert_eq!(
+            next.services,
+            vec![
+                line("County Criminal", OrderStatus::InProgress),
+                line("County Criminal - Travis", OrderStatus::InProgress)
+            ]
+        );
+        assert!(matches!(effects[..], [Effect::Render { to: None, .. }]));
+        assert_eq!(other.services.len(), 1, "the other order is untouched");
+        assert_eq!(
+            apply(&next, &change, T0),
+            UpdateDecision::Ignore("duplicate"),
+            "the same news again changes nothing"
+        );
+        let done = StatusChange {
+            services: vec![line("County Criminal", OrderStatus::Complete)],
+            ..StatusChange::to(OrderStatus::Complete)
+        };
+        let UpdateDecision::Apply(done, _) = apply(&next, &done, T0) else {
+            panic!("legal move");
+        };
+        assert_eq!(done.services[0].status, OrderStatus::Complete);
+        assert_eq!(done.services[1].status, OrderStatus::InProgress);
     }
 
     #[test]

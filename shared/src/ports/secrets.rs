@@ -49,6 +49,34 @@ pub struct TenantSecrets {
     pub alliance: Option<ProviderSecrets>,
     #[serde(default)]
     pub backgrounds_online: Option<ProviderSecrets>,
+    /// The tenant's operators' key for the hub's operator routes (adverse action): sent as
+    /// `Authorization: Bearer <key>`.
+    #[serde(default)]
+    pub operator_api_key: Option<Secret>,
+}
+
+/// The deployment's own accounts as a partner of an HR system, shared by every tenant (one
+/// subscription per partner): Paylocity's.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartnerSecrets {
+    #[serde(default)]
+    pub paylocity: Option<PaylocityPartner>,
+}
+
+/// The hub as a Paylocity screening partner (facts/vendors-and-aws.md §1.1, §1.3).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaylocityPartner {
+    /// e.g. `https://dc1demogwext.paylocity.com` (routes under `/compliance/v1`).
+    pub api_base: String,
+    /// e.g. `https://gwext.paylocity.com/public/security/v1/token`.
+    pub token_url: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+    /// The `x-api-key` values the order subscription was registered with, current first (two
+    /// while it is rotated; at most 50 characters each).
+    pub api_keys: Vec<Secret>,
 }
 
 impl TenantSecrets {
@@ -84,4 +112,9 @@ pub trait SecretSource: Send + Sync {
         &self,
         tenant: &TenantId,
     ) -> Result<Option<TenantSecrets>, SecretsError>;
+
+    /// The deployment's partner accounts, `None` when it has none.
+    async fn partner_secrets(&self) -> Result<Option<PartnerSecrets>, SecretsError> {
+        Ok(None)
+    }
 }

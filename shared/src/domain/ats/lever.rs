@@ -107,6 +107,7 @@ pub fn subject(opp: &Opportunity, posting: Option<&Posting>) -> crate::domain::s
             .find_map(|p| non_blank(p.value.as_deref())),
         location: non_blank(opp.location.as_deref()),
         labels: opp.tags.clone(),
+        package: None,
         job: Job {
             title: posting.and_then(|p| non_blank(p.text.as_deref())),
             department: posting.and_then(|p| non_blank(p.categories.department.as_deref())),

@@ -2,11 +2,12 @@
 //! subject ([`lever`]), its routes' triggers, tags and notes ([`lever_route`]), converging
 //! managed tags ([`tags`]) and confirming what its webhooks claim ([`confirmation`]);
 //! Paylocity's statuses and status PATCH ([`paylocity`]) and its new-order body
-//! ([`paylocity_order`]), not yet wired to an adapter.
+//! ([`paylocity_order`]) and a tenant's Paylocity settings ([`paylocity_account`]).
 
 pub mod confirmation;
 pub mod lever;
 pub mod lever_route;
 pub mod paylocity;
+pub mod paylocity_account;
 pub mod paylocity_order;
 pub mod tags;

@@ -2,9 +2,8 @@
 //! statuses, how the canonical order status is told in them (docs/ats/paylocity.md has the
 //! table), which moves Paylocity may be sent, and the body of its one status PATCH, always
 //! carrying the status Paylocity last accepted as `oldStatus`. Pure.
-//!
-//! Not yet wired: the Paylocity ATS adapter (order route, OAuth client, rendering through
-//! this module) is the rest of issue 9.
+//! The adapter (`adapters::paylocity_ats`) keeps [`PaylocityState`] on the order and sends
+//! what [`next_patch`] builds.
 
 use crate::domain::lifecycle;
 use crate::domain::order::{Order, OrderStatus as Canonical, Phase};
@@ -174,6 +173,43 @@ impl Accepted {
     }
 }
 
+/// What the hub keeps on a Paylocity order (its `ats_state`, no PII): where it belongs, the
+/// package's services, what Paylocity last accepted, and the PATCH in flight, if any.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaylocityState {
+    pub company_id: String,
+    pub package_id: String,
+    /// The package's services when the order arrived (the provider may add more).
+    pub package_services: Vec<String>,
+    pub accepted: Accepted,
+    /// A PATCH sent whose answer was not received (a timeout, a crash): it may have been
+    /// applied. It is sent again before anything else; if Paylocity then refuses its
+    /// `oldStatus`, the first one was applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_flight: Option<InFlight>,
+}
+
+/// A PATCH being sent, with the lease of the worker sending it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InFlight {
+    pub patch: StatusPatch,
+    pub holder: String,
+    /// Unix seconds until which the holder may be sending it.
+    pub until: i64,
+}
+
+impl PaylocityState {
+    pub fn on_arrival(company_id: &str, package_id: &str, package_services: Vec<String>) -> Self {
+        Self {
+            company_id: company_id.to_owned(),
+            package_id: package_id.to_owned(),
+            package_services,
+            accepted: Accepted::on_arrival(),
+            in_flight: None,
+        }
+    }
+}
+
 /// One service line of the PATCH.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -235,26 +271,103 @@ fn clip(text: &str, max: usize) -> String {
     text.chars().take(max).collect()
 }
 
+/// The canonical status Paylocity is told for `status` on `order`: a completed check whose
+/// result is flagged (potential adverse information) needs a person's review.
+pub fn shown(status: Canonical, order: &Order) -> Canonical {
+    let flagged = order.result.as_ref().and_then(|r| r.flag) == Some(true);
+    match status {
+        Canonical::Complete if flagged => Canonical::CompleteNeedsReview,
+        other => other,
+    }
+}
+
+/// Where Paylocity goes next: the first status of the order's path (the statuses it went
+/// through, oldest first, from its audit trail) after the last one Paylocity shows; the
+/// order's status when Paylocity shows none of them. Every step of the path is sent in turn,
+/// so Paylocity's history shows it whole (e.g. a dispute between the pre-adverse and the
+/// final notice), even when the order moved on before a PATCH went out.
+pub fn next_hop(path: &[Canonical], order: &Order, accepted: Option<OrderStatus>) -> Canonical {
+    let shows = |c: Canonical| {
+        accepted.is_some_and(|a| a.canonical() == c || a.canonical() == shown(c, order))
+    };
+    let mut steps: Vec<Canonical> = Vec::with_capacity(path.len() + 1);
+    for &c in path.iter().chain(std::iter::once(&order.status)) {
+        if steps.last() != Some(&c) {
+            steps.push(c);
+        }
+    }
+    match steps.iter().rposition(|c| shows(*c)) {
+        Some(i) => steps.get(i + 1).copied().unwrap_or(order.status),
+        None => order.status,
+    }
+}
+
+/// The status of one service: as the provider reported it while the check runs; once the
+/// order has ended, a service the provider left running takes the order's. On a step of
+/// the path before the order's current status, every service takes the step's.
+fn line_status(order: &Order, target: Canonical, name: &str) -> ServiceStatus {
+    if target != order.status {
+        return service_status(shown(target, order));
+    }
+    let reported = order
+        .services
+        .iter()
+        .find(|l| l.name == name)
+        .map(|l| l.status);
+    match reported {
+        Some(status) if !order.status.is_terminal() || status.is_terminal() => {
+            service_status(status)
+        }
+        _ => service_status(shown(order.status, order)),
+    }
+}
+
 /// The PATCH that tells Paylocity the order's current state, from what it last accepted.
-/// `services` are the order's service names (the package's, plus any the provider added).
-/// `Ordered` is Paylocity's own starting status and never sent.
 pub fn next_patch(
     screening_order_id: &str,
     accepted: &Accepted,
     order: &Order,
-    services: &[String],
+    package_services: &[String],
     updated_at: &str,
 ) -> Result<StatusPatch, NotSent> {
-    let new = order_status(order.status, accepted.order);
-    let service_new = service_status(order.status);
-    let changes: Vec<ServiceChange> = services
-        .iter()
-        .map(|name| clip(name, SERVICE_NAME_MAX))
-        .filter_map(|name| {
+    next_patch_toward(
+        screening_order_id,
+        accepted,
+        order,
+        order.status,
+        package_services,
+        updated_at,
+    )
+}
+
+/// The PATCH that moves Paylocity from what it last accepted to `target` (a step of the
+/// order's path, see [`next_hop`]). `package_services` are the package's service names; the
+/// services the provider reported that the package did not have follow them (dynamic
+/// services). `Ordered` is Paylocity's own starting status and never sent.
+pub fn next_patch_toward(
+    screening_order_id: &str,
+    accepted: &Accepted,
+    order: &Order,
+    target: Canonical,
+    package_services: &[String],
+    updated_at: &str,
+) -> Result<StatusPatch, NotSent> {
+    let new = order_status(shown(target, order), accepted.order);
+    let mut names: Vec<&str> = package_services.iter().map(String::as_str).collect();
+    for line in &order.services {
+        if !names.contains(&line.name.as_str()) {
+            names.push(&line.name);
+        }
+    }
+    let changes: Vec<ServiceChange> = names
+        .into_iter()
+        .filter_map(|full| {
+            let name = clip(full, SERVICE_NAME_MAX);
+            let service_new = line_status(order, target, full);
             let old = accepted.services.get(&name).copied();
             (old != Some(service_new)).then(|| ServiceChange {
                 note: matches!(
-                    order.status,
+                    target,
                     Canonical::Rejected | Canonical::Error | Canonical::Cancelled
                 )
                 .then(|| order.reason.as_deref().map(|r| clip(r, NOTE_MAX)))
@@ -275,7 +388,7 @@ pub fn next_patch(
             to: new,
         });
     }
-    let reports = if matches!(order.status.phase(), Phase::Results | Phase::AdverseAction) {
+    let reports = if matches!(target.phase(), Phase::Results | Phase::AdverseAction) {
         order
             .result
             .as_ref()

@@ -4,8 +4,10 @@
 //! one file, so a real payload changes only this file. Pure: reading and checking only.
 
 use crate::domain::ids::external_id;
+use crate::domain::kinds::AtsKind;
 use crate::domain::order::non_blank;
-use serde::Deserialize;
+use crate::domain::subject::{Job, Subject};
+use serde::{Deserialize, Serialize};
 
 /// The order body, as assumed.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
@@ -126,6 +128,62 @@ impl NewOrder {
     }
 }
 
+/// What the hub keeps of an order's candidate and job until the order ends (the order's
+/// `intake`: candidate PII, scrubbed with it). Paylocity offers no API to read an order back,
+/// so this authenticated body is the order's subject.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Intake {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// City and state of the candidate's address.
+    pub location: Option<String>,
+    pub job_title: Option<String>,
+    /// Paylocity's position (a code or a name).
+    pub position: Option<String>,
+}
+
+impl Checked {
+    pub fn intake(&self) -> Intake {
+        let c = &self.order.candidate;
+        let location = c.address.as_ref().and_then(|a| {
+            let parts: Vec<String> = [&a.city, &a.state]
+                .into_iter()
+                .filter_map(|p| non_blank(p.as_deref()))
+                .collect();
+            (!parts.is_empty()).then(|| parts.join(", "))
+        });
+        Intake {
+            name: self.order.candidate_name(),
+            email: non_blank(c.email.as_deref()),
+            phone: non_blank(c.phone.as_deref()),
+            location,
+            job_title: non_blank(self.order.job_title.as_deref()),
+            position: non_blank(self.order.position.as_deref()),
+        }
+    }
+}
+
+impl Intake {
+    /// The canonical subject, ordering `provider_package` (the package's mapping, if any).
+    pub fn subject(&self, provider_package: Option<&str>) -> Subject {
+        Subject {
+            ats: AtsKind::Paylocity,
+            name: self.name.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            location: self.location.clone(),
+            labels: Vec::new(),
+            package: provider_package.map(str::to_owned),
+            job: Job {
+                title: self.job_title.clone().or_else(|| self.position.clone()),
+                department: None,
+                location: None,
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,6 +209,19 @@ mod tests {
                 .as_deref(),
             Some("78701")
         );
+    }
+
+    #[test]
+    fn the_subject_is_the_candidate_and_job_paylocity_sent() {
+        let checked = NewOrder::read(SAMPLE.as_bytes()).unwrap().check().unwrap();
+        let subject = checked.intake().subject(Some("Standard Criminal"));
+        assert_eq!(subject.ats, AtsKind::Paylocity);
+        assert_eq!(subject.name.as_deref(), Some("Ada Byron Lovelace"));
+        assert_eq!(subject.email.as_deref(), Some("ada@example.com"));
+        assert_eq!(subject.location.as_deref(), Some("Austin, TX"));
+        assert_eq!(subject.job.title.as_deref(), Some("Senior Engineer"));
+        assert_eq!(subject.package.as_deref(), Some("Standard Criminal"));
+        assert!(subject.labels.is_empty());
     }
 
     #[test]

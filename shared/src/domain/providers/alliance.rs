@@ -212,7 +212,10 @@ pub fn prepare(
     let title = non_blank(subject.job.title.as_deref());
     let department = non_blank(subject.job.department.as_deref());
 
-    let product = choose_product(settings, &subject.labels)?;
+    let product = match subject.package.as_deref() {
+        Some(named) => ordered_product(settings, named)?,
+        None => choose_product(settings, &subject.labels)?,
+    };
     let client_code = choose_client_code(settings, location.as_deref())?;
     let reference = match &settings.reference {
         ReferenceField::None => None,
@@ -287,6 +290,22 @@ pub fn choose_product(settings: &AllianceSettings, labels: &[String]) -> Result<
     }
 }
 
+/// The product an ATS ordered by name: one this account offers, or nothing is ordered (an
+/// explicit order is never swapped for the default).
+pub fn ordered_product(settings: &AllianceSettings, named: &str) -> Result<String, Rejection> {
+    let p = &settings.product;
+    if named == p.default || p.available.iter().any(|a| a == named) {
+        return Ok(named.to_owned());
+    }
+    Err(Rejection {
+        code: "unknown_product",
+        message: format!(
+            "Background check not ordered: the package names the Alliance 2020 product \"{named}\", \
+             which is not available to this account."
+        ),
+    })
+}
+
 fn sub_client_field(client: &SubClient, on: SubClientMatch) -> Option<&str> {
     match on {
         SubClientMatch::None => None,
@@ -346,6 +365,8 @@ struct Callback {
     reason: Option<String>,
     #[serde(default)]
     result: Option<ScreeningResult>,
+    #[serde(default)]
+    services: Vec<super::ServiceReport>,
 }
 
 /// What a callback reports, in canonical terms.
@@ -364,6 +385,7 @@ pub fn read_callback(body: &[u8]) -> Result<ProviderReport, CallbackError> {
             to,
             result: cb.result,
             reason: cb.reason,
+            services: super::service_lines(cb.services),
         },
     })
 }

@@ -102,7 +102,24 @@ pub fn prepare(
             ),
         });
     };
-    let package = choose_package(settings, &subject.labels)?;
+    let package = match subject.package.as_deref() {
+        Some(named)
+            if named == settings.default_package
+                || settings.packages.iter().any(|p| p == named) =>
+        {
+            named.to_owned()
+        }
+        Some(named) => {
+            return Err(Rejection {
+                code: "unknown_package",
+                message: format!(
+                    "Background check not ordered: the package names the Backgrounds Online \
+                     package \"{named}\", which is not available to this account."
+                ),
+            });
+        }
+        None => choose_package(settings, &subject.labels)?,
+    };
     Ok(BackgroundsOnlineOrder {
         client_reference: order.id.to_string(),
         package,
@@ -149,6 +166,8 @@ struct Callback {
     result: Option<Outcome>,
     #[serde(default)]
     report_url: Option<String>,
+    #[serde(default)]
+    services: Vec<super::ServiceReport>,
 }
 
 /// What a callback reports, in canonical terms. A completion without its result cannot be
@@ -168,10 +187,15 @@ pub fn read_callback(body: &[u8]) -> Result<ProviderReport, CallbackError> {
                     summary: None,
                 }),
                 reason: None,
+                services: Vec::new(),
             }
         }
         (Status::Complete, None) => return Err(CallbackError::Malformed),
         (Status::Cancelled, _) => StatusChange::to(OrderStatus::Cancelled),
+    };
+    let change = StatusChange {
+        services: super::service_lines(cb.services),
+        ..change
     };
     Ok(ProviderReport {
         provider_ref: cb.order_id,

@@ -320,6 +320,7 @@ fn a_whole_order_shows_one_status_tag_at_each_step() {
             ..ScreeningResult::default()
         }),
         reason: None,
+        services: Vec::new(),
     };
     let UpdateDecision::Apply(done, _) = transitions::apply(&pending, &change, T0) else {
         panic!()

@@ -174,6 +174,26 @@ fn a_patch_carries_what_paylocity_last_accepted_and_every_service() {
 }
 
 #[test]
+fn a_flagged_result_is_told_as_needing_review_and_a_clear_one_as_complete() {
+    let mut done = order(Canonical::Complete);
+    done.result = Some(ScreeningResult {
+        flag: Some(true),
+        ..ScreeningResult::default()
+    });
+    let accepted = Accepted::on_arrival();
+    let patch = next_patch("pcty-1", &accepted, &done, &services(), AT).unwrap();
+    assert_eq!(patch.new_status, Some(OrderStatus::CompleteNeedsReview));
+    assert_eq!(
+        patch.services[0].new_status,
+        Some(ServiceStatus::NeedsReview)
+    );
+    done.result.as_mut().unwrap().flag = Some(false);
+    let patch = next_patch("pcty-1", &accepted, &done, &services(), AT).unwrap();
+    assert_eq!(patch.new_status, Some(OrderStatus::Complete));
+    assert_eq!(patch.services[0].new_status, Some(ServiceStatus::Completed));
+}
+
+#[test]
 fn an_illegal_move_is_refused_not_sent() {
     let accepted = Accepted {
         order: Some(OrderStatus::Complete),
@@ -205,16 +225,23 @@ fn a_service_the_provider_added_is_a_new_line_on_that_order_only() {
     )
     .unwrap()
     .accepted(&Accepted::on_arrival());
-    let mut more = services();
-    more.push("Extra County Search".into());
-    let patch = next_patch(
-        "pcty-1",
-        &accepted,
-        &order(Canonical::InProgress),
-        &more,
-        AT,
-    )
-    .unwrap();
+    let mut one = order(Canonical::InProgress);
+    one.services.push(crate::domain::order::ServiceLine {
+        name: "Extra County Search".into(),
+        status: Canonical::InProgress,
+    });
+    let patch = next_patch("pcty-1", &accepted, &one, &services(), AT).unwrap();
+    assert_eq!(
+        next_patch(
+            "pcty-2",
+            &accepted,
+            &order(Canonical::InProgress),
+            &services(),
+            AT
+        ),
+        Err(NotSent::Unchanged),
+        "another order of the same package has no new line"
+    );
     assert_eq!(
         patch.old_status, patch.new_status,
         "the order's status stays"
@@ -246,4 +273,61 @@ fn a_refusal_is_a_cancel_with_its_reason_on_each_service_within_paylocitys_limit
     let line = &patch.services[0];
     assert_eq!(line.service_name.chars().count(), 50);
     assert_eq!(line.note.as_ref().unwrap().chars().count(), 250);
+}
+
+#[test]
+fn every_step_of_the_path_is_sent_in_turn_even_when_the_order_moved_on() {
+    use Canonical::*;
+    let mut o = order(AdverseActionSent);
+    o.result = Some(ScreeningResult {
+        flag: Some(true),
+        ..ScreeningResult::default()
+    });
+    let path = [
+        Requested,
+        Pending,
+        Complete,
+        PreAdverseActionSent,
+        Disputed,
+        Disputed, // the dispute resolved: same status
+        AdverseActionSent,
+    ];
+    let mut accepted = Some(OrderStatus::Ordered);
+    let mut sent = Vec::new();
+    for _ in 0..10 {
+        let hop = next_hop(&path, &o, accepted);
+        let Ok(patch) = next_patch_toward(
+            "pcty-1",
+            &Accepted {
+                order: accepted,
+                services: BTreeMap::new(),
+            },
+            &o,
+            hop,
+            &services(),
+            AT,
+        ) else {
+            break;
+        };
+        if patch.new_status == accepted {
+            break;
+        }
+        accepted = patch.new_status;
+        sent.push(accepted.unwrap());
+    }
+    assert_eq!(
+        sent,
+        vec![
+            OrderStatus::WaitingOnCandidate,
+            OrderStatus::CompleteNeedsReview,
+            OrderStatus::PreAdverseActionSent,
+            OrderStatus::Dispute,
+            OrderStatus::AdverseActionSent
+        ]
+    );
+    // Paylocity shows none of the path (e.g. it was moved elsewhere): the order's status.
+    assert_eq!(
+        next_hop(&path, &o, Some(OrderStatus::Hold)),
+        AdverseActionSent
+    );
 }

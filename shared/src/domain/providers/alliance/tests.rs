@@ -42,6 +42,7 @@ fn opp(tags: &[&str]) -> Subject {
         phone: Some("+1 555 0100".into()),
         location: Some("Remote".into()),
         labels: tags.iter().map(|t| t.to_string()).collect(),
+        package: None,
         job: Job::default(),
     }
 }

@@ -22,6 +22,7 @@ fn subject(tags: &[&str], email: Option<&str>) -> Subject {
         phone: Some("+1 555 0100".into()),
         location: Some("Austin".into()),
         labels: tags.iter().map(|t| (*t).to_owned()).collect(),
+        package: None,
         job: Job {
             title: Some("Driver".into()),
             ..Job::default()
