@@ -1,20 +1,26 @@
 //! `screenhub local`: the whole hub on localhost with the embedded store, secrets from a
 //! local file, events to the log, the schedules (Lever tag poll, expiry sweep) on timers, and
-//! the sandbox's fake Lever, Alliance 2020 and Backgrounds Online seeded with a demo tenant,
-//! so a newcomer can move a candidate or tag one and watch tags and notes arrive.
+//! the sandbox's fake Lever, Alliance 2020, Backgrounds Online and Paylocity seeded with a
+//! demo tenant, so a newcomer can move a candidate or tag one and watch tags and notes
+//! arrive, or order a screening in Paylocity and watch its status history advance.
 
 use crate::{server, worker};
 use screenhub::adapters::embedded_store::EmbeddedStore;
 use screenhub::adapters::local_events::LocalEvents;
 use screenhub::adapters::local_secrets::{FileSecrets, SecretsFile};
+use screenhub::adapters::paylocity_ats::account;
+use screenhub::adapters::paylocity_http::PaylocityHttp;
 use screenhub::config::TenantConfig;
 use screenhub::outbound::RetryPolicy;
-use screenhub::ports::secrets::{ProviderSecrets, Secret, TenantSecrets};
+use screenhub::ports::secrets::{
+    PartnerSecrets, PaylocityPartner, ProviderSecrets, Secret, TenantSecrets,
+};
 use screenhub::ports::{Store, SystemClock};
 use screenhub::runtime::{Composition, Tuning};
 use screenhub_sandbox::alliance::FakeAlliance;
 use screenhub_sandbox::backgrounds_online::FakeBackgroundsOnline;
 use screenhub_sandbox::lever::{FakeLever, NewOpportunity, NewPosting};
+use screenhub_sandbox::paylocity::FakePaylocity;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -31,6 +37,17 @@ pub const BO_STAGE: &str = "stage-background-check-bo";
 pub const ALLIANCE_START_TAG: &str = "Alliance 2020 Start";
 pub const BO_KEY: &str = "demo-backgrounds-online-api-key";
 pub const BO_CALLBACK_SECRET: &str = "whsec_ZGVtby1iYWNrZ3JvdW5kcy1vbmxpbmUtY2FsbGJhY2s=";
+/// The demo tenant's Paylocity company.
+pub const PAYLOCITY_COMPANY: &str = "DEMO1";
+/// Its packages: fulfilled by Alliance 2020, and by Backgrounds Online.
+pub const PAYLOCITY_PACKAGE: &str = "standard";
+pub const PAYLOCITY_BO_PACKAGE: &str = "standard-bo";
+/// The partner's OAuth client with the fake Paylocity, and the key of its order subscription.
+pub const PAYLOCITY_CLIENT: &str = "demo-partner-client";
+pub const PAYLOCITY_SECRET: &str = "demo-partner-secret";
+pub const PAYLOCITY_API_KEY: &str = "demo-paylocity-x-api-key";
+/// The demo tenant's operator key (adverse action).
+pub const OPERATOR_KEY: &str = "demo-operator-key";
 /// The time budget of one local drain of the outbox (the deployed function's timeout).
 pub const DISPATCH_BUDGET: Duration = Duration::from_secs(60);
 /// How often the local run polls Lever for tags (5 minutes when deployed).
@@ -41,6 +58,7 @@ pub struct LocalOptions {
     pub lever: SocketAddr,
     pub alliance: SocketAddr,
     pub backgrounds_online: SocketAddr,
+    pub paylocity: SocketAddr,
     pub data_dir: PathBuf,
 }
 
@@ -49,6 +67,7 @@ pub struct LocalRun {
     pub lever: FakeLever,
     pub alliance: FakeAlliance,
     pub backgrounds_online: FakeBackgroundsOnline,
+    pub paylocity: FakePaylocity,
     pub store: EmbeddedStore,
     pub events: Arc<LocalEvents>,
     pub opportunities: Vec<(String, &'static str)>,
@@ -56,14 +75,29 @@ pub struct LocalRun {
     pub pairing_candidate: String,
 }
 
-/// The demo tenant: Lever with both providers, and four routes: each provider's usual one
-/// (a stage move → Alliance 2020, a tag → Backgrounds Online) and the two pairings that exist
-/// by configuration alone (a stage move → Backgrounds Online, a tag → Alliance 2020).
+/// The demo tenant: Lever and a Paylocity company with both providers, and six routes: each
+/// provider's usual one (a stage move → Alliance 2020, a tag → Backgrounds Online), the two
+/// pairings that exist by configuration alone (a stage move → Backgrounds Online, a tag →
+/// Alliance 2020), and a Paylocity package fulfilled by each provider.
 pub fn demo_tenant(lever_api: &str, alliance_api: &str, bo_api: &str) -> TenantConfig {
     serde_json::from_value(serde_json::json!({
         "id": TENANT,
         "name": "Demo Company",
-        "ats": { "lever": { "api_base": lever_api } },
+        "ats": {
+            "lever": { "api_base": lever_api },
+            "paylocity": {
+                "company_ids": [PAYLOCITY_COMPANY],
+                "packages": [
+                    { "id": PAYLOCITY_PACKAGE, "name": "Standard Employment (Alliance 2020)",
+                      "summary": "County criminal search and SSN trace",
+                      "services": [{ "name": "County Criminal" }, { "name": "SSN Trace" }],
+                      "price": { "value": 29.5, "currency": "USD" },
+                      "provider_package": "Criminal Package 2" },
+                    { "id": PAYLOCITY_BO_PACKAGE, "name": "Standard (Backgrounds Online)",
+                      "services": [{ "name": "Criminal Search" }] }
+                ]
+            }
+        },
         "providers": {
             "alliance2020": {
                 "api_base": alliance_api,
@@ -104,6 +138,16 @@ pub fn demo_tenant(lever_api: &str, alliance_api: &str, bo_api: &str) -> TenantC
                 "trigger": { "kind": "lever_tag", "start": ALLIANCE_START_TAG },
                 "provider": "alliance2020",
                 "lever": { "status_tags": { "family": "standard", "format": "Alliance 2020 Check: {status}" } }
+            },
+            {
+                "id": "paylocity_alliance2020",
+                "trigger": { "kind": "paylocity_order", "packages": [PAYLOCITY_PACKAGE] },
+                "provider": "alliance2020"
+            },
+            {
+                "id": "paylocity_backgrounds_online",
+                "trigger": { "kind": "paylocity_order", "packages": [PAYLOCITY_BO_PACKAGE] },
+                "provider": "backgrounds_online"
             }
         ]
     }))
@@ -114,6 +158,7 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
     let lever = FakeLever::start_on(opts.lever).await?;
     let alliance = FakeAlliance::start_on(opts.alliance).await?;
     let backgrounds_online = FakeBackgroundsOnline::start_on(opts.backgrounds_online).await?;
+    let paylocity = FakePaylocity::start_on(opts.paylocity).await?;
     let listener = tokio::net::TcpListener::bind(opts.hub).await?;
     let hub_url = format!("http://{}", listener.local_addr()?);
 
@@ -178,19 +223,29 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
                 api_key: Secret::new(BO_KEY),
                 callback_secrets: vec![Secret::new(BO_CALLBACK_SECRET)],
             }),
-            operator_api_key: None,
+            operator_api_key: Some(Secret::new(OPERATOR_KEY)),
         },
     );
+    paylocity.add_client(PAYLOCITY_CLIENT, PAYLOCITY_SECRET);
+    let partner = PaylocityPartner {
+        api_base: paylocity.base_url(),
+        token_url: format!("{}/public/security/v1/token", paylocity.base_url()),
+        client_id: PAYLOCITY_CLIENT.into(),
+        client_secret: Secret::new(PAYLOCITY_SECRET),
+        api_keys: vec![Secret::new(PAYLOCITY_API_KEY)],
+    };
+    file.partner = Some(PartnerSecrets {
+        paylocity: Some(partner.clone()),
+    });
     std::fs::write(&secrets_path, serde_json::to_vec_pretty(&file)?)?;
 
     let store = EmbeddedStore::new();
-    store
-        .put_tenant(&demo_tenant(
-            &lever.base_url(),
-            &alliance.base_url(),
-            &backgrounds_online.base_url(),
-        ))
-        .await?;
+    let tenant = demo_tenant(
+        &lever.base_url(),
+        &alliance.base_url(),
+        &backgrounds_online.base_url(),
+    );
+    store.put_tenant(&tenant).await?;
     // The same composition as every deployed function, over the embedded store.
     let parts = Composition::new(
         Arc::new(store.clone()),
@@ -215,11 +270,13 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
         DISPATCH_BUDGET,
     );
     worker::spawn_schedules(poll, POLL_EVERY, sweep, Duration::from_secs(60));
+    onboard_paylocity(&parts, &partner, &tenant, &hub_url).await?;
     Ok(LocalRun {
         hub_url,
         lever,
         alliance,
         backgrounds_online,
+        paylocity,
         store,
         events,
         opportunities: vec![
@@ -228,4 +285,40 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
         ],
         pairing_candidate: katherine,
     })
+}
+
+/// The partner's side of onboarding the demo company, as `screenhub paylocity …` does it:
+/// onboarding approved, packages published, the order subscription registered.
+async fn onboard_paylocity(
+    parts: &Composition,
+    partner: &PaylocityPartner,
+    tenant: &TenantConfig,
+    hub_url: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let client = PaylocityHttp::new(parts.http.clone(), parts.clock.clone());
+    let acct = account(partner);
+    for status in ["InProgress", "Approved"] {
+        client
+            .set_onboarding(&acct, PAYLOCITY_COMPANY, status)
+            .await?;
+    }
+    let packages: Vec<serde_json::Value> = tenant
+        .ats
+        .paylocity
+        .iter()
+        .flat_map(|p| p.packages.iter().map(|p| p.published()))
+        .collect();
+    client
+        .publish_packages(&acct, PAYLOCITY_COMPANY, &packages)
+        .await?;
+    client
+        .subscribe(
+            &acct,
+            &format!("{hub_url}/paylocity/orders"),
+            Some(&format!("{hub_url}/paylocity/order-errors")),
+            &partner.api_keys[0],
+            "Screenhub demo",
+        )
+        .await?;
+    Ok(())
 }

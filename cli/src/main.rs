@@ -2,14 +2,17 @@
 
 use clap::{Parser, Subcommand};
 use screenhub::adapters::dynamo::{DynamoStore, create_table};
+use screenhub::adapters::paylocity_ats::account;
+use screenhub::adapters::paylocity_http::PaylocityHttp;
 use screenhub::adapters::secrets_manager::SecretsManager;
 use screenhub::config::TenantConfig;
 use screenhub::domain::TenantId;
-use screenhub::ports::secrets::SecretSource;
-use screenhub::ports::{Store, TenantSecrets};
+use screenhub::ports::secrets::{PartnerSecrets, PaylocityPartner, SecretSource};
+use screenhub::ports::{Store, SystemClock, TenantSecrets};
 use screenhub_cli::demo;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 #[derive(Parser)]
 #[command(
@@ -24,7 +27,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the whole hub on localhost with the embedded store and the sandbox (fake Lever and Alliance 2020).
+    /// Run the whole hub on localhost with the embedded store and the sandbox (fake Lever,
+    /// Alliance 2020, Backgrounds Online and Paylocity).
     Local {
         #[arg(long, default_value = "127.0.0.1:3000")]
         listen: SocketAddr,
@@ -34,6 +38,8 @@ enum Command {
         alliance: SocketAddr,
         #[arg(long, default_value = "127.0.0.1:4003")]
         backgrounds_online: SocketAddr,
+        #[arg(long, default_value = "127.0.0.1:4004")]
+        paylocity: SocketAddr,
         /// Where the local secrets file is written.
         #[arg(long, default_value = "local/state")]
         data_dir: PathBuf,
@@ -78,15 +84,42 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
-    /// Every order of a Lever opportunity with its audit trail (ids, statuses, causes; no
-    /// candidate data).
+    /// Every order of an ATS object with its audit trail (ids, statuses, causes, services,
+    /// attention marks; no candidate data).
     Orders {
         #[arg(long, env = "TABLE_NAME")]
         table: String,
         #[arg(long)]
         tenant: String,
-        /// The Lever opportunity id.
+        /// The Lever opportunity id, or Paylocity's candidateScreeningOrderId.
         opportunity: String,
+    },
+    /// Create or update the deployment's partner secret (`<prefix>partner`: the Paylocity
+    /// partner account) from a JSON file (never echoed).
+    PartnerSecretPut {
+        #[arg(long, env = "SECRETS_PREFIX", default_value = "screenhub/")]
+        prefix: String,
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// The partner side of Paylocity: onboarding, packages, the order subscription.
+    Paylocity {
+        #[arg(long, env = "SECRETS_PREFIX", default_value = "screenhub/")]
+        prefix: String,
+        #[command(subcommand)]
+        command: PaylocityCommand,
+    },
+    /// An adverse-action step on an order (pre_adverse, cancel, dispute, resolve_dispute,
+    /// final); the final notice waits the tenant's business days and for any open dispute.
+    AdverseAction {
+        #[arg(long, env = "TABLE_NAME")]
+        table: String,
+        #[arg(long)]
+        tenant: String,
+        /// The hub's order id (`screenhub orders` shows it).
+        #[arg(long)]
+        order: String,
+        step: String,
     },
     /// Print a freshly signed Lever webhook as an API Gateway event (for `cargo lambda invoke`).
     SampleLeverWebhook {
@@ -101,6 +134,53 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum PaylocityCommand {
+    /// Set a company's onboarding status (InProgress, Approved, Rejected, Suspended; linear:
+    /// InProgress → Approved → Suspended).
+    Onboarding {
+        #[arg(long)]
+        company: String,
+        status: String,
+    },
+    /// Publish a tenant's packages to each of its Paylocity companies (inactive ones too, so
+    /// they vanish from Paylocity's UI).
+    PublishPackages {
+        #[arg(long, env = "TABLE_NAME")]
+        table: String,
+        #[arg(long)]
+        tenant: String,
+    },
+    /// Register the order subscription: Paylocity posts new orders to `<base>/paylocity/orders`
+    /// with the partner secret's first api key, and delivery errors to
+    /// `<base>/paylocity/order-errors`.
+    Subscribe {
+        /// The API's base URL (the stack's ApiUrl output, or your custom domain).
+        #[arg(long)]
+        base_url: String,
+        #[arg(long, default_value = "Screenhub")]
+        caller_name: String,
+    },
+    /// Show the registered order subscription.
+    Subscription,
+    /// After checking what Paylocity shows for an order marked for attention: take that as
+    /// accepted, clear the mark, and send the order's state again from there.
+    Resync {
+        #[arg(long, env = "TABLE_NAME")]
+        table: String,
+        #[arg(long)]
+        tenant: String,
+        /// The hub's order id (`screenhub orders` shows it).
+        #[arg(long)]
+        order: String,
+        /// Paylocity's order status as it shows now (e.g. Hold, InProgress).
+        status: String,
+        /// A service's status as Paylocity shows it: `"County Criminal=Pending"` (repeatable).
+        #[arg(long = "service")]
+        services: Vec<String>,
+    },
+}
+
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 #[tokio::main]
@@ -112,8 +192,19 @@ async fn main() -> Result<()> {
             lever,
             alliance,
             backgrounds_online,
+            paylocity,
             data_dir,
-        } => local(listen, lever, alliance, backgrounds_online, data_dir).await,
+        } => {
+            local(demo::LocalOptions {
+                hub: listen,
+                lever,
+                alliance,
+                backgrounds_online,
+                paylocity,
+                data_dir,
+            })
+            .await
+        }
         Command::TenantPut {
             table,
             file,
@@ -124,7 +215,12 @@ async fn main() -> Result<()> {
             let conf = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
             let source = SecretsManager::new(aws_sdk_secretsmanager::Client::new(&conf), prefix);
             let secrets = source.tenant_secrets(&config.id).await?;
-            let problems = screenhub::onboarding::problems(&config, secrets.as_ref());
+            let store = DynamoStore::from_env(table).await;
+            let mut problems = screenhub::onboarding::problems(&config, secrets.as_ref());
+            problems.extend(screenhub::onboarding::company_conflicts(
+                &config,
+                &store.list_tenants().await?,
+            ));
             for p in &problems {
                 eprintln!("not ready: {p}");
             }
@@ -136,10 +232,7 @@ async fn main() -> Result<()> {
                 )
                 .into());
             }
-            DynamoStore::from_env(table)
-                .await
-                .put_tenant(&config)
-                .await?;
+            store.put_tenant(&config).await?;
             println!("tenant {} saved", config.id);
             Ok(())
         }
@@ -196,6 +289,33 @@ async fn main() -> Result<()> {
             }
             Ok(())
         }
+        Command::PartnerSecretPut { prefix, file } => partner_secret_put(&prefix, &file).await,
+        Command::Paylocity { prefix, command } => paylocity(&prefix, command).await,
+        Command::AdverseAction {
+            table,
+            tenant,
+            order,
+            step,
+        } => {
+            let store = DynamoStore::from_env(table).await;
+            let id = TenantId::parse(&tenant)?;
+            let config = store
+                .get_tenant(&id)
+                .await?
+                .ok_or_else(|| format!("no tenant {id}"))?;
+            let order = screenhub::domain::OrderId::parse(&order).ok_or("not an order id")?;
+            let step = screenhub::domain::adverse::Step::parse(&step)
+                .ok_or("the step is one of pre_adverse, cancel, dispute, resolve_dispute, final")?;
+            let now = time::OffsetDateTime::now_utc();
+            let order =
+                screenhub::operator::adverse_action(&store, &config, order, step, now).await?;
+            println!(
+                "order {} is now {} (the ATS is told by the dispatcher)",
+                order.id,
+                order.status.as_str()
+            );
+            Ok(())
+        }
         Command::SampleLeverWebhook {
             tenant,
             signature_token,
@@ -211,30 +331,172 @@ async fn main() -> Result<()> {
     }
 }
 
-async fn secrets_put(prefix: &str, tenant: &str, file: &PathBuf) -> Result<()> {
-    let id = TenantId::parse(tenant)?;
-    let text = std::fs::read_to_string(file)?;
-    let _: TenantSecrets = serde_json::from_str(&text)
-        .map_err(|e| format!("not a tenant secret: line {}", e.line()))?;
-    let name = SecretsManager::secret_name(prefix, &id);
+/// Write `text` to the secret `name` (created when missing).
+async fn put_secret_text(name: &str, text: &str) -> Result<()> {
     let conf = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let client = aws_sdk_secretsmanager::Client::new(&conf);
     let put = client
         .put_secret_value()
-        .secret_id(&name)
-        .secret_string(&text)
+        .secret_id(name)
+        .secret_string(text)
         .send()
         .await;
     if put.is_err() {
         client
             .create_secret()
-            .name(&name)
-            .secret_string(&text)
+            .name(name)
+            .secret_string(text)
             .send()
             .await?;
     }
     println!("secret {name} saved");
     Ok(())
+}
+
+async fn partner_secret_put(prefix: &str, file: &PathBuf) -> Result<()> {
+    let text = std::fs::read_to_string(file)?;
+    let _: PartnerSecrets = serde_json::from_str(&text)
+        .map_err(|e| format!("not a partner secret: line {}", e.line()))?;
+    put_secret_text(&SecretsManager::partner_secret_name(prefix), &text).await
+}
+
+/// The deployment's Paylocity partner account, from its secret.
+async fn paylocity_partner(prefix: &str) -> Result<PaylocityPartner> {
+    let conf = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let source = SecretsManager::new(aws_sdk_secretsmanager::Client::new(&conf), prefix);
+    source
+        .partner_secrets()
+        .await?
+        .and_then(|p| p.paylocity)
+        .ok_or_else(|| {
+            format!(
+                "no Paylocity partner account: write {} first (screenhub partner-secret-put)",
+                SecretsManager::partner_secret_name(prefix)
+            )
+            .into()
+        })
+}
+
+/// `screenhub paylocity resync`: no call to Paylocity, the table only.
+async fn paylocity_resync(
+    table: String,
+    tenant: &str,
+    order: &str,
+    status: &str,
+    services: &[String],
+) -> Result<()> {
+    let shown = paylocity_status(status)?;
+    let mut lines = std::collections::BTreeMap::new();
+    for s in services {
+        let (name, raw) = s
+            .rsplit_once('=')
+            .ok_or("a service is \"<name>=<status>\"")?;
+        lines.insert(name.trim().to_owned(), paylocity_status(raw)?);
+    }
+    let store = DynamoStore::from_env(table).await;
+    let order = screenhub::adapters::paylocity_ats::resync(
+        &store,
+        &TenantId::parse(tenant)?,
+        screenhub::domain::OrderId::parse(order).ok_or("not an order id")?,
+        shown,
+        &lines,
+        time::OffsetDateTime::now_utc(),
+    )
+    .await?;
+    println!(
+        "order {} resynced: Paylocity shows {status}; its state ({}) is sent again from there",
+        order.id,
+        order.status.as_str()
+    );
+    Ok(())
+}
+
+/// A Paylocity order or service status, spelled as Paylocity spells it.
+fn paylocity_status<T: serde::de::DeserializeOwned>(raw: &str) -> Result<T> {
+    serde_json::from_value(serde_json::Value::String(raw.trim().to_owned())).map_err(|_| {
+        format!("{raw:?} is not a Paylocity status (spelled as Paylocity spells it)").into()
+    })
+}
+
+async fn paylocity(prefix: &str, command: PaylocityCommand) -> Result<()> {
+    if let PaylocityCommand::Resync {
+        table,
+        tenant,
+        order,
+        status,
+        services,
+    } = command
+    {
+        return paylocity_resync(table, &tenant, &order, &status, &services).await;
+    }
+    let partner = paylocity_partner(prefix).await?;
+    let acct = account(&partner);
+    let client = PaylocityHttp::new(
+        screenhub::outbound::http::HttpClient::new(std::time::Duration::from_secs(20)),
+        Arc::new(SystemClock),
+    );
+    match command {
+        PaylocityCommand::Onboarding { company, status } => {
+            client.set_onboarding(&acct, &company, &status).await?;
+            println!("company {company}: onboarding {status}");
+        }
+        PaylocityCommand::PublishPackages { table, tenant } => {
+            let id = TenantId::parse(&tenant)?;
+            let config = DynamoStore::from_env(table)
+                .await
+                .get_tenant(&id)
+                .await?
+                .ok_or_else(|| format!("no tenant {id}"))?;
+            let settings = config
+                .ats
+                .paylocity
+                .ok_or_else(|| format!("tenant {id} has no ats.paylocity settings"))?;
+            let packages: Vec<serde_json::Value> =
+                settings.packages.iter().map(|p| p.published()).collect();
+            for company in &settings.company_ids {
+                client.publish_packages(&acct, company, &packages).await?;
+                println!(
+                    "company {company}: {} package(s) published ({} active)",
+                    packages.len(),
+                    settings.packages.iter().filter(|p| p.active).count()
+                );
+            }
+        }
+        PaylocityCommand::Subscribe {
+            base_url,
+            caller_name,
+        } => {
+            let base = base_url.trim_end_matches('/');
+            let key = partner
+                .api_keys
+                .first()
+                .ok_or("the partner secret has no api_keys")?;
+            let answer = client
+                .subscribe(
+                    &acct,
+                    &format!("{base}/paylocity/orders"),
+                    Some(&format!("{base}/paylocity/order-errors")),
+                    key,
+                    &caller_name,
+                )
+                .await?;
+            println!("subscription registered: {answer}");
+        }
+        PaylocityCommand::Resync { .. } => unreachable!("handled before the partner account"),
+        PaylocityCommand::Subscription => {
+            let answer = client.subscription(&acct).await?;
+            println!("{}", serde_json::to_string_pretty(&answer)?);
+        }
+    }
+    Ok(())
+}
+
+async fn secrets_put(prefix: &str, tenant: &str, file: &PathBuf) -> Result<()> {
+    let id = TenantId::parse(tenant)?;
+    let text = std::fs::read_to_string(file)?;
+    let _: TenantSecrets = serde_json::from_str(&text)
+        .map_err(|e| format!("not a tenant secret: line {}", e.line()))?;
+    put_secret_text(&SecretsManager::secret_name(prefix, &id), &text).await
 }
 
 fn sample_lever_event(tenant: &str, key: &str, opportunity: &str, to_stage: &str) -> String {
@@ -263,28 +525,15 @@ fn sample_lever_event(tenant: &str, key: &str, opportunity: &str, to_stage: &str
     .to_string()
 }
 
-async fn local(
-    listen: SocketAddr,
-    lever: SocketAddr,
-    alliance: SocketAddr,
-    backgrounds_online: SocketAddr,
-    data_dir: PathBuf,
-) -> Result<()> {
+async fn local(opts: demo::LocalOptions) -> Result<()> {
     screenhub::telemetry::init_pretty();
-    let run = demo::start(demo::LocalOptions {
-        hub: listen,
-        lever,
-        alliance,
-        backgrounds_online,
-        data_dir,
-    })
-    .await?;
+    let run = demo::start(opts).await?;
     let b = run.backgrounds_online.base_url();
     let l = run.lever.base_url();
     let a = run.alliance.base_url();
     println!("\nScreenhub is running (embedded store, sandbox mode).");
     println!(
-        "  hub API:            {}  (POST /lever/webhooks/{{tenant}}, POST /callbacks/alliance2020/{{tenant}}, POST /callbacks/backgrounds-online/{{tenant}}, GET /health)",
+        "  hub API:            {}  (POST /lever/webhooks/{{tenant}}, POST /callbacks/alliance2020/{{tenant}}, POST /callbacks/backgrounds-online/{{tenant}}, POST /paylocity/orders, POST /operator/adverse-action/{{tenant}}, GET /health)",
         run.hub_url
     );
     println!(
@@ -292,7 +541,8 @@ async fn local(
         demo::LEVER_KEY
     );
     println!("  fake Alliance 2020: {a}");
-    println!("  fake Backgrounds Online: {b}\n");
+    println!("  fake Backgrounds Online: {b}");
+    println!("  fake Paylocity:     {}\n", run.paylocity.base_url());
     println!("Try it:");
     for (id, who) in &run.opportunities {
         println!("  # {who}: move to the Background Check stage, then read tags and notes");
@@ -374,6 +624,38 @@ async fn local(
     println!(
         "  curl -s -u {}: {l}/opportunities/{k} | grep -o '\"tags\":[^]]*]'\n",
         demo::LEVER_KEY
+    );
+    let p = run.paylocity.base_url();
+    println!(
+        "Paylocity (company {} onboarded, packages published, order subscription registered):",
+        demo::PAYLOCITY_COMPANY
+    );
+    println!(
+        "  # a recruiter orders the \"{}\" package in Paylocity (fulfilled by Alliance 2020; \"{}\" by Backgrounds Online)",
+        demo::PAYLOCITY_PACKAGE,
+        demo::PAYLOCITY_BO_PACKAGE
+    );
+    println!(
+        "  curl -s -X POST {p}/sandbox/orders -H 'content-type: application/json' -d '{{\"companyId\":\"{}\",\"packageId\":\"{}\"}}'",
+        demo::PAYLOCITY_COMPANY,
+        demo::PAYLOCITY_PACKAGE
+    );
+    println!("  # its status history in Paylocity (WaitingOnCandidate once Alliance 2020 has it)");
+    println!("  curl -s {p}/sandbox/orders/<candidateScreeningOrderId>");
+    println!(
+        "  # drive Alliance 2020 (in_progress, then complete with a flag) and read the history again"
+    );
+    println!(
+        "  curl -s -X POST {a}/sandbox/orders/<order_id>/advance -H 'content-type: application/json' -d '{{\"status\":\"complete\",\"flag\":true,\"decision\":\"Review\"}}'"
+    );
+    println!(
+        "  # adverse action in the partner app (the hub): the final notice waits 5 business days"
+    );
+    println!(
+        "  curl -s -X POST {}/operator/adverse-action/{} -H 'authorization: Bearer {}' -H 'content-type: application/json' -d '{{\"order_id\":\"<hub order id>\",\"step\":\"pre_adverse\"}}'\n",
+        run.hub_url,
+        demo::TENANT,
+        demo::OPERATOR_KEY
     );
     println!("Ctrl-C stops everything.");
     tokio::signal::ctrl_c().await?;

@@ -34,6 +34,27 @@ pub fn order_report(order: &Order, trail: &[AuditEntry]) -> String {
     if let Some(reason) = &order.reason {
         let _ = writeln!(out, "  reason: {reason}");
     }
+    if let Some(why) = &order.attention {
+        let _ = writeln!(out, "  ATTENTION: {why}");
+    }
+    for line in &order.services {
+        let _ = writeln!(out, "  service {}: {}", line.name, line.status.as_str());
+    }
+    if let Some(adverse) = &order.adverse {
+        let _ = writeln!(
+            out,
+            "  adverse action: pre-adverse notice {}{}",
+            adverse
+                .pre_notice_at
+                .map(time)
+                .unwrap_or_else(|| "-".into()),
+            if adverse.dispute_open {
+                ", dispute open"
+            } else {
+                ""
+            }
+        );
+    }
     for e in trail {
         let _ = writeln!(
             out,
@@ -84,6 +105,17 @@ mod tests {
         assert!(text.contains(
             "route=alliance2020 provider=alliance2020 status=complete version=2 provider_ref=A20-7"
         ));
+        order.attention = Some("Paylocity no longer shows this order as InProgress".into());
+        order.services = vec![screenhub::domain::order::ServiceLine {
+            name: "County Criminal - Travis".into(),
+            status: OrderStatus::InProgress,
+        }];
+        let text = order_report(&order, &trail);
+        assert!(
+            text.contains("ATTENTION: Paylocity no longer shows"),
+            "{text}"
+        );
+        assert!(text.contains("service County Criminal - Travis: in_progress"));
         assert!(text.contains("-> requested (lever_webhook)"));
         assert!(text.contains("requested -> complete (provider_callback:msg_1)"));
         assert!(

@@ -233,3 +233,54 @@ async fn it_misbehaves_on_demand() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn the_sandbox_routes_order_a_screening_and_show_its_history() {
+    let (p, t, _) = started().await;
+    let place = |body: Value| {
+        let url = format!("{}/sandbox/orders", p.base_url());
+        async move {
+            let r = http().post(url).json(&body).send().await.unwrap();
+            (r.status(), r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let (status, _) = place(json!({ "companyId": COMPANY, "packageId": "standard" })).await;
+    assert_eq!(status, StatusCode::CONFLICT, "no subscription yet");
+    let mut rx = Receiver::start().await;
+    subscribed(&p, &t, &rx).await;
+    let (status, placed) = place(json!({ "companyId": COMPANY, "packageId": "standard" })).await;
+    assert_eq!(status, StatusCode::OK);
+    let id = placed["candidateScreeningOrderId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(placed["partnerStatus"], 200);
+    assert_eq!(
+        rx.next().await.json()["candidate"]["email"],
+        "ada@example.com"
+    );
+    let (_, no_email) =
+        place(json!({ "companyId": COMPANY, "packageId": "standard", "email": null })).await;
+    assert!(rx.next().await.json()["candidate"]["email"].is_null());
+    assert!(no_email["candidateScreeningOrderId"].is_string());
+
+    let first = json!({ "candidateScreeningOrderId": id, "oldStatus": "Ordered",
+                        "newStatus": "WaitingOnCandidate", "services": [] });
+    call(&p, reqwest::Method::PATCH, &status_path(), &t, &first).await;
+    let shown: Value = http()
+        .get(format!("{}/sandbox/orders/{id}", p.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(shown["status"], "WaitingOnCandidate");
+    assert_eq!(shown["history"][0]["oldStatus"], "Ordered");
+    let missing = http()
+        .get(format!("{}/sandbox/orders/nope", p.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}

@@ -85,6 +85,31 @@ pub fn problems(config: &TenantConfig, secrets: Option<&TenantSecrets>) -> Vec<S
     found
 }
 
+/// The Paylocity companies `config` lists that another tenant already serves: a company's
+/// orders arrive at one partner URL and must resolve to one tenant.
+pub fn company_conflicts(config: &TenantConfig, others: &[TenantConfig]) -> Vec<String> {
+    let Some(mine) = &config.ats.paylocity else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for other in others.iter().filter(|o| o.id != config.id) {
+        for company in &mine.company_ids {
+            if other
+                .ats
+                .paylocity
+                .as_ref()
+                .is_some_and(|p| p.serves(company))
+            {
+                found.push(format!(
+                    "Paylocity company {company} is already served by tenant {}",
+                    other.id
+                ));
+            }
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,5 +218,25 @@ mod tests {
                 .any(|p| p.contains("route stage_bo") && p.contains("candidateStageChange"))
         );
         assert!(problems(&cfg, Some(&ready())).is_empty());
+    }
+
+    #[test]
+    fn a_paylocity_company_belongs_to_one_tenant() {
+        let tenant = |id: &str, companies: serde_json::Value| -> TenantConfig {
+            serde_json::from_value(serde_json::json!({
+                "id": id, "name": id,
+                "ats": { "paylocity": { "company_ids": companies } }
+            }))
+            .unwrap()
+        };
+        let acme = tenant("acme", serde_json::json!(["A1", "A2"]));
+        let globex = tenant("globex", serde_json::json!(["G1", "A2"]));
+        let problems = company_conflicts(&acme, &[globex.clone(), acme.clone()]);
+        assert_eq!(
+            problems,
+            vec!["Paylocity company A2 is already served by tenant globex"]
+        );
+        let alone = tenant("acme", serde_json::json!(["A1"]));
+        assert!(company_conflicts(&alone, &[globex]).is_empty());
     }
 }

@@ -8,9 +8,10 @@ use screenhub::config::TenantConfig;
 use screenhub::domain::ProviderKind;
 use screenhub::lambda;
 use screenhub::ports::TenantSecrets;
-use screenhub::ports::secrets::{ProviderSecrets, Secret};
+use screenhub::ports::secrets::{PartnerSecrets, PaylocityPartner, ProviderSecrets, Secret};
 use screenhub_cli::demo;
 use screenhub_sandbox::FakeLever;
+use screenhub_tests::paylocity_scenario::put_partner_secret;
 use screenhub_tests::{World, WorldOptions, repo_root};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -66,9 +67,19 @@ async fn onboard_demo(world: &World, lever: &FakeLever) {
             api_key: Secret::new(demo::BO_KEY),
             callback_secrets: vec![Secret::new(demo::BO_CALLBACK_SECRET)],
         }),
-        operator_api_key: None,
+        operator_api_key: Some(Secret::new(demo::OPERATOR_KEY)),
     };
     world.onboard(&config, &secrets).await;
+    let partner = PartnerSecrets {
+        paylocity: Some(PaylocityPartner {
+            api_base: "http://127.0.0.1:9".into(),
+            token_url: "http://127.0.0.1:9/token".into(),
+            client_id: demo::PAYLOCITY_CLIENT.into(),
+            client_secret: Secret::new(demo::PAYLOCITY_SECRET),
+            api_keys: vec![Secret::new(demo::PAYLOCITY_API_KEY)],
+        }),
+    };
+    put_partner_secret(&world.secrets_prefix, &partner).await;
 }
 
 async fn http(world: &World, route: Endpoint, file: &Path) -> (u16, Value) {
@@ -148,6 +159,30 @@ async fn every_sample_event_reaches_its_handler() {
                     "{body}"
                 );
             }
+            "paylocity-order.json" => {
+                let (status, body) = http(&world, Endpoint::PaylocityOrders, file).await;
+                assert_eq!(
+                    (status, &body["status"]),
+                    (201, &json!("accepted")),
+                    "{body}"
+                );
+                // The same order delivered again is acknowledged, nothing new.
+                let (status, body) = http(&world, Endpoint::PaylocityOrders, file).await;
+                assert_eq!(
+                    (status, &body["status"]),
+                    (200, &json!("duplicate")),
+                    "{body}"
+                );
+            }
+            "adverse-action.json" => {
+                // The operator key is accepted; the sample's order is not in this store.
+                let (status, body) = http(&world, Endpoint::AdverseAction, file).await;
+                assert_eq!(
+                    (status, &body["code"]),
+                    (404, &json!("order-unknown")),
+                    "{body}"
+                );
+            }
             "dynamodb-stream-outbox.json" => {
                 // Its record reads as an outbox item...
                 let event: aws_lambda_events::dynamodb::Event =
@@ -186,7 +221,7 @@ async fn every_sample_event_reaches_its_handler() {
         }
         covered.push(name);
     }
-    assert_eq!(covered.len(), 8, "{covered:?}");
+    assert_eq!(covered.len(), 10, "{covered:?}");
     // The health route the README promises is the Lever webhook function's.
     let health = lambda_http::request::from_str(
         &std::fs::read_to_string(dir.join("lever-webhook.json"))

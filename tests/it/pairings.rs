@@ -401,6 +401,7 @@ async fn the_local_demo_runs_both_pairings_from_its_configuration() {
         lever: any(),
         alliance: any(),
         backgrounds_online: any(),
+        paylocity: any(),
         data_dir: std::env::temp_dir().join(unique("screenhub-local-")),
     })
     .await

@@ -4,7 +4,7 @@
 //! HTTP against DynamoDB Local, moto and the sandbox.
 
 use screenhub::domain::{OrderStatus, Phase};
-use screenhub::ports::Store;
+use screenhub::ports::{Clock, Store};
 use screenhub_sandbox::paylocity::FakePaylocity;
 use screenhub_sandbox::{Fault, FaultKind};
 use screenhub_tests::paylocity_scenario::{BO_STD, PaylocityScenario, RETIRED, STD, STD_SERVICES};
@@ -360,6 +360,27 @@ async fn a_status_paylocity_moved_under_us_marks_the_order_for_attention_and_is_
     s.world.settle().await;
     assert_eq!(s.history(&id), vec!["WaitingOnCandidate"]);
     assert!(s.world.store.dead_letters(10).await.unwrap().is_empty());
+
+    // An operator checks Paylocity (it shows Hold) and resyncs: the order goes on from there.
+    let order = screenhub::adapters::paylocity_ats::resync(
+        s.world.store.as_ref(),
+        &s.tenant,
+        s.order_of(&id).await.id,
+        screenhub::domain::ats::paylocity::OrderStatus::Hold,
+        &Default::default(),
+        s.world.clock.now(),
+    )
+    .await
+    .unwrap();
+    assert!(order.attention.is_none());
+    s.world.settle().await;
+    assert_eq!(s.history(&id), vec!["WaitingOnCandidate", "Complete"]);
+    assert_eq!(
+        s.paylocity.order(&id).unwrap().history[1]
+            .old_status
+            .as_deref(),
+        Some("Hold")
+    );
 }
 
 #[tokio::test]
@@ -531,4 +552,213 @@ async fn a_warm_order_webhook_costs_one_dynamodb_write() {
     let (n, calls) = calls_since(&s.world.store, &before);
     println!("DynamoDB calls on a warm Paylocity order webhook: {n} {calls:?}");
     assert_eq!(n, 1, "{calls:?}");
+}
+
+/// Wait (polling, bounded) until `done` holds.
+async fn eventually(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..300 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{what} did not happen within 30 s");
+}
+
+#[tokio::test]
+async fn the_local_demo_takes_a_paylocity_order_and_its_history_advances() {
+    use screenhub_cli::demo;
+    let any = || "127.0.0.1:0".parse().unwrap();
+    let run = demo::start(demo::LocalOptions {
+        hub: any(),
+        lever: any(),
+        alliance: any(),
+        backgrounds_online: any(),
+        paylocity: any(),
+        data_dir: std::env::temp_dir().join(screenhub_tests::unique("screenhub-local-")),
+    })
+    .await
+    .expect("the local hub starts");
+    assert_eq!(
+        run.paylocity.onboarding(demo::PAYLOCITY_COMPANY).as_deref(),
+        Some("Approved")
+    );
+    assert_eq!(run.paylocity.packages(demo::PAYLOCITY_COMPANY).len(), 2);
+    // As the startup text says: order through the fake Paylocity's sandbox route.
+    let placed: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/sandbox/orders", run.paylocity.base_url()))
+        .json(
+            &json!({ "companyId": demo::PAYLOCITY_COMPANY, "packageId": demo::PAYLOCITY_PACKAGE }),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(placed["partnerStatus"], 201, "{placed}");
+    let id = placed["candidateScreeningOrderId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let history = || {
+        run.paylocity
+            .order(&id)
+            .map(|o| {
+                o.history
+                    .iter()
+                    .filter_map(|u| u.new_status.clone())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    eventually("the order reaches Alliance 2020", || {
+        history() == vec!["WaitingOnCandidate".to_string()]
+    })
+    .await;
+    let order = run.alliance.orders().pop().expect("an Alliance 2020 order");
+    assert_eq!(order.request["product"], "Criminal Package 2");
+    run.alliance
+        .advance(
+            &order.id,
+            "complete",
+            Some(json!({ "flag": false, "decision": "Eligible" })),
+            None,
+        )
+        .await;
+    eventually("Paylocity shows the result", || {
+        history().last().map(String::as_str) == Some("Complete")
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_paylocity_adapter_never_sends_an_illegal_move_and_reads_only_what_paylocity_sent() {
+    use screenhub::domain::AtsKind;
+    use screenhub::ports::ats::{AtsContext, Attempt, Loaded};
+    use screenhub::ports::store::Commit;
+    let s = PaylocityScenario::start().await;
+    let (_, id) = s.order(STD).await;
+    s.world.settle().await;
+    let placed = s
+        .alliance
+        .order_by_reference(s.order_of(&id).await.id.to_string())
+        .unwrap();
+    s.alliance
+        .advance(&placed.id, "complete", Some(json!({ "flag": false })), None)
+        .await;
+    s.world.settle().await;
+    assert_eq!(s.history(&id), vec!["WaitingOnCandidate", "Complete"]);
+
+    let adapter = s.world.dispatcher.registry.ats(AtsKind::Paylocity);
+    let tenant = s.world.store.get_tenant(&s.tenant).await.unwrap().unwrap();
+    let secrets = screenhub::ports::TenantSecrets::default();
+    let ctx = AtsContext {
+        tenant: &tenant,
+        secrets: &secrets,
+    };
+    // An order our side shows as running while Paylocity shows it complete (a corrupted
+    // record): the move back is never sent, and the refusal is in the audit trail.
+    let done = s.order_of(&id).await;
+    let mut back = done.next(s.world.clock.now());
+    back.status = OrderStatus::InProgress;
+    s.world
+        .store
+        .commit(Commit::update(
+            &done,
+            back.clone(),
+            "test:corrupt",
+            Vec::new(),
+        ))
+        .await
+        .unwrap();
+    let attempt = Attempt {
+        queued_at: s.world.clock.now(),
+        number: 1,
+    };
+    let route = tenant.route(&back.route).unwrap();
+    adapter
+        .render(&ctx, route, &back, None, attempt)
+        .await
+        .expect("a refusal is recorded, not failed");
+    assert_eq!(
+        s.history(&id),
+        vec!["WaitingOnCandidate", "Complete"],
+        "nothing sent"
+    );
+    let trail = s.world.store.audit_trail(done.id).await.unwrap();
+    assert!(
+        trail
+            .iter()
+            .any(|e| e.refused.is_some() && e.cause.starts_with("paylocity:not_sent")),
+        "{trail:?}"
+    );
+    // Its subject is only what Paylocity sent; Paylocity tells of no deletions.
+    let mut no_intake = back.clone();
+    no_intake.intake = None;
+    assert!(matches!(
+        adapter.load_subject(&ctx, &no_intake).await.unwrap(),
+        Loaded::Unconfirmed(_)
+    ));
+    let Loaded::Subject(subject) = adapter.load_subject(&ctx, &back).await.unwrap() else {
+        panic!("the intake is the subject");
+    };
+    assert_eq!(subject.email.as_deref(), Some("ada@example.com"));
+    assert_eq!(subject.package.as_deref(), Some("Criminal Package 2"));
+    assert!(!adapter.confirms_deleted(&ctx, &id).await.unwrap());
+}
+
+#[tokio::test]
+async fn backgrounds_online_failing_for_good_ends_a_paylocity_order_cancelled_with_the_reason() {
+    let s = PaylocityScenario::start().await;
+    s.bo.inject(Fault::status(502, 100));
+    let (_, id) = s.order(BO_STD).await;
+    s.world.settle().await;
+    assert_eq!(s.order_of(&id).await.status, OrderStatus::Error);
+    assert_eq!(s.history(&id), vec!["Cancelled"]);
+    let note = s.paylocity.order(&id).unwrap().history[0].services[0]["note"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(note.contains("Backgrounds Online"), "{note}");
+}
+
+#[tokio::test]
+async fn a_retired_package_takes_no_new_order_but_its_orders_in_flight_complete() {
+    let s = PaylocityScenario::start().await;
+    let (_, in_flight) = s.order(STD).await;
+    s.world.settle().await;
+    // The tenant retires the package (and publishes it as inactive).
+    let mut config = s.world.store.get_tenant(&s.tenant).await.unwrap().unwrap();
+    let settings = config.ats.paylocity.as_mut().unwrap();
+    settings
+        .packages
+        .iter_mut()
+        .find(|p| p.id == STD)
+        .unwrap()
+        .active = false;
+    s.world.store.put_tenant(&config).await.unwrap();
+    s.world.clock.advance(time::Duration::minutes(2)); // past the tenant cache
+    let (status, refused) = s.order(STD).await;
+    assert_eq!(status, 422);
+    assert!(
+        s.world
+            .store
+            .orders_of_opportunity(&s.tenant, &refused)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let placed = s
+        .alliance
+        .order_by_reference(s.order_of(&in_flight).await.id.to_string())
+        .unwrap();
+    s.alliance
+        .advance(&placed.id, "complete", Some(json!({ "flag": false })), None)
+        .await;
+    s.world.settle().await;
+    assert_eq!(
+        s.history(&in_flight),
+        vec!["WaitingOnCandidate", "Complete"]
+    );
 }

@@ -226,3 +226,69 @@ async fn an_overloaded_paylocity_is_worth_another_try_and_bad_data_is_not() {
         "{e:?}"
     );
 }
+
+#[tokio::test]
+async fn the_partner_side_of_onboarding_goes_through_the_same_client() {
+    let s = setup().await;
+    s.client
+        .set_onboarding(&s.acct, COMPANY, "InProgress")
+        .await
+        .unwrap();
+    s.client
+        .set_onboarding(&s.acct, COMPANY, "Approved")
+        .await
+        .unwrap();
+    // Linear: an approved company cannot go back (Paylocity's refusal is not retried).
+    assert!(matches!(
+        s.client
+            .set_onboarding(&s.acct, COMPANY, "InProgress")
+            .await,
+        Err(PaylocityError::Refused { status: 400, .. })
+    ));
+    assert_eq!(s.fake.onboarding(COMPANY).as_deref(), Some("Approved"));
+
+    let settings: screenhub::domain::ats::paylocity_account::PaylocitySettings =
+        serde_json::from_value(serde_json::json!({
+            "company_ids": [COMPANY],
+            "packages": [
+                { "id": "std", "name": "Standard", "services": [{ "name": "County Criminal" }] },
+                { "id": "old", "name": "Retired", "active": false }
+            ]
+        }))
+        .unwrap();
+    let packages: Vec<serde_json::Value> =
+        settings.packages.iter().map(|p| p.published()).collect();
+    s.client
+        .publish_packages(&s.acct, COMPANY, &packages)
+        .await
+        .unwrap();
+    let published = s.fake.packages(COMPANY);
+    assert_eq!(published.len(), 2);
+    assert!(
+        published
+            .iter()
+            .any(|p| p["packageId"] == "old" && p["isActive"] == false),
+        "an inactive package is published as inactive"
+    );
+
+    let key = Secret::new("x-key-1");
+    s.client
+        .subscribe(
+            &s.acct,
+            "https://hub.example/paylocity/orders",
+            Some("https://hub.example/paylocity/order-errors"),
+            &key,
+            "Screenhub",
+        )
+        .await
+        .unwrap();
+    let shown = s.client.subscription(&s.acct).await.unwrap();
+    assert_eq!(
+        shown[0]["callbackDetails"]["successCallbackUrl"],
+        "https://hub.example/paylocity/orders"
+    );
+    assert_eq!(
+        s.fake.subscription().unwrap().api_key.as_deref(),
+        Some("x-key-1")
+    );
+}

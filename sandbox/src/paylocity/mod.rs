@@ -153,33 +153,7 @@ impl FakePaylocity {
         package: &str,
         email: Option<&str>,
     ) -> (u16, String) {
-        let id = uuid::Uuid::new_v4().to_string();
-        let body = json!({
-            "candidateScreeningOrderId": id,
-            "companyId": company,
-            "packageId": package,
-            "candidate": {
-                "firstName": "Ada", "lastName": "Lovelace", "email": email,
-                "phone": "+1 512 555 0100",
-                "address": { "line1": "1 Congress Ave", "city": "Austin", "state": "TX",
-                             "postalCode": "78701", "country": "US" }
-            },
-            "jobTitle": "Senior Engineer",
-            "recruiterEmail": "recruiter@example.com"
-        });
-        self.state().orders.insert(
-            id.clone(),
-            Order {
-                id: id.clone(),
-                company_id: company.to_owned(),
-                package_id: package.to_owned(),
-                status: "Ordered".into(),
-                services: Default::default(),
-                history: Vec::new(),
-                sent: body.clone(),
-            },
-        );
-        (self.send_body(&body).await, id)
+        send_order(&self.inner, company, package, email).await
     }
 
     /// Deliver an order again, as sent the first time (a duplicate delivery).
@@ -196,11 +170,59 @@ impl FakePaylocity {
     /// # Panics
     /// When no subscription is registered.
     pub async fn send_body(&self, body: &Value) -> u16 {
-        let sub = self.subscription().expect("a registered subscription");
-        let mut req = self.inner.http.post(&sub.success_url).json(body);
-        if let Some(key) = &sub.api_key {
-            req = req.header("x-api-key", key);
-        }
-        status_or_zero(req.send().await)
+        send_body(&self.inner, body).await
     }
+}
+
+/// A new order (status `Ordered`) posted to the registered success URL; the hub's status (0
+/// without a response) and the order id.
+pub(crate) async fn send_order(
+    inner: &Inner,
+    company: &str,
+    package: &str,
+    email: Option<&str>,
+) -> (u16, String) {
+    let id = uuid::Uuid::new_v4().to_string();
+    let body = json!({
+        "candidateScreeningOrderId": id,
+        "companyId": company,
+        "packageId": package,
+        "candidate": {
+            "firstName": "Ada", "lastName": "Lovelace", "email": email,
+            "phone": "+1 512 555 0100",
+            "address": { "line1": "1 Congress Ave", "city": "Austin", "state": "TX",
+                         "postalCode": "78701", "country": "US" }
+        },
+        "jobTitle": "Senior Engineer",
+        "recruiterEmail": "recruiter@example.com"
+    });
+    lock(&inner.state).orders.insert(
+        id.clone(),
+        Order {
+            id: id.clone(),
+            company_id: company.to_owned(),
+            package_id: package.to_owned(),
+            status: "Ordered".into(),
+            services: Default::default(),
+            history: Vec::new(),
+            sent: body.clone(),
+        },
+    );
+    (send_body(inner, &body).await, id)
+}
+
+/// Post `body` to the registered success URL with the registered `x-api-key`.
+///
+/// # Panics
+/// When no subscription is registered.
+pub(crate) async fn send_body(inner: &Inner, body: &Value) -> u16 {
+    let sub = lock(&inner.state)
+        .subscription
+        .clone()
+        .expect("a registered subscription");
+    let mut req = inner.http.post(&sub.success_url).json(body);
+    if let Some(key) = &sub.api_key {
+        req = req.header("x-api-key", key);
+    }
+    status_or_zero(req.send().await)
 }

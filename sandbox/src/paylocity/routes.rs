@@ -39,6 +39,8 @@ pub(crate) fn router(inner: Arc<Inner>) -> Router {
             &format!("{COMPLIANCE}/b6001/backgroundCheck/candidateScreeningOrders/subscription"),
             get(read_subscription).post(subscribe),
         )
+        .route("/sandbox/orders", post(sandbox_order))
+        .route("/sandbox/orders/{id}", get(sandbox_show))
         .fallback(|| async { Refusal(404, "route not found".into()) })
         .layer(middleware::from_fn_with_state(
             inner.traffic.clone(),
@@ -242,4 +244,48 @@ async fn subscribe(
         caller_name: text(&["callerDetails", "callerName"]).unwrap_or_default(),
     });
     Ok(Json(json!({ "callbackId": callback_id })).into_response())
+}
+
+/// Sandbox: a recruiter orders a screening (`{companyId, packageId, email?}`; `email: null`
+/// for a candidate without one): the order is posted to the partner. Answers the order id
+/// and the partner's status.
+async fn sandbox_order(State(inner): Shared, body: Bytes) -> Result<Response, Refusal> {
+    let body = json_body(&body)?;
+    let field = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_owned);
+    let (Some(company), Some(package)) = (field("companyId"), field("packageId")) else {
+        return Err(Refusal(400, "companyId and packageId are required".into()));
+    };
+    if lock(&inner.state).subscription.is_none() {
+        return Err(Refusal(409, "no order subscription is registered".into()));
+    }
+    let email = match body.get("email") {
+        Some(Value::Null) => None,
+        Some(v) => v.as_str().map(str::to_owned),
+        None => Some("ada@example.com".to_owned()),
+    };
+    let (status, id) = super::send_order(&inner, &company, &package, email.as_deref()).await;
+    Ok(Json(json!({ "candidateScreeningOrderId": id, "partnerStatus": status })).into_response())
+}
+
+/// Sandbox: an order's status, services and the PATCHes Paylocity accepted, oldest first.
+async fn sandbox_show(State(inner): Shared, Path(id): Path<String>) -> Result<Response, Refusal> {
+    let state = lock(&inner.state);
+    let order = state
+        .orders
+        .get(&id)
+        .ok_or_else(|| Refusal(404, "unknown order".into()))?;
+    let history: Vec<Value> = order
+        .history
+        .iter()
+        .map(|u| {
+            json!({ "oldStatus": u.old_status, "newStatus": u.new_status,
+                    "services": u.services, "screeningReportDocuments": u.report_documents })
+        })
+        .collect();
+    Ok(Json(json!({
+        "candidateScreeningOrderId": order.id, "companyId": order.company_id,
+        "packageId": order.package_id, "status": order.status,
+        "services": order.services, "history": history
+    }))
+    .into_response())
 }

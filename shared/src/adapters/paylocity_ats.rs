@@ -389,3 +389,49 @@ impl AtsAdapter for PaylocityAts {
         Ok(false)
     }
 }
+
+/// Why an operator's resync was not done.
+#[derive(Debug, thiserror::Error)]
+pub enum ResyncError {
+    #[error("no such Paylocity order for this tenant")]
+    OrderUnknown,
+    #[error("store unavailable: {0}")]
+    Store(String),
+}
+
+/// An operator looked at an order marked for attention and says what Paylocity shows now
+/// (`shown`, and each service's status where known): that is taken as what Paylocity last
+/// accepted, the mark is cleared, and the order is rendered again from there
+/// (`screenhub paylocity resync`).
+pub async fn resync(
+    store: &dyn Store,
+    tenant: &crate::domain::TenantId,
+    order_id: crate::domain::OrderId,
+    shown: crate::domain::ats::paylocity::OrderStatus,
+    services: &std::collections::BTreeMap<String, crate::domain::ats::paylocity::ServiceStatus>,
+    now: time::OffsetDateTime,
+) -> Result<Order, ResyncError> {
+    let order = store
+        .get_order(order_id)
+        .await
+        .map_err(|e| ResyncError::Store(e.to_string()))?
+        .filter(|o| &o.tenant == tenant && o.ats == AtsKind::Paylocity)
+        .ok_or(ResyncError::OrderUnknown)?;
+    let updated = update_order(store, order, "operator:paylocity_resync", now, 5, |o| {
+        let mut state = state_of(o).ok()?;
+        state.accepted.order = Some(shown);
+        state.accepted.services.extend(services.clone());
+        state.in_flight = None;
+        let mut next = o.next(now);
+        next.ats_state = Some(AdapterData::of(&state));
+        next.attention = None;
+        let render = crate::domain::Effect::Render {
+            order_id: o.id,
+            to: None,
+        };
+        Some((next, vec![render]))
+    })
+    .await
+    .map_err(|e| ResyncError::Store(e.to_string()))?;
+    updated.ok_or(ResyncError::OrderUnknown)
+}

@@ -174,3 +174,54 @@ fn callbacks_are_accepted_only_from_providers_a_route_orders_from() {
     assert!(cfg.orders_from(ProviderKind::BackgroundsOnline));
     assert!(!cfg.orders_from(ProviderKind::Alliance2020));
 }
+
+#[test]
+fn the_documented_paylocity_tenant_routes_each_package_to_its_provider() {
+    let cfg: TenantConfig =
+        serde_json::from_str(include_str!("../../../docs/tenant.paylocity.example.json")).unwrap();
+    let route = |package: &str| cfg.paylocity_route(package).map(|r| r.provider);
+    assert_eq!(
+        route("standard-employment"),
+        Some(ProviderKind::Alliance2020)
+    );
+    assert_eq!(route("driver"), Some(ProviderKind::BackgroundsOnline));
+    assert_eq!(route("no-such-package"), None);
+    assert!(
+        cfg.routes
+            .iter()
+            .all(|r| r.trigger.ats() == AtsKind::Paylocity)
+    );
+}
+
+#[test]
+fn paylocity_routes_must_name_offered_packages_and_not_overlap() {
+    let mut v: serde_json::Value =
+        serde_json::from_str(include_str!("../../../docs/tenant.paylocity.example.json")).unwrap();
+    v["routes"][1]["trigger"]["packages"] = serde_json::json!(["driver", "standard-employment"]);
+    let err = serde_json::from_value::<TenantConfig>(v.clone())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("same package as route paylocity_alliance2020"),
+        "{err}"
+    );
+    v["routes"][1]["trigger"]["packages"] = serde_json::json!(["nope"]);
+    let err = serde_json::from_value::<TenantConfig>(v.clone())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("package \"nope\" is not one of"), "{err}");
+    v["routes"][1]["trigger"]["packages"] = serde_json::json!([]);
+    let err = serde_json::from_value::<TenantConfig>(v.clone())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("same package"),
+        "a catch-all overlaps every route: {err}"
+    );
+    v["ats"] = serde_json::json!({});
+    v["routes"][1]["trigger"]["packages"] = serde_json::json!(["driver"]);
+    let err = serde_json::from_value::<TenantConfig>(v)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("no ats.paylocity settings"), "{err}");
+}
