@@ -33,8 +33,9 @@ use std::sync::Arc;
 
 /// How long a worker may hold a PATCH in flight (the HTTP timeout and the writes around it).
 const IN_FLIGHT_LEASE: time::Duration = time::Duration::seconds(30);
-/// PATCHes one render sends at most (the order may move again while one is sent).
-const MAX_ROUNDS: usize = 4;
+/// PATCHes one render sends at most (more than any order's path): a render that has not
+/// converged by then is retried.
+const MAX_ROUNDS: usize = 16;
 
 pub struct PaylocityAts {
     http: Arc<PaylocityHttp>,
@@ -215,7 +216,9 @@ impl PaylocityAts {
                 .await;
             order = self.settle(&claimed, &patch, resend, sent).await?;
         }
-        Ok(())
+        Err(AtsError::Transient(
+            "Paylocity does not show the order's state yet".into(),
+        ))
     }
 
     /// The statuses the order went through, oldest first (its audit trail).
