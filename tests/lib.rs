@@ -547,6 +547,34 @@ impl World {
     }
 }
 
+/// Wait (at most 30 s) until `done` holds: for work the local run's workers do in the
+/// background.
+pub async fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what} did not happen"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// `screenhub local` on free loopback ports, with its state in a fresh temporary folder.
+pub async fn start_local_demo() -> screenhub_cli::demo::LocalRun {
+    let any = || "127.0.0.1:0".parse().expect("an address");
+    screenhub_cli::demo::start(screenhub_cli::demo::LocalOptions {
+        hub: any(),
+        lever: any(),
+        alliance: any(),
+        backgrounds_online: any(),
+        paylocity: any(),
+        data_dir: std::env::temp_dir().join(unique("screenhub-local-")),
+    })
+    .await
+    .expect("the local hub starts")
+}
+
 /// The most requests seen within any one second (a sliding window over arrival times).
 pub fn max_in_one_second(times: &[std::time::Instant]) -> usize {
     times

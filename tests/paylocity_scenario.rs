@@ -208,6 +208,40 @@ impl PaylocityScenario {
             .collect()
     }
 
+    /// The Alliance 2020 order placed for a Paylocity screening order.
+    pub async fn alliance_order(
+        &self,
+        screening_order_id: &str,
+    ) -> screenhub_sandbox::alliance::Order {
+        let order = self.order_of(screening_order_id).await;
+        self.alliance
+            .order_by_reference(order.id.to_string())
+            .expect("placed with Alliance 2020")
+    }
+
+    /// Alliance 2020 reports `status` (with `result`) for a Paylocity screening order's
+    /// provider order: a signed callback to the hub. Returns the hub's answer.
+    pub async fn alliance_reports(
+        &self,
+        screening_order_id: &str,
+        status: &str,
+        result: Option<Value>,
+    ) -> u16 {
+        let placed = self.alliance_order(screening_order_id).await;
+        self.alliance
+            .advance(&placed.id, status, result, None)
+            .await
+    }
+
+    /// Every service of the order shows `status` in Paylocity.
+    pub fn assert_every_service(&self, screening_order_id: &str, status: &str) {
+        let services = self.services(screening_order_id);
+        assert!(
+            !services.is_empty() && services.iter().all(|(_, v)| v == status),
+            "{services:?}"
+        );
+    }
+
     /// Paylocity's current status of each service of an order.
     pub fn services(&self, screening_order_id: &str) -> Vec<(String, String)> {
         self.paylocity

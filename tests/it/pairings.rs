@@ -11,7 +11,7 @@ use screenhub::ports::{Store, TenantSecrets};
 use screenhub_sandbox::alliance::FakeAlliance;
 use screenhub_sandbox::backgrounds_online::FakeBackgroundsOnline;
 use screenhub_sandbox::lever::{FakeLever, NewOpportunity, NewPosting};
-use screenhub_tests::{World, WorldOptions, unique};
+use screenhub_tests::{World, WorldOptions, eventually, unique};
 use serde_json::{Value, json};
 
 const BO_STAGE: &str = "stage-bg-bo";
@@ -380,32 +380,10 @@ async fn a_refusal_on_a_tag_route_says_how_to_retry_with_that_tag() {
     assert_eq!(p.tags_with(&opp, STATUS), vec![format!("{STATUS}Rejected")]);
 }
 
-/// Wait (at most 30 s) until `done` holds: the local run's workers act in the background.
-async fn eventually(what: &str, mut done: impl FnMut() -> bool) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while !done() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "{what} did not happen"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-}
-
 #[tokio::test]
 async fn the_local_demo_runs_both_pairings_from_its_configuration() {
     use screenhub_cli::demo;
-    let any = || "127.0.0.1:0".parse().unwrap();
-    let run = demo::start(demo::LocalOptions {
-        hub: any(),
-        lever: any(),
-        alliance: any(),
-        backgrounds_online: any(),
-        paylocity: any(),
-        data_dir: std::env::temp_dir().join(unique("screenhub-local-")),
-    })
-    .await
-    .expect("the local hub starts");
+    let run = screenhub_tests::start_local_demo().await;
     let katherine = run.pairing_candidate.clone();
     let (ada, _) = run.opportunities[0].clone();
 

@@ -8,7 +8,7 @@ use screenhub::ports::{Clock, Store};
 use screenhub_sandbox::paylocity::FakePaylocity;
 use screenhub_sandbox::{Fault, FaultKind};
 use screenhub_tests::paylocity_scenario::{BO_STD, PaylocityScenario, RETIRED, STD, STD_SERVICES};
-use screenhub_tests::{WorldOptions, calls_since};
+use screenhub_tests::{WorldOptions, calls_since, eventually};
 use serde_json::json;
 
 /// Paylocity delivers the order `n` times at once.
@@ -133,11 +133,7 @@ async fn paylocity_x_backgrounds_online_runs_by_configuration_and_expires_unansw
         s.history(&lapsing_id),
         vec!["WaitingOnCandidate", "InvitationExpired"]
     );
-    assert!(
-        s.services(&lapsing_id).iter().all(|(_, v)| v == "Expired"),
-        "{:?}",
-        s.services(&lapsing_id)
-    );
+    s.assert_every_service(&lapsing_id, "Expired");
 }
 
 #[tokio::test]
@@ -276,15 +272,10 @@ async fn a_service_the_provider_adds_is_a_new_line_on_that_order_only() {
     let (_, first) = s.order(STD).await;
     let (_, second) = s.order(STD).await;
     s.world.settle().await;
-    let placed = s
-        .alliance
-        .order_by_reference(s.order_of(&first).await.id.to_string())
-        .unwrap();
-    s.alliance
-        .advance(&placed.id, "in_progress", None, None)
-        .await;
+    s.alliance_reports(&first, "in_progress", None).await;
     s.world.settle().await;
     let extra = "County Criminal - Travis";
+    let placed = s.alliance_order(&first).await;
     assert_eq!(
         s.alliance
             .report_service(&placed.id, extra, "in_progress")
@@ -310,20 +301,14 @@ async fn a_service_the_provider_adds_is_a_new_line_on_that_order_only() {
         "the other order of the same package is untouched"
     );
     // When the check completes, the added search completes with it.
-    s.alliance
-        .advance(
-            &placed.id,
-            "complete",
-            Some(json!({ "flag": false, "decision": "Eligible" })),
-            None,
-        )
-        .await;
+    s.alliance_reports(
+        &first,
+        "complete",
+        Some(json!({ "flag": false, "decision": "Eligible" })),
+    )
+    .await;
     s.world.settle().await;
-    assert!(
-        s.services(&first).iter().all(|(_, v)| v == "Completed"),
-        "{:?}",
-        s.services(&first)
-    );
+    s.assert_every_service(&first, "Completed");
 }
 
 #[tokio::test]
@@ -333,13 +318,7 @@ async fn a_status_paylocity_moved_under_us_marks_the_order_for_attention_and_is_
     s.world.settle().await;
     assert_eq!(s.history(&id), vec!["WaitingOnCandidate"]);
     s.paylocity.set_status(&id, "Hold");
-    let placed = s
-        .alliance
-        .order_by_reference(s.order_of(&id).await.id.to_string())
-        .unwrap();
-    s.alliance
-        .advance(&placed.id, "in_progress", None, None)
-        .await;
+    s.alliance_reports(&id, "in_progress", None).await;
     s.paylocity.clear_requests();
     s.world.settle().await;
     let order = s.order_of(&id).await;
@@ -354,8 +333,7 @@ async fn a_status_paylocity_moved_under_us_marks_the_order_for_attention_and_is_
         .count();
     assert_eq!(patches, 1, "the refused PATCH is not retried");
     // Later news is not sent either: Paylocity's record cannot be trusted to match.
-    s.alliance
-        .advance(&placed.id, "complete", Some(json!({ "flag": false })), None)
+    s.alliance_reports(&id, "complete", Some(json!({ "flag": false })))
         .await;
     s.world.settle().await;
     assert_eq!(s.history(&id), vec!["WaitingOnCandidate"]);
@@ -398,10 +376,7 @@ async fn a_patch_whose_answer_was_lost_is_not_applied_twice() {
         "an answer lost is not a conflict"
     );
     // And the next change goes on from there.
-    let placed = s.alliance.order_by_reference(order.id.to_string()).unwrap();
-    s.alliance
-        .advance(&placed.id, "in_progress", None, None)
-        .await;
+    s.alliance_reports(&id, "in_progress", None).await;
     s.world.settle().await;
     assert_eq!(s.history(&id), vec!["WaitingOnCandidate", "InProgress"]);
 }
@@ -417,13 +392,7 @@ async fn paylocity_throttling_and_an_expired_token_delay_a_status_but_lose_nothi
     // The token the hub holds expires: one fresh token, and the PATCH goes through.
     s.paylocity.set_token_ttl(120);
     s.world.clock.advance(time::Duration::hours(2));
-    let placed = s
-        .alliance
-        .order_by_reference(s.order_of(&id).await.id.to_string())
-        .unwrap();
-    s.alliance
-        .advance(&placed.id, "in_progress", None, None)
-        .await;
+    s.alliance_reports(&id, "in_progress", None).await;
     s.world.settle().await;
     assert_eq!(s.history(&id), vec!["WaitingOnCandidate", "InProgress"]);
 }
@@ -433,17 +402,7 @@ async fn adverse_action_waits_five_business_days_and_for_an_open_dispute() {
     let s = PaylocityScenario::start().await;
     let (_, id) = s.order(STD).await;
     s.world.settle().await;
-    let placed = s
-        .alliance
-        .order_by_reference(s.order_of(&id).await.id.to_string())
-        .unwrap();
-    s.alliance
-        .advance(
-            &placed.id,
-            "complete",
-            Some(flagged_result("https://r/1")),
-            None,
-        )
+    s.alliance_reports(&id, "complete", Some(flagged_result("https://r/1")))
         .await;
     s.world.settle().await;
     let order = s.order_of(&id).await;
@@ -489,7 +448,7 @@ async fn adverse_action_waits_five_business_days_and_for_an_open_dispute() {
             "AdverseActionSent"
         ]
     );
-    assert!(s.services(&id).iter().all(|(_, v)| v == "NotEligible"));
+    s.assert_every_service(&id, "NotEligible");
     let trail = s.world.store.audit_trail(order.id).await.unwrap();
     for step in ["pre_adverse", "dispute", "resolve_dispute", "final"] {
         let cause = format!("operator:adverse_action:{step}");
@@ -554,31 +513,10 @@ async fn a_warm_order_webhook_costs_one_dynamodb_write() {
     assert_eq!(n, 1, "{calls:?}");
 }
 
-/// Wait (polling, bounded) until `done` holds.
-async fn eventually(what: &str, done: impl Fn() -> bool) {
-    for _ in 0..300 {
-        if done() {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("{what} did not happen within 30 s");
-}
-
 #[tokio::test]
 async fn the_local_demo_takes_a_paylocity_order_and_its_history_advances() {
     use screenhub_cli::demo;
-    let any = || "127.0.0.1:0".parse().unwrap();
-    let run = demo::start(demo::LocalOptions {
-        hub: any(),
-        lever: any(),
-        alliance: any(),
-        backgrounds_online: any(),
-        paylocity: any(),
-        data_dir: std::env::temp_dir().join(screenhub_tests::unique("screenhub-local-")),
-    })
-    .await
-    .expect("the local hub starts");
+    let run = screenhub_tests::start_local_demo().await;
     assert_eq!(
         run.paylocity.onboarding(demo::PAYLOCITY_COMPANY).as_deref(),
         Some("Approved")
@@ -640,12 +578,7 @@ async fn the_paylocity_adapter_never_sends_an_illegal_move_and_reads_only_what_p
     let s = PaylocityScenario::start().await;
     let (_, id) = s.order(STD).await;
     s.world.settle().await;
-    let placed = s
-        .alliance
-        .order_by_reference(s.order_of(&id).await.id.to_string())
-        .unwrap();
-    s.alliance
-        .advance(&placed.id, "complete", Some(json!({ "flag": false })), None)
+    s.alliance_reports(&id, "complete", Some(json!({ "flag": false })))
         .await;
     s.world.settle().await;
     assert_eq!(s.history(&id), vec!["WaitingOnCandidate", "Complete"]);
@@ -749,12 +682,7 @@ async fn a_retired_package_takes_no_new_order_but_its_orders_in_flight_complete(
             .unwrap()
             .is_empty()
     );
-    let placed = s
-        .alliance
-        .order_by_reference(s.order_of(&in_flight).await.id.to_string())
-        .unwrap();
-    s.alliance
-        .advance(&placed.id, "complete", Some(json!({ "flag": false })), None)
+    s.alliance_reports(&in_flight, "complete", Some(json!({ "flag": false })))
         .await;
     s.world.settle().await;
     assert_eq!(

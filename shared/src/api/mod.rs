@@ -10,7 +10,7 @@ pub mod problem;
 pub mod provider_callback;
 
 pub use hub::{Hub, HubSettings};
-pub use problem::{ApiError, PROBLEM_CODES, Reply};
+pub use problem::{ApiError, Reply, problem_codes};
 
 use crate::domain::kinds::ProviderKind;
 use http::{HeaderMap, Method};

@@ -53,8 +53,9 @@ pub const REFUSAL_CODES: &[&str] = &[
     "action-refused",
 ];
 
-/// Every stable problem code, as `docs/contracts/openapi.json` lists them.
-pub const PROBLEM_CODES: &[&str] = &[
+/// The stable codes of every error but [`ApiError::Refused`] (whose codes are
+/// [`REFUSAL_CODES`]); [`problem_codes`] gives them all.
+const ERROR_CODES: &[&str] = &[
     "body-too-large",
     "body-malformed",
     "signature-missing",
@@ -68,15 +69,12 @@ pub const PROBLEM_CODES: &[&str] = &[
     "method-not-allowed",
     "unavailable",
     "api-key-invalid",
-    "order-id-invalid",
-    "company-invalid",
-    "company-not-onboarded",
-    "package-missing",
-    "package-unknown",
-    "package-inactive",
-    "candidate-email-missing",
-    "action-refused",
 ];
+
+/// Every stable problem code, as `docs/contracts/openapi.json` lists them.
+pub fn problem_codes() -> impl Iterator<Item = &'static str> {
+    ERROR_CODES.iter().chain(REFUSAL_CODES).copied()
+}
 
 impl ApiError {
     /// A dependency (store, secrets) failed: logged with what failed, answered 503 without
@@ -180,7 +178,8 @@ impl From<ApiError> for Reply {
             "status": status,
             "code": e.code(),
         });
-        if let ApiError::Refused { message, .. } = &e {
+        if let ApiError::Refused { message, code, .. } = &e {
+            debug_assert!(REFUSAL_CODES.contains(code), "undocumented code {code}");
             body["detail"] = json!(message);
             body["message"] = json!(message);
         }
@@ -225,9 +224,9 @@ mod tests {
         codes.sort();
         codes.dedup();
         assert_eq!(codes.len(), all.len() + REFUSAL_CODES.len());
-        let mut listed = PROBLEM_CODES.to_vec();
+        let mut listed: Vec<&str> = problem_codes().collect();
         listed.sort();
-        assert_eq!(codes, listed, "PROBLEM_CODES lists every code");
+        assert_eq!(codes, listed, "problem_codes() lists every code");
         let r: Reply = ApiError::SignatureInvalid.into();
         assert_eq!(
             (r.status, r.content_type(), r.code()),
