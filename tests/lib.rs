@@ -407,6 +407,7 @@ pub struct World {
     pub dispatcher: Dispatcher,
     pub poll: TagPoll,
     pub sweep: ExpirySweep,
+    pub passes: screenhub::passes::PassRunner,
     pub clock: Arc<ManualClock>,
     pub hub_url: String,
     pub secrets_prefix: String,
@@ -470,12 +471,14 @@ impl World {
         let dispatcher = parts.dispatcher(events, hub_url.clone());
         let poll = parts.tag_poll();
         let sweep = parts.sweep();
+        let passes = parts.passes();
         World {
             store,
             hub,
             dispatcher,
             poll,
             sweep,
+            passes,
             clock,
             hub_url,
             secrets_prefix,

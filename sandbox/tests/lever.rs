@@ -6,8 +6,10 @@ use std::time::Duration;
 
 use common::{Receiver, http, lever_verify};
 use reqwest::StatusCode;
-use screenhub_sandbox::lever::{NewOpportunity, NewPosting};
-use screenhub_sandbox::{FakeLever, Fault, FaultKind, Method};
+use screenhub_sandbox::lever::{
+    NewOpportunity, NewPosting, NewResume, ParsedPosition, ParsedSchool,
+};
+use screenhub_sandbox::{FakeLever, Fault, FaultKind, Method, SandboxClock};
 use serde_json::{Value, json};
 
 const KEY: &str = "lever-test-key";
@@ -814,4 +816,564 @@ fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis() as i64
+}
+
+// ---------- POST /opportunities, users, resumes, posting state ----------
+
+async fn create(lever: &FakeLever, user: &str, body: Value) -> (StatusCode, Value) {
+    send(
+        lever,
+        Method::POST,
+        &format!("/opportunities?perform_as={user}"),
+        body,
+    )
+    .await
+}
+
+fn assert_bad_request(status: StatusCode, body: &Value, needle: &str) {
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["code"], "BadRequestError", "{body}");
+    let message = body["message"].as_str().unwrap();
+    assert!(message.contains(needle), "{message:?} lacks {needle:?}");
+}
+
+#[tokio::test]
+async fn create_requires_a_known_active_perform_as_user() {
+    let lever = lever().await;
+    let user = lever.add_user("Rachel Green", "rachel@example.com", "admin");
+    let gone = lever.add_user("Chandler Bing", "chandler@example.com", "super admin");
+    lever.deactivate_user(&gone);
+    let body = json!({"name": "Ada", "emails": ["ada@example.com"]});
+
+    let (status, err) = send(&lever, Method::POST, "/opportunities", body.clone()).await;
+    assert_bad_request(status, &err, "perform_as is required");
+    let (status, err) = send(
+        &lever,
+        Method::POST,
+        "/opportunities?perform_as=",
+        body.clone(),
+    )
+    .await;
+    assert_bad_request(status, &err, "perform_as is required");
+    let (status, err) = create(&lever, "nobody", body.clone()).await;
+    assert_bad_request(status, &err, "perform_as user not found");
+    let (status, err) = create(&lever, &gone, body.clone()).await;
+    assert_bad_request(status, &err, "perform_as");
+    assert!(lever.created_opportunities().is_empty());
+    let (_, list) = get(&lever, "/opportunities").await;
+    assert_eq!(list["data"], json!([]), "a refused create stores nothing");
+
+    let (status, created) = create(&lever, &user, body).await;
+    assert_eq!(status, 201);
+    assert_eq!(created["deduped"], false);
+    assert_eq!(lever.created_opportunities(), vec![created["data"].clone()]);
+}
+
+#[tokio::test]
+async fn created_opportunity_with_a_posting_is_listed_by_every_filter() {
+    let lever = lever().await;
+    let user = lever.add_user("Rachel Green", "rachel@example.com", "admin");
+    let posting = lever.add_posting(NewPosting::new("Senior Engineer"));
+    let other_posting = lever.add_posting(NewPosting::new("Designer"));
+    lever.add_opportunity(
+        NewOpportunity::new("Seeded")
+            .posting(&other_posting)
+            .created_at(1_000),
+    );
+    let before = now_ms();
+    let (status, created) = create(
+        &lever,
+        &user,
+        json!({
+            "name": "Ada Lovelace",
+            "headline": "Analytical Engines",
+            "location": "London",
+            "emails": ["ada@example.com"],
+            "phones": [{"type": "mobile", "value": "+1 555 0100"}, {"value": "+1 555 0101"}],
+            "links": ["https://example.com/ada"],
+            "tags": ["Screen me", "Screen me"],
+            "sources": ["API"],
+            "postings": [posting],
+            "createdAt": 1_700_000_000_000_i64,
+        }),
+    )
+    .await;
+    assert_eq!(status, 201);
+    assert_eq!(created["deduped"], false);
+    let o = &created["data"];
+    let id = o["id"].as_str().unwrap().to_owned();
+    assert_eq!(o["name"], "Ada Lovelace");
+    assert_eq!(o["headline"], "Analytical Engines");
+    assert_eq!(o["location"], "London");
+    assert_eq!(
+        o["phones"],
+        json!([{"type": "mobile", "value": "+1 555 0100"}, {"value": "+1 555 0101"}])
+    );
+    assert_eq!(o["tags"], json!(["Screen me"]));
+    assert_eq!(o["sources"], json!(["API"]));
+    assert_eq!(o["stage"], "lead-new");
+    assert_eq!(o["owner"], json!(user));
+    assert_eq!(o["origin"], "applied");
+    assert_eq!(o["sourcedBy"], Value::Null);
+    assert_eq!(o["createdAt"], json!(1_700_000_000_000_i64));
+    assert!(o["updatedAt"].as_i64().unwrap() >= before);
+    assert_eq!(o["stageChanges"][0]["userId"], json!(user));
+    assert_eq!(o["applications"].as_array().unwrap().len(), 1);
+
+    // the answer is exactly what GET renders, and the helpers see it
+    let (_, got) = get(&lever, &format!("/opportunities/{id}")).await;
+    assert_eq!(&got["data"], o);
+    assert_eq!(lever.opportunity(&id).as_ref(), Some(o));
+    assert_eq!(lever.stage_of(&id).as_deref(), Some("lead-new"));
+    assert_eq!(lever.tags(&id), vec!["Screen me"]);
+
+    let (_, body) = get(&lever, &format!("/opportunities?posting_id={posting}")).await;
+    assert_eq!(ids(&body), vec![id.clone()]);
+    let (_, body) = get(
+        &lever,
+        "/opportunities?created_at_start=1700000000000&created_at_end=1700000000000",
+    )
+    .await;
+    assert_eq!(ids(&body), vec![id.clone()], "both bounds inclusive");
+    let (_, body) = get(&lever, "/opportunities?created_at_start=1700000000001").await;
+    assert!(ids(&body).is_empty());
+    let (_, body) = get(&lever, &format!("/opportunities?updated_at_start={before}")).await;
+    assert_eq!(ids(&body), vec![id.clone()], "created now, so updated now");
+    for filter in ["stage_id=lead-new", "tag=Screen%20me", "archived=false"] {
+        let (_, body) = get(
+            &lever,
+            &format!("/opportunities?{filter}&posting_id={posting}"),
+        )
+        .await;
+        assert_eq!(ids(&body), vec![id.clone()], "{filter}");
+    }
+
+    let (_, body) = get(
+        &lever,
+        &format!("/opportunities?posting_id={posting}&expand=applications"),
+    )
+    .await;
+    let app = &body["data"][0]["applications"][0];
+    assert_eq!(app["type"], "user");
+    assert_eq!(app["posting"], json!(posting));
+    assert_eq!(app["opportunityId"], json!(id));
+    assert_eq!(app["email"], "ada@example.com");
+
+    // an archived lead is found by archived=true only
+    let (status, archived) = create(
+        &lever,
+        &user,
+        json!({"name": "Bob", "archived": {"reason": "reason-1", "archivedAt": 5_000}}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let archived_id = archived["data"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        archived["data"]["archived"],
+        json!({"reason": "reason-1", "archivedAt": 5_000})
+    );
+    let (_, body) = get(&lever, "/opportunities?archived=true").await;
+    assert_eq!(ids(&body), vec![archived_id.clone()]);
+    assert_eq!(
+        lever
+            .created_opportunities()
+            .iter()
+            .map(|o| o["id"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>(),
+        vec![id, archived_id],
+        "creation order"
+    );
+}
+
+#[tokio::test]
+async fn create_refuses_bad_fields_and_stores_nothing() {
+    let lever = lever().await;
+    lever.set_clock(SandboxClock::from_fn(|| 1_800_000_000_000));
+    let user = lever.add_user("Rachel Green", "rachel@example.com", "admin");
+    let p1 = lever.add_posting(NewPosting::new("One"));
+    let p2 = lever.add_posting(NewPosting::new("Two"));
+
+    let cases = [
+        (json!({"postings": [p1, p2]}), "at most one posting"),
+        (json!({"postings": ["nope"]}), "nope"),
+        (json!({"origin": "walk-in"}), "origin"),
+        (json!({"createdAt": 1_800_000_060_000_i64}), "createdAt"),
+        (json!({"contact": "no-such-contact"}), "no-such-contact"),
+        (json!({"stage": "no-such-stage"}), "no-such-stage"),
+        (json!({"emails": "ada@example.com"}), "emails"),
+        (json!({"phones": [{"type": "mobile"}]}), "phones"),
+    ];
+    for (body, needle) in cases {
+        let (status, err) = create(&lever, &user, body.clone()).await;
+        assert_bad_request(status, &err, needle);
+    }
+    assert!(lever.created_opportunities().is_empty());
+    let (_, list) = get(&lever, "/opportunities").await;
+    assert_eq!(list["data"], json!([]));
+
+    for origin in [
+        "agency",
+        "applied",
+        "internal",
+        "referred",
+        "sourced",
+        "university",
+    ] {
+        let (status, body) = create(&lever, &user, json!({"origin": origin})).await;
+        assert_eq!(status, 201, "{origin}: {body}");
+        assert_eq!(body["data"]["origin"], origin);
+    }
+    let (status, _) = create(
+        &lever,
+        &user,
+        json!({"postings": [p1], "createdAt": 1_799_999_999_000_i64}),
+    )
+    .await;
+    assert_eq!(status, 201, "a past createdAt is fine");
+}
+
+#[tokio::test]
+async fn create_dedupes_onto_an_existing_contact() {
+    let lever = lever().await;
+    let user = lever.add_user("Rachel Green", "rachel@example.com", "admin");
+    let first = lever.add_opportunity(
+        NewOpportunity::new("Ada Lovelace")
+            .email("ada@example.com")
+            .contact("c-1"),
+    );
+
+    let (status, body) = create(
+        &lever,
+        &user,
+        json!({"name": "A. Lovelace", "emails": ["ADA@Example.com", "ada@work.example"]}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    assert_eq!(body["deduped"], true);
+    let o = &body["data"];
+    assert_ne!(o["id"], json!(first));
+    assert_eq!(o["contact"], "c-1");
+    assert_eq!(
+        o["name"], "Ada Lovelace",
+        "the existing contact's name wins"
+    );
+    assert_eq!(o["emails"], json!(["ada@example.com", "ada@work.example"]));
+
+    // an explicit contact links to it, without an email match
+    let (status, body) = create(
+        &lever,
+        &user,
+        json!({"contact": "c-1", "name": "Someone", "tags": ["Lead"]}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    assert_eq!(body["deduped"], false);
+    assert_eq!(body["data"]["contact"], "c-1");
+    assert_eq!(body["data"]["name"], "Ada Lovelace");
+    assert_eq!(body["data"]["stage"], "lead-new");
+
+    // no match: a new person
+    let (status, body) = create(
+        &lever,
+        &user,
+        json!({"name": "Grace Hopper", "emails": ["grace@example.com"]}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    assert_eq!(body["deduped"], false);
+    assert_ne!(body["data"]["contact"], "c-1");
+    assert!(body["data"]["contact"].is_string());
+
+    let (_, list) = get(&lever, "/opportunities?contact_id=c-1").await;
+    assert_eq!(list["data"].as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn create_without_stage_is_a_new_lead_and_sends_no_webhook() {
+    let lever = FakeLever::start().await;
+    lever.add_api_key(KEY);
+    lever.add_stage("bg-check", "Background Check");
+    let user = lever.add_user("Rachel Green", "rachel@example.com", "admin");
+    let mut rx = Receiver::start().await;
+    for event in [
+        "candidateStageChange",
+        "applicationCreated",
+        "contactCreated",
+    ] {
+        lever.subscribe(&rx.url, event);
+    }
+
+    let (status, body) = create(
+        &lever,
+        &user,
+        json!({"name": "Ada", "origin": "sourced", "sources": ["Sourcing"]}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let o = &body["data"];
+    let id = o["id"].as_str().unwrap().to_owned();
+    assert_eq!(o["stage"], "lead-new");
+    assert_eq!(o["stageChanges"].as_array().unwrap().len(), 1);
+    assert_eq!(o["stageChanges"][0]["toStageId"], "lead-new");
+    assert_eq!(o["origin"], "sourced");
+    assert_eq!(o["sourcedBy"], json!(user));
+    assert_eq!(o["owner"], json!(user));
+    assert_eq!(o["applications"], json!([]));
+    let (_, stage) = get(&lever, "/stages/lead-new").await;
+    assert_eq!(stage["data"], json!({"id": "lead-new", "text": "New lead"}));
+    assert!(lever.deliveries().is_empty(), "creation fires nothing");
+
+    // the first delivery is the later stage move, from lead-new
+    let (status, _) = send(
+        &lever,
+        Method::PUT,
+        &format!("/opportunities/{id}/stage"),
+        json!({"stage": "bg-check"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let deliveries = lever.wait_for_deliveries(1, Duration::from_secs(5)).await;
+    assert_eq!(deliveries.len(), 1);
+    let got = rx.next().await.json();
+    assert_eq!(got["event"], "candidateStageChange");
+    assert_eq!(got["data"]["fromStageId"], "lead-new");
+    assert!(rx.drain().is_empty());
+}
+
+#[tokio::test]
+async fn create_goes_through_the_request_log_and_fault_injection() {
+    let lever = lever().await;
+    let user = lever.add_user("Rachel Green", "rachel@example.com", "admin");
+    lever.inject(
+        Fault::status(503, 1)
+            .method(Method::POST)
+            .path_contains("/opportunities"),
+    );
+    let (status, body) = create(&lever, &user, json!({"name": "Ada"})).await;
+    assert_eq!(status, 503);
+    assert_eq!(body["code"], "ServiceUnavailable");
+    assert!(lever.created_opportunities().is_empty());
+
+    lever.inject(Fault::new(FaultKind::ApplyThenStatus(500), 1));
+    let (status, _) = create(&lever, &user, json!({"name": "Ada"})).await;
+    assert_eq!(status, 500);
+    assert_eq!(
+        lever.created_opportunities().len(),
+        1,
+        "applied, answer lost"
+    );
+
+    let log = lever.requests();
+    assert_eq!(log.len(), 2);
+    assert!(log.iter().all(|r| r.method == Method::POST
+        && r.path == "/v1/opportunities"
+        && r.query.as_deref() == Some(&*format!("perform_as={user}"))));
+}
+
+#[tokio::test]
+async fn users_list_filters_by_email_and_hides_deactivated() {
+    let lever = lever().await;
+    let rachel = lever.add_user("Rachel Green", "rachel@example.com", "admin");
+    let chandler = lever.add_user("Chandler Bing", "chandler@example.com", "super admin");
+    let monica = lever.add_user("Monica Geller", "monica@example.com", "team member");
+    lever.deactivate_user(&chandler);
+
+    let (status, body) = get(&lever, "/users").await;
+    assert_eq!(status, 200);
+    assert_eq!(ids(&body), vec![rachel.clone(), monica.clone()]);
+    assert_eq!(body["hasNext"], false);
+
+    let (_, body) = get(&lever, "/users?email=RACHEL@Example.com").await;
+    assert_eq!(ids(&body), vec![rachel.clone()]);
+    let u = &body["data"][0];
+    assert_eq!(u["name"], "Rachel Green");
+    assert_eq!(u["username"], "rachel");
+    assert_eq!(u["email"], "rachel@example.com");
+    assert_eq!(u["accessRole"], "admin");
+    assert_eq!(u["deactivatedAt"], Value::Null);
+    assert!(u["createdAt"].is_i64());
+    for key in [
+        "externalDirectoryId",
+        "photo",
+        "linkedContactIds",
+        "jobTitle",
+        "managerId",
+    ] {
+        assert!(u.get(key).is_some(), "{key}");
+    }
+    let (_, body) = get(&lever, "/users?email=rachel").await;
+    assert!(ids(&body).is_empty(), "exact match only");
+
+    let (_, body) = get(&lever, "/users?email=chandler@example.com").await;
+    assert!(
+        ids(&body).is_empty(),
+        "deactivated users are hidden by default"
+    );
+    let (_, body) = get(
+        &lever,
+        "/users?email=chandler@example.com&includeDeactivated=true",
+    )
+    .await;
+    assert_eq!(ids(&body), vec![chandler.clone()]);
+    assert!(body["data"][0]["deactivatedAt"].is_i64());
+    let (_, body) = get(&lever, "/users?includeDeactivated=true").await;
+    assert_eq!(body["data"].as_array().unwrap().len(), 3);
+
+    let (status, body) = get(&lever, &format!("/users/{monica}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["data"]["accessRole"], "team member");
+    assert_eq!(lever.user(&monica), Some(body["data"].clone()));
+    let (status, body) = get(&lever, "/users/nope").await;
+    assert_eq!(status, 404);
+    assert_eq!(body["code"], "ResourceNotFound");
+}
+
+#[tokio::test]
+async fn resumes_list_and_get_with_and_without_parsed_data() {
+    let lever = lever().await;
+    let opp = lever.add_opportunity(
+        NewOpportunity::new("Jennifer Olde").updated_at(500).resume(
+            NewResume::new("JenniferOlde.pdf")
+                .size(1000)
+                .created_at(1_000)
+                .uploaded_at(1_004)
+                .position(
+                    ParsedPosition::new("Tomato Emporium", "VP Digital Media Productions")
+                        .summary("Headed the digital media department")
+                        .location("Los Angeles, CA")
+                        .start(2012, 7)
+                        .end(2016, 3),
+                )
+                .school(
+                    ParsedSchool::new("Savannah College of Art and Design")
+                        .degree("")
+                        .field("Graphic Design, Studio Arts")
+                        .start(2006, 9)
+                        .end(2007, 6),
+                ),
+        ),
+    );
+    let broken = lever.add_resume(
+        &opp,
+        NewResume::new("Corrupted.pdf")
+            .status("error")
+            .size(3000)
+            .created_at(2_000),
+    );
+    assert!(
+        lever.opportunity(&opp).unwrap()["updatedAt"]
+            .as_i64()
+            .unwrap()
+            > 500,
+        "adding a resume bumps updatedAt"
+    );
+
+    let (status, list) = get(&lever, &format!("/opportunities/{opp}/resumes")).await;
+    assert_eq!(status, 200);
+    let data = list["data"].as_array().unwrap();
+    assert_eq!(data.len(), 2);
+    assert_eq!(data[0]["id"], json!(broken), "newest first");
+    assert_eq!(data[0]["file"]["status"], "error");
+    assert!(data[0].get("parsedData").is_none());
+
+    let parsed = &data[1];
+    let resume_id = parsed["id"].as_str().unwrap().to_owned();
+    assert_eq!(parsed["createdAt"], json!(1_000));
+    assert_eq!(
+        parsed["file"],
+        json!({
+            "name": "JenniferOlde.pdf",
+            "ext": "pdf",
+            "downloadUrl": format!(
+                "https://hire.lever.co/candidates/{opp}/resumes/{resume_id}/download"
+            ),
+            "uploadedAt": 1_004,
+            "status": "processed",
+            "size": 1000,
+        })
+    );
+    assert_eq!(
+        parsed["parsedData"],
+        json!({
+            "positions": [{
+                "org": "Tomato Emporium",
+                "title": "VP Digital Media Productions",
+                "summary": "Headed the digital media department",
+                "location": "Los Angeles, CA",
+                "start": {"year": 2012, "month": 7},
+                "end": {"year": 2016, "month": 3},
+            }],
+            "schools": [{
+                "org": "Savannah College of Art and Design",
+                "degree": "",
+                "field": "Graphic Design, Studio Arts",
+                "summary": null,
+                "start": {"year": 2006, "month": 9},
+                "end": {"year": 2007, "month": 6},
+            }],
+        })
+    );
+
+    let (status, one) = get(&lever, &format!("/opportunities/{opp}/resumes/{resume_id}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(&one["data"], parsed);
+
+    let (_, list) = get(
+        &lever,
+        &format!("/opportunities/{opp}/resumes?uploaded_at_start=1005"),
+    )
+    .await;
+    assert_eq!(ids(&list), vec![broken.clone()]);
+    let (_, list) = get(
+        &lever,
+        &format!("/opportunities/{opp}/resumes?uploaded_at_end=1004"),
+    )
+    .await;
+    assert_eq!(ids(&list), vec![resume_id.clone()], "inclusive");
+
+    let (status, err) = get(&lever, &format!("/opportunities/{opp}/resumes/nope")).await;
+    assert_eq!(status, 404);
+    assert_eq!(err["code"], "ResourceNotFound");
+    let (status, _) = get(&lever, "/opportunities/nope/resumes").await;
+    assert_eq!(status, 404);
+
+    lever.delete_opportunity(&opp).await;
+    let (status, _) = get(&lever, &format!("/opportunities/{opp}/resumes")).await;
+    assert_eq!(status, 404);
+    let (status, _) = get(&lever, &format!("/opportunities/{opp}/resumes/{resume_id}")).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn posting_state_change_shows_in_the_state_filter() {
+    let lever = lever().await;
+    let open = lever.add_posting(NewPosting::new("Open").created_at(1_000));
+    let draft = lever.add_posting(NewPosting::new("Draft").state("draft").created_at(2_000));
+
+    let (_, body) = get(&lever, "/postings?state=published").await;
+    assert_eq!(ids(&body), vec![open.clone()]);
+    assert_eq!(body["data"][0]["createdAt"], json!(1_000));
+    assert_eq!(body["data"][0]["state"], "published");
+    let (_, before) = get(&lever, &format!("/postings/{draft}")).await;
+    let draft_updated = before["data"]["updatedAt"].as_i64().unwrap();
+
+    lever.set_posting_state(&draft, "published");
+    let (_, after) = get(&lever, &format!("/postings/{draft}")).await;
+    assert_eq!(after["data"]["state"], "published");
+    assert_eq!(after["data"]["createdAt"], json!(2_000));
+    assert!(after["data"]["updatedAt"].as_i64().unwrap() > draft_updated);
+    let (_, body) = get(&lever, "/postings?state=published").await;
+    let mut listed = ids(&body);
+    listed.sort();
+    let mut both = vec![open.clone(), draft.clone()];
+    both.sort();
+    assert_eq!(listed, both);
+
+    lever.set_posting_state(&open, "closed");
+    let (_, body) = get(&lever, "/postings?state=published").await;
+    assert_eq!(ids(&body), vec![draft.clone()]);
+    let (_, body) = get(&lever, "/postings?state=closed").await;
+    assert_eq!(ids(&body), vec![open.clone()]);
+    let (_, body) = get(&lever, "/postings?state=closed&state=published").await;
+    assert_eq!(body["data"].as_array().unwrap().len(), 2);
 }

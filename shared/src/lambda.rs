@@ -4,7 +4,9 @@
 
 use crate::api::{self, Endpoint, Hub};
 use crate::dispatcher::Dispatcher;
+use crate::domain::ats::lever_passes::Pass;
 use crate::outbound::deadline;
+use crate::passes::PassRunner;
 use crate::poll::TagPoll;
 use crate::runtime::{ATTEMPT_MARGIN, deadline_before, invocation_deadline};
 use crate::sweep::ExpirySweep;
@@ -61,6 +63,22 @@ pub async fn tag_poll(poll: &TagPoll, event: LambdaEvent<Value>) -> Result<Value
         .await
         .map_err(|e| e.to_string())?;
     tracing::info!(?report, "tag poll finished");
+    serde_json::to_value(report).map_err(|e| e.to_string())
+}
+
+/// A scheduled recruiting pass (its input carries nothing it needs). Its Lever calls'
+/// retries stay within the invocation's deadline too.
+pub async fn pass(
+    runner: &PassRunner,
+    pass: Pass,
+    event: LambdaEvent<Value>,
+) -> Result<Value, String> {
+    let stop = deadline_before(event.context.deadline, PASS_MARGIN);
+    let budget = invocation_deadline(event.context.deadline);
+    let report = deadline::within(budget, ATTEMPT_MARGIN, runner.run(pass, Some(stop)))
+        .await
+        .map_err(|e| e.to_string())?;
+    tracing::info!(?report, "pass finished");
     serde_json::to_value(report).map_err(|e| e.to_string())
 }
 

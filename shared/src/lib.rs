@@ -25,6 +25,7 @@ pub mod metrics;
 pub mod onboarding;
 pub mod operator;
 pub mod outbound;
+pub mod passes;
 pub mod poll;
 pub mod ports;
 pub mod registry;

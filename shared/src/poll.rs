@@ -155,6 +155,7 @@ impl TagPoll {
                 .map(|ms| ms - self.settings.overlap.whole_milliseconds() as i64),
             archived: Some(false),
             limit: Some(100),
+            ..OpportunityQuery::default()
         };
         let mut offset: Option<String> = None;
         let mut complete = true;

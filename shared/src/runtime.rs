@@ -17,8 +17,10 @@ use crate::api::{Hub, HubSettings};
 use crate::dispatcher::Dispatcher;
 use crate::outbound::RetryPolicy;
 use crate::outbound::http::HttpClient;
+use crate::passes::{PassRunner, PassTuning};
 use crate::poll::{PollSettings, TagPoll};
 use crate::ports::events::EventPublisher;
+use crate::ports::profiles::ProfileStore;
 use crate::ports::secrets::SecretSource;
 use crate::ports::store::Store;
 use crate::ports::{Clock, RateGate, SystemClock};
@@ -78,6 +80,8 @@ impl Default for Tuning {
 #[derive(Clone)]
 pub struct Composition {
     pub store: Arc<dyn Store>,
+    /// The candidate database of the recruiting passes (the same table).
+    pub profiles: Arc<dyn ProfileStore>,
     pub secrets: Arc<CachedSecrets>,
     pub tenants: Arc<TenantCache>,
     pub clock: Arc<dyn Clock>,
@@ -90,8 +94,8 @@ pub struct Composition {
 impl Composition {
     /// `rate_gate` holds every container of the deployment to each tenant's Lever rate
     /// (the DynamoDB store is one); without it the rate holds per process.
-    pub fn new(
-        store: Arc<dyn Store>,
+    pub fn new<S: Store + ProfileStore + 'static>(
+        store: Arc<S>,
         rate_gate: Option<Arc<dyn RateGate>>,
         secrets: Arc<dyn SecretSource>,
         clock: Arc<dyn Clock>,
@@ -104,8 +108,11 @@ impl Composition {
         }
         let lever = Arc::new(lever);
         let paylocity = Arc::new(PaylocityHttp::new(http.clone(), clock.clone()));
+        let profiles: Arc<dyn ProfileStore> = store.clone();
+        let store: Arc<dyn Store> = store;
         Self {
             paylocity,
+            profiles,
             secrets: Arc::new(CachedSecrets::new(secrets, clock.clone(), SECRETS_TTL)),
             tenants: Arc::new(TenantCache::new(store.clone(), clock.clone(), TENANT_TTL)),
             store,
@@ -171,6 +178,18 @@ impl Composition {
         }
     }
 
+    /// The recruiting passes (FiiLTER, ARKiiVE, REFiiNE).
+    pub fn passes(&self) -> PassRunner {
+        PassRunner {
+            store: self.store.clone(),
+            profiles: self.profiles.clone(),
+            secrets: self.secrets.clone(),
+            lever: self.lever.clone(),
+            clock: self.clock.clone(),
+            tuning: PassTuning::default(),
+        }
+    }
+
     pub fn sweep(&self) -> ExpirySweep {
         ExpirySweep {
             store: self.store.clone(),
@@ -230,6 +249,11 @@ pub async fn aws_dispatcher() -> Result<Dispatcher, MissingEnv> {
 /// The Lever tag poll.
 pub async fn aws_tag_poll() -> Result<TagPoll, MissingEnv> {
     Ok(from_env().await?.0.tag_poll())
+}
+
+/// The recruiting passes.
+pub async fn aws_passes() -> Result<PassRunner, MissingEnv> {
+    Ok(from_env().await?.0.passes())
 }
 
 /// The expiry and retention sweep.

@@ -3,6 +3,7 @@
 mod adapters;
 mod alliance;
 mod backgrounds_online;
+mod candidates;
 mod conformance;
 mod contracts;
 mod costs;
@@ -14,6 +15,7 @@ mod layout;
 mod observability;
 mod once;
 mod pairings;
+mod passes;
 mod paylocity;
 mod paylocity_client;
 mod poll;

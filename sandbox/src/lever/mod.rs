@@ -7,19 +7,25 @@
 //!
 //! Routes (under `/v1`): `GET /opportunities` (filters `tag`, `stage_id`, `posting_id`,
 //! `contact_id`, `email`, `origin`, `archived`, `created_at_*`, `updated_at_*`, `limit`,
-//! `offset`, `expand`), `GET /opportunities/:id` (`expand=applications|stage`),
-//! `POST /opportunities/:id/addTags|removeTags`, `POST|GET /opportunities/:id/notes`,
-//! `PUT /opportunities/:id/stage`, `GET /postings[/:id]`, `GET /stages[/:id]`, `GET /tags`,
-//! `POST|GET /webhooks`, `DELETE /webhooks/:id`.
+//! `offset`, `expand`), `POST /opportunities?perform_as=` (create an opportunity / a lead,
+//! JSON body, dedupe by contact or email), `GET /opportunities/:id`
+//! (`expand=applications|stage`), `POST /opportunities/:id/addTags|removeTags`,
+//! `POST|GET /opportunities/:id/notes`, `PUT /opportunities/:id/stage`,
+//! `GET /opportunities/:id/resumes[/:resume]` (filter `uploaded_at_*`), `GET /postings[/:id]`,
+//! `GET /stages[/:id]`, `GET /tags`, `GET /users[/:id]` (filters `email`, `accessRole`,
+//! `includeDeactivated`), `POST|GET /webhooks`, `DELETE /webhooks/:id`.
 
+mod create;
 mod error;
 mod model;
 mod paging;
 mod query;
 mod ratelimit;
 mod render;
+mod resumes;
 mod routes;
 mod state;
+mod users;
 mod webhooks;
 
 use std::borrow::Borrow;
@@ -33,8 +39,8 @@ use tokio::sync::watch;
 
 pub use error::ApiError;
 pub use model::{
-    Archived, Categories, DeliveryResult, NewOpportunity, NewPosting, Note, Phone, PostingContent,
-    PostingList,
+    Archived, Categories, DeliveryResult, NewOpportunity, NewPosting, NewResume, Note,
+    ParsedPosition, ParsedSchool, Phone, PostingContent, PostingList, YearMonth,
 };
 
 use crate::fault::Traffic;
@@ -128,6 +134,50 @@ impl FakeLever {
         self.state().add_opportunity(opportunity)
     }
 
+    /// Add a resume to an existing opportunity (bumps its `updatedAt`); returns the resume id.
+    ///
+    /// # Panics
+    /// On an unknown opportunity.
+    pub fn add_resume(&self, opportunity: impl AsRef<str>, resume: NewResume) -> String {
+        self.state()
+            .add_resume(opportunity.as_ref(), resume)
+            .unwrap_or_else(|e| panic!("add_resume: {}", e.message))
+    }
+
+    /// Change a posting's `state` (`published|internal|closed|draft|pending|rejected`),
+    /// bumping its `updatedAt`.
+    ///
+    /// # Panics
+    /// On an unknown posting.
+    pub fn set_posting_state(&self, posting: impl AsRef<str>, state: impl Into<String>) {
+        self.state()
+            .set_posting_state(posting.as_ref(), state.into())
+            .unwrap_or_else(|e| panic!("set_posting_state: {}", e.message));
+    }
+
+    /// Add an active user (a valid `perform_as`); returns its id. `access_role` is e.g.
+    /// `super admin`, `admin`, `team member`, `limited team member`, `interviewer`.
+    pub fn add_user(
+        &self,
+        name: impl Into<String>,
+        email: impl Into<String>,
+        access_role: impl Into<String>,
+    ) -> String {
+        self.state()
+            .add_user(name.into(), email.into(), access_role.into())
+    }
+
+    /// Deactivate a user: `GET /users` hides it unless `includeDeactivated=true`, and it is no
+    /// longer accepted as `perform_as`.
+    ///
+    /// # Panics
+    /// On an unknown user.
+    pub fn deactivate_user(&self, user: impl AsRef<str>) {
+        self.state()
+            .deactivate_user(user.as_ref())
+            .unwrap_or_else(|e| panic!("deactivate_user: {}", e.message));
+    }
+
     // ---------- reading state directly ----------
 
     /// The opportunity as `GET /opportunities/:id` renders it (without expansion).
@@ -135,6 +185,22 @@ impl FakeLever {
         self.state()
             .render_opportunity(id.as_ref(), Expand::default())
             .ok()
+    }
+
+    /// The opportunities created with `POST /opportunities`, in creation order, as
+    /// `GET /opportunities/:id` renders them (deleted ones are left out).
+    pub fn created_opportunities(&self) -> Vec<Value> {
+        let state = self.state();
+        state
+            .created_via_api
+            .iter()
+            .filter_map(|id| state.render_opportunity(id, Expand::default()).ok())
+            .collect()
+    }
+
+    /// The user as `GET /users/:id` renders it.
+    pub fn user(&self, id: impl AsRef<str>) -> Option<Value> {
+        self.state().render_user(id.as_ref()).ok()
     }
 
     /// Current tags (empty for an unknown opportunity).

@@ -61,6 +61,10 @@ pub struct NewOpportunity {
     pub archived: Option<Archived>,
     /// Defaults to `non-confidential`.
     pub confidentiality: Option<String>,
+    /// User who sourced the opportunity (`sourcedBy`); null when unset.
+    pub sourced_by: Option<String>,
+    /// Resumes on the opportunity (`GET /opportunities/:id/resumes`).
+    pub resumes: Vec<NewResume>,
     pub created_at: Option<i64>,
     pub updated_at: Option<i64>,
 }
@@ -138,12 +142,176 @@ impl NewOpportunity {
         self.confidentiality = Some(confidentiality.into());
         self
     }
+    pub fn sourced_by(mut self, user: impl Into<String>) -> Self {
+        self.sourced_by = Some(user.into());
+        self
+    }
+    /// Attach a resume (listed by `GET /opportunities/:id/resumes`).
+    pub fn resume(mut self, resume: NewResume) -> Self {
+        self.resumes.push(resume);
+        self
+    }
     pub fn created_at(mut self, ms: i64) -> Self {
         self.created_at = Some(ms);
         self
     }
     pub fn updated_at(mut self, ms: i64) -> Self {
         self.updated_at = Some(ms);
+        self
+    }
+}
+
+/// A `{year, month}` date of a parsed resume entry (either part may be null).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct YearMonth {
+    pub year: Option<i64>,
+    pub month: Option<i64>,
+}
+
+impl YearMonth {
+    pub fn new(year: i64, month: i64) -> Self {
+        YearMonth {
+            year: Some(year),
+            month: Some(month),
+        }
+    }
+}
+
+/// One `parsedData.positions` entry of a resume. Unset fields render as `null`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParsedPosition {
+    pub org: Option<String>,
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub location: Option<String>,
+    pub start: Option<YearMonth>,
+    pub end: Option<YearMonth>,
+}
+
+impl ParsedPosition {
+    pub fn new(org: impl Into<String>, title: impl Into<String>) -> Self {
+        ParsedPosition {
+            org: Some(org.into()),
+            title: Some(title.into()),
+            ..Default::default()
+        }
+    }
+    pub fn summary(mut self, v: impl Into<String>) -> Self {
+        self.summary = Some(v.into());
+        self
+    }
+    pub fn location(mut self, v: impl Into<String>) -> Self {
+        self.location = Some(v.into());
+        self
+    }
+    pub fn start(mut self, year: i64, month: i64) -> Self {
+        self.start = Some(YearMonth::new(year, month));
+        self
+    }
+    pub fn end(mut self, year: i64, month: i64) -> Self {
+        self.end = Some(YearMonth::new(year, month));
+        self
+    }
+}
+
+/// One `parsedData.schools` entry of a resume. Unset fields render as `null`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParsedSchool {
+    pub org: Option<String>,
+    pub degree: Option<String>,
+    pub field: Option<String>,
+    pub summary: Option<String>,
+    pub start: Option<YearMonth>,
+    pub end: Option<YearMonth>,
+}
+
+impl ParsedSchool {
+    pub fn new(org: impl Into<String>) -> Self {
+        ParsedSchool {
+            org: Some(org.into()),
+            ..Default::default()
+        }
+    }
+    pub fn degree(mut self, v: impl Into<String>) -> Self {
+        self.degree = Some(v.into());
+        self
+    }
+    pub fn field(mut self, v: impl Into<String>) -> Self {
+        self.field = Some(v.into());
+        self
+    }
+    pub fn summary(mut self, v: impl Into<String>) -> Self {
+        self.summary = Some(v.into());
+        self
+    }
+    pub fn start(mut self, year: i64, month: i64) -> Self {
+        self.start = Some(YearMonth::new(year, month));
+        self
+    }
+    pub fn end(mut self, year: i64, month: i64) -> Self {
+        self.end = Some(YearMonth::new(year, month));
+        self
+    }
+}
+
+/// Seed for a resume (rendered in the shape of `resume-get.json`). `status` defaults to
+/// `processed`; `parsedData` is rendered only for a `processed` resume (a `processing`,
+/// `unsupported` or `error` file has none). `ext` defaults to the file name's extension,
+/// `createdAt` to now (or the opportunity's `createdAt` when seeded with it), `uploadedAt` to
+/// `createdAt`.
+#[derive(Debug, Clone, Default)]
+pub struct NewResume {
+    pub id: Option<String>,
+    /// File name, e.g. `Ada-Lovelace.pdf`.
+    pub name: String,
+    pub ext: Option<String>,
+    /// `processing|processed|unsupported|error`.
+    pub status: Option<String>,
+    /// Bytes; defaults to 0.
+    pub size: Option<i64>,
+    pub positions: Vec<ParsedPosition>,
+    pub schools: Vec<ParsedSchool>,
+    pub created_at: Option<i64>,
+    pub uploaded_at: Option<i64>,
+}
+
+impl NewResume {
+    pub fn new(file_name: impl Into<String>) -> Self {
+        NewResume {
+            name: file_name.into(),
+            ..Default::default()
+        }
+    }
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    pub fn ext(mut self, ext: impl Into<String>) -> Self {
+        self.ext = Some(ext.into());
+        self
+    }
+    pub fn status(mut self, status: impl Into<String>) -> Self {
+        self.status = Some(status.into());
+        self
+    }
+    pub fn size(mut self, bytes: i64) -> Self {
+        self.size = Some(bytes);
+        self
+    }
+    pub fn position(mut self, position: ParsedPosition) -> Self {
+        self.positions.push(position);
+        self
+    }
+    pub fn school(mut self, school: ParsedSchool) -> Self {
+        self.schools.push(school);
+        self
+    }
+    pub fn created_at(mut self, ms: i64) -> Self {
+        self.created_at = Some(ms);
+        self
+    }
+    pub fn uploaded_at(mut self, ms: i64) -> Self {
+        self.uploaded_at = Some(ms);
         self
     }
 }
@@ -251,6 +419,18 @@ impl NewPosting {
     }
     pub fn tag(mut self, tag: impl Into<String>) -> Self {
         self.tags.push(tag.into());
+        self
+    }
+    pub fn owner(mut self, user: impl Into<String>) -> Self {
+        self.owner = Some(user.into());
+        self
+    }
+    pub fn created_at(mut self, ms: i64) -> Self {
+        self.created_at = Some(ms);
+        self
+    }
+    pub fn updated_at(mut self, ms: i64) -> Self {
+        self.updated_at = Some(ms);
         self
     }
 }

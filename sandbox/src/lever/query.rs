@@ -35,7 +35,7 @@ pub(super) fn params_all<'a>(params: &'a [(String, String)], key: &str) -> Vec<&
         .collect()
 }
 
-fn param_ms(params: &[(String, String)], key: &str) -> Result<Option<i64>, ApiError> {
+pub(super) fn param_ms(params: &[(String, String)], key: &str) -> Result<Option<i64>, ApiError> {
     match params_all(params, key).last() {
         None => Ok(None),
         Some(v) => v
@@ -45,7 +45,7 @@ fn param_ms(params: &[(String, String)], key: &str) -> Result<Option<i64>, ApiEr
     }
 }
 
-fn param_limit(params: &[(String, String)]) -> Result<usize, ApiError> {
+pub(super) fn param_limit(params: &[(String, String)]) -> Result<usize, ApiError> {
     match params_all(params, "limit").last() {
         None => Ok(100),
         Some(v) => match v.parse::<usize>() {
@@ -57,7 +57,7 @@ fn param_limit(params: &[(String, String)]) -> Result<usize, ApiError> {
     }
 }
 
-fn param_bool(params: &[(String, String)], key: &str) -> Result<Option<bool>, ApiError> {
+pub(super) fn param_bool(params: &[(String, String)], key: &str) -> Result<Option<bool>, ApiError> {
     match params_all(params, key).last() {
         None => Ok(None),
         Some(&"true") => Ok(Some(true)),
@@ -68,11 +68,11 @@ fn param_bool(params: &[(String, String)], key: &str) -> Result<Option<bool>, Ap
     }
 }
 
-fn in_range(value: i64, start: Option<i64>, end: Option<i64>) -> bool {
+pub(super) fn in_range(value: i64, start: Option<i64>, end: Option<i64>) -> bool {
     start.is_none_or(|s| value >= s) && end.is_none_or(|e| value <= e)
 }
 
-fn any_or_all(wanted: &[&str], pred: impl Fn(&str) -> bool) -> bool {
+pub(super) fn any_or_all(wanted: &[&str], pred: impl Fn(&str) -> bool) -> bool {
     wanted.is_empty() || wanted.iter().any(|w| pred(w))
 }
 

@@ -15,6 +15,7 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 
 use super::Inner;
+use super::create::object_body;
 use super::error::ApiError;
 use super::query::Expand;
 use super::webhooks;
@@ -27,7 +28,10 @@ type ApiResult = Result<Response, ApiError>;
 
 pub(crate) fn router(inner: Arc<Inner>) -> Router {
     let v1 = Router::new()
-        .route("/opportunities", get(list_opportunities))
+        .route(
+            "/opportunities",
+            get(list_opportunities).post(create_opportunity),
+        )
         .route("/opportunities/{id}", get(get_opportunity))
         .route("/opportunities/{id}/addTags", post(add_tags))
         .route("/opportunities/{id}/removeTags", post(remove_tags))
@@ -36,11 +40,15 @@ pub(crate) fn router(inner: Arc<Inner>) -> Router {
             post(create_note).get(list_notes),
         )
         .route("/opportunities/{id}/stage", put(put_stage))
+        .route("/opportunities/{id}/resumes", get(list_resumes))
+        .route("/opportunities/{id}/resumes/{resume}", get(get_resume))
         .route("/postings", get(list_postings))
         .route("/postings/{id}", get(get_posting))
         .route("/stages", get(list_stages))
         .route("/stages/{id}", get(get_stage))
         .route("/tags", get(list_tags))
+        .route("/users", get(list_users))
+        .route("/users/{id}", get(get_user))
         .route("/webhooks", post(create_webhook).get(list_webhooks))
         .route("/webhooks/{id}", delete(delete_webhook))
         .fallback(not_found);
@@ -157,6 +165,40 @@ async fn get_opportunity(
 
 async fn list_opportunities(State(inner): Shared, Query(p): Params) -> ApiResult {
     ok(lock(&inner.state).list_opportunities(&p)?)
+}
+
+/// `POST /opportunities?perform_as=…`: 201 `{"data": <opportunity>, "deduped": bool}`. No
+/// webhook is sent (creation is not a stage change).
+async fn create_opportunity(State(inner): Shared, Query(p): Params, body: Bytes) -> ApiResult {
+    let mut state = lock(&inner.state);
+    let user = state.perform_as(param(&p, "perform_as"))?;
+    let body = object_body(&body)?;
+    let posting_owner = param(&p, "perform_as_posting_owner") == Some("true");
+    let created = state.create_opportunity(&body, &user, posting_owner)?;
+    let data = state.render_opportunity(&created.id, Expand::from_params(&p))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"data": data, "deduped": created.deduped})),
+    )
+        .into_response())
+}
+
+async fn list_resumes(State(inner): Shared, Path(id): Path<String>, Query(p): Params) -> ApiResult {
+    ok(lock(&inner.state).list_resumes(&id, &p)?)
+}
+
+async fn get_resume(State(inner): Shared, Path((id, resume)): Path<(String, String)>) -> ApiResult {
+    let data = lock(&inner.state).render_resume(&id, &resume)?;
+    ok(json!({ "data": data }))
+}
+
+async fn list_users(State(inner): Shared, Query(p): Params) -> ApiResult {
+    ok(lock(&inner.state).list_users(&p)?)
+}
+
+async fn get_user(State(inner): Shared, Path(id): Path<String>) -> ApiResult {
+    let data = lock(&inner.state).render_user(&id)?;
+    ok(json!({ "data": data }))
 }
 
 async fn add_tags(

@@ -9,6 +9,8 @@ use serde_json::{Value, json};
 use super::error::ApiError;
 use super::model::{DeliveryResult, NewOpportunity, NewPosting};
 use super::ratelimit::RateLimiter;
+use super::resumes::ResumeRec;
+use super::users::User;
 
 /// The ten event names Lever accepts for `POST /webhooks`.
 pub(crate) const EVENTS: [&str; 10] = [
@@ -33,6 +35,8 @@ pub(crate) struct Stage {
 #[derive(Debug, Clone)]
 pub(crate) struct Application {
     pub id: String,
+    /// `posting` (seeded: the candidate applied) or `user` (added through the API).
+    pub kind: &'static str,
     pub posting: String,
     pub created_at: i64,
 }
@@ -68,6 +72,7 @@ pub(crate) struct Opportunity {
     pub last_interaction_at: i64,
     pub application: Option<Application>,
     pub notes: Vec<NoteRec>,
+    pub resumes: Vec<ResumeRec>,
 }
 
 #[derive(Debug, Clone)]
@@ -130,6 +135,9 @@ pub(crate) struct LeverState {
     pub stages: Vec<Stage>,
     pub postings: HashMap<String, Posting>,
     pub opportunities: HashMap<String, Opportunity>,
+    pub users: HashMap<String, User>,
+    /// Ids of the opportunities created with `POST /opportunities`, in creation order.
+    pub created_via_api: Vec<String>,
     pub webhooks: Vec<Webhook>,
     pub deliveries: Vec<DeliveryResult>,
     pub retries: bool,
@@ -139,7 +147,7 @@ pub(crate) struct LeverState {
     last_ts: i64,
 }
 
-fn new_id() -> String {
+pub(crate) fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
@@ -177,8 +185,21 @@ impl LeverState {
     }
 
     pub fn add_opportunity(&mut self, seed: NewOpportunity) -> String {
-        let id = seed.id.clone().unwrap_or_else(new_id);
         let now = self.tick();
+        let actor = seed.owner.clone();
+        self.insert_opportunity(seed, now, actor, "posting")
+    }
+
+    /// Store an opportunity stamped `now`: `actor` makes its first stage change, `kind` is
+    /// the type of its application (when it has a posting).
+    pub(super) fn insert_opportunity(
+        &mut self,
+        seed: NewOpportunity,
+        now: i64,
+        actor: Option<String>,
+        kind: &'static str,
+    ) -> String {
+        let id = seed.id.clone().unwrap_or_else(new_id);
         let created_at = seed.created_at.unwrap_or(now);
         let updated_at = seed.updated_at.unwrap_or(created_at);
         let stage = seed
@@ -191,16 +212,21 @@ impl LeverState {
         }
         let application = seed.posting.clone().map(|posting| Application {
             id: new_id(),
+            kind,
             posting,
             created_at,
         });
         let stage_changes = vec![json!({
             "toStageId": stage,
             "toStageIndex": self.stage_index(&stage),
-            "userId": seed.owner,
+            "userId": actor,
             "updatedAt": created_at,
         })];
         let mut seed = seed;
+        let resumes = std::mem::take(&mut seed.resumes)
+            .into_iter()
+            .map(|r| ResumeRec::new(r, created_at))
+            .collect();
         let mut tags = Vec::new();
         for t in std::mem::take(&mut seed.tags) {
             if !tags.contains(&t) {
@@ -219,10 +245,22 @@ impl LeverState {
             last_interaction_at: updated_at,
             application,
             notes: Vec::new(),
+            resumes,
             seed,
         };
         self.opportunities.insert(id.clone(), opp);
         id
+    }
+
+    pub fn set_posting_state(&mut self, id: &str, state: String) -> Result<(), ApiError> {
+        let now = self.tick();
+        let p = self
+            .postings
+            .get_mut(id)
+            .ok_or_else(|| ApiError::not_found("postings", id))?;
+        p.seed.state = Some(state);
+        p.updated_at = now.max(p.updated_at + 1);
+        Ok(())
     }
 
     pub(super) fn stage_index(&self, id: &str) -> Option<usize> {

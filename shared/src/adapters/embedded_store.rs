@@ -5,6 +5,7 @@ use crate::config::TenantConfig;
 use crate::domain::effects::DeadLetter;
 use crate::domain::ids::OrderId;
 use crate::domain::{AuditEntry, Order, OutboxId, OutboxItem, ProviderKind, RouteId, TenantId};
+use crate::ports::profiles::{CandidateRecord, Candidates, ProfileStore, encode_bucket};
 use crate::ports::store::{
     Commit, CommitError, DeliveryRecord, DueCursor, DuePage, Record, Store, StoreError,
 };
@@ -28,6 +29,7 @@ struct State {
     dead: BTreeMap<OutboxId, DeadLetter>,
     deliveries: BTreeMap<String, DeliveryRecord>,
     cursors: BTreeMap<(TenantId, String), String>,
+    candidates: BTreeMap<TenantId, BTreeMap<String, CandidateRecord>>,
 }
 
 impl State {
@@ -390,5 +392,47 @@ impl Store for EmbeddedStore {
         letters.sort_by_key(|l| (l.failed_at, l.item.id));
         letters.truncate(limit);
         Ok(letters)
+    }
+}
+
+#[async_trait::async_trait]
+impl ProfileStore for EmbeddedStore {
+    async fn load_candidates(&self, tenant: &TenantId) -> Result<Candidates, StoreError> {
+        let state = self.lock();
+        let Some(held) = state.candidates.get(tenant) else {
+            return Ok(Candidates::default());
+        };
+        let records: Vec<&CandidateRecord> = held.values().collect();
+        Ok(Candidates {
+            buckets: records
+                .chunks(200)
+                .map(|c| encode_bucket(c.iter().copied()))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    async fn put_profiles(
+        &self,
+        tenant: &TenantId,
+        records: Vec<CandidateRecord>,
+    ) -> Result<(), StoreError> {
+        let mut state = self.lock();
+        let held = state.candidates.entry(tenant.clone()).or_default();
+        for r in records {
+            held.insert(r.id.clone(), r);
+        }
+        Ok(())
+    }
+
+    async fn remove_profiles(
+        &self,
+        tenant: &TenantId,
+        ids: &[String],
+    ) -> Result<usize, StoreError> {
+        let mut state = self.lock();
+        let Some(held) = state.candidates.get_mut(tenant) else {
+            return Ok(0);
+        };
+        Ok(ids.iter().filter(|id| held.remove(*id).is_some()).count())
     }
 }

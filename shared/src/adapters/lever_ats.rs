@@ -11,7 +11,7 @@ use crate::domain::ats::lever_route;
 use crate::domain::ats::tags;
 use crate::domain::kinds::AtsKind;
 use crate::domain::order::{Order, OrderStatus};
-use crate::ports::ats::{AtsAdapter, AtsContext, AtsError, Attempt, Loaded};
+use crate::ports::ats::{AtsAdapter, AtsContext, AtsError, Attempt, Loaded, StageMove};
 use crate::ports::lever::{LeverAccount, LeverApi, LeverError};
 use std::sync::Arc;
 
@@ -219,6 +219,42 @@ impl AtsAdapter for LeverAts {
         attempt: Attempt,
     ) -> Result<(), AtsError> {
         let acct = Self::account(ctx)?;
+        gone_is_done(self.note_once(&acct, ats_ref, notice, attempt).await)
+    }
+
+    async fn advance_stage(
+        &self,
+        ctx: &AtsContext<'_>,
+        step: &StageMove<'_>,
+        notice: &NewNote,
+        attempt: Attempt,
+    ) -> Result<(), AtsError> {
+        let StageMove {
+            ats_ref,
+            from,
+            to,
+            actor,
+        } = *step;
+        let mut acct = Self::account(ctx)?;
+        if let Some(actor) = actor {
+            acct.perform_as = Some(actor.to_owned());
+        }
+        let current = match self.api.get_opportunity(&acct, ats_ref).await {
+            Ok(o) => o,
+            Err(LeverError::Status { status: 404, .. }) => {
+                tracing::info!("opportunity no longer in Lever; not advanced");
+                return Ok(());
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let stage = current.stage_id().unwrap_or_default();
+        if stage != to {
+            if stage != from {
+                tracing::info!("application moved by someone else meanwhile; not advanced");
+                return Ok(());
+            }
+            gone_is_done(self.api.change_stage(&acct, ats_ref, to).await)?;
+        }
         gone_is_done(self.note_once(&acct, ats_ref, notice, attempt).await)
     }
 

@@ -2,6 +2,7 @@
 //! per-tenant rate limiting, timeouts, and backoff with jitter on 429/5xx/timeouts.
 
 use crate::domain::ats::lever::{Envelope, NewNote, Note, Opportunity, Page, Posting};
+use crate::domain::ats::lever_passes::Resume;
 use crate::outbound::RetryPolicy;
 use crate::outbound::deadline;
 use crate::outbound::http::{HttpClient, read_capped};
@@ -225,6 +226,24 @@ impl LeverApi for LeverHttp {
         Ok(env.data)
     }
 
+    async fn list_resumes(
+        &self,
+        acct: &LeverAccount,
+        opp: &str,
+    ) -> Result<Vec<Resume>, LeverError> {
+        let page: Page<Resume> = self
+            .call(
+                acct,
+                Method::GET,
+                &["opportunities", opp, "resumes"],
+                &[],
+                None,
+                Sent::Idempotent,
+            )
+            .await?;
+        Ok(page.data)
+    }
+
     async fn add_tags(
         &self,
         acct: &LeverAccount,
@@ -338,6 +357,15 @@ impl LeverApi for LeverHttp {
         }
         if let Some(a) = q.archived {
             query.push(("archived", a.to_string()));
+        }
+        if let Some(stage) = &q.stage_id {
+            query.push(("stage_id", stage.clone()));
+        }
+        if let Some(t) = q.created_at_start {
+            query.push(("created_at_start", t.to_string()));
+        }
+        if q.expand_applications {
+            query.push(("expand", "applications".to_owned()));
         }
         query.push(("limit", q.limit.unwrap_or(100).clamp(1, 100).to_string()));
         if let Some(o) = offset {

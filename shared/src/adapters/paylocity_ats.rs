@@ -25,7 +25,7 @@ use crate::domain::ats::paylocity_order::Intake;
 use crate::domain::effects::Notice;
 use crate::domain::kinds::AtsKind;
 use crate::domain::order::{AdapterData, AuditEntry, Order, OrderStatus};
-use crate::ports::ats::{AtsAdapter, AtsContext, AtsError, Attempt, Loaded};
+use crate::ports::ats::{AtsAdapter, AtsContext, AtsError, Attempt, Loaded, StageMove};
 use crate::ports::secrets::PaylocityPartner;
 use crate::ports::store::{CommitError, Record, Store, update_order};
 use crate::ports::{Clock, Secret};
@@ -381,6 +381,19 @@ impl AtsAdapter for PaylocityAts {
         _attempt: Attempt,
     ) -> Result<(), AtsError> {
         Ok(())
+    }
+
+    /// Paylocity's orders have no stages the hub moves.
+    async fn advance_stage(
+        &self,
+        _ctx: &AtsContext<'_>,
+        _step: &StageMove<'_>,
+        _notice: &Notice,
+        _attempt: Attempt,
+    ) -> Result<(), AtsError> {
+        Err(AtsError::Permanent(
+            "Paylocity orders have no stages to advance".into(),
+        ))
     }
 
     /// Paylocity does not tell partners about deletions.

@@ -124,6 +124,7 @@ impl From<LegacyTenantConfig> for TenantConfig {
                 backgrounds_online: old.backgrounds_online,
             },
             routes,
+            passes: None,
         }
     }
 }

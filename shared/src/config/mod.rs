@@ -13,6 +13,7 @@ mod route;
 pub use route::{Route, Trigger};
 
 use crate::domain::TenantId;
+use crate::domain::ats::lever_passes::PassSettings;
 use crate::domain::ats::lever_route::LeverSettings;
 use crate::domain::ats::paylocity_account::PaylocitySettings;
 use crate::domain::kinds::{AtsKind, ProviderKind, RouteId};
@@ -31,6 +32,9 @@ pub struct TenantConfig {
     pub providers: ProviderAccounts,
     #[serde(default)]
     pub routes: Vec<Route>,
+    /// The recruiting passes on Lever (FiiLTER, ARKiiVE, REFiiNE), when the tenant runs any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passes: Option<PassSettings>,
 }
 
 /// The tenant's accounts in applicant-tracking systems.
@@ -97,6 +101,14 @@ impl TenantConfig {
         let mut found = Vec::new();
         if let Some(paylocity) = &self.ats.paylocity {
             found.extend(paylocity.problems());
+        }
+        if let Some(passes) = &self.passes {
+            found.extend(passes.problems());
+            if self.ats.lever.is_none() {
+                found.push(
+                    "passes: they run on Lever, but the tenant has no ats.lever settings".into(),
+                );
+            }
         }
         for (i, route) in self.routes.iter().enumerate() {
             let id = &route.id;

@@ -20,7 +20,7 @@ use crate::domain::effects::{CancelReason, DeadLetter, Effect, OutboxItem};
 use crate::domain::ids::OrderId;
 use crate::domain::{Order, OrderStatus, TenantId, transitions};
 use crate::outbound::{RetryPolicy, deadline};
-use crate::ports::ats::{AtsContext, AtsError, Attempt};
+use crate::ports::ats::{AtsContext, AtsError, Attempt, StageMove};
 use crate::ports::events::EventPublisher;
 use crate::ports::store::{Commit, CommitError, Record, Store, StoreError};
 use crate::ports::{Clock, TenantSecrets};
@@ -318,6 +318,31 @@ impl Dispatcher {
             Effect::Notify { order_id, note } => self.notify(*order_id, note, attempt).await,
             Effect::ConfirmDeletion { ats, ats_ref } => {
                 self.confirm_deletion(&item.tenant, *ats, ats_ref).await
+            }
+            Effect::AdvanceStage {
+                ats,
+                ats_ref,
+                from,
+                to,
+                actor,
+                note,
+            } => {
+                let (tenant, secrets) = self.tenant_context(&item.tenant).await?;
+                let ctx = AtsContext {
+                    tenant: &tenant,
+                    secrets: &secrets,
+                };
+                let step = StageMove {
+                    ats_ref,
+                    from,
+                    to,
+                    actor: actor.as_deref(),
+                };
+                self.registry
+                    .ats(*ats)
+                    .advance_stage(&ctx, &step, note, attempt)
+                    .await?;
+                Ok(Done::Performed)
             }
             Effect::PublishEvent { event } => {
                 self.events

@@ -60,6 +60,19 @@ pub enum Effect {
     Notify { order_id: OrderId, note: Notice },
     /// Publish an event on the bus.
     PublishEvent { event: BusEvent },
+    /// A recruiting pass advances an application (Lever: a stage move) from `from` to `to`,
+    /// acting as `actor`, and says why (a note, posted once). Not done when a person moved it
+    /// elsewhere meanwhile.
+    AdvanceStage {
+        #[serde(default)]
+        ats: AtsKind,
+        ats_ref: String,
+        from: String,
+        to: String,
+        #[serde(default)]
+        actor: Option<String>,
+        note: Notice,
+    },
     /// The ATS reported its object deleted: once the ATS confirms it is gone, every order of
     /// it gives up the candidate's data.
     #[serde(alias = "lever_confirm_deletion")]
@@ -82,6 +95,7 @@ impl Effect {
             Effect::Notify { .. } => "notify",
             Effect::PublishEvent { .. } => "publish_event",
             Effect::ConfirmDeletion { .. } => "confirm_deletion",
+            Effect::AdvanceStage { .. } => "advance_stage",
         }
     }
 
@@ -91,7 +105,9 @@ impl Effect {
             | Effect::CancelOrder { order_id, .. }
             | Effect::Render { order_id, .. }
             | Effect::Notify { order_id, .. } => Some(*order_id),
-            Effect::ClearTrigger { .. } | Effect::ConfirmDeletion { .. } => None,
+            Effect::ClearTrigger { .. }
+            | Effect::ConfirmDeletion { .. }
+            | Effect::AdvanceStage { .. } => None,
             Effect::PublishEvent { event } => event.order_id(),
         }
     }

@@ -26,6 +26,16 @@ pub struct Attempt {
     pub number: u32,
 }
 
+/// A stage move asked of the ATS: its object, from and to which stage, as whom.
+#[derive(Clone, Copy, Debug)]
+pub struct StageMove<'a> {
+    pub ats_ref: &'a str,
+    pub from: &'a str,
+    pub to: &'a str,
+    /// The ATS user the move is attributed to (`None`: the account's default).
+    pub actor: Option<&'a str>,
+}
+
 /// What the ATS says about an order about to be placed.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Loaded {
@@ -79,6 +89,17 @@ pub trait AtsAdapter: Send + Sync {
         &self,
         ctx: &AtsContext<'_>,
         ats_ref: &str,
+        notice: &Notice,
+        attempt: Attempt,
+    ) -> Result<(), AtsError>;
+
+    /// Move an application from stage `from` to `to` as `actor`, then post `notice` (once).
+    /// Done without a move when the object is already at `to`, when a person moved it
+    /// elsewhere meanwhile, or when it is gone.
+    async fn advance_stage(
+        &self,
+        ctx: &AtsContext<'_>,
+        step: &StageMove<'_>,
         notice: &Notice,
         attempt: Attempt,
     ) -> Result<(), AtsError>;

@@ -2,6 +2,7 @@
 
 use crate::domain::TenantId;
 use crate::domain::ats::lever::{NewNote, Note, Opportunity, Page, Posting};
+use crate::domain::ats::lever_passes::Resume;
 use crate::ports::secrets::Secret;
 
 /// Which Lever account to call, and as whom.
@@ -39,6 +40,12 @@ pub struct OpportunityQuery {
     pub updated_at_start: Option<i64>,
     pub archived: Option<bool>,
     pub limit: Option<u32>,
+    /// Only opportunities in this stage.
+    pub stage_id: Option<String>,
+    /// Only opportunities created at or after this time (ms).
+    pub created_at_start: Option<i64>,
+    /// Inline the application (its posting id) of each opportunity.
+    pub expand_applications: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -104,6 +111,9 @@ pub trait LeverApi: Send + Sync {
         opp: &str,
         stage_id: &str,
     ) -> Result<(), LeverError>;
+    /// The opportunity's résumés, with Lever's parsed data where it has it.
+    async fn list_resumes(&self, acct: &LeverAccount, opp: &str)
+    -> Result<Vec<Resume>, LeverError>;
     /// One page; pass the previous page's `next` as `offset`.
     async fn list_opportunities(
         &self,

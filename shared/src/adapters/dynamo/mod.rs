@@ -19,9 +19,11 @@
 //! orders, once-only outbox consumption and delivery de-duplication.
 
 mod items;
+mod profiles;
 mod schema;
 mod stats;
 
+pub use profiles::{BUCKETS, SEGMENTS, bucket_of};
 pub use schema::create_table;
 pub use stats::StoreStats;
 

@@ -65,6 +65,8 @@ pub struct Opportunity {
     #[serde(default)]
     pub name: Option<String>,
     #[serde(default)]
+    pub headline: Option<String>,
+    #[serde(default)]
     pub contact: Option<String>,
     #[serde(default)]
     pub emails: Vec<String>,
@@ -186,6 +188,32 @@ pub struct Posting {
     pub tags: Vec<String>,
     #[serde(default)]
     pub state: Option<String>,
+    /// The description and lists (what the recruiting passes match against).
+    #[serde(default)]
+    pub content: Option<PostingContent>,
+    #[serde(default)]
+    pub created_at: Option<i64>,
+}
+
+/// A posting's text (`content`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PostingContent {
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub description_html: Option<String>,
+    #[serde(default)]
+    pub lists: Vec<PostingContentList>,
+}
+
+/// One list of a posting: a heading (`text`) and its HTML items (`content`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PostingContentList {
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub content: Option<String>,
 }
 
 impl HasId for Posting {

@@ -6,6 +6,7 @@
 
 pub mod confirmation;
 pub mod lever;
+pub mod lever_passes;
 pub mod lever_route;
 pub mod paylocity;
 pub mod paylocity_account;

@@ -1,0 +1,251 @@
+//! FiiLTER: new applications in the tenant's New Applicant stage, scored against the posting
+//! applied for. A match is advanced to the screened stage (an outbox effect with its note);
+//! the others stay where they are, queued for REFiiNE in the candidate database. FiiLTER
+//! never rejects or archives anyone.
+
+use super::{PassReport, PassRunner, TenantFailure, handled_key};
+use crate::config::TenantConfig;
+use crate::domain::ats::lever::{Opportunity, Posting};
+use crate::domain::ats::lever_passes::{
+    FiilterAction, Pass, PassSettings, candidate_profile, fiilter, posting_doc,
+};
+use crate::domain::effects::{Effect, OutboxItem};
+use crate::domain::kinds::AtsKind;
+use crate::matching::{CandidateIndex, Profile, Query};
+use crate::ports::lever::{LeverAccount, LeverError, OpportunityQuery};
+use crate::ports::profiles::CandidateRecord;
+use crate::ports::store::{CommitError, DeliveryRecord, Record};
+use std::collections::HashMap;
+use std::time::Instant;
+
+/// A posting as compiled once per run (`None`: Lever no longer has it).
+type Compiled = Option<(Posting, Query)>;
+
+impl PassRunner {
+    /// One tenant's FiiLTER run; `Ok(false)` when cut short by the deadline. First every new
+    /// application's profile joins the candidate database (so the pool it is scored in holds
+    /// it), then each is scored against its posting and decided.
+    pub(super) async fn fiilter(
+        &self,
+        tenant: &TenantConfig,
+        settings: &PassSettings,
+        deadline: Option<Instant>,
+        report: &mut PassReport,
+    ) -> Result<bool, TenantFailure> {
+        let acct = self.account(tenant, settings).await?;
+        let cursor = self.cursor(tenant, Pass::Fiilter).await?;
+        let (fresh, newest, complete) = self
+            .new_applications(tenant, settings, &acct, cursor, deadline, report)
+            .await?;
+        if fresh.is_empty() {
+            if complete && newest > cursor {
+                self.set_cursor(tenant, Pass::Fiilter, newest).await?;
+            }
+            return Ok(complete);
+        }
+        let candidates = self.profiles.load_candidates(&tenant.id).await?;
+        let index = CandidateIndex::build(
+            candidates.records().map(|r| r.profile),
+            settings.match_config(),
+        );
+        drop(candidates);
+        let mut postings: HashMap<String, Compiled> = HashMap::new();
+        let mut decided = Vec::new();
+        let mut queued = Vec::new();
+        for (key, record) in fresh {
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                self.commit(tenant, decided, queued, report).await?;
+                return Ok(false);
+            }
+            let compiled = match &record.posting {
+                Some(id) => {
+                    self.compiled(&acct, &index, &mut postings, id, report)
+                        .await?
+                }
+                None => None,
+            };
+            let Some((posting, query)) = compiled else {
+                decided.push((key, Vec::new()));
+                continue;
+            };
+            let explanation = index.score(&record.profile, query);
+            let title = posting.text.as_deref().unwrap_or("this posting");
+            match fiilter(
+                title,
+                &explanation,
+                settings.match_config().filter_threshold,
+            ) {
+                FiilterAction::Advance(note) => {
+                    let advance = Effect::AdvanceStage {
+                        ats: AtsKind::Lever,
+                        ats_ref: record.id.clone(),
+                        from: settings.new_applicant_stage.clone(),
+                        to: settings.screened_stage.clone(),
+                        actor: Some(settings.service_user.clone()),
+                        note,
+                    };
+                    decided.push((key, vec![advance]));
+                }
+                FiilterAction::Queue => {
+                    report.queued += 1;
+                    queued.push(CandidateRecord {
+                        refine: true,
+                        ..record
+                    });
+                    decided.push((key, Vec::new()));
+                }
+            }
+        }
+        self.commit(tenant, decided, queued, report).await?;
+        if complete && newest > cursor {
+            self.set_cursor(tenant, Pass::Fiilter, newest).await?;
+        }
+        Ok(complete)
+    }
+
+    /// The applications in the New Applicant stage created since the cursor that no run has
+    /// handled, each with its profile (now in the candidate database); the newest creation
+    /// time seen; whether the listing was read to its end.
+    async fn new_applications(
+        &self,
+        tenant: &TenantConfig,
+        settings: &PassSettings,
+        acct: &LeverAccount,
+        cursor: i64,
+        deadline: Option<Instant>,
+        report: &mut PassReport,
+    ) -> Result<(Vec<(String, CandidateRecord)>, i64, bool), TenantFailure> {
+        let query = OpportunityQuery {
+            stage_id: Some(settings.new_applicant_stage.clone()),
+            created_at_start: Some(cursor - self.tuning.overlap.whole_milliseconds() as i64),
+            archived: Some(false),
+            expand_applications: true,
+            limit: Some(100),
+            ..OpportunityQuery::default()
+        };
+        let mut fresh = Vec::new();
+        let mut newest = cursor;
+        let mut offset: Option<String> = None;
+        loop {
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return Ok((fresh, newest, false));
+            }
+            report.lever_calls += 1;
+            let page = self
+                .lever
+                .list_opportunities(acct, &query, offset.as_deref())
+                .await?;
+            let mut profiles = Vec::new();
+            for opp in &page.data {
+                report.items += 1;
+                let key = handled_key(Pass::Fiilter, &tenant.id, &opp.id);
+                if self
+                    .store
+                    .get_delivery(&key, self.clock.now())
+                    .await?
+                    .is_some()
+                {
+                    report.already_handled += 1;
+                    newest = newest.max(opp.created_at.unwrap_or(newest));
+                    continue;
+                }
+                if deadline.is_some_and(|d| Instant::now() >= d) {
+                    self.profiles.put_profiles(&tenant.id, profiles).await?;
+                    return Ok((fresh, newest, false));
+                }
+                let record = self.candidate(acct, opp, report).await?;
+                newest = newest.max(opp.created_at.unwrap_or(newest));
+                profiles.push(record.clone());
+                fresh.push((key, record));
+            }
+            self.profiles.put_profiles(&tenant.id, profiles).await?;
+            offset = page.next.filter(|_| page.has_next);
+            if offset.is_none() {
+                return Ok((fresh, newest, true));
+            }
+        }
+    }
+
+    /// An application's candidate record, from its résumés.
+    async fn candidate(
+        &self,
+        acct: &LeverAccount,
+        opp: &Opportunity,
+        report: &mut PassReport,
+    ) -> Result<CandidateRecord, TenantFailure> {
+        report.lever_calls += 1;
+        let resumes = match self.lever.list_resumes(acct, &opp.id).await {
+            Ok(r) => r,
+            Err(LeverError::Status { status: 404, .. }) => Vec::new(),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(CandidateRecord {
+            id: opp.id.clone(),
+            contact: opp.contact.clone().unwrap_or_else(|| opp.id.clone()),
+            posting: opp.posting_id().map(str::to_owned),
+            updated_at: opp.updated_at.or(opp.created_at).unwrap_or_default(),
+            refine: false,
+            profile: candidate_profile(opp, &resumes),
+        })
+    }
+
+    /// The posting applied for, compiled against the pool (read once per run).
+    async fn compiled<'a>(
+        &self,
+        acct: &LeverAccount,
+        index: &CandidateIndex,
+        postings: &'a mut HashMap<String, Compiled>,
+        id: &str,
+        report: &mut PassReport,
+    ) -> Result<Option<&'a (Posting, Query)>, TenantFailure> {
+        if !postings.contains_key(id) {
+            report.lever_calls += 1;
+            let compiled = match self.lever.get_posting(acct, id).await {
+                Ok(p) => {
+                    let q = index.query(&Profile::from_posting(&posting_doc(&p)));
+                    Some((p, q))
+                }
+                Err(LeverError::Status { status: 404, .. }) => None,
+                Err(e) => return Err(e.into()),
+            };
+            postings.insert(id.to_owned(), compiled);
+        }
+        Ok(postings.get(id).and_then(Option::as_ref))
+    }
+
+    /// Write the decisions: the queued candidates marked for REFiiNE first (idempotent), then
+    /// each decision with its record in one commit (a concurrent run's duplicate commits
+    /// nothing and its effects are not queued twice).
+    async fn commit(
+        &self,
+        tenant: &TenantConfig,
+        decided: Vec<(String, Vec<Effect>)>,
+        queued: Vec<CandidateRecord>,
+        report: &mut PassReport,
+    ) -> Result<(), TenantFailure> {
+        if !queued.is_empty() {
+            self.profiles.put_profiles(&tenant.id, queued).await?;
+        }
+        let now = self.clock.now();
+        for (key, effects) in decided {
+            let acts = !effects.is_empty();
+            let record = Record {
+                deliveries: vec![DeliveryRecord::new(key, now + self.tuning.record_ttl)],
+                outbox: effects
+                    .into_iter()
+                    .map(|e| OutboxItem::new(tenant.id.clone(), e, now))
+                    .collect(),
+                consumes: None,
+                audit: Vec::new(),
+                now,
+            };
+            match self.store.record(record).await {
+                Ok(()) => report.actions += usize::from(acts),
+                Err(CommitError::DuplicateDelivery) => report.already_handled += 1,
+                Err(CommitError::Store(e)) => return Err(e.into()),
+                Err(e) => return Err(TenantFailure::Setup(e.to_string())),
+            }
+        }
+        Ok(())
+    }
+}

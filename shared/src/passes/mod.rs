@@ -1,0 +1,177 @@
+//! The recruiting passes on Lever (FiiLTER today; ARKiiVE and REFiiNE next), run on a schedule
+//! for every tenant that enables them. Each pass is incremental (a cursor per tenant),
+//! idempotent (a record per item handled, written in the same commit as the effects it
+//! decided, so a re-run or an overlapping run never acts twice), bounded (it stops starting
+//! work at its deadline and resumes next run) and traceable (every action is an outbox
+//! effect that leaves a note on the candidate saying which pass, for which posting and why).
+//! The decisions are pure ([`crate::domain::ats::lever_passes`]); Lever is written only by the
+//! dispatcher, which performs each effect once.
+
+mod fiilter;
+
+use crate::adapters::secrets_cache::CachedSecrets;
+use crate::config::TenantConfig;
+use crate::domain::ats::lever_passes::{Pass, PassSettings};
+use crate::ports::Clock;
+use crate::ports::lever::{LeverAccount, LeverApi, LeverError};
+use crate::ports::profiles::ProfileStore;
+use crate::ports::store::{Store, StoreError};
+use serde::Serialize;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The knobs of the passes (production values by default).
+#[derive(Clone, Debug)]
+pub struct PassTuning {
+    /// Re-read this much before the cursor (Lever's clocks, late writes).
+    pub overlap: time::Duration,
+    /// How far back a tenant's first run looks.
+    pub first_lookback: time::Duration,
+    /// How long a record of an item handled is kept.
+    pub record_ttl: time::Duration,
+}
+
+impl Default for PassTuning {
+    fn default() -> Self {
+        Self {
+            overlap: time::Duration::minutes(10),
+            first_lookback: time::Duration::days(1),
+            record_ttl: time::Duration::days(400),
+        }
+    }
+}
+
+pub struct PassRunner {
+    pub store: Arc<dyn Store>,
+    pub profiles: Arc<dyn ProfileStore>,
+    pub secrets: Arc<CachedSecrets>,
+    pub lever: Arc<dyn LeverApi>,
+    pub clock: Arc<dyn Clock>,
+    pub tuning: PassTuning,
+}
+
+/// What one run did, over every tenant.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct PassReport {
+    pub pass: String,
+    pub tenants: usize,
+    /// Applications (or postings) looked at.
+    pub items: usize,
+    /// Handled before (by an earlier or a concurrent run): nothing done again.
+    pub already_handled: usize,
+    /// Actions committed (each performed once by the dispatcher): FiiLTER's advances.
+    pub actions: usize,
+    /// Left where they were (FiiLTER: queued for REFiiNE).
+    pub queued: usize,
+    /// Lever calls made by the pass itself (the dispatcher's come after).
+    pub lever_calls: usize,
+    /// Tenants whose run failed (logged by id); retried next run.
+    pub failed: usize,
+    /// Tenants whose cursor did not move (cut short by the deadline): resumed next run.
+    pub incomplete_tenants: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum TenantFailure {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Lever(#[from] LeverError),
+    #[error("{0}")]
+    Setup(String),
+}
+
+impl PassRunner {
+    /// Run `pass` for every tenant that enables it; stop starting work once `deadline` has
+    /// passed. A tenant that fails is logged and counted; the others still run.
+    pub async fn run(
+        &self,
+        pass: Pass,
+        deadline: Option<Instant>,
+    ) -> Result<PassReport, StoreError> {
+        let mut report = PassReport {
+            pass: pass.as_str().to_owned(),
+            ..PassReport::default()
+        };
+        for tenant in self.store.list_tenants().await? {
+            let Some(settings) = tenant.passes.clone().filter(|s| s.runs(pass)) else {
+                continue;
+            };
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                report.incomplete_tenants += 1;
+                continue;
+            }
+            report.tenants += 1;
+            let result = match pass {
+                Pass::Fiilter => {
+                    self.fiilter(&tenant, &settings, deadline, &mut report)
+                        .await
+                }
+                Pass::Arkive | Pass::Refine => Err(TenantFailure::Setup(format!(
+                    "{} is not available yet",
+                    pass.display_name()
+                ))),
+            };
+            match result {
+                Ok(true) => {}
+                Ok(false) => report.incomplete_tenants += 1,
+                Err(e) => {
+                    tracing::warn!(tenant = %tenant.id, pass = pass.as_str(), error = %e, "pass failed for a tenant");
+                    report.failed += 1;
+                }
+            }
+        }
+        crate::metrics::count_n("PassActions", &[("Pass", pass.as_str())], report.actions);
+        crate::metrics::count_n("PassFailures", &[("Pass", pass.as_str())], report.failed);
+        Ok(report)
+    }
+
+    /// The tenant's Lever account, acting as the passes' service user.
+    async fn account(
+        &self,
+        tenant: &TenantConfig,
+        settings: &PassSettings,
+    ) -> Result<LeverAccount, TenantFailure> {
+        let secrets = self
+            .secrets
+            .get(&tenant.id)
+            .await
+            .map_err(|e| TenantFailure::Setup(e.to_string()))?
+            .ok_or_else(|| TenantFailure::Setup("the tenant has no secret".into()))?;
+        let mut acct = LeverAccount::for_tenant(tenant, &secrets)
+            .ok_or_else(|| TenantFailure::Setup("no Lever account or API key configured".into()))?;
+        acct.perform_as = Some(settings.service_user.clone());
+        Ok(acct)
+    }
+
+    /// The pass's cursor (ms), or where a first run starts.
+    async fn cursor(&self, tenant: &TenantConfig, pass: Pass) -> Result<i64, StoreError> {
+        let stored = self
+            .store
+            .get_cursor(&tenant.id, &format!("pass:{}", pass.as_str()))
+            .await?
+            .and_then(|v| v.parse::<i64>().ok());
+        let first = self.clock.now() - self.tuning.first_lookback;
+        Ok(stored.unwrap_or((first.unix_timestamp_nanos() / 1_000_000) as i64))
+    }
+
+    async fn set_cursor(
+        &self,
+        tenant: &TenantConfig,
+        pass: Pass,
+        ms: i64,
+    ) -> Result<(), StoreError> {
+        self.store
+            .put_cursor(
+                &tenant.id,
+                &format!("pass:{}", pass.as_str()),
+                &ms.to_string(),
+            )
+            .await
+    }
+}
+
+/// The key of the record that an item was handled by a pass.
+pub fn handled_key(pass: Pass, tenant: &crate::domain::TenantId, item: &str) -> String {
+    format!("pass:{}:{tenant}:{item}", pass.as_str())
+}

@@ -1,0 +1,301 @@
+//! The recruiting passes end to end over HTTP against DynamoDB Local, moto and the fake Lever:
+//! FiiLTER advances the new applications that match their posting (a stage move with a note
+//! saying why, once), leaves the others where they are queued for REFiiNE, never rejects or
+//! archives anyone, and survives re-runs, overlapping runs, a deadline and a Lever 429 storm.
+
+use screenhub::config::TenantConfig;
+use screenhub::domain::TenantId;
+use screenhub::domain::ats::lever_passes::Pass;
+use screenhub::ports::secrets::Secret;
+use screenhub::ports::{ProfileStore, Store, TenantSecrets};
+use screenhub_sandbox::lever::{
+    FakeLever, NewOpportunity, NewPosting, NewResume, ParsedPosition, ParsedSchool,
+};
+use screenhub_sandbox::{Fault, Method};
+use screenhub_tests::{World, WorldOptions, unique};
+use serde_json::json;
+
+const NEW: &str = "applicant-new";
+const SCREENED: &str = "stage-ciivsoft-screened";
+const BACKGROUND: &str = "stage-background-check";
+
+struct Passes {
+    world: World,
+    lever: FakeLever,
+    tenant: TenantId,
+    posting: String,
+    service_user: String,
+}
+
+fn rust_engineer() -> NewResume {
+    NewResume::new("cv.pdf")
+        .position(
+            ParsedPosition::new("Acme", "Senior Backend Engineer").summary(
+                "Designed Rust microservices on AWS Lambda and DynamoDB; built REST APIs, \
+                 Kubernetes deployments and CI pipelines; mentored backend engineers.",
+            ),
+        )
+        .position(
+            ParsedPosition::new("Initech", "Software Engineer")
+                .summary("Go and Rust services, PostgreSQL, distributed systems."),
+        )
+        .school(
+            ParsedSchool::new("MIT")
+                .degree("BSc")
+                .field("Computer Science"),
+        )
+}
+
+fn nurse() -> NewResume {
+    NewResume::new("cv.pdf").position(
+        ParsedPosition::new("General Hospital", "Registered Nurse").summary(
+            "Patient care in the intensive care unit, medication administration, wound care \
+             and triage; trained new nurses.",
+        ),
+    )
+}
+
+impl Passes {
+    /// A tenant running FiiLTER on a fake Lever; `screened_is_trigger` makes the screened
+    /// stage also the trigger of a background-check route.
+    async fn start(screened_is_trigger: bool) -> Passes {
+        let world = World::start(WorldOptions::default()).await;
+        let lever = FakeLever::start().await;
+        lever.set_clock(world.sandbox_clock());
+        let tenant = TenantId::parse(&unique("pass-")).unwrap();
+        let key = unique("lever-");
+        lever.add_api_key(&key);
+        for (id, text) in [
+            (NEW, "New Applicant"),
+            (SCREENED, "CiiVSOFT SCREENED"),
+            (BACKGROUND, "Background Check"),
+        ] {
+            lever.add_stage(id, text);
+        }
+        let service_user = lever.add_user("CiiVSOFT", "ciivsoft@acme.example", "admin");
+        let posting = lever.add_posting(
+            NewPosting::new("Backend Engineer (Rust)")
+                .team("Platform")
+                .department("Engineering")
+                .description("We build Rust services on AWS Lambda and DynamoDB.")
+                .list(
+                    "Requirements",
+                    "<li>Rust or Go backend development</li><li>AWS Lambda, DynamoDB</li>\
+                     <li>REST APIs and distributed systems</li><li>Kubernetes</li>",
+                ),
+        );
+        let webhook = format!("{}/lever/webhooks/{tenant}", world.hub_url);
+        let stage_token = lever.subscribe(&webhook, "candidateStageChange");
+        let trigger = if screened_is_trigger {
+            SCREENED
+        } else {
+            BACKGROUND
+        };
+        let config: TenantConfig = serde_json::from_value(json!({
+            "id": tenant.as_str(), "name": "Acme",
+            "ats": { "lever": { "api_base": lever.base_url(), "requests_per_second": 10, "burst": 20 } },
+            "providers": { "backgrounds_online": { "api_base": "http://127.0.0.1:9", "default_package": "Standard" } },
+            "routes": [{ "id": "bg", "provider": "backgrounds_online",
+                         "trigger": { "kind": "lever_stage", "stage_id": trigger } }],
+            "passes": {
+                "enabled": ["fiilter"],
+                "service_user": service_user,
+                "new_applicant_stage": NEW,
+                "screened_stage": SCREENED
+            }
+        }))
+        .expect("valid tenant");
+        let secrets = TenantSecrets {
+            lever_api_key: Some(Secret::new(&key)),
+            lever_webhook_tokens: [("candidateStageChange".to_owned(), Secret::new(stage_token))]
+                .into(),
+            backgrounds_online: Some(Default::default()),
+            ..TenantSecrets::default()
+        };
+        world.onboard(&config, &secrets).await;
+        Passes {
+            world,
+            lever,
+            tenant,
+            posting,
+            service_user,
+        }
+    }
+
+    fn applicant(&self, name: &str, resume: NewResume) -> String {
+        self.lever.add_opportunity(
+            NewOpportunity::new(name)
+                .email(format!(
+                    "{}@example.com",
+                    name.to_lowercase().replace(' ', ".")
+                ))
+                .stage(NEW)
+                .posting(self.posting.clone())
+                .resume(resume),
+        )
+    }
+
+    async fn run(&self) -> screenhub::passes::PassReport {
+        let report = self
+            .world
+            .passes
+            .run(Pass::Fiilter, None)
+            .await
+            .expect("the pass runs");
+        self.world.settle().await;
+        report
+    }
+
+    fn stage_moves(&self) -> usize {
+        self.lever
+            .requests()
+            .iter()
+            .filter(|r| r.method == Method::PUT && r.path.ends_with("/stage"))
+            .count()
+    }
+}
+
+#[tokio::test]
+async fn fiilter_advances_a_match_once_with_a_note_and_leaves_the_rest_for_refiine() {
+    let p = Passes::start(false).await;
+    let ada = p.applicant("Ada Lovelace", rust_engineer());
+    let florence = p.applicant("Florence Nightingale", nurse());
+    let report = p.run().await;
+    println!("{report:?}");
+    assert_eq!((report.items, report.actions, report.queued), (2, 1, 1));
+    assert_eq!(p.lever.stage_of(&ada).as_deref(), Some(SCREENED));
+    assert_eq!(
+        p.lever.stage_of(&florence).as_deref(),
+        Some(NEW),
+        "never rejected or archived"
+    );
+    let notes = p.lever.notes(&ada);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    let text = &notes[0].value;
+    assert!(
+        text.starts_with("FiiLTER: advanced this application for \"Backend Engineer (Rust)\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("Matched skills: ") && text.contains("rust"),
+        "{text}"
+    );
+    assert!(p.lever.notes(&florence).is_empty());
+    // The stage move was made as the service user.
+    let change = p.lever.opportunity(&ada).unwrap()["stageChanges"]
+        .as_array()
+        .and_then(|c| c.last().cloned())
+        .unwrap();
+    assert_eq!(change["userId"], p.service_user.as_str());
+    // No archive, reject or any other write to Lever but the one move and its note.
+    for r in p.lever.requests() {
+        assert!(!r.path.contains("archive"), "{} {}", r.method, r.path);
+        assert!(
+            r.method == Method::GET || r.path.ends_with("/stage") || r.path.ends_with("/notes"),
+            "unexpected write {} {}",
+            r.method,
+            r.path
+        );
+    }
+    // Both candidates are in the database; the one left is queued for REFiiNE.
+    let held = p.world.store.load_profiles(&p.tenant).await.unwrap();
+    let queued: Vec<&str> = held
+        .iter()
+        .filter(|r| r.refine)
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(queued, vec![florence.as_str()]);
+    assert_eq!(held.len(), 2);
+    // The move reached the hub as a webhook: the screened stage is not a trigger, no order.
+    assert!(
+        p.world
+            .store
+            .orders_of_opportunity(&p.tenant, &ada)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Again: nothing new is decided, nothing is written to Lever.
+    let moves = p.stage_moves();
+    let again = p.run().await;
+    assert_eq!((again.actions, again.queued), (0, 0), "{again:?}");
+    assert_eq!(p.stage_moves(), moves);
+    assert_eq!(p.lever.notes(&ada).len(), 1);
+}
+
+#[tokio::test]
+async fn overlapping_runs_advance_once_and_a_run_cut_short_resumes() {
+    let p = Passes::start(false).await;
+    let applicants: Vec<String> = (0..4)
+        .map(|i| p.applicant(&format!("Engineer {i}"), rust_engineer()))
+        .collect();
+    // A run whose deadline has passed does nothing and keeps its cursor.
+    let cut = p
+        .world
+        .passes
+        .run(Pass::Fiilter, Some(std::time::Instant::now()))
+        .await
+        .unwrap();
+    assert_eq!((cut.actions, cut.incomplete_tenants), (0, 1), "{cut:?}");
+    // Two runs at once (two schedule ticks overlapping).
+    let (a, b) = tokio::join!(
+        p.world.passes.run(Pass::Fiilter, None),
+        p.world.passes.run(Pass::Fiilter, None)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    p.world.settle().await;
+    assert_eq!(
+        a.actions + b.actions,
+        applicants.len(),
+        "each application advanced by one run: {a:?} {b:?}"
+    );
+    for opp in &applicants {
+        assert_eq!(p.lever.stage_of(opp).as_deref(), Some(SCREENED));
+        assert_eq!(p.lever.notes(opp).len(), 1, "one note each");
+    }
+    assert_eq!(p.stage_moves(), applicants.len(), "one move each");
+}
+
+#[tokio::test]
+async fn a_lever_429_storm_delays_fiilter_but_moves_and_notes_once() {
+    let p = Passes::start(false).await;
+    let ada = p.applicant("Ada Lovelace", rust_engineer());
+    p.lever
+        .inject(Fault::status(429, 3).path_contains("/stage"));
+    p.lever
+        .inject(Fault::status(429, 2).path_contains("/resumes"));
+    p.run().await;
+    assert_eq!(p.lever.stage_of(&ada).as_deref(), Some(SCREENED));
+    assert_eq!(p.lever.notes(&ada).len(), 1);
+}
+
+#[tokio::test]
+async fn a_candidate_deleted_before_the_move_is_done_with_nothing_written() {
+    let p = Passes::start(false).await;
+    let ada = p.applicant("Ada Lovelace", rust_engineer());
+    p.world.passes.run(Pass::Fiilter, None).await.unwrap();
+    p.lever.delete_opportunity(&ada).await;
+    p.world.settle().await;
+    assert!(p.world.store.dead_letters(10).await.unwrap().is_empty());
+    assert_eq!(p.stage_moves(), 0);
+}
+
+#[tokio::test]
+async fn a_screened_stage_that_is_a_trigger_starts_a_background_check_by_design() {
+    let p = Passes::start(true).await;
+    let ada = p.applicant("Ada Lovelace", rust_engineer());
+    p.run().await;
+    assert_eq!(p.lever.stage_of(&ada).as_deref(), Some(SCREENED));
+    let orders = p
+        .world
+        .store
+        .orders_of_opportunity(&p.tenant, &ada)
+        .await
+        .unwrap();
+    assert_eq!(
+        orders.len(),
+        1,
+        "the tenant made the screened stage a trigger"
+    );
+}
