@@ -158,6 +158,7 @@ impl Composition {
     ) -> Dispatcher {
         Dispatcher {
             store: self.store.clone(),
+            profiles: self.profiles.clone(),
             tenants: self.tenants.clone(),
             secrets: self.secrets.clone(),
             clock: self.clock.clone(),

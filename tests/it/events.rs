@@ -211,15 +211,17 @@ async fn every_sample_event_reaches_its_handler() {
                     .unwrap();
                 assert!(out.is_object(), "{out}");
             }
-            "scheduled-fiilter.json" => {
-                let out = lambda::pass(
-                    &world.passes,
-                    screenhub::domain::ats::lever_passes::Pass::Fiilter,
-                    LambdaEvent::new(payload(file), ctx),
-                )
-                .await
-                .unwrap();
-                assert_eq!(out["pass"], "fiilter", "{out}");
+            "scheduled-fiilter.json" | "scheduled-arkive.json" | "scheduled-refine.json" => {
+                use screenhub::domain::ats::lever_passes::Pass;
+                let pass = match name.as_str() {
+                    "scheduled-fiilter.json" => Pass::Fiilter,
+                    "scheduled-arkive.json" => Pass::Arkive,
+                    _ => Pass::Refine,
+                };
+                let out = lambda::pass(&world.passes, pass, LambdaEvent::new(payload(file), ctx))
+                    .await
+                    .unwrap();
+                assert_eq!(out["pass"], pass.as_str(), "{out}");
             }
             "scheduled-sweep.json" => {
                 let out = lambda::expiry_sweep(&world.sweep, LambdaEvent::new(payload(file), ctx))
@@ -231,7 +233,7 @@ async fn every_sample_event_reaches_its_handler() {
         }
         covered.push(name);
     }
-    assert_eq!(covered.len(), 11, "{covered:?}");
+    assert_eq!(covered.len(), 13, "{covered:?}");
     // The health route the README promises is the Lever webhook function's.
     let health = lambda_http::request::from_str(
         &std::fs::read_to_string(dir.join("lever-webhook.json"))

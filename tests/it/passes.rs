@@ -59,6 +59,10 @@ impl Passes {
     /// A tenant running FiiLTER on a fake Lever; `screened_is_trigger` makes the screened
     /// stage also the trigger of a background-check route.
     async fn start(screened_is_trigger: bool) -> Passes {
+        Self::with(&["fiilter"], screened_is_trigger).await
+    }
+
+    async fn with(enabled: &[&str], screened_is_trigger: bool) -> Passes {
         let world = World::start(WorldOptions::default()).await;
         let lever = FakeLever::start().await;
         lever.set_clock(world.sandbox_clock());
@@ -86,6 +90,7 @@ impl Passes {
         );
         let webhook = format!("{}/lever/webhooks/{tenant}", world.hub_url);
         let stage_token = lever.subscribe(&webhook, "candidateStageChange");
+        let deletion_token = lever.subscribe(&webhook, "candidateDeleted");
         let trigger = if screened_is_trigger {
             SCREENED
         } else {
@@ -98,7 +103,7 @@ impl Passes {
             "routes": [{ "id": "bg", "provider": "backgrounds_online",
                          "trigger": { "kind": "lever_stage", "stage_id": trigger } }],
             "passes": {
-                "enabled": ["fiilter"],
+                "enabled": enabled,
                 "service_user": service_user,
                 "new_applicant_stage": NEW,
                 "screened_stage": SCREENED
@@ -107,8 +112,11 @@ impl Passes {
         .expect("valid tenant");
         let secrets = TenantSecrets {
             lever_api_key: Some(Secret::new(&key)),
-            lever_webhook_tokens: [("candidateStageChange".to_owned(), Secret::new(stage_token))]
-                .into(),
+            lever_webhook_tokens: [
+                ("candidateStageChange".to_owned(), Secret::new(stage_token)),
+                ("candidateDeleted".to_owned(), Secret::new(deletion_token)),
+            ]
+            .into(),
             backgrounds_online: Some(Default::default()),
             ..TenantSecrets::default()
         };
@@ -136,14 +144,45 @@ impl Passes {
     }
 
     async fn run(&self) -> screenhub::passes::PassReport {
+        self.run_pass(Pass::Fiilter).await
+    }
+
+    async fn run_pass(&self, pass: Pass) -> screenhub::passes::PassReport {
         let report = self
             .world
             .passes
-            .run(Pass::Fiilter, None)
+            .run(pass, None)
             .await
             .expect("the pass runs");
         self.world.settle().await;
         report
+    }
+
+    /// The leads the passes created: (contact, posting, origin, creator).
+    fn leads(&self) -> Vec<(String, String, String, String)> {
+        self.lever
+            .created_opportunities()
+            .iter()
+            .map(|o| {
+                (
+                    o["contact"].as_str().unwrap_or_default().to_owned(),
+                    o["applications"][0]["posting"]
+                        .as_str()
+                        .or_else(|| o["applications"][0]["posting"]["id"].as_str())
+                        .unwrap_or_default()
+                        .to_owned(),
+                    o["origin"].as_str().unwrap_or_default().to_owned(),
+                    o["sourcedBy"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    fn contact_of(&self, opp: &str) -> String {
+        self.lever.opportunity(opp).unwrap()["contact"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
     fn stage_moves(&self) -> usize {
@@ -271,14 +310,31 @@ async fn a_lever_429_storm_delays_fiilter_but_moves_and_notes_once() {
 }
 
 #[tokio::test]
-async fn a_candidate_deleted_before_the_move_is_done_with_nothing_written() {
+async fn a_candidate_deleted_in_lever_is_not_moved_and_leaves_the_candidate_database_at_once() {
     let p = Passes::start(false).await;
     let ada = p.applicant("Ada Lovelace", rust_engineer());
+    let grace = p.applicant("Grace Hopper", rust_engineer());
     p.world.passes.run(Pass::Fiilter, None).await.unwrap();
-    p.lever.delete_opportunity(&ada).await;
+    assert_eq!(
+        p.world.store.load_profiles(&p.tenant).await.unwrap().len(),
+        2
+    );
+    // Lever deletes Ada (and tells the hub by webhook) before her move is performed.
+    let delivered = p.lever.delete_opportunity(&ada).await;
+    assert!(delivered.iter().all(|d| d.ok()), "{delivered:?}");
     p.world.settle().await;
     assert!(p.world.store.dead_letters(10).await.unwrap().is_empty());
-    assert_eq!(p.stage_moves(), 0);
+    assert_eq!(p.stage_moves(), 1, "only Grace is moved");
+    let held: Vec<String> = p
+        .world
+        .store
+        .load_profiles(&p.tenant)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(held, vec![grace], "Ada's profile is gone");
 }
 
 #[tokio::test]
@@ -298,4 +354,122 @@ async fn a_screened_stage_that_is_a_trigger_starts_a_background_check_by_design(
         1,
         "the tenant made the screened stage a trigger"
     );
+}
+
+#[tokio::test]
+async fn arkive_suggests_the_best_existing_candidates_for_a_new_posting_once() {
+    let p = Passes::with(&["fiilter", "arkive"], false).await;
+    let ada = p.applicant("Ada Lovelace", rust_engineer());
+    let grace = p.applicant("Grace Hopper", rust_engineer());
+    let florence = p.applicant("Florence Nightingale", nurse());
+    p.run().await; // the three join the candidate database
+    // A new posting, and one candidate who already applied to it.
+    let rust = p.lever.add_posting(
+        NewPosting::new("Senior Rust Developer")
+            .department("Engineering")
+            .description("Rust microservices on AWS Lambda and DynamoDB.")
+            .list(
+                "Requirements",
+                "<li>Rust</li><li>AWS Lambda</li><li>distributed systems</li>",
+            ),
+    );
+    let applied = p.lever.add_opportunity(
+        NewOpportunity::new("Linus Torvalds")
+            .email("linus@example.com")
+            .stage(NEW)
+            .posting(rust.clone())
+            .resume(rust_engineer()),
+    );
+    p.run().await; // Linus joins the database too (applied to the new posting)
+    let closed = p
+        .lever
+        .add_posting(NewPosting::new("Rust Engineer (closed)").state("closed"));
+    let report = p.run_pass(Pass::Arkive).await;
+    println!("{report:?}");
+    let leads = p.leads();
+    let on_rust: Vec<&String> = leads
+        .iter()
+        .filter(|(_, posting, ..)| *posting == rust)
+        .map(|(contact, ..)| contact)
+        .collect();
+    assert!(on_rust.contains(&&p.contact_of(&ada)), "{leads:?}");
+    assert!(on_rust.contains(&&p.contact_of(&grace)), "{leads:?}");
+    assert!(
+        !on_rust.contains(&&p.contact_of(&florence)),
+        "not a match: {leads:?}"
+    );
+    assert!(
+        !on_rust.contains(&&p.contact_of(&applied)),
+        "already applied: {leads:?}"
+    );
+    assert!(
+        leads.iter().all(|(_, posting, ..)| *posting != closed),
+        "closed postings take none"
+    );
+    for (_, _, origin, by) in &leads {
+        assert_eq!(
+            (origin.as_str(), by.as_str()),
+            ("sourced", p.service_user.as_str())
+        );
+    }
+    // Each lead carries the note that says why.
+    for lead in p.lever.created_opportunities() {
+        let id = lead["id"].as_str().unwrap();
+        let notes = p.lever.notes(id);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0]
+                .value
+                .starts_with("ARKiiVE: suggested this candidate for"),
+            "{}",
+            notes[0].value
+        );
+    }
+    // Again: the posting was handled; no new lead.
+    let before = p.lever.created_opportunities().len();
+    let again = p.run_pass(Pass::Arkive).await;
+    assert_eq!(again.actions, 0, "{again:?}");
+    assert_eq!(p.lever.created_opportunities().len(), before);
+}
+
+#[tokio::test]
+async fn refiine_suggests_another_open_posting_for_an_application_fiilter_left() {
+    let p = Passes::with(&["fiilter", "refine"], false).await;
+    let icu = p.lever.add_posting(
+        NewPosting::new("ICU Registered Nurse")
+            .department("Nursing")
+            .description(
+                "Intensive care unit nursing: patient care, medication administration, triage.",
+            )
+            .list(
+                "Requirements",
+                "<li>Registered Nurse</li><li>ICU experience</li><li>wound care</li>",
+            ),
+    );
+    let florence = p.applicant("Florence Nightingale", nurse());
+    let ada = p.applicant("Ada Lovelace", rust_engineer());
+    let fiilter = p.run().await;
+    assert_eq!(fiilter.queued, 1, "{fiilter:?}");
+    let report = p.run_pass(Pass::Refine).await;
+    println!("{report:?}");
+    let leads = p.leads();
+    assert_eq!(leads.len(), 1, "{leads:?}");
+    assert_eq!((&leads[0].0, &leads[0].1), (&p.contact_of(&florence), &icu));
+    let lead = p.lever.created_opportunities()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let notes = p.lever.notes(&lead);
+    assert!(
+        notes[0]
+            .value
+            .starts_with("REFiiNE: suggested this candidate for \"ICU Registered Nurse\""),
+        "{}",
+        notes[0].value
+    );
+    assert_eq!(p.lever.stage_of(&ada).as_deref(), Some(SCREENED));
+    // No longer queued: a second run suggests nothing.
+    let again = p.run_pass(Pass::Refine).await;
+    assert_eq!((again.items, again.actions), (0, 0), "{again:?}");
+    assert_eq!(p.leads().len(), 1);
 }

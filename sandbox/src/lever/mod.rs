@@ -188,13 +188,19 @@ impl FakeLever {
     }
 
     /// The opportunities created with `POST /opportunities`, in creation order, as
-    /// `GET /opportunities/:id` renders them (deleted ones are left out).
+    /// `GET /opportunities/:id?expand=applications` renders them (deleted ones are left out).
     pub fn created_opportunities(&self) -> Vec<Value> {
         let state = self.state();
         state
             .created_via_api
             .iter()
-            .filter_map(|id| state.render_opportunity(id, Expand::default()).ok())
+            .filter_map(|id| {
+                let expand = Expand {
+                    applications: true,
+                    ..Expand::default()
+                };
+                state.render_opportunity(id, expand).ok()
+            })
             .collect()
     }
 

@@ -11,8 +11,8 @@ use crate::domain::ats::lever_route;
 use crate::domain::ats::tags;
 use crate::domain::kinds::AtsKind;
 use crate::domain::order::{Order, OrderStatus};
-use crate::ports::ats::{AtsAdapter, AtsContext, AtsError, Attempt, Loaded, StageMove};
-use crate::ports::lever::{LeverAccount, LeverApi, LeverError};
+use crate::ports::ats::{AtsAdapter, AtsContext, AtsError, Attempt, Lead, Loaded, StageMove};
+use crate::ports::lever::{LeverAccount, LeverApi, LeverError, NewLead, OpportunityQuery};
 use std::sync::Arc;
 
 /// Pages of an opportunity's notes read when looking for one already posted.
@@ -256,6 +256,53 @@ impl AtsAdapter for LeverAts {
             gone_is_done(self.api.change_stage(&acct, ats_ref, to).await)?;
         }
         gone_is_done(self.note_once(&acct, ats_ref, notice, attempt).await)
+    }
+
+    async fn create_lead(
+        &self,
+        ctx: &AtsContext<'_>,
+        lead: &Lead<'_>,
+        notice: &NewNote,
+        attempt: Attempt,
+    ) -> Result<(), AtsError> {
+        let mut acct = Self::account(ctx)?;
+        if let Some(actor) = lead.actor {
+            acct.perform_as = Some(actor.to_owned());
+        }
+        // Lever has no idempotency key for a new opportunity: whatever created one for this
+        // contact and posting before (an earlier attempt whose answer was lost, a recruiter)
+        // is found first, and gets the note instead.
+        let query = OpportunityQuery {
+            contact_id: Some(lead.contact.to_owned()),
+            posting_id: Some(lead.posting.to_owned()),
+            limit: Some(1),
+            ..OpportunityQuery::default()
+        };
+        let existing = self.api.list_opportunities(&acct, &query, None).await?;
+        let opp = match existing.data.first() {
+            Some(o) => o.id.clone(),
+            None => {
+                let new = NewLead {
+                    contact: lead.contact.to_owned(),
+                    posting: lead.posting.to_owned(),
+                    origin: "sourced".into(),
+                    sources: vec![lead.source.to_owned()],
+                };
+                match self.api.create_lead(&acct, &new).await {
+                    Ok(id) => id,
+                    // The contact or the posting is gone: nothing to suggest any more.
+                    Err(LeverError::Status {
+                        status: 400 | 404,
+                        code,
+                    }) => {
+                        tracing::info!(code, "lead not created: contact or posting gone");
+                        return Ok(());
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        };
+        gone_is_done(self.note_once(&acct, &opp, notice, attempt).await)
     }
 
     async fn confirms_deleted(

@@ -8,7 +8,7 @@ use crate::outbound::deadline;
 use crate::outbound::http::{HttpClient, read_capped};
 use crate::outbound::rate_limit::{TenantRateLimits, acquire_shared};
 use crate::ports::RateGate;
-use crate::ports::lever::{LeverAccount, LeverApi, LeverError, OpportunityQuery};
+use crate::ports::lever::{LeverAccount, LeverApi, LeverError, NewLead, OpportunityQuery};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
@@ -226,6 +226,59 @@ impl LeverApi for LeverHttp {
         Ok(env.data)
     }
 
+    async fn create_lead(&self, acct: &LeverAccount, lead: &NewLead) -> Result<String, LeverError> {
+        if acct.perform_as.is_none() {
+            return Err(LeverError::Status {
+                status: 400,
+                code: "perform_as is required to create an opportunity".into(),
+            });
+        }
+        let body = serde_json::json!({
+            "contact": lead.contact,
+            "postings": [lead.posting],
+            "origin": lead.origin,
+            "sources": lead.sources,
+        });
+        let env: Envelope<Opportunity> = self
+            .call(
+                acct,
+                Method::POST,
+                &["opportunities"],
+                &Self::perform_as(acct),
+                Some(&body),
+                Sent::Once,
+            )
+            .await?;
+        Ok(env.data.id)
+    }
+
+    async fn list_postings(
+        &self,
+        acct: &LeverAccount,
+        states: &[&str],
+        offset: Option<&str>,
+    ) -> Result<Page<Posting>, LeverError> {
+        let mut query: Vec<(&str, String)> =
+            states.iter().map(|s| ("state", (*s).to_owned())).collect();
+        // A published list holds only the public site's postings unless both channels are
+        // asked for (facts/lever.md §2.6.7).
+        query.push(("distributionChannel", "public".to_owned()));
+        query.push(("distributionChannel", "internal".to_owned()));
+        query.push(("limit", "100".to_owned()));
+        if let Some(o) = offset {
+            query.push(("offset", o.to_owned()));
+        }
+        self.call(
+            acct,
+            Method::GET,
+            &["postings"],
+            &query,
+            None,
+            Sent::Idempotent,
+        )
+        .await
+    }
+
     async fn list_resumes(
         &self,
         acct: &LeverAccount,
@@ -366,6 +419,12 @@ impl LeverApi for LeverHttp {
         }
         if q.expand_applications {
             query.push(("expand", "applications".to_owned()));
+        }
+        if let Some(c) = &q.contact_id {
+            query.push(("contact_id", c.clone()));
+        }
+        if let Some(p) = &q.posting_id {
+            query.push(("posting_id", p.clone()));
         }
         query.push(("limit", q.limit.unwrap_or(100).clamp(1, 100).to_string()));
         if let Some(o) = offset {

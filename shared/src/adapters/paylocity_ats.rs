@@ -25,7 +25,7 @@ use crate::domain::ats::paylocity_order::Intake;
 use crate::domain::effects::Notice;
 use crate::domain::kinds::AtsKind;
 use crate::domain::order::{AdapterData, AuditEntry, Order, OrderStatus};
-use crate::ports::ats::{AtsAdapter, AtsContext, AtsError, Attempt, Loaded, StageMove};
+use crate::ports::ats::{AtsAdapter, AtsContext, AtsError, Attempt, Lead, Loaded, StageMove};
 use crate::ports::secrets::PaylocityPartner;
 use crate::ports::store::{CommitError, Record, Store, update_order};
 use crate::ports::{Clock, Secret};
@@ -394,6 +394,17 @@ impl AtsAdapter for PaylocityAts {
         Err(AtsError::Permanent(
             "Paylocity orders have no stages to advance".into(),
         ))
+    }
+
+    /// Paylocity has no leads.
+    async fn create_lead(
+        &self,
+        _ctx: &AtsContext<'_>,
+        _lead: &Lead<'_>,
+        _notice: &Notice,
+        _attempt: Attempt,
+    ) -> Result<(), AtsError> {
+        Err(AtsError::Permanent("Paylocity has no leads".into()))
     }
 
     /// Paylocity does not tell partners about deletions.

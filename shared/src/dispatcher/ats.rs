@@ -64,7 +64,8 @@ impl Dispatcher {
         Ok(Done::Performed)
     }
 
-    /// Scrub the ATS object's orders once the ATS confirms it is gone; otherwise nothing.
+    /// Scrub the ATS object's orders, and remove its profile from the candidate database, once
+    /// the ATS confirms it is gone; otherwise nothing.
     pub(crate) async fn confirm_deletion(
         &self,
         tenant: &TenantId,
@@ -86,6 +87,10 @@ impl Dispatcher {
             crate::metrics::count("DeletionsUnconfirmed", &[("Ats", ats.as_str())]);
             return Ok(Done::Performed);
         }
+        // The recruiting passes' profile of the candidate goes at once (idempotent).
+        self.profiles
+            .remove_profiles(tenant, &[ats_ref.to_owned()])
+            .await?;
         match crate::erasure::erase_opportunity(
             self.store.as_ref(),
             tenant,

@@ -20,8 +20,9 @@ use crate::domain::effects::{CancelReason, DeadLetter, Effect, OutboxItem};
 use crate::domain::ids::OrderId;
 use crate::domain::{Order, OrderStatus, TenantId, transitions};
 use crate::outbound::{RetryPolicy, deadline};
-use crate::ports::ats::{AtsContext, AtsError, Attempt, StageMove};
+use crate::ports::ats::{AtsContext, AtsError, Attempt, Lead, StageMove};
 use crate::ports::events::EventPublisher;
+use crate::ports::profiles::ProfileStore;
 use crate::ports::store::{Commit, CommitError, Record, Store, StoreError};
 use crate::ports::{Clock, TenantSecrets};
 use crate::registry::Registry;
@@ -32,6 +33,8 @@ use tracing::Instrument;
 #[derive(Clone)]
 pub struct Dispatcher {
     pub store: Arc<dyn Store>,
+    /// The candidate database of the recruiting passes (a deleted candidate leaves it too).
+    pub profiles: Arc<dyn ProfileStore>,
     /// Tenant configuration, cached per container.
     pub tenants: Arc<TenantCache>,
     pub secrets: Arc<CachedSecrets>,
@@ -341,6 +344,31 @@ impl Dispatcher {
                 self.registry
                     .ats(*ats)
                     .advance_stage(&ctx, &step, note, attempt)
+                    .await?;
+                Ok(Done::Performed)
+            }
+            Effect::CreateLead {
+                ats,
+                contact,
+                posting,
+                actor,
+                source,
+                note,
+            } => {
+                let (tenant, secrets) = self.tenant_context(&item.tenant).await?;
+                let ctx = AtsContext {
+                    tenant: &tenant,
+                    secrets: &secrets,
+                };
+                let lead = Lead {
+                    contact,
+                    posting,
+                    actor: actor.as_deref(),
+                    source,
+                };
+                self.registry
+                    .ats(*ats)
+                    .create_lead(&ctx, &lead, note, attempt)
                     .await?;
                 Ok(Done::Performed)
             }

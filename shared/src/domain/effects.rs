@@ -73,6 +73,19 @@ pub enum Effect {
         actor: Option<String>,
         note: Notice,
     },
+    /// A recruiting pass suggests a candidate (Lever: a contact) for a job (a posting): a
+    /// lead is created as `actor` unless the contact already has an opportunity for it, then
+    /// the note saying why is posted on it (once).
+    CreateLead {
+        #[serde(default)]
+        ats: AtsKind,
+        contact: String,
+        posting: String,
+        #[serde(default)]
+        actor: Option<String>,
+        source: String,
+        note: Notice,
+    },
     /// The ATS reported its object deleted: once the ATS confirms it is gone, every order of
     /// it gives up the candidate's data.
     #[serde(alias = "lever_confirm_deletion")]
@@ -96,6 +109,7 @@ impl Effect {
             Effect::PublishEvent { .. } => "publish_event",
             Effect::ConfirmDeletion { .. } => "confirm_deletion",
             Effect::AdvanceStage { .. } => "advance_stage",
+            Effect::CreateLead { .. } => "create_lead",
         }
     }
 
@@ -107,7 +121,8 @@ impl Effect {
             | Effect::Notify { order_id, .. } => Some(*order_id),
             Effect::ClearTrigger { .. }
             | Effect::ConfirmDeletion { .. }
-            | Effect::AdvanceStage { .. } => None,
+            | Effect::AdvanceStage { .. }
+            | Effect::CreateLead { .. } => None,
             Effect::PublishEvent { event } => event.order_id(),
         }
     }

@@ -43,12 +43,7 @@ impl PassRunner {
             }
             return Ok(complete);
         }
-        let candidates = self.profiles.load_candidates(&tenant.id).await?;
-        let index = CandidateIndex::build(
-            candidates.records().map(|r| r.profile),
-            settings.match_config(),
-        );
-        drop(candidates);
+        let index = self.pool(tenant, settings).await?.index;
         let mut postings: HashMap<String, Compiled> = HashMap::new();
         let mut decided = Vec::new();
         let mut queued = Vec::new();
@@ -213,22 +208,22 @@ impl PassRunner {
         Ok(postings.get(id).and_then(Option::as_ref))
     }
 
-    /// Write the decisions: the queued candidates marked for REFiiNE first (idempotent), then
-    /// each decision with its record in one commit (a concurrent run's duplicate commits
-    /// nothing and its effects are not queued twice).
-    async fn commit(
+    /// Write a pass's decisions: the candidate records they change first (idempotent: e.g.
+    /// marked for REFiiNE), then each decision with its record in one commit (a concurrent
+    /// run's duplicate commits nothing and its effects are not queued twice).
+    pub(super) async fn commit(
         &self,
         tenant: &TenantConfig,
         decided: Vec<(String, Vec<Effect>)>,
-        queued: Vec<CandidateRecord>,
+        records: Vec<CandidateRecord>,
         report: &mut PassReport,
     ) -> Result<(), TenantFailure> {
-        if !queued.is_empty() {
-            self.profiles.put_profiles(&tenant.id, queued).await?;
+        if !records.is_empty() {
+            self.profiles.put_profiles(&tenant.id, records).await?;
         }
         let now = self.clock.now();
         for (key, effects) in decided {
-            let acts = !effects.is_empty();
+            let acts = effects.len();
             let record = Record {
                 deliveries: vec![DeliveryRecord::new(key, now + self.tuning.record_ttl)],
                 outbox: effects
@@ -240,7 +235,7 @@ impl PassRunner {
                 now,
             };
             match self.store.record(record).await {
-                Ok(()) => report.actions += usize::from(acts),
+                Ok(()) => report.actions += acts,
                 Err(CommitError::DuplicateDelivery) => report.already_handled += 1,
                 Err(CommitError::Store(e)) => return Err(e.into()),
                 Err(e) => return Err(TenantFailure::Setup(e.to_string())),

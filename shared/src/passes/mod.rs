@@ -1,4 +1,4 @@
-//! The recruiting passes on Lever (FiiLTER today; ARKiiVE and REFiiNE next), run on a schedule
+//! The recruiting passes on Lever (FiiLTER, ARKiiVE, REFiiNE), run on a schedule
 //! for every tenant that enables them. Each pass is incremental (a cursor per tenant),
 //! idempotent (a record per item handled, written in the same commit as the effects it
 //! decided, so a re-run or an overlapping run never acts twice), bounded (it stops starting
@@ -7,7 +7,9 @@
 //! The decisions are pure ([`crate::domain::ats::lever_passes`]); Lever is written only by the
 //! dispatcher, which performs each effect once.
 
+mod arkive;
 mod fiilter;
+mod refine;
 
 use crate::adapters::secrets_cache::CachedSecrets;
 use crate::config::TenantConfig;
@@ -17,6 +19,7 @@ use crate::ports::lever::{LeverAccount, LeverApi, LeverError};
 use crate::ports::profiles::ProfileStore;
 use crate::ports::store::{Store, StoreError};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -107,10 +110,8 @@ impl PassRunner {
                     self.fiilter(&tenant, &settings, deadline, &mut report)
                         .await
                 }
-                Pass::Arkive | Pass::Refine => Err(TenantFailure::Setup(format!(
-                    "{} is not available yet",
-                    pass.display_name()
-                ))),
+                Pass::Arkive => self.arkive(&tenant, &settings, deadline, &mut report).await,
+                Pass::Refine => self.refine(&tenant, &settings, deadline, &mut report).await,
             };
             match result {
                 Ok(true) => {}
@@ -168,6 +169,92 @@ impl PassRunner {
                 &ms.to_string(),
             )
             .await
+    }
+}
+
+/// A tenant's candidate database as a pass uses it: the index over every profile, each
+/// candidate's contact, the postings each contact already has an opportunity for, and the
+/// candidates queued for REFiiNE (with their profiles).
+pub(crate) struct Pool {
+    pub index: crate::matching::CandidateIndex,
+    contacts: HashMap<String, String>,
+    postings_of: HashMap<String, Vec<String>>,
+    pub queued: Vec<crate::ports::profiles::CandidateRecord>,
+}
+
+impl Pool {
+    pub fn contact_of(&self, candidate: &str) -> Option<&str> {
+        self.contacts.get(candidate).map(String::as_str)
+    }
+
+    /// Whether the contact already has an opportunity for `posting`.
+    pub fn has_opportunity(&self, contact: &str, posting: &str) -> bool {
+        self.postings_of
+            .get(contact)
+            .is_some_and(|p| p.iter().any(|p| p == posting))
+    }
+}
+
+impl PassRunner {
+    /// Load the tenant's candidate database and index it (unpacked one bucket at a time).
+    pub(crate) async fn pool(
+        &self,
+        tenant: &TenantConfig,
+        settings: &PassSettings,
+    ) -> Result<Pool, StoreError> {
+        let candidates = self.profiles.load_candidates(&tenant.id).await?;
+        let mut contacts = HashMap::new();
+        let mut postings_of: HashMap<String, Vec<String>> = HashMap::new();
+        let mut queued = Vec::new();
+        let index = crate::matching::CandidateIndex::build(
+            candidates.records().map(|r| {
+                if let Some(p) = &r.posting {
+                    postings_of
+                        .entry(r.contact.clone())
+                        .or_default()
+                        .push(p.clone());
+                }
+                contacts.insert(r.id.clone(), r.contact.clone());
+                if r.refine {
+                    queued.push(r.clone());
+                }
+                r.profile
+            }),
+            settings.match_config(),
+        );
+        Ok(Pool {
+            index,
+            contacts,
+            postings_of,
+            queued,
+        })
+    }
+
+    /// Every posting that takes leads (published and internal); whether the listing was
+    /// read to its end before `deadline`.
+    pub(crate) async fn open_postings(
+        &self,
+        acct: &LeverAccount,
+        deadline: Option<Instant>,
+        report: &mut PassReport,
+    ) -> Result<(Vec<crate::domain::ats::lever::Posting>, bool), TenantFailure> {
+        let mut out = Vec::new();
+        let mut offset: Option<String> = None;
+        loop {
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return Ok((out, false));
+            }
+            report.lever_calls += 1;
+            let page = self
+                .lever
+                .list_postings(acct, &["published", "internal"], offset.as_deref())
+                .await?;
+            out.extend(page.data);
+            offset = page.next.filter(|_| page.has_next);
+            if offset.is_none() {
+                return Ok((out, true));
+            }
+        }
     }
 }
 

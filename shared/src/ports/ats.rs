@@ -36,6 +36,16 @@ pub struct StageMove<'a> {
     pub actor: Option<&'a str>,
 }
 
+/// A lead asked of the ATS: which candidate (contact), for which job (posting), as whom, and
+/// the source recorded on it.
+#[derive(Clone, Copy, Debug)]
+pub struct Lead<'a> {
+    pub contact: &'a str,
+    pub posting: &'a str,
+    pub actor: Option<&'a str>,
+    pub source: &'a str,
+}
+
 /// What the ATS says about an order about to be placed.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Loaded {
@@ -100,6 +110,16 @@ pub trait AtsAdapter: Send + Sync {
         &self,
         ctx: &AtsContext<'_>,
         step: &StageMove<'_>,
+        notice: &Notice,
+        attempt: Attempt,
+    ) -> Result<(), AtsError>;
+
+    /// Suggest a candidate for a job: create the lead (unless the candidate already has one
+    /// for that job) and post `notice` on it (once).
+    async fn create_lead(
+        &self,
+        ctx: &AtsContext<'_>,
+        lead: &Lead<'_>,
         notice: &Notice,
         attempt: Attempt,
     ) -> Result<(), AtsError>;

@@ -46,6 +46,20 @@ pub struct OpportunityQuery {
     pub created_at_start: Option<i64>,
     /// Inline the application (its posting id) of each opportunity.
     pub expand_applications: bool,
+    /// Only the opportunities of this contact (person).
+    pub contact_id: Option<String>,
+    /// Only the opportunities for this posting.
+    pub posting_id: Option<String>,
+}
+
+/// A lead to create: a new opportunity for an existing contact on one posting.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewLead {
+    pub contact: String,
+    pub posting: String,
+    /// Lever's `origin` (`sourced`).
+    pub origin: String,
+    pub sources: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -111,6 +125,16 @@ pub trait LeverApi: Send + Sync {
         opp: &str,
         stage_id: &str,
     ) -> Result<(), LeverError>;
+    /// Create a lead as `acct.perform_as` (required by Lever); returns the new opportunity's
+    /// id. Not idempotent at Lever: callers that retry look for it first.
+    async fn create_lead(&self, acct: &LeverAccount, lead: &NewLead) -> Result<String, LeverError>;
+    /// One page of postings in `states` (`published`, `internal`, …).
+    async fn list_postings(
+        &self,
+        acct: &LeverAccount,
+        states: &[&str],
+        offset: Option<&str>,
+    ) -> Result<Page<Posting>, LeverError>;
     /// The opportunity's résumés, with Lever's parsed data where it has it.
     async fn list_resumes(&self, acct: &LeverAccount, opp: &str)
     -> Result<Vec<Resume>, LeverError>;

@@ -269,6 +269,32 @@ pub fn fiilter(posting_title: &str, explanation: &Explanation, threshold: f32) -
     }
 }
 
+/// ARKiiVE's leads for a posting: the best-ranked candidates first, one per contact, skipping
+/// contacts that already have an opportunity for the posting; at most `max`. `contact_of`
+/// gives a candidate's contact, `has_one` whether a contact already has an opportunity for
+/// the posting.
+pub fn pick_leads<'a>(
+    ranked: &'a [Explanation],
+    contact_of: impl Fn(&str) -> Option<&'a str>,
+    has_one: impl Fn(&str) -> bool,
+    max: usize,
+) -> Vec<(&'a str, &'a Explanation)> {
+    let mut picked: Vec<(&str, &Explanation)> = Vec::new();
+    for e in ranked {
+        if picked.len() == max {
+            break;
+        }
+        let Some(contact) = contact_of(&e.candidate_id) else {
+            continue;
+        };
+        if has_one(contact) || picked.iter().any(|(c, _)| *c == contact) {
+            continue;
+        }
+        picked.push((contact, e));
+    }
+    picked
+}
+
 fn names(items: impl Iterator<Item = String>, max: usize) -> String {
     let list: Vec<String> = items.take(max).collect();
     if list.is_empty() {
@@ -411,6 +437,43 @@ mod tests {
             FiilterAction::Queue => panic!("at its own score it advances"),
         }
         assert_eq!(fiilter("x", &e, e.score + 0.01), FiilterAction::Queue);
+    }
+
+    #[test]
+    fn leads_are_the_best_one_per_contact_without_an_opportunity_for_the_posting() {
+        let ranked: Vec<Explanation> = ["a", "b", "c", "d", "e"]
+            .iter()
+            .enumerate()
+            .map(|(i, id)| Explanation {
+                candidate_id: (*id).into(),
+                posting_id: "p".into(),
+                score: 1.0 - i as f32 / 10.0,
+                skill_points: 0.0,
+                text_points: 0.0,
+                role_points: 0.0,
+                occupation_points: 0.0,
+                matched_skills: Vec::new(),
+                missing_skills: Vec::new(),
+                matched_terms: Vec::new(),
+                missing_terms: Vec::new(),
+                matched_roles: Vec::new(),
+                matched_occupations: Vec::new(),
+            })
+            .collect();
+        // a and b are one person; c already has an opportunity for the posting.
+        let contact = |id: &str| match id {
+            "a" | "b" => Some("ca"),
+            "c" => Some("cc"),
+            "d" => Some("cd"),
+            "e" => Some("ce"),
+            _ => None,
+        };
+        let picked = pick_leads(&ranked, contact, |c| c == "cc", 2);
+        let ids: Vec<(&str, &str)> = picked
+            .iter()
+            .map(|(c, e)| (*c, e.candidate_id.as_str()))
+            .collect();
+        assert_eq!(ids, vec![("ca", "a"), ("cd", "d")]);
     }
 
     #[test]
