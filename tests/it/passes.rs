@@ -473,3 +473,56 @@ async fn refiine_suggests_another_open_posting_for_an_application_fiilter_left()
     assert_eq!((again.items, again.actions), (0, 0), "{again:?}");
     assert_eq!(p.leads().len(), 1);
 }
+
+#[tokio::test]
+async fn arkive_finds_candidates_of_any_stage_through_the_database_sync_and_reads_each_once() {
+    let p = Passes::with(&["arkive"], false).await;
+    // Candidates FiiLTER never saw: in other stages, archived, from long ago.
+    let old = p.lever.add_opportunity(
+        NewOpportunity::new("Margaret Hamilton")
+            .email("margaret@example.com")
+            .stage(SCREENED)
+            .created_at(1_600_000_000_000)
+            .updated_at(1_600_000_000_000)
+            .resume(rust_engineer()),
+    );
+    let archived = p.lever.add_opportunity(
+        NewOpportunity::new("Barbara Liskov")
+            .email("barbara@example.com")
+            .stage(NEW)
+            .archived("reason-1", 1_700_000_000_000)
+            .resume(rust_engineer()),
+    );
+    let rust = p.lever.add_posting(
+        NewPosting::new("Senior Rust Developer")
+            .department("Engineering")
+            .description("Rust microservices on AWS Lambda and DynamoDB.")
+            .list(
+                "Requirements",
+                "<li>Rust</li><li>AWS Lambda</li><li>distributed systems</li>",
+            ),
+    );
+    let report = p.run_pass(Pass::Arkive).await;
+    println!("{report:?}");
+    assert_eq!(report.synced, 2, "{report:?}");
+    let on_rust: Vec<String> = p
+        .leads()
+        .into_iter()
+        .filter(|(_, posting, ..)| *posting == rust)
+        .map(|(contact, ..)| contact)
+        .collect();
+    assert!(on_rust.contains(&p.contact_of(&old)), "{on_rust:?}");
+    assert!(on_rust.contains(&p.contact_of(&archived)), "{on_rust:?}");
+    // Nothing changed in Lever: the next run reads no résumé again.
+    let resumes = |p: &Passes| {
+        p.lever
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/resumes"))
+            .count()
+    };
+    let before = resumes(&p);
+    let again = p.run_pass(Pass::Arkive).await;
+    assert_eq!((again.synced, again.actions), (0, 0), "{again:?}");
+    assert_eq!(resumes(&p), before);
+}

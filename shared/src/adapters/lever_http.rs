@@ -408,6 +408,9 @@ impl LeverApi for LeverHttp {
         if let Some(t) = q.updated_at_start {
             query.push(("updated_at_start", t.to_string()));
         }
+        if let Some(t) = q.updated_at_end {
+            query.push(("updated_at_end", t.to_string()));
+        }
         if let Some(a) = q.archived {
             query.push(("archived", a.to_string()));
         }

@@ -1,5 +1,5 @@
-//! ARKiiVE: each new published (or internal) posting searched against the tenant's
-//! candidate database; the best matches above the minimum score (at most
+//! ARKiiVE: the tenant's candidate database brought up to date with Lever (see [`super::sync`]),
+//! then each new published (or internal) posting searched against it; the best matches above the minimum score (at most
 //! `max_leads_per_posting`) become leads on it: a new opportunity for the existing contact,
 //! origin sourced, created as the service user, each with a note saying why. Candidates who
 //! already have an opportunity for the posting are skipped.
@@ -25,6 +25,13 @@ impl PassRunner {
         report: &mut PassReport,
     ) -> Result<bool, TenantFailure> {
         let acct = self.account(tenant, settings).await?;
+        // The existing candidates first: every opportunity Lever changed since the last run.
+        if !self
+            .sync_candidates(tenant, &acct, deadline, report)
+            .await?
+        {
+            return Ok(false);
+        }
         let cursor = self.cursor(tenant, Pass::Arkive).await?;
         let since = cursor - self.tuning.overlap.whole_milliseconds() as i64;
         let (postings, complete) = self.open_postings(&acct, deadline, report).await?;

@@ -10,6 +10,7 @@
 mod arkive;
 mod fiilter;
 mod refine;
+mod sync;
 
 use crate::adapters::secrets_cache::CachedSecrets;
 use crate::config::TenantConfig;
@@ -66,6 +67,8 @@ pub struct PassReport {
     pub actions: usize,
     /// Left where they were (FiiLTER: queued for REFiiNE).
     pub queued: usize,
+    /// Candidates whose profile was (re)built from Lever by the database sync.
+    pub synced: usize,
     /// Lever calls made by the pass itself (the dispatcher's come after).
     pub lever_calls: usize,
     /// Tenants whose run failed (logged by id); retried next run.

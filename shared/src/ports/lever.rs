@@ -38,6 +38,7 @@ impl LeverAccount {
 pub struct OpportunityQuery {
     pub tags: Vec<String>,
     pub updated_at_start: Option<i64>,
+    pub updated_at_end: Option<i64>,
     pub archived: Option<bool>,
     pub limit: Option<u32>,
     /// Only opportunities in this stage.
