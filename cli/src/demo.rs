@@ -46,6 +46,10 @@ pub const PAYLOCITY_BO_PACKAGE: &str = "standard-bo";
 pub const PAYLOCITY_CLIENT: &str = "demo-partner-client";
 pub const PAYLOCITY_SECRET: &str = "demo-partner-secret";
 pub const PAYLOCITY_API_KEY: &str = "demo-paylocity-x-api-key";
+/// The recruiting passes' stages and how often they run here (5 minutes when deployed).
+pub const NEW_APPLICANT_STAGE: &str = "applicant-new";
+pub const SCREENED_STAGE: &str = "stage-ciivsoft-screened";
+pub const PASSES_EVERY: Duration = Duration::from_secs(30);
 /// The demo tenant's operator key (adverse action).
 pub const OPERATOR_KEY: &str = "demo-operator-key";
 /// The time budget of one local drain of the outbox (the deployed function's timeout).
@@ -69,6 +73,10 @@ pub struct LocalRun {
     pub backgrounds_online: FakeBackgroundsOnline,
     pub paylocity: FakePaylocity,
     pub store: EmbeddedStore,
+    /// The recruiting passes (also run every [`PASSES_EVERY`] by the local run).
+    pub passes: Arc<screenhub::passes::PassRunner>,
+    /// New applicants for the recruiting passes: (opportunity id, who).
+    pub applicants: Vec<(String, &'static str)>,
     pub events: Arc<LocalEvents>,
     pub opportunities: Vec<(String, &'static str)>,
     /// A candidate for the pairings that exist by configuration alone.
@@ -80,7 +88,30 @@ pub struct LocalRun {
 /// pairings that exist by configuration alone (a stage move → Backgrounds Online, a tag →
 /// Alliance 2020), and a Paylocity package fulfilled by each provider.
 pub fn demo_tenant(lever_api: &str, alliance_api: &str, bo_api: &str) -> TenantConfig {
-    serde_json::from_value(serde_json::json!({
+    demo_tenant_with(lever_api, alliance_api, bo_api, None)
+}
+
+/// The demo tenant, running the recruiting passes as `service_user` when given.
+pub fn demo_tenant_with(
+    lever_api: &str,
+    alliance_api: &str,
+    bo_api: &str,
+    service_user: Option<&str>,
+) -> TenantConfig {
+    let mut tenant = demo_tenant_json(lever_api, alliance_api, bo_api);
+    if let Some(user) = service_user {
+        tenant["passes"] = serde_json::json!({
+            "enabled": ["fiilter", "arkive", "refine"],
+            "service_user": user,
+            "new_applicant_stage": NEW_APPLICANT_STAGE,
+            "screened_stage": SCREENED_STAGE
+        });
+    }
+    serde_json::from_value(tenant).expect("demo tenant is valid")
+}
+
+fn demo_tenant_json(lever_api: &str, alliance_api: &str, bo_api: &str) -> serde_json::Value {
+    serde_json::json!({
         "id": TENANT,
         "name": "Demo Company",
         "ats": {
@@ -150,8 +181,7 @@ pub fn demo_tenant(lever_api: &str, alliance_api: &str, bo_api: &str) -> TenantC
                 "provider": "backgrounds_online"
             }
         ]
-    }))
-    .expect("demo tenant is valid")
+    })
 }
 
 pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::Error>> {
@@ -169,6 +199,7 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
         (TRIGGER_STAGE, "Background Check"),
         (BO_STAGE, "Background Check (Backgrounds Online)"),
         ("stage-offer", "Offer"),
+        (SCREENED_STAGE, "CiiVSOFT SCREENED"),
     ] {
         lever.add_stage(id, text);
     }
@@ -176,7 +207,13 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
         NewPosting::new("Senior Rust Engineer")
             .department("Engineering")
             .team("Platform")
-            .location("Austin"),
+            .location("Austin")
+            .description("We build Rust services on AWS Lambda and DynamoDB.")
+            .list(
+                "Requirements",
+                "<li>Rust backend development</li><li>AWS Lambda, DynamoDB</li>\
+                 <li>REST APIs and distributed systems</li>",
+            ),
     );
     let ada = lever.add_opportunity(
         NewOpportunity::new("Ada Lovelace")
@@ -197,6 +234,8 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
             .stage("applicant-new")
             .posting(posting.clone()),
     );
+    let service_user = lever.add_user("CiiVSOFT", "ciivsoft@demo.example", "admin");
+    let applicants = seed_pass_candidates(&lever, &posting);
     let webhook_url = format!("{hub_url}/lever/webhooks/{TENANT}");
     let token = lever.subscribe(&webhook_url, "candidateStageChange");
     let deletion_token = lever.subscribe(&webhook_url, "candidateDeleted");
@@ -240,10 +279,11 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
     std::fs::write(&secrets_path, serde_json::to_vec_pretty(&file)?)?;
 
     let store = EmbeddedStore::new();
-    let tenant = demo_tenant(
+    let tenant = demo_tenant_with(
         &lever.base_url(),
         &alliance.base_url(),
         &backgrounds_online.base_url(),
+        Some(&service_user),
     );
     store.put_tenant(&tenant).await?;
     // The same composition as every deployed function, over the embedded store.
@@ -270,6 +310,8 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
         DISPATCH_BUDGET,
     );
     worker::spawn_schedules(poll, POLL_EVERY, sweep, Duration::from_secs(60));
+    let passes = Arc::new(parts.passes());
+    worker::spawn_passes(passes.clone(), PASSES_EVERY);
     onboard_paylocity(&parts, &partner, &tenant, &hub_url).await?;
     Ok(LocalRun {
         hub_url,
@@ -279,6 +321,8 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
         paylocity,
         store,
         events,
+        passes,
+        applicants,
         opportunities: vec![
             (ada, "Ada Lovelace (has an email)"),
             (grace, "Grace Hopper (no email)"),
@@ -321,4 +365,66 @@ async fn onboard_paylocity(
         )
         .await?;
     Ok(())
+}
+
+/// Candidates for the recruiting passes: two new applications to the Rust posting (one fits,
+/// one is a nurse), an older candidate in another stage, and the nurse's better fit, an ICU
+/// posting. Their résumés carry Lever's parsed data.
+fn seed_pass_candidates(lever: &FakeLever, rust_posting: &str) -> Vec<(String, &'static str)> {
+    use screenhub_sandbox::lever::{NewResume, ParsedPosition, ParsedSchool};
+    let engineer = || {
+        NewResume::new("resume.pdf")
+            .position(
+                ParsedPosition::new("Acme", "Senior Backend Engineer").summary(
+                    "Rust microservices on AWS Lambda and DynamoDB, REST APIs, Kubernetes, \
+                     distributed systems.",
+                ),
+            )
+            .school(
+                ParsedSchool::new("MIT")
+                    .degree("BSc")
+                    .field("Computer Science"),
+            )
+    };
+    let nurse = NewResume::new("resume.pdf").position(
+        ParsedPosition::new("General Hospital", "Registered Nurse").summary(
+            "Intensive care unit patient care, medication administration, wound care, triage.",
+        ),
+    );
+    lever.add_posting(
+        NewPosting::new("ICU Registered Nurse")
+            .department("Nursing")
+            .description("Intensive care nursing: patient care, medication, triage.")
+            .list(
+                "Requirements",
+                "<li>Registered Nurse</li><li>ICU experience</li><li>wound care</li>",
+            ),
+    );
+    let alan = lever.add_opportunity(
+        NewOpportunity::new("Alan Turing")
+            .email("alan@example.com")
+            .stage(NEW_APPLICANT_STAGE)
+            .posting(rust_posting.to_owned())
+            .resume(engineer()),
+    );
+    let florence = lever.add_opportunity(
+        NewOpportunity::new("Florence Nightingale")
+            .email("florence@example.com")
+            .stage(NEW_APPLICANT_STAGE)
+            .posting(rust_posting.to_owned())
+            .resume(nurse),
+    );
+    lever.add_opportunity(
+        NewOpportunity::new("Margaret Hamilton")
+            .email("margaret@example.com")
+            .stage("stage-phone-screen")
+            .resume(engineer()),
+    );
+    vec![
+        (alan, "Alan Turing (fits the Rust posting)"),
+        (
+            florence,
+            "Florence Nightingale (a nurse, applied to the Rust posting)",
+        ),
+    ]
 }

@@ -525,6 +525,32 @@ fn sample_lever_event(tenant: &str, key: &str, opportunity: &str, to_stage: &str
     .to_string()
 }
 
+/// `screenhub local`: a line on stdin runs a pass now (`fiilter`, `arkive`, `refine`, or all
+/// three for an empty line) and prints its report.
+async fn run_passes_on_request(passes: Arc<screenhub::passes::PassRunner>) {
+    use screenhub::domain::ats::lever_passes::Pass;
+    use tokio::io::AsyncBufReadExt;
+    let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
+    while let Ok(Some(line)) = lines.next_line().await {
+        let wanted: Vec<Pass> = match line.trim() {
+            "" => Pass::ALL.to_vec(),
+            name => Pass::ALL
+                .into_iter()
+                .filter(|p| p.as_str() == name.to_lowercase())
+                .collect(),
+        };
+        if wanted.is_empty() {
+            println!("type fiilter, arkive or refine (or Enter for all three)");
+        }
+        for pass in wanted {
+            match passes.run(pass, None).await {
+                Ok(report) => println!("{}: {}", pass.display_name(), serde_json::json!(report)),
+                Err(e) => println!("{}: failed: {e}", pass.display_name()),
+            }
+        }
+    }
+}
+
 async fn local(opts: demo::LocalOptions) -> Result<()> {
     screenhub::telemetry::init_pretty();
     let run = demo::start(opts).await?;
@@ -657,6 +683,30 @@ async fn local(opts: demo::LocalOptions) -> Result<()> {
         demo::TENANT,
         demo::OPERATOR_KEY
     );
+    println!(
+        "Recruiting passes (FiiLTER, ARKiiVE, REFiiNE) run every {} s here (every 5 minutes deployed):",
+        demo::PASSES_EVERY.as_secs()
+    );
+    for (id, who) in &run.applicants {
+        println!("  # {who}: its stage and notes after FiiLTER");
+        println!(
+            "  curl -s -u {}: {l}/opportunities/{id} | grep -o '\"stage\":\"[^\"]*\"'",
+            demo::LEVER_KEY
+        );
+        println!(
+            "  curl -s -u {}: {l}/opportunities/{id}/notes",
+            demo::LEVER_KEY
+        );
+    }
+    println!("  # the leads ARKiiVE and REFiiNE created (origin sourced, with their notes)");
+    println!(
+        "  curl -s -u {}: '{l}/opportunities?origin=sourced&expand=applications'",
+        demo::LEVER_KEY
+    );
+    println!(
+        "  # run a pass now: type fiilter, arkive or refine and Enter (Enter alone runs all three)\n"
+    );
+    tokio::spawn(run_passes_on_request(run.passes.clone()));
     println!("Ctrl-C stops everything.");
     tokio::signal::ctrl_c().await?;
     Ok(())

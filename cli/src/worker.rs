@@ -66,6 +66,29 @@ pub fn spawn_schedules(
     (polling, sweeping)
 }
 
+/// The recruiting passes, each every `every` (5 minutes when deployed).
+pub fn spawn_passes(
+    passes: std::sync::Arc<screenhub::passes::PassRunner>,
+    every: Duration,
+) -> Vec<JoinHandle<()>> {
+    use screenhub::domain::ats::lever_passes::Pass;
+    Pass::ALL
+        .into_iter()
+        .map(|pass| {
+            let passes = passes.clone();
+            spawn_every(every, pass.display_name(), move || {
+                let passes = passes.clone();
+                async move {
+                    passes
+                        .run(pass, None)
+                        .await
+                        .map(|r| (r.actions + r.queued + r.synced > 0).then_some(r))
+                }
+            })
+        })
+        .collect()
+}
+
 /// Run `pass` every `period`; log its report when it did something, and its failures.
 fn spawn_every<F, Fut, R, E>(period: Duration, what: &'static str, pass: F) -> JoinHandle<()>
 where

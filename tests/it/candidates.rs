@@ -57,7 +57,26 @@ async fn suite<S: ProfileStore + Clone + 'static>(store: S) {
         ["a", "b", "c"],
         "tenants are apart"
     );
-    assert_eq!(held[1], replaced, "a profile is replaced by id, whole");
+    assert_eq!(held[1], replaced, "a profile is replaced by id");
+    // A pass's REFiiNE mark survives a profile rebuilt from a stale read.
+    store.mark_refine(&t, &["b".into()], true).await.unwrap();
+    store
+        .put_profiles(&t, vec![record("b", "Recruiting Lead")])
+        .await
+        .unwrap();
+    let b = |held: Vec<CandidateRecord>| held.into_iter().find(|r| r.id == "b").unwrap();
+    let kept = b(store.load_profiles(&t).await.unwrap());
+    assert!(kept.refine, "the mark is kept");
+    assert_eq!(
+        kept.profile,
+        record("b", "Recruiting Lead").profile,
+        "the profile is replaced"
+    );
+    store
+        .mark_refine(&t, &["b".into(), "nobody".into()], false)
+        .await
+        .unwrap();
+    assert!(!b(store.load_profiles(&t).await.unwrap()).refine);
     let removed = store
         .remove_profiles(&t, &["a".into(), "c".into(), "nobody".into()])
         .await

@@ -526,3 +526,37 @@ async fn arkive_finds_candidates_of_any_stage_through_the_database_sync_and_read
     assert_eq!((again.synced, again.actions), (0, 0), "{again:?}");
     assert_eq!(resumes(&p), before);
 }
+
+#[tokio::test]
+async fn the_local_demo_shows_each_pass_acting() {
+    use screenhub_cli::demo;
+    let run = screenhub_tests::start_local_demo().await;
+    let (alan, _) = run.applicants[0].clone();
+    let (florence, _) = run.applicants[1].clone();
+    // As typing Enter in `screenhub local` does (the timer does it every 30 s).
+    for pass in Pass::ALL {
+        let report = run.passes.run(pass, None).await.expect("the pass runs");
+        assert_eq!(report.failed, 0, "{report:?}");
+    }
+    screenhub_tests::eventually("FiiLTER's move", || {
+        run.lever.stage_of(&alan).as_deref() == Some(demo::SCREENED_STAGE)
+            && !run.lever.notes(&alan).is_empty()
+    })
+    .await;
+    assert_eq!(
+        run.lever.stage_of(&florence).as_deref(),
+        Some(demo::NEW_APPLICANT_STAGE)
+    );
+    screenhub_tests::eventually("the leads", || {
+        let notes: Vec<String> = run
+            .lever
+            .created_opportunities()
+            .iter()
+            .flat_map(|o| run.lever.notes(o["id"].as_str().unwrap_or_default()))
+            .map(|n| n.value)
+            .collect();
+        notes.iter().any(|n| n.starts_with("ARKiiVE"))
+            && notes.iter().any(|n| n.starts_with("REFiiNE"))
+    })
+    .await;
+}

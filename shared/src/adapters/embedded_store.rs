@@ -5,7 +5,7 @@ use crate::config::TenantConfig;
 use crate::domain::effects::DeadLetter;
 use crate::domain::ids::OrderId;
 use crate::domain::{AuditEntry, Order, OutboxId, OutboxItem, ProviderKind, RouteId, TenantId};
-use crate::ports::profiles::{CandidateRecord, Candidates, ProfileStore, encode_bucket};
+use crate::ports::profiles::{CandidateRecord, Candidates, ProfileStore, encode_bucket, replacing};
 use crate::ports::store::{
     Commit, CommitError, DeliveryRecord, DueCursor, DuePage, Record, Store, StoreError,
 };
@@ -419,7 +419,24 @@ impl ProfileStore for EmbeddedStore {
         let mut state = self.lock();
         let held = state.candidates.entry(tenant.clone()).or_default();
         for r in records {
+            let r = replacing(held.get(&r.id), r);
             held.insert(r.id.clone(), r);
+        }
+        Ok(())
+    }
+
+    async fn mark_refine(
+        &self,
+        tenant: &TenantId,
+        ids: &[String],
+        queued: bool,
+    ) -> Result<(), StoreError> {
+        if let Some(held) = self.lock().candidates.get_mut(tenant) {
+            for id in ids {
+                if let Some(r) = held.get_mut(id) {
+                    r.refine = queued;
+                }
+            }
         }
         Ok(())
     }

@@ -4,6 +4,7 @@
 //! origin sourced, created as the service user, each with a note saying why. Candidates who
 //! already have an opportunity for the posting are skipped.
 
+use super::fiilter::Refine;
 use super::{PassReport, PassRunner, TenantFailure, handled_key};
 use crate::config::TenantConfig;
 use crate::domain::ats::lever::Posting;
@@ -67,7 +68,8 @@ impl PassRunner {
         let mut decided = Vec::new();
         for (key, posting) in fresh {
             if deadline.is_some_and(|d| Instant::now() >= d) {
-                self.commit(tenant, decided, Vec::new(), report).await?;
+                self.commit(tenant, decided, Refine::default(), report)
+                    .await?;
                 return Ok(false);
             }
             let query = pool
@@ -98,7 +100,8 @@ impl PassRunner {
                 .collect();
             decided.push((key, effects));
         }
-        self.commit(tenant, decided, Vec::new(), report).await?;
+        self.commit(tenant, decided, Refine::default(), report)
+            .await?;
         if complete && newest > cursor {
             self.set_cursor(tenant, Pass::Arkive, newest).await?;
         }

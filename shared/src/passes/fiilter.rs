@@ -46,7 +46,7 @@ impl PassRunner {
         let index = self.pool(tenant, settings).await?.index;
         let mut postings: HashMap<String, Compiled> = HashMap::new();
         let mut decided = Vec::new();
-        let mut queued = Vec::new();
+        let mut queued = Refine::queue();
         for (key, record) in fresh {
             if deadline.is_some_and(|d| Instant::now() >= d) {
                 self.commit(tenant, decided, queued, report).await?;
@@ -83,10 +83,7 @@ impl PassRunner {
                 }
                 FiilterAction::Queue => {
                     report.queued += 1;
-                    queued.push(CandidateRecord {
-                        refine: true,
-                        ..record
-                    });
+                    queued.ids.push(record.id.clone());
                     decided.push((key, Vec::new()));
                 }
             }
@@ -208,18 +205,20 @@ impl PassRunner {
         Ok(postings.get(id).and_then(Option::as_ref))
     }
 
-    /// Write a pass's decisions: the candidate records they change first (idempotent: e.g.
-    /// marked for REFiiNE), then each decision with its record in one commit (a concurrent
+    /// Write a pass's decisions: the REFiiNE marks they change first (idempotent), then each
+    /// decision with its record in one commit (a concurrent
     /// run's duplicate commits nothing and its effects are not queued twice).
     pub(super) async fn commit(
         &self,
         tenant: &TenantConfig,
         decided: Vec<(String, Vec<Effect>)>,
-        records: Vec<CandidateRecord>,
+        refine: Refine,
         report: &mut PassReport,
     ) -> Result<(), TenantFailure> {
-        if !records.is_empty() {
-            self.profiles.put_profiles(&tenant.id, records).await?;
+        if !refine.ids.is_empty() {
+            self.profiles
+                .mark_refine(&tenant.id, &refine.ids, refine.queued)
+                .await?;
         }
         let now = self.clock.now();
         for (key, effects) in decided {
@@ -242,5 +241,25 @@ impl PassRunner {
             }
         }
         Ok(())
+    }
+}
+
+/// REFiiNE marks a pass sets (`queued`) or clears on candidates.
+#[derive(Default)]
+pub(super) struct Refine {
+    pub ids: Vec<String>,
+    pub queued: bool,
+}
+
+impl Refine {
+    pub fn queue() -> Self {
+        Self {
+            ids: Vec::new(),
+            queued: true,
+        }
+    }
+
+    pub fn clear() -> Self {
+        Self::default()
     }
 }

@@ -2,13 +2,13 @@
 //! except the one applied for; the best match above the minimum score becomes a lead on that
 //! posting (unless the candidate already has an opportunity for it), with a note saying why.
 
+use super::fiilter::Refine;
 use super::{PassReport, PassRunner, TenantFailure, handled_key};
 use crate::config::TenantConfig;
 use crate::domain::ats::lever_passes::{Pass, PassSettings, note, posting_doc};
 use crate::domain::effects::Effect;
 use crate::domain::kinds::AtsKind;
 use crate::matching::Profile;
-use crate::ports::profiles::CandidateRecord;
 use std::collections::HashMap;
 use std::time::Instant;
 
@@ -44,7 +44,7 @@ impl PassRunner {
                 .collect(),
         );
         let mut decided = Vec::new();
-        let mut done: Vec<CandidateRecord> = Vec::new();
+        let mut done = Refine::clear();
         for record in &pool.queued {
             if deadline.is_some_and(|d| Instant::now() >= d) {
                 self.commit(tenant, decided, done, report).await?;
@@ -88,10 +88,7 @@ impl PassRunner {
                 .into_iter()
                 .collect();
             decided.push((key, effects));
-            done.push(CandidateRecord {
-                refine: false,
-                ..record.clone()
-            });
+            done.ids.push(record.id.clone());
         }
         self.commit(tenant, decided, done, report).await?;
         Ok(true)

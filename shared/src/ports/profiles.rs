@@ -30,6 +30,17 @@ pub struct CandidateRecord {
     pub profile: Profile,
 }
 
+/// `record` as it replaces `held` (if any): everything but the `refine` mark.
+pub fn replacing(held: Option<&CandidateRecord>, record: CandidateRecord) -> CandidateRecord {
+    match held {
+        Some(h) => CandidateRecord {
+            refine: h.refine,
+            ..record
+        },
+        None => record,
+    }
+}
+
 /// A packed bucket of candidates: their records as JSON, deflated. At the median profile a
 /// bucket of 200 candidates is about 45 KB instead of 220 KB.
 pub fn encode_bucket<'a>(
@@ -82,11 +93,20 @@ pub trait ProfileStore: Send + Sync {
     async fn load_profiles(&self, tenant: &TenantId) -> Result<Vec<CandidateRecord>, StoreError> {
         Ok(self.load_candidates(tenant).await?.records().collect())
     }
-    /// Add or replace candidates (by id).
+    /// Add or replace candidates (by id). A candidate already held keeps its `refine` mark
+    /// (only [`ProfileStore::mark_refine`] changes it), so a profile rebuilt from a stale read
+    /// never undoes a pass's mark.
     async fn put_profiles(
         &self,
         tenant: &TenantId,
         records: Vec<CandidateRecord>,
+    ) -> Result<(), StoreError>;
+    /// Set the `refine` mark of candidates held (FiiLTER queues, REFiiNE clears).
+    async fn mark_refine(
+        &self,
+        tenant: &TenantId,
+        ids: &[String],
+        queued: bool,
     ) -> Result<(), StoreError>;
     /// Remove candidates (a deletion in Lever, retention); returns how many were held.
     async fn remove_profiles(&self, tenant: &TenantId, ids: &[String])

@@ -11,7 +11,7 @@ use super::items::{Item, get_n, n, s};
 use super::unavailable;
 use crate::domain::TenantId;
 use crate::ports::profiles::{
-    CandidateRecord, Candidates, ProfileStore, decode_bucket, encode_bucket,
+    CandidateRecord, Candidates, ProfileStore, decode_bucket, encode_bucket, replacing,
 };
 use crate::ports::store::StoreError;
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -205,7 +205,31 @@ impl ProfileStore for DynamoStore {
         for (bucket, records) in by_bucket {
             self.change_bucket(tenant, bucket, |held| {
                 for r in &records {
-                    held.insert(r.id.clone(), r.clone());
+                    let r = replacing(held.get(&r.id), r.clone());
+                    held.insert(r.id.clone(), r);
+                }
+            })
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn mark_refine(
+        &self,
+        tenant: &TenantId,
+        ids: &[String],
+        queued: bool,
+    ) -> Result<(), StoreError> {
+        let mut by_bucket: BTreeMap<u16, Vec<&String>> = BTreeMap::new();
+        for id in ids {
+            by_bucket.entry(bucket_of(id)).or_default().push(id);
+        }
+        for (bucket, ids) in by_bucket {
+            self.change_bucket(tenant, bucket, |held| {
+                for id in &ids {
+                    if let Some(r) = held.get_mut(id.as_str()) {
+                        r.refine = queued;
+                    }
                 }
             })
             .await?;
