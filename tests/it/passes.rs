@@ -197,6 +197,7 @@ impl Passes {
 #[tokio::test]
 async fn fiilter_advances_a_match_once_with_a_note_and_leaves_the_rest_for_refiine() {
     let p = Passes::start(false).await;
+    let tap = screenhub_tests::BusTap::new(&p.world.bus).await;
     let ada = p.applicant("Ada Lovelace", rust_engineer());
     let florence = p.applicant("Florence Nightingale", nurse());
     let report = p.run().await;
@@ -255,6 +256,24 @@ async fn fiilter_advances_a_match_once_with_a_note_and_leaves_the_rest_for_refii
             .is_empty()
     );
 
+    // The bus hears of both screenings (ids and a score, no candidate data).
+    let screened: Vec<(String, bool)> = tap
+        .drain()
+        .await
+        .into_iter()
+        .filter(|e| e["detail-type"] == "Application Screened")
+        .map(|e| {
+            (
+                e["detail"]["opportunity_id"].as_str().unwrap().to_owned(),
+                e["detail"]["advanced"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert!(screened.contains(&(ada.clone(), true)), "{screened:?}");
+    assert!(
+        screened.contains(&(florence.clone(), false)),
+        "{screened:?}"
+    );
     // Again: nothing new is decided, nothing is written to Lever.
     let moves = p.stage_moves();
     let again = p.run().await;

@@ -26,13 +26,22 @@ impl LocalEvents {
 impl EventPublisher for LocalEvents {
     async fn publish(&self, events: &[BusEvent]) -> Result<(), PublishError> {
         for e in events {
-            tracing::info!(
-                detail_type = e.detail_type.as_str(),
-                order_id = %e.detail.order_id,
-                tenant = %e.detail.tenant,
-                status = e.detail.status.as_str(),
-                "event published"
-            );
+            match &e.detail {
+                crate::domain::events::EventDetail::Order(d) => tracing::info!(
+                    detail_type = e.detail_type.as_str(),
+                    order_id = %d.order_id,
+                    tenant = %d.tenant,
+                    status = d.status.as_str(),
+                    "event published"
+                ),
+                crate::domain::events::EventDetail::Pass(d) => tracing::info!(
+                    detail_type = e.detail_type.as_str(),
+                    tenant = %d.tenant,
+                    pass = d.pass,
+                    posting_id = d.posting_id,
+                    "event published"
+                ),
+            }
         }
         self.published
             .lock()

@@ -16,6 +16,12 @@ pub enum DetailType {
     OrderStatusChanged,
     #[serde(rename = "Order Completed")]
     OrderCompleted,
+    /// ARKiiVE or REFiiNE suggested a candidate for a posting (a lead).
+    #[serde(rename = "Lead Suggested")]
+    LeadSuggested,
+    /// FiiLTER scored a new application against its posting.
+    #[serde(rename = "Application Screened")]
+    ApplicationScreened,
 }
 
 impl DetailType {
@@ -24,6 +30,8 @@ impl DetailType {
             DetailType::OrderCreated => "Order Created",
             DetailType::OrderStatusChanged => "Order Status Changed",
             DetailType::OrderCompleted => "Order Completed",
+            DetailType::LeadSuggested => "Lead Suggested",
+            DetailType::ApplicationScreened => "Application Screened",
         }
     }
 }
@@ -46,10 +54,47 @@ pub struct OrderEventDetail {
     pub version: u64,
 }
 
+/// What a recruiting pass did, in ids and a score (never candidate data).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PassEventDetail {
+    pub tenant: TenantId,
+    /// `fiilter`, `arkive` or `refine`.
+    pub pass: String,
+    /// FiiLTER: the application (Lever opportunity) screened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opportunity_id: Option<String>,
+    /// ARKiiVE, REFiiNE: the person (Lever contact) suggested.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<String>,
+    pub posting_id: String,
+    /// The engine's score in [0, 1].
+    pub score: f32,
+    /// FiiLTER: whether the application was advanced to the screened stage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advanced: Option<bool>,
+}
+
+/// An event's detail: an order's, or a recruiting pass's.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum EventDetail {
+    Order(OrderEventDetail),
+    Pass(PassEventDetail),
+}
+
+impl EventDetail {
+    pub fn tenant(&self) -> &TenantId {
+        match self {
+            EventDetail::Order(d) => &d.tenant,
+            EventDetail::Pass(d) => &d.tenant,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BusEvent {
     pub detail_type: DetailType,
-    pub detail: OrderEventDetail,
+    pub detail: EventDetail,
 }
 
 impl BusEvent {
@@ -60,7 +105,7 @@ impl BusEvent {
     ) -> Self {
         Self {
             detail_type,
-            detail: OrderEventDetail {
+            detail: EventDetail::Order(OrderEventDetail {
                 tenant: order.tenant.clone(),
                 order_id: order.id,
                 integration: order.route.clone(),
@@ -70,7 +115,51 @@ impl BusEvent {
                 status: order.status,
                 previous_status: previous,
                 version: order.version,
-            },
+            }),
+        }
+    }
+
+    /// FiiLTER screened an application.
+    pub fn application_screened(
+        tenant: &TenantId,
+        opportunity: &str,
+        posting: &str,
+        score: f32,
+        advanced: bool,
+    ) -> Self {
+        Self {
+            detail_type: DetailType::ApplicationScreened,
+            detail: EventDetail::Pass(PassEventDetail {
+                tenant: tenant.clone(),
+                pass: "fiilter".into(),
+                opportunity_id: Some(opportunity.to_owned()),
+                contact_id: None,
+                posting_id: posting.to_owned(),
+                score,
+                advanced: Some(advanced),
+            }),
+        }
+    }
+
+    /// ARKiiVE or REFiiNE (`pass`) suggested a contact for a posting.
+    pub fn lead_suggested(
+        tenant: &TenantId,
+        pass: &str,
+        contact: &str,
+        posting: &str,
+        score: f32,
+    ) -> Self {
+        Self {
+            detail_type: DetailType::LeadSuggested,
+            detail: EventDetail::Pass(PassEventDetail {
+                tenant: tenant.clone(),
+                pass: pass.to_owned(),
+                opportunity_id: None,
+                contact_id: Some(contact.to_owned()),
+                posting_id: posting.to_owned(),
+                score,
+                advanced: None,
+            }),
         }
     }
 
@@ -88,6 +177,9 @@ impl BusEvent {
     }
 
     pub fn order_id(&self) -> Option<OrderId> {
-        Some(self.detail.order_id)
+        match &self.detail {
+            EventDetail::Order(d) => Some(d.order_id),
+            EventDetail::Pass(_) => None,
+        }
     }
 }

@@ -12,6 +12,7 @@ use crate::domain::ats::lever_passes::{
     Pass, PassSettings, is_open, note, pick_leads, posting_doc,
 };
 use crate::domain::effects::Effect;
+use crate::domain::events::BusEvent;
 use crate::domain::kinds::AtsKind;
 use crate::matching::Profile;
 use std::time::Instant;
@@ -89,13 +90,25 @@ impl PassRunner {
             );
             let effects = leads
                 .into_iter()
-                .map(|(contact, e)| Effect::CreateLead {
-                    ats: AtsKind::Lever,
-                    contact: contact.to_owned(),
-                    posting: posting.id.clone(),
-                    actor: Some(settings.service_user.clone()),
-                    source: settings.lead_source.clone(),
-                    note: note(Pass::Arkive, title, e),
+                .flat_map(|(contact, e)| {
+                    let event = BusEvent::lead_suggested(
+                        &tenant.id,
+                        Pass::Arkive.as_str(),
+                        contact,
+                        &posting.id,
+                        e.score,
+                    );
+                    [
+                        Effect::CreateLead {
+                            ats: AtsKind::Lever,
+                            contact: contact.to_owned(),
+                            posting: posting.id.clone(),
+                            actor: Some(settings.service_user.clone()),
+                            source: settings.lead_source.clone(),
+                            note: note(Pass::Arkive, title, e),
+                        },
+                        Effect::PublishEvent { event },
+                    ]
                 })
                 .collect();
             decided.push((key, effects));

@@ -10,6 +10,7 @@ use crate::domain::ats::lever_passes::{
     FiilterAction, Pass, PassSettings, candidate_profile, fiilter, posting_doc,
 };
 use crate::domain::effects::{Effect, OutboxItem};
+use crate::domain::events::BusEvent;
 use crate::domain::kinds::AtsKind;
 use crate::matching::{CandidateIndex, Profile, Query};
 use crate::ports::lever::{LeverAccount, LeverError, OpportunityQuery};
@@ -79,12 +80,26 @@ impl PassRunner {
                         actor: Some(settings.service_user.clone()),
                         note,
                     };
-                    decided.push((key, vec![advance]));
+                    let event = BusEvent::application_screened(
+                        &tenant.id,
+                        &record.id,
+                        &posting.id,
+                        explanation.score,
+                        true,
+                    );
+                    decided.push((key, vec![advance, Effect::PublishEvent { event }]));
                 }
                 FiilterAction::Queue => {
                     report.queued += 1;
                     queued.ids.push(record.id.clone());
-                    decided.push((key, Vec::new()));
+                    let event = BusEvent::application_screened(
+                        &tenant.id,
+                        &record.id,
+                        &posting.id,
+                        explanation.score,
+                        false,
+                    );
+                    decided.push((key, vec![Effect::PublishEvent { event }]));
                 }
             }
         }
@@ -222,7 +237,10 @@ impl PassRunner {
         }
         let now = self.clock.now();
         for (key, effects) in decided {
-            let acts = effects.len();
+            let acts = effects
+                .iter()
+                .filter(|e| !matches!(e, Effect::PublishEvent { .. }))
+                .count();
             let record = Record {
                 deliveries: vec![DeliveryRecord::new(key, now + self.tuning.record_ttl)],
                 outbox: effects

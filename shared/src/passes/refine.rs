@@ -7,6 +7,7 @@ use super::{PassReport, PassRunner, TenantFailure, handled_key};
 use crate::config::TenantConfig;
 use crate::domain::ats::lever_passes::{Pass, PassSettings, note, posting_doc};
 use crate::domain::effects::Effect;
+use crate::domain::events::BusEvent;
 use crate::domain::kinds::AtsKind;
 use crate::matching::Profile;
 use std::collections::HashMap;
@@ -76,16 +77,27 @@ impl PassRunner {
                     let title = titles
                         .get(&e.posting_id)
                         .map_or("this posting", String::as_str);
-                    Effect::CreateLead {
-                        ats: AtsKind::Lever,
-                        contact: record.contact.clone(),
-                        posting: e.posting_id.clone(),
-                        actor: Some(settings.service_user.clone()),
-                        source: settings.lead_source.clone(),
-                        note: note(Pass::Refine, title, &e),
-                    }
+                    let event = BusEvent::lead_suggested(
+                        &tenant.id,
+                        Pass::Refine.as_str(),
+                        &record.contact,
+                        &e.posting_id,
+                        e.score,
+                    );
+                    [
+                        Effect::CreateLead {
+                            ats: AtsKind::Lever,
+                            contact: record.contact.clone(),
+                            posting: e.posting_id.clone(),
+                            actor: Some(settings.service_user.clone()),
+                            source: settings.lead_source.clone(),
+                            note: note(Pass::Refine, title, &e),
+                        },
+                        Effect::PublishEvent { event },
+                    ]
                 })
                 .into_iter()
+                .flatten()
                 .collect();
             decided.push((key, effects));
             done.ids.push(record.id.clone());
