@@ -5,7 +5,7 @@
 //! already have an opportunity for the posting are skipped.
 
 use super::fiilter::Refine;
-use super::{PassReport, PassRunner, TenantFailure, handled_key};
+use super::{PassReport, PassRunner, TenantFailure};
 use crate::config::TenantConfig;
 use crate::domain::ats::lever::Posting;
 use crate::domain::ats::lever_passes::{
@@ -46,17 +46,9 @@ impl PassRunner {
             }
             report.items += 1;
             newest = newest.max(created);
-            let key = handled_key(Pass::Arkive, &tenant.id, &p.id);
-            if self
-                .store
-                .get_delivery(&key, self.clock.now())
-                .await?
-                .is_some()
-            {
-                report.already_handled += 1;
-                continue;
+            if let Some(key) = self.unhandled(Pass::Arkive, tenant, &p.id, report).await? {
+                fresh.push((key, p));
             }
-            fresh.push((key, p));
         }
         if fresh.is_empty() {
             if complete && newest > cursor {

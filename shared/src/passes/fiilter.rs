@@ -3,12 +3,10 @@
 //! the others stay where they are, queued for REFiiNE in the candidate database. FiiLTER
 //! never rejects or archives anyone.
 
-use super::{PassReport, PassRunner, TenantFailure, handled_key};
+use super::{PassReport, PassRunner, TenantFailure};
 use crate::config::TenantConfig;
-use crate::domain::ats::lever::{Opportunity, Posting};
-use crate::domain::ats::lever_passes::{
-    FiilterAction, Pass, PassSettings, candidate_profile, fiilter, posting_doc,
-};
+use crate::domain::ats::lever::Posting;
+use crate::domain::ats::lever_passes::{FiilterAction, Pass, PassSettings, fiilter, posting_doc};
 use crate::domain::effects::{Effect, OutboxItem};
 use crate::domain::events::BusEvent;
 use crate::domain::kinds::AtsKind;
@@ -145,23 +143,21 @@ impl PassRunner {
             let mut profiles = Vec::new();
             for opp in &page.data {
                 report.items += 1;
-                let key = handled_key(Pass::Fiilter, &tenant.id, &opp.id);
-                if self
-                    .store
-                    .get_delivery(&key, self.clock.now())
+                let Some(key) = self
+                    .unhandled(Pass::Fiilter, tenant, &opp.id, report)
                     .await?
-                    .is_some()
-                {
-                    report.already_handled += 1;
+                else {
                     newest = newest.max(opp.created_at.unwrap_or(newest));
                     continue;
-                }
+                };
                 if deadline.is_some_and(|d| Instant::now() >= d) {
                     self.profiles.put_profiles(&tenant.id, profiles).await?;
                     return Ok((fresh, newest, false));
                 }
-                let record = self.candidate(acct, opp, report).await?;
                 newest = newest.max(opp.created_at.unwrap_or(newest));
+                let Some(record) = self.read_candidate(acct, opp, report).await? else {
+                    continue;
+                };
                 profiles.push(record.clone());
                 fresh.push((key, record));
             }
@@ -171,29 +167,6 @@ impl PassRunner {
                 return Ok((fresh, newest, true));
             }
         }
-    }
-
-    /// An application's candidate record, from its résumés.
-    async fn candidate(
-        &self,
-        acct: &LeverAccount,
-        opp: &Opportunity,
-        report: &mut PassReport,
-    ) -> Result<CandidateRecord, TenantFailure> {
-        report.lever_calls += 1;
-        let resumes = match self.lever.list_resumes(acct, &opp.id).await {
-            Ok(r) => r,
-            Err(LeverError::Status { status: 404, .. }) => Vec::new(),
-            Err(e) => return Err(e.into()),
-        };
-        Ok(CandidateRecord {
-            id: opp.id.clone(),
-            contact: opp.contact.clone().unwrap_or_else(|| opp.id.clone()),
-            posting: opp.posting_id().map(str::to_owned),
-            updated_at: opp.updated_at.or(opp.created_at).unwrap_or_default(),
-            refine: false,
-            profile: candidate_profile(opp, &resumes),
-        })
     }
 
     /// The posting applied for, compiled against the pool (read once per run).

@@ -261,6 +261,53 @@ impl PassRunner {
     }
 }
 
+impl PassRunner {
+    /// The record key of `item` for `pass`, unless a run already handled it (then counted).
+    pub(crate) async fn unhandled(
+        &self,
+        pass: Pass,
+        tenant: &TenantConfig,
+        item: &str,
+        report: &mut PassReport,
+    ) -> Result<Option<String>, StoreError> {
+        let key = handled_key(pass, &tenant.id, item);
+        if self
+            .store
+            .get_delivery(&key, self.clock.now())
+            .await?
+            .is_some()
+        {
+            report.already_handled += 1;
+            return Ok(None);
+        }
+        Ok(Some(key))
+    }
+
+    /// An opportunity's candidate record, from its résumés read now; `None` when Lever no
+    /// longer has it.
+    pub(crate) async fn read_candidate(
+        &self,
+        acct: &LeverAccount,
+        opp: &crate::domain::ats::lever::Opportunity,
+        report: &mut PassReport,
+    ) -> Result<Option<crate::ports::profiles::CandidateRecord>, TenantFailure> {
+        report.lever_calls += 1;
+        let resumes = match self.lever.list_resumes(acct, &opp.id).await {
+            Ok(r) => r,
+            Err(LeverError::Status { status: 404, .. }) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(Some(crate::ports::profiles::CandidateRecord {
+            id: opp.id.clone(),
+            contact: opp.contact.clone().unwrap_or_else(|| opp.id.clone()),
+            posting: opp.posting_id().map(str::to_owned),
+            updated_at: opp.updated_at.or(opp.created_at).unwrap_or_default(),
+            refine: false,
+            profile: crate::domain::ats::lever_passes::candidate_profile(opp, &resumes),
+        }))
+    }
+}
+
 /// The key of the record that an item was handled by a pass.
 pub fn handled_key(pass: Pass, tenant: &crate::domain::TenantId, item: &str) -> String {
     format!("pass:{}:{tenant}:{item}", pass.as_str())

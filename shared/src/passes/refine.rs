@@ -3,7 +3,7 @@
 //! posting (unless the candidate already has an opportunity for it), with a note saying why.
 
 use super::fiilter::Refine;
-use super::{PassReport, PassRunner, TenantFailure, handled_key};
+use super::{PassReport, PassRunner, TenantFailure};
 use crate::config::TenantConfig;
 use crate::domain::ats::lever_passes::{Pass, PassSettings, note, posting_doc};
 use crate::domain::effects::Effect;
@@ -52,16 +52,12 @@ impl PassRunner {
                 return Ok(false);
             }
             report.items += 1;
-            let key = handled_key(Pass::Refine, &tenant.id, &record.id);
-            if self
-                .store
-                .get_delivery(&key, self.clock.now())
+            let Some(key) = self
+                .unhandled(Pass::Refine, tenant, &record.id, report)
                 .await?
-                .is_some()
-            {
-                report.already_handled += 1;
+            else {
                 continue;
-            }
+            };
             let best = pool
                 .index
                 .best_postings(

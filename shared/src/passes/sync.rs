@@ -7,8 +7,7 @@
 
 use super::{PassReport, PassRunner, TenantFailure};
 use crate::config::TenantConfig;
-use crate::domain::ats::lever_passes::candidate_profile;
-use crate::ports::lever::{LeverAccount, LeverError, OpportunityQuery};
+use crate::ports::lever::{LeverAccount, OpportunityQuery};
 use crate::ports::profiles::CandidateRecord;
 use std::collections::HashMap;
 use std::time::Instant;
@@ -85,20 +84,14 @@ impl PassRunner {
                         self.store.put_cursor(&tenant.id, CURSOR, &narrower).await?;
                         return Ok(false);
                     }
-                    report.lever_calls += 1;
-                    let resumes = match self.lever.list_resumes(acct, &opp.id).await {
-                        Ok(r) => r,
-                        Err(LeverError::Status { status: 404, .. }) => continue,
-                        Err(e) => return Err(e.into()),
+                    let Some(record) = self.read_candidate(acct, opp, report).await? else {
+                        continue;
                     };
                     report.synced += 1;
                     changed.push(CandidateRecord {
-                        id: opp.id.clone(),
-                        contact: opp.contact.clone().unwrap_or_else(|| opp.id.clone()),
-                        posting: opp.posting_id().map(str::to_owned),
                         updated_at: updated,
                         refine: kept.is_some_and(|(_, queued)| *queued),
-                        profile: candidate_profile(opp, &resumes),
+                        ..record
                     });
                 }
                 self.profiles.put_profiles(&tenant.id, changed).await?;
