@@ -491,6 +491,22 @@ async fn refiine_suggests_another_open_posting_for_an_application_fiilter_left()
     let again = p.run_pass(Pass::Refine).await;
     assert_eq!((again.items, again.actions), (0, 0), "{again:?}");
     assert_eq!(p.leads().len(), 1);
+    // A run that died after deciding but before clearing the mark: the next one clears it
+    // and suggests nothing twice.
+    p.world
+        .store
+        .mark_refine(&p.tenant, std::slice::from_ref(&florence), true)
+        .await
+        .unwrap();
+    let resumed = p.run_pass(Pass::Refine).await;
+    assert_eq!(
+        (resumed.actions, resumed.already_handled),
+        (0, 1),
+        "{resumed:?}"
+    );
+    assert_eq!(p.leads().len(), 1);
+    let held = p.world.store.load_profiles(&p.tenant).await.unwrap();
+    assert!(held.iter().all(|r| !r.refine), "the mark is cleared");
 }
 
 #[tokio::test]

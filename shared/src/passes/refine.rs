@@ -56,6 +56,8 @@ impl PassRunner {
                 .unhandled(Pass::Refine, tenant, &record.id, report)
                 .await?
             else {
+                // Decided by an earlier run that stopped before clearing its mark.
+                done.ids.push(record.id.clone());
                 continue;
             };
             let best = pool
