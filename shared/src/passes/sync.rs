@@ -37,12 +37,14 @@ impl PassRunner {
         deadline: Option<Instant>,
         report: &mut PassReport,
     ) -> Result<bool, TenantFailure> {
-        let held: HashMap<String, (i64, bool)> = self
+        // What the database holds of each candidate: when Lever last changed it. (A held
+        // candidate's REFiiNE mark is kept by the store itself when it is rewritten.)
+        let held: HashMap<String, i64> = self
             .profiles
             .load_candidates(&tenant.id)
             .await?
             .records()
-            .map(|r| (r.id, (r.updated_at, r.refine)))
+            .map(|r| (r.id, r.updated_at))
             .collect();
         let stored = self.store.get_cursor(&tenant.id, CURSOR).await?;
         let (mut start, mut window) = read_cursor(stored.as_deref());
@@ -75,8 +77,7 @@ impl PassRunner {
                 let mut changed = Vec::new();
                 for opp in &page.data {
                     let updated = opp.updated_at.or(opp.created_at).unwrap_or_default();
-                    let kept = held.get(&opp.id);
-                    if kept.is_some_and(|(at, _)| *at == updated) {
+                    if held.get(&opp.id) == Some(&updated) {
                         continue;
                     }
                     if deadline.is_some_and(|d| Instant::now() >= d) {
@@ -90,7 +91,6 @@ impl PassRunner {
                     report.synced += 1;
                     changed.push(CandidateRecord {
                         updated_at: updated,
-                        refine: kept.is_some_and(|(_, queued)| *queued),
                         ..record
                     });
                 }
