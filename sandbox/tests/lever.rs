@@ -432,6 +432,134 @@ async fn deleting_an_opportunity_notifies_candidate_deleted_and_404s_after() {
 }
 
 #[tokio::test]
+async fn deleted_opportunities_are_listed_by_deletion_time_in_pages_with_or_without_a_webhook() {
+    let lever = lever().await;
+    let now = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(1_000_000));
+    let clock = now.clone();
+    lever.set_clock(SandboxClock::from_fn(move || {
+        clock.load(std::sync::atomic::Ordering::SeqCst)
+    }));
+    let rx = Receiver::start().await;
+    lever.subscribe(&rx.url, "candidateDeleted");
+    let kept = lever.add_opportunity(NewOpportunity::new("Kept").stage("lead-new"));
+    let [a, b, c] = ["A", "B", "C"]
+        .map(|name| lever.add_opportunity(NewOpportunity::new(name).email("x@example.com")));
+    let at = |ms: i64| now.store(ms, std::sync::atomic::Ordering::SeqCst);
+    at(2_000_000);
+    lever.delete_opportunity_silently(&a);
+    at(3_000_000);
+    let notified = lever.delete_opportunity(&b).await;
+    assert_eq!(notified.len(), 1, "with its webhook");
+    at(4_000_000);
+    // Lever's UI, as the local run offers it, without the webhook.
+    let resp = http()
+        .post(format!(
+            "http://{}/sandbox/opportunities/{c}/delete?notify=false",
+            lever.addr()
+        ))
+        .basic_auth(KEY, Some(""))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(
+        resp.json::<Value>().await.unwrap(),
+        json!({"data": {"deleted": c}})
+    );
+    assert_eq!(
+        lever.deliveries().len(),
+        1,
+        "only B's deletion was delivered"
+    );
+
+    let (status, all) = get(&lever, "/opportunities/deleted").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        ids(&all),
+        vec![a.clone(), b.clone(), c.clone()],
+        "by deletion time"
+    );
+    assert_eq!(all["data"][0]["deletedAt"], json!(2_000_000));
+    assert_eq!(all["data"][0]["deletedBy"], Value::Null);
+    assert_eq!(
+        all["data"][0]["emails"],
+        json!(["x@example.com"]),
+        "as it was"
+    );
+    assert_eq!(all["hasNext"], json!(false));
+    let (_, window) = get(
+        &lever,
+        "/opportunities/deleted?deleted_at_start=3000000&deleted_at_end=4000000",
+    )
+    .await;
+    assert_eq!(ids(&window), vec![b.clone(), c.clone()], "inclusive");
+    // Paged like every list.
+    let (_, first) = get(&lever, "/opportunities/deleted?limit=2").await;
+    assert_eq!(
+        (ids(&first), first["hasNext"].clone()),
+        (vec![a.clone(), b.clone()], json!(true))
+    );
+    let next = first["next"].as_str().unwrap();
+    let (_, second) = get(
+        &lever,
+        &format!("/opportunities/deleted?limit=2&offset={next}"),
+    )
+    .await;
+    assert_eq!(ids(&second), vec![c.clone()]);
+    // Gone from every other route; the live one is not listed as deleted.
+    for gone in [&a, &b, &c] {
+        let (status, _) = get(&lever, &format!("/opportunities/{gone}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+    let (_, live) = get(&lever, "/opportunities").await;
+    assert_eq!(ids(&live), vec![kept]);
+    let (status, _) = get(&lever, "/opportunities/deleted?deleted_at_start=soon").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn anonymization_and_consent_show_in_the_opportunity() {
+    let lever = lever().await;
+    let opp = lever.add_opportunity(
+        NewOpportunity::new("Ada")
+            .email("ada@example.com")
+            .headline("Engineer")
+            .updated_at(1_000)
+            .resume(NewResume::new("cv.pdf")),
+    );
+    let (_, body) = get(&lever, &format!("/opportunities/{opp}")).await;
+    assert_eq!(
+        (
+            body["data"]["isAnonymized"].clone(),
+            body["data"]["dataProtection"].clone()
+        ),
+        (json!(false), Value::Null)
+    );
+    lever.set_store_consent(&opp, false, Some(5_000));
+    let (_, body) = get(&lever, &format!("/opportunities/{opp}")).await;
+    assert_eq!(
+        body["data"]["dataProtection"],
+        json!({"store": {"allowed": false, "expiresAt": 5_000}, "contact": null})
+    );
+    assert!(body["data"]["updatedAt"].as_i64().unwrap() > 1_000);
+    let before = body["data"]["updatedAt"].as_i64().unwrap();
+    lever.anonymize(&opp);
+    let (_, body) = get(&lever, &format!("/opportunities/{opp}")).await;
+    let data = &body["data"];
+    assert_eq!(data["isAnonymized"], json!(true));
+    assert_eq!(data["emails"], json!([]));
+    assert_eq!(data["headline"], json!(""));
+    assert!(data["updatedAt"].as_i64().unwrap() > before);
+    let (_, resumes) = get(&lever, &format!("/opportunities/{opp}/resumes")).await;
+    assert_eq!(resumes["data"], json!([]));
+    let seeded = lever.add_opportunity(NewOpportunity::new("Bo").store_consent(true, None));
+    assert_eq!(
+        lever.opportunity(&seeded).unwrap()["dataProtection"]["store"],
+        json!({"allowed": true, "expiresAt": null})
+    );
+}
+
+#[tokio::test]
 async fn retries_only_when_enabled() {
     let lever = lever().await;
     let mut rx = Receiver::start().await;

@@ -7,7 +7,7 @@ use screenhub::config::TenantConfig;
 use screenhub::domain::TenantId;
 use screenhub::domain::ats::lever_passes::Pass;
 use screenhub::ports::secrets::Secret;
-use screenhub::ports::{ProfileStore, Store, TenantSecrets};
+use screenhub::ports::{Clock, ProfileStore, Store, TenantSecrets};
 use screenhub_sandbox::lever::{
     FakeLever, NewOpportunity, NewPosting, NewResume, ParsedPosition, ParsedSchool,
 };
@@ -63,6 +63,15 @@ impl Passes {
     }
 
     async fn with(enabled: &[&str], screened_is_trigger: bool) -> Passes {
+        Self::configured(enabled, screened_is_trigger, json!({})).await
+    }
+
+    /// `settings` are added to the tenant's `passes` settings.
+    async fn configured(
+        enabled: &[&str],
+        screened_is_trigger: bool,
+        settings: serde_json::Value,
+    ) -> Passes {
         let world = World::start(WorldOptions::default()).await;
         let lever = FakeLever::start().await;
         lever.set_clock(world.sandbox_clock());
@@ -96,7 +105,7 @@ impl Passes {
         } else {
             BACKGROUND
         };
-        let config: TenantConfig = serde_json::from_value(json!({
+        let mut config = json!({
             "id": tenant.as_str(), "name": "Acme",
             "ats": { "lever": { "api_base": lever.base_url(), "requests_per_second": 10, "burst": 20 } },
             "providers": { "backgrounds_online": { "api_base": "http://127.0.0.1:9", "default_package": "Standard" } },
@@ -108,8 +117,11 @@ impl Passes {
                 "new_applicant_stage": NEW,
                 "screened_stage": SCREENED
             }
-        }))
-        .expect("valid tenant");
+        });
+        for (k, v) in settings.as_object().expect("settings are an object") {
+            config["passes"][k] = v.clone();
+        }
+        let config: TenantConfig = serde_json::from_value(config).expect("valid tenant");
         let secrets = TenantSecrets {
             lever_api_key: Some(Secret::new(&key)),
             lever_webhook_tokens: [
@@ -560,6 +572,220 @@ async fn arkive_finds_candidates_of_any_stage_through_the_database_sync_and_read
     let again = p.run_pass(Pass::Arkive).await;
     assert_eq!((again.synced, again.actions), (0, 0), "{again:?}");
     assert_eq!(resumes(&p), before);
+}
+
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+impl Passes {
+    /// The ids the candidate database holds, sorted.
+    async fn held(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .world
+            .store
+            .load_profiles(&self.tenant)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    fn now_ms(&self) -> i64 {
+        (self.world.clock.now().unix_timestamp_nanos() / 1_000_000) as i64
+    }
+
+    /// A new posting every Rust engineer matches.
+    fn rust_posting(&self) -> String {
+        self.lever.add_posting(
+            NewPosting::new("Senior Rust Developer")
+                .department("Engineering")
+                .description("Rust microservices on AWS Lambda and DynamoDB.")
+                .list(
+                    "Requirements",
+                    "<li>Rust</li><li>AWS Lambda</li><li>distributed systems</li>",
+                ),
+        )
+    }
+
+    /// The contacts suggested as leads on `posting`.
+    fn suggested_for(&self, posting: &str) -> Vec<String> {
+        self.leads()
+            .into_iter()
+            .filter(|(_, on, ..)| on == posting)
+            .map(|(contact, ..)| contact)
+            .collect()
+    }
+
+    /// How many times the passes read an opportunity's résumés, by opportunity.
+    fn resume_reads(&self, opp: &str) -> usize {
+        let path = format!("/opportunities/{opp}/resumes");
+        self.lever
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with(&path))
+            .count()
+    }
+}
+
+fn sorted(mut ids: Vec<String>) -> Vec<String> {
+    ids.sort();
+    ids
+}
+
+#[tokio::test]
+async fn a_candidate_deleted_in_lever_without_a_webhook_leaves_the_database_at_the_next_sync_and_is_never_suggested()
+ {
+    let p = Passes::with(&["arkive"], false).await;
+    let ada = p.applicant("Ada Lovelace", rust_engineer());
+    let grace = p.applicant("Grace Hopper", rust_engineer());
+    let (ada_contact, grace_contact) = (p.contact_of(&ada), p.contact_of(&grace));
+    let first = p.run_pass(Pass::Arkive).await;
+    assert_eq!(first.synced, 2, "{first:?}");
+    assert_eq!(p.held().await, sorted(vec![ada.clone(), grace.clone()]));
+    // Ada is deleted in Lever, and no webhook ever tells the hub.
+    p.lever.delete_opportunity_silently(&ada);
+    assert!(p.lever.deliveries().is_empty());
+    // The next scheduled run, with a new posting both would match.
+    p.world.clock.advance(time::Duration::minutes(5));
+    let rust = p.rust_posting();
+    let report = p.run_pass(Pass::Arkive).await;
+    println!("{report:?}");
+    assert_eq!((report.removed, report.failed), (1, 0), "{report:?}");
+    assert_eq!(p.held().await, vec![grace.clone()], "Ada's profile is gone");
+    let suggested = p.suggested_for(&rust);
+    assert!(suggested.contains(&grace_contact), "{suggested:?}");
+    assert!(!suggested.contains(&ada_contact), "{suggested:?}");
+    let deletion_reads = |p: &Passes| {
+        p.lever
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/opportunities/deleted"))
+            .count()
+    };
+    assert_eq!(deletion_reads(&p), 1, "one page of deletions");
+    // Nothing more to remove next time.
+    p.world.clock.advance(time::Duration::minutes(5));
+    let again = p.run_pass(Pass::Arkive).await;
+    assert_eq!((again.removed, again.failed), (0, 0), "{again:?}");
+    let held = p.held().await;
+    assert!(
+        held.contains(&grace) && !held.contains(&ada),
+        "{held:?} (Grace's new lead joins it)"
+    );
+}
+
+#[tokio::test]
+async fn an_anonymized_candidate_or_one_without_consent_to_storage_is_not_kept_nor_suggested() {
+    let p = Passes::with(&["arkive"], false).await;
+    let ada = p.applicant("Ada Lovelace", rust_engineer());
+    let grace = p.applicant("Grace Hopper", rust_engineer());
+    let linus = p.applicant("Linus Torvalds", rust_engineer());
+    let without_consent = |name: &str, consent_until: Option<i64>, allowed: bool| {
+        p.lever.add_opportunity(
+            NewOpportunity::new(name)
+                .email(format!(
+                    "{}@example.com",
+                    name.to_lowercase().replace(' ', ".")
+                ))
+                .stage(NEW)
+                .posting(p.posting.clone())
+                .resume(rust_engineer())
+                .store_consent(allowed, consent_until),
+        )
+    };
+    let refused = without_consent("Mary Jackson", None, false);
+    let lapsed = without_consent("Katherine Johnson", Some(p.now_ms() - DAY_MS), true);
+    let first = p.run_pass(Pass::Arkive).await;
+    assert_eq!(first.synced, 3, "{first:?}");
+    assert_eq!(
+        p.held().await,
+        sorted(vec![ada.clone(), grace.clone(), linus.clone()]),
+        "no profile without consent to storage"
+    );
+    assert_eq!(
+        (p.resume_reads(&refused), p.resume_reads(&lapsed)),
+        (0, 0),
+        "their résumés are not even read"
+    );
+    // Lever anonymizes Ada; Grace withdraws her consent.
+    let contacts: Vec<String> = [&ada, &grace, &refused, &lapsed]
+        .iter()
+        .map(|o| p.contact_of(o))
+        .collect();
+    p.lever.anonymize(&ada);
+    p.lever.set_store_consent(&grace, false, None);
+    p.world.clock.advance(time::Duration::minutes(5));
+    let rust = p.rust_posting();
+    let report = p.run_pass(Pass::Arkive).await;
+    println!("{report:?}");
+    assert_eq!((report.removed, report.failed), (2, 0), "{report:?}");
+    assert_eq!(p.held().await, vec![linus.clone()]);
+    let suggested = p.suggested_for(&rust);
+    assert!(suggested.contains(&p.contact_of(&linus)), "{suggested:?}");
+    for contact in &contacts {
+        assert!(!suggested.contains(contact), "{contact} in {suggested:?}");
+    }
+}
+
+#[tokio::test]
+async fn an_archived_candidate_untouched_for_longer_than_the_retention_leaves_the_database_and_a_recent_one_stays()
+ {
+    let p = Passes::configured(&["arkive"], false, json!({"profile_retention_days": 30})).await;
+    let now = p.now_ms();
+    let candidate = |name: &str, archived: bool, updated: i64| {
+        let mut opp = NewOpportunity::new(name)
+            .email(format!(
+                "{}@example.com",
+                name.to_lowercase().replace(' ', ".")
+            ))
+            .stage(NEW)
+            .posting(p.posting.clone())
+            .created_at(updated)
+            .updated_at(updated)
+            .resume(rust_engineer());
+        if archived {
+            opp = opp.archived("reason-withdrew", updated);
+        }
+        p.lever.add_opportunity(opp)
+    };
+    let long_archived = candidate("Margaret Hamilton", true, now - 40 * DAY_MS);
+    let archived = candidate("Barbara Liskov", true, now - 2 * DAY_MS);
+    let old_but_active = candidate("Frances Allen", false, now - 400 * DAY_MS);
+    let first = p.run_pass(Pass::Arkive).await;
+    assert_eq!(first.synced, 2, "{first:?}");
+    assert_eq!(
+        p.held().await,
+        sorted(vec![archived.clone(), old_but_active.clone()]),
+        "archived for longer than the retention: never stored"
+    );
+    assert_eq!(p.resume_reads(&long_archived), 0);
+    let reads = p.lever.requests().len();
+    // 29 days after Lever last changed her, Barbara is still kept.
+    p.world.clock.advance(time::Duration::days(27));
+    let kept = p.run_pass(Pass::Arkive).await;
+    assert_eq!((kept.removed, kept.failed), (0, 0), "{kept:?}");
+    assert_eq!(p.held().await.len(), 2);
+    // 31 days: past the retention, though nothing changed in Lever.
+    p.world.clock.advance(time::Duration::days(2));
+    let report = p.run_pass(Pass::Arkive).await;
+    println!("{report:?}");
+    assert_eq!((report.removed, report.failed), (1, 0), "{report:?}");
+    assert_eq!(
+        p.held().await,
+        vec![old_but_active.clone()],
+        "not archived: kept however old"
+    );
+    let resume_reads = p.lever.requests()[reads..]
+        .iter()
+        .filter(|r| r.path.ends_with("/resumes"))
+        .count();
+    assert_eq!(resume_reads, 0, "no résumé is read again");
+    let rust = p.rust_posting();
+    p.run_pass(Pass::Arkive).await;
+    let suggested = p.suggested_for(&rust);
+    assert_eq!(suggested, vec![p.contact_of(&old_but_active)]);
 }
 
 #[tokio::test]

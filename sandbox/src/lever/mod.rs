@@ -7,7 +7,8 @@
 //!
 //! Routes (under `/v1`): `GET /opportunities` (filters `tag`, `stage_id`, `posting_id`,
 //! `contact_id`, `email`, `origin`, `archived`, `created_at_*`, `updated_at_*`, `limit`,
-//! `offset`, `expand`), `POST /opportunities?perform_as=` (create an opportunity / a lead,
+//! `offset`, `expand`), `GET /opportunities/deleted` (filters `deleted_at_*`, `limit`,
+//! `offset`), `POST /opportunities?perform_as=` (create an opportunity / a lead,
 //! JSON body, dedupe by contact or email), `GET /opportunities/:id`
 //! (`expand=applications|stage`), `POST /opportunities/:id/addTags|removeTags`,
 //! `POST|GET /opportunities/:id/notes`, `PUT /opportunities/:id/stage`,
@@ -39,8 +40,8 @@ use tokio::sync::watch;
 
 pub use error::ApiError;
 pub use model::{
-    Archived, Categories, DeliveryResult, NewOpportunity, NewPosting, NewResume, Note,
-    ParsedPosition, ParsedSchool, Phone, PostingContent, PostingList, YearMonth,
+    Archived, Categories, Consent, DataProtection, DeliveryResult, NewOpportunity, NewPosting,
+    NewResume, Note, ParsedPosition, ParsedSchool, Phone, PostingContent, PostingList, YearMonth,
 };
 
 use crate::fault::Traffic;
@@ -273,9 +274,54 @@ impl FakeLever {
     pub async fn delete_opportunity(&self, opportunity: impl AsRef<str>) -> Vec<DeliveryResult> {
         let (data, origin) = self
             .state()
-            .delete_opportunity(opportunity.as_ref())
+            .delete_opportunity(opportunity.as_ref(), None)
             .unwrap_or_else(|e| panic!("delete_opportunity: {}", e.message));
         webhooks::fire(&self.inner, "candidateDeleted", data, origin.as_deref()).await
+    }
+
+    /// Delete an opportunity as [`delete_opportunity`](Self::delete_opportunity) does, but
+    /// with no `candidateDeleted` delivery (one Lever never made, or the hub never got):
+    /// only `GET /opportunities/deleted` tells of it.
+    ///
+    /// # Panics
+    /// On an unknown opportunity.
+    pub fn delete_opportunity_silently(&self, opportunity: impl AsRef<str>) {
+        self.state()
+            .delete_opportunity(opportunity.as_ref(), None)
+            .unwrap_or_else(|e| panic!("delete_opportunity_silently: {}", e.message));
+    }
+
+    /// Anonymize an opportunity as Lever's data-retention tools do (`isAnonymized` true; name,
+    /// contact details and résumés gone; `updatedAt` moves). No webhook.
+    ///
+    /// # Panics
+    /// On an unknown opportunity.
+    pub fn anonymize(&self, opportunity: impl AsRef<str>) {
+        self.state()
+            .anonymize(opportunity.as_ref())
+            .unwrap_or_else(|e| panic!("anonymize: {}", e.message));
+    }
+
+    /// Record the candidate's consent to their data being stored (`dataProtection.store`);
+    /// `updatedAt` moves. No webhook.
+    ///
+    /// # Panics
+    /// On an unknown opportunity.
+    pub fn set_store_consent(
+        &self,
+        opportunity: impl AsRef<str>,
+        allowed: bool,
+        expires_at: Option<i64>,
+    ) {
+        self.state()
+            .set_store_consent(
+                opportunity.as_ref(),
+                Consent {
+                    allowed,
+                    expires_at,
+                },
+            )
+            .unwrap_or_else(|e| panic!("set_store_consent: {}", e.message));
     }
 
     /// A complete signed envelope `{event, triggeredAt, data, token, signature}` (plus `id`

@@ -35,6 +35,20 @@ pub struct Archived {
     pub archived_at: i64,
 }
 
+/// One consent of a candidate, `{allowed, expiresAt}` (`expires_at` null: no end).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Consent {
+    pub allowed: bool,
+    pub expires_at: Option<i64>,
+}
+
+/// `dataProtection` of an opportunity, `{store, contact}` (each may be null).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DataProtection {
+    pub store: Option<Consent>,
+    pub contact: Option<Consent>,
+}
+
 /// Seed for an opportunity. Unset ids are generated (uuid v4); `stage` defaults to the first
 /// stage added with `add_stage` (or `lead-new` when there is none); `posting`, when set,
 /// creates the opportunity's single application on that posting. Timestamps default to now.
@@ -65,6 +79,8 @@ pub struct NewOpportunity {
     pub sourced_by: Option<String>,
     /// Resumes on the opportunity (`GET /opportunities/:id/resumes`).
     pub resumes: Vec<NewResume>,
+    /// The candidate's consents (`dataProtection`); null when unset.
+    pub data_protection: Option<DataProtection>,
     pub created_at: Option<i64>,
     pub updated_at: Option<i64>,
 }
@@ -149,6 +165,16 @@ impl NewOpportunity {
     /// Attach a resume (listed by `GET /opportunities/:id/resumes`).
     pub fn resume(mut self, resume: NewResume) -> Self {
         self.resumes.push(resume);
+        self
+    }
+    /// The candidate's consent to their data being stored (`dataProtection.store`).
+    pub fn store_consent(mut self, allowed: bool, expires_at: Option<i64>) -> Self {
+        self.data_protection
+            .get_or_insert_with(DataProtection::default)
+            .store = Some(Consent {
+            allowed,
+            expires_at,
+        });
         self
     }
     pub fn created_at(mut self, ms: i64) -> Self {

@@ -140,6 +140,35 @@ impl LeverState {
         Ok(list_envelope(data, next, has_next))
     }
 
+    /// `GET /opportunities/deleted`: filters `deleted_at_start`/`deleted_at_end` (ms,
+    /// inclusive), paged by `deletedAt`.
+    pub fn list_deleted_opportunities(
+        &self,
+        params: &[(String, String)],
+    ) -> Result<Value, ApiError> {
+        let (start, end) = (
+            param_ms(params, "deleted_at_start")?,
+            param_ms(params, "deleted_at_end")?,
+        );
+        let limit = param_limit(params)?;
+        let expand = Expand::from_params(params);
+        let offset = params_all(params, "offset").last().copied();
+        let fp = fingerprint("opportunities/deleted", params);
+        let rows = self
+            .deleted
+            .values()
+            .filter(|d| in_range(d.deleted_at, start, end))
+            .map(|d| ((d.deleted_at, d.opportunity.id.clone()), d))
+            .collect();
+        let page = paginate(rows, &fp, limit, offset)?;
+        let data = page
+            .items
+            .into_iter()
+            .map(|d| self.render_deleted(d, expand))
+            .collect();
+        Ok(list_envelope(data, page.next, page.has_next))
+    }
+
     pub fn list_postings(&self, params: &[(String, String)]) -> Result<Value, ApiError> {
         let states = params_all(params, "state");
         let tags = params_all(params, "tag");

@@ -3,13 +3,37 @@
 use serde_json::{Value, json};
 
 use super::error::ApiError;
-use super::model::Note;
+use super::model::{Consent, DataProtection, Note};
 use super::query::Expand;
-use super::state::{Application, LeverState, Opportunity};
+use super::state::{Application, Deleted, LeverState, Opportunity};
+
+/// `dataProtection`: null when the account records no consent, else `{store, contact}`.
+fn render_data_protection(dp: Option<&DataProtection>) -> Value {
+    let consent = |c: &Option<Consent>| {
+        c.as_ref()
+            .map(|c| json!({"allowed": c.allowed, "expiresAt": c.expires_at}))
+    };
+    dp.map_or(
+        Value::Null,
+        |dp| json!({"store": consent(&dp.store), "contact": consent(&dp.contact)}),
+    )
+}
 
 impl LeverState {
     pub fn render_opportunity(&self, id: &str, expand: Expand) -> Result<Value, ApiError> {
-        let o = self.opp(id)?;
+        Ok(self.render_opp(self.opp(id)?, expand))
+    }
+
+    /// A deleted opportunity as `GET /opportunities/deleted` lists it: as it was, with
+    /// `deletedAt` and `deletedBy`.
+    pub fn render_deleted(&self, d: &Deleted, expand: Expand) -> Value {
+        let mut body = self.render_opp(&d.opportunity, expand);
+        body["deletedAt"] = json!(d.deleted_at);
+        body["deletedBy"] = json!(d.deleted_by);
+        body
+    }
+
+    fn render_opp(&self, o: &Opportunity, expand: Expand) -> Value {
         let s = &o.seed;
         let stage = if expand.stage {
             let text = self
@@ -51,7 +75,7 @@ impl LeverState {
                 "sourced".into()
             }
         });
-        Ok(json!({
+        json!({
             "id": o.id,
             "name": s.name,
             "headline": s.headline.clone().unwrap_or_default(),
@@ -83,9 +107,9 @@ impl LeverState {
                 "list": "https://hire.lever.co/candidates",
                 "show": format!("https://hire.lever.co/candidates/{}", o.id),
             },
-            "dataProtection": null,
-            "isAnonymized": false,
-        }))
+            "dataProtection": render_data_protection(s.data_protection.as_ref()),
+            "isAnonymized": o.anonymized,
+        })
     }
 
     fn render_application(&self, o: &Opportunity, a: &Application) -> Value {

@@ -32,6 +32,7 @@ pub(crate) fn router(inner: Arc<Inner>) -> Router {
             "/opportunities",
             get(list_opportunities).post(create_opportunity),
         )
+        .route("/opportunities/deleted", get(list_deleted_opportunities))
         .route("/opportunities/{id}", get(get_opportunity))
         .route("/opportunities/{id}/addTags", post(add_tags))
         .route("/opportunities/{id}/removeTags", post(remove_tags))
@@ -55,7 +56,8 @@ pub(crate) fn router(inner: Arc<Inner>) -> Router {
     Router::new()
         .nest("/v1", v1)
         // Not Lever's API (which cannot delete): what a user does in Lever's UI, for the
-        // local run.
+        // local run. `?notify=false` deletes without the `candidateDeleted` webhook (a
+        // delivery Lever never made or the hub never got).
         .route(
             "/sandbox/opportunities/{id}/delete",
             post(admin_delete_opportunity),
@@ -165,6 +167,10 @@ async fn get_opportunity(
 
 async fn list_opportunities(State(inner): Shared, Query(p): Params) -> ApiResult {
     ok(lock(&inner.state).list_opportunities(&p)?)
+}
+
+async fn list_deleted_opportunities(State(inner): Shared, Query(p): Params) -> ApiResult {
+    ok(lock(&inner.state).list_deleted_opportunities(&p)?)
 }
 
 /// `POST /opportunities?perform_as=…`: 201 `{"data": <opportunity>, "deduped": bool}`. No
@@ -284,13 +290,29 @@ async fn put_stage(
     ok(json!({ "data": data }))
 }
 
-/// Delete the opportunity, answer at once, and deliver `candidateDeleted` in the background.
-async fn admin_delete_opportunity(State(inner): Shared, Path(id): Path<String>) -> ApiResult {
-    let (data, origin) = lock(&inner.state).delete_opportunity(&id)?;
-    let inner = inner.clone();
-    tokio::spawn(async move {
-        webhooks::fire(&inner, "candidateDeleted", data, origin.as_deref()).await;
-    });
+/// Delete the opportunity, answer at once, and deliver `candidateDeleted` in the background
+/// (unless `notify=false`).
+async fn admin_delete_opportunity(
+    State(inner): Shared,
+    Path(id): Path<String>,
+    Query(p): Params,
+) -> ApiResult {
+    let notify = match param(&p, "notify") {
+        None | Some("true") => true,
+        Some("false") => false,
+        Some(v) => {
+            return Err(ApiError::bad_request(format!(
+                "Invalid value for notify: {v}"
+            )));
+        }
+    };
+    let (data, origin) = lock(&inner.state).delete_opportunity(&id, None)?;
+    if notify {
+        let inner = inner.clone();
+        tokio::spawn(async move {
+            webhooks::fire(&inner, "candidateDeleted", data, origin.as_deref()).await;
+        });
+    }
     ok(json!({ "data": { "deleted": id } }))
 }
 

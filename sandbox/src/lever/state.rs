@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::{Value, json};
 
 use super::error::ApiError;
-use super::model::{DeliveryResult, NewOpportunity, NewPosting};
+use super::model::{Consent, DataProtection, DeliveryResult, NewOpportunity, NewPosting};
 use super::ratelimit::RateLimiter;
 use super::resumes::ResumeRec;
 use super::users::User;
@@ -73,6 +73,16 @@ pub(crate) struct Opportunity {
     pub application: Option<Application>,
     pub notes: Vec<NoteRec>,
     pub resumes: Vec<ResumeRec>,
+    /// Lever removed the candidate's personal data (`isAnonymized`).
+    pub anonymized: bool,
+}
+
+/// An opportunity deleted from the account, as `GET /opportunities/deleted` still lists it.
+#[derive(Debug, Clone)]
+pub(crate) struct Deleted {
+    pub opportunity: Opportunity,
+    pub deleted_at: i64,
+    pub deleted_by: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -135,6 +145,8 @@ pub(crate) struct LeverState {
     pub stages: Vec<Stage>,
     pub postings: HashMap<String, Posting>,
     pub opportunities: HashMap<String, Opportunity>,
+    /// Deleted opportunities, by id (gone from every other route).
+    pub deleted: HashMap<String, Deleted>,
     pub users: HashMap<String, User>,
     /// Ids of the opportunities created with `POST /opportunities`, in creation order.
     pub created_via_api: Vec<String>,
@@ -246,6 +258,7 @@ impl LeverState {
             application,
             notes: Vec::new(),
             resumes,
+            anonymized: false,
             seed,
         };
         self.opportunities.insert(id.clone(), opp);
@@ -374,23 +387,65 @@ impl LeverState {
         Ok(note_id)
     }
 
-    /// Delete an opportunity (as a user does in Lever's UI; the API has no delete). Returns
-    /// the `candidateDeleted` data and the opportunity's origin.
-    pub fn delete_opportunity(&mut self, id: &str) -> Result<(Value, Option<String>), ApiError> {
+    /// Delete an opportunity (as a user does in Lever's UI; the API has no delete), stamped
+    /// now and kept for `GET /opportunities/deleted`. Returns the `candidateDeleted` data and
+    /// the opportunity's origin.
+    pub fn delete_opportunity(
+        &mut self,
+        id: &str,
+        by: Option<String>,
+    ) -> Result<(Value, Option<String>), ApiError> {
         let o = self
             .opportunities
             .remove(id)
             .ok_or_else(|| ApiError::not_found("opportunities", id))?;
+        let deleted_at = self.tick();
         let origin = o.seed.origin.clone();
-        Ok((
-            json!({
-                "opportunityId": o.id,
-                "candidateId": o.id,
-                "contactId": o.contact,
-                "deletedBy": null,
-            }),
-            origin,
-        ))
+        let data = json!({
+            "opportunityId": o.id,
+            "candidateId": o.id,
+            "contactId": o.contact,
+            "deletedBy": by,
+        });
+        self.deleted.insert(
+            o.id.clone(),
+            Deleted {
+                opportunity: o,
+                deleted_at,
+                deleted_by: by,
+            },
+        );
+        Ok((data, origin))
+    }
+
+    /// Anonymize an opportunity as Lever's data-retention tools do: its name, contact
+    /// details, headline, location and résumés are gone, `isAnonymized` is true and
+    /// `updatedAt` moves.
+    pub fn anonymize(&mut self, id: &str) -> Result<(), ApiError> {
+        let now = self.tick();
+        let o = self.opp_mut(id)?;
+        o.seed.name = "Anonymized Candidate".to_owned();
+        o.seed.headline = None;
+        o.seed.location = None;
+        o.seed.emails.clear();
+        o.seed.phones.clear();
+        o.seed.links.clear();
+        o.resumes.clear();
+        o.anonymized = true;
+        o.updated_at = now.max(o.updated_at + 1);
+        Ok(())
+    }
+
+    /// Record the candidate's consent to storage (`dataProtection.store`); `updatedAt` moves.
+    pub fn set_store_consent(&mut self, id: &str, consent: Consent) -> Result<(), ApiError> {
+        let now = self.tick();
+        let o = self.opp_mut(id)?;
+        o.seed
+            .data_protection
+            .get_or_insert_with(DataProtection::default)
+            .store = Some(consent);
+        o.updated_at = now.max(o.updated_at + 1);
+        Ok(())
     }
 
     /// Move an opportunity; returns the `candidateStageChange` data when the stage changed.

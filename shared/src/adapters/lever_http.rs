@@ -8,7 +8,9 @@ use crate::outbound::deadline;
 use crate::outbound::http::{HttpClient, read_capped};
 use crate::outbound::rate_limit::{TenantRateLimits, acquire_shared};
 use crate::ports::RateGate;
-use crate::ports::lever::{LeverAccount, LeverApi, LeverError, NewLead, OpportunityQuery};
+use crate::ports::lever::{
+    DeletedQuery, LeverAccount, LeverApi, LeverError, NewLead, OpportunityQuery,
+};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
@@ -437,6 +439,34 @@ impl LeverApi for LeverHttp {
             acct,
             Method::GET,
             &["opportunities"],
+            &query,
+            None,
+            Sent::Idempotent,
+        )
+        .await
+    }
+
+    async fn list_deleted_opportunities(
+        &self,
+        acct: &LeverAccount,
+        q: &DeletedQuery,
+        offset: Option<&str>,
+    ) -> Result<Page<Opportunity>, LeverError> {
+        let mut query: Vec<(&str, String)> = Vec::new();
+        if let Some(t) = q.deleted_at_start {
+            query.push(("deleted_at_start", t.to_string()));
+        }
+        if let Some(t) = q.deleted_at_end {
+            query.push(("deleted_at_end", t.to_string()));
+        }
+        query.push(("limit", q.limit.unwrap_or(100).clamp(1, 100).to_string()));
+        if let Some(o) = offset {
+            query.push(("offset", o.to_owned()));
+        }
+        self.call(
+            acct,
+            Method::GET,
+            &["opportunities", "deleted"],
             &query,
             None,
             Sent::Idempotent,

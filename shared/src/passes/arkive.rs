@@ -29,7 +29,7 @@ impl PassRunner {
         let acct = self.account(tenant, settings).await?;
         // The existing candidates first: every opportunity Lever changed since the last run.
         if !self
-            .sync_candidates(tenant, &acct, deadline, report)
+            .sync_candidates(tenant, settings, &acct, deadline, report)
             .await?
         {
             return Ok(false);

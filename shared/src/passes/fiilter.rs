@@ -6,7 +6,9 @@
 use super::{PassReport, PassRunner, TenantFailure};
 use crate::config::TenantConfig;
 use crate::domain::ats::lever::Posting;
-use crate::domain::ats::lever_passes::{FiilterAction, Pass, PassSettings, fiilter, posting_doc};
+use crate::domain::ats::lever_passes::{
+    FiilterAction, Pass, PassSettings, fiilter, keep_profile, posting_doc,
+};
 use crate::domain::effects::{Effect, OutboxItem};
 use crate::domain::events::BusEvent;
 use crate::domain::kinds::AtsKind;
@@ -130,6 +132,7 @@ impl PassRunner {
         };
         let mut fresh = Vec::new();
         let mut newest = cursor;
+        let now = self.now_ms();
         let mut offset: Option<String> = None;
         loop {
             if deadline.is_some_and(|d| Instant::now() >= d) {
@@ -158,7 +161,10 @@ impl PassRunner {
                 let Some(record) = self.read_candidate(acct, opp, report).await? else {
                     continue;
                 };
-                profiles.push(record.clone());
+                // Scored all the same, but not held when Lever says it may not be.
+                if keep_profile(opp, now, settings.retention_days()).is_ok() {
+                    profiles.push(record.clone());
+                }
                 fresh.push((key, record));
             }
             self.profiles.put_profiles(&tenant.id, profiles).await?;

@@ -9,8 +9,10 @@
 
 mod arkive;
 mod fiilter;
+mod forget;
 mod refine;
 mod sync;
+mod window;
 
 use crate::adapters::secrets_cache::CachedSecrets;
 use crate::config::TenantConfig;
@@ -69,6 +71,9 @@ pub struct PassReport {
     pub queued: usize,
     /// Candidates whose profile was (re)built from Lever by the database sync.
     pub synced: usize,
+    /// Candidates the database sync removed: deleted in Lever, anonymized, no consent to
+    /// storage, or archived past the tenant's retention.
+    pub removed: usize,
     /// Lever calls made by the pass itself (the dispatcher's come after).
     pub lever_calls: usize,
     /// Tenants whose run failed (logged by id); retried next run.
@@ -127,6 +132,11 @@ impl PassRunner {
         }
         crate::metrics::count_n("PassActions", &[("Pass", pass.as_str())], report.actions);
         crate::metrics::count_n("PassFailures", &[("Pass", pass.as_str())], report.failed);
+        crate::metrics::count_n(
+            "CandidatesRemoved",
+            &[("Pass", pass.as_str())],
+            report.removed,
+        );
         Ok(report)
     }
 
@@ -146,6 +156,11 @@ impl PassRunner {
             .ok_or_else(|| TenantFailure::Setup("no Lever account or API key configured".into()))?;
         acct.perform_as = Some(settings.service_user.clone());
         Ok(acct)
+    }
+
+    /// The clock's now, in ms since the epoch (Lever's unit).
+    fn now_ms(&self) -> i64 {
+        (self.clock.now().unix_timestamp_nanos() / 1_000_000) as i64
     }
 
     /// The pass's cursor (ms), or where a first run starts.
@@ -301,7 +316,7 @@ impl PassRunner {
             id: opp.id.clone(),
             contact: opp.contact.clone().unwrap_or_else(|| opp.id.clone()),
             posting: opp.posting_id().map(str::to_owned),
-            updated_at: opp.updated_at.or(opp.created_at).unwrap_or_default(),
+            updated_at: opp.changed_at(),
             refine: false,
             profile: crate::domain::ats::lever_passes::candidate_profile(opp, &resumes),
         }))

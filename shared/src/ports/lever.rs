@@ -53,6 +53,16 @@ pub struct OpportunityQuery {
     pub posting_id: Option<String>,
 }
 
+/// `GET /opportunities/deleted`: the opportunities deleted in a window of time.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeletedQuery {
+    /// Only those deleted at or after this time (ms).
+    pub deleted_at_start: Option<i64>,
+    /// Only those deleted at or before this time (ms).
+    pub deleted_at_end: Option<i64>,
+    pub limit: Option<u32>,
+}
+
 /// A lead to create: a new opportunity for an existing contact on one posting.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewLead {
@@ -144,6 +154,14 @@ pub trait LeverApi: Send + Sync {
         &self,
         acct: &LeverAccount,
         query: &OpportunityQuery,
+        offset: Option<&str>,
+    ) -> Result<Page<Opportunity>, LeverError>;
+    /// One page of deleted opportunities (each with its `deletedAt`); pass the previous
+    /// page's `next` as `offset`.
+    async fn list_deleted_opportunities(
+        &self,
+        acct: &LeverAccount,
+        query: &DeletedQuery,
         offset: Option<&str>,
     ) -> Result<Page<Opportunity>, LeverError>;
 }

@@ -92,6 +92,32 @@ pub struct Opportunity {
     /// Set on deleted opportunities (e.g. from `GET /opportunities/deleted`).
     #[serde(default)]
     pub deleted_at: Option<i64>,
+    /// Lever has removed the candidate's personal data.
+    #[serde(default)]
+    pub is_anonymized: Option<bool>,
+    /// The candidate's consent to their data being stored and to being contacted; null when
+    /// the account does not record it.
+    #[serde(default)]
+    pub data_protection: Option<DataProtection>,
+}
+
+/// `dataProtection` of an opportunity: `{store, contact}`, each `{allowed, expiresAt}` or null.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataProtection {
+    #[serde(default)]
+    pub store: Option<Consent>,
+    #[serde(default)]
+    pub contact: Option<Consent>,
+}
+
+/// One consent of a candidate: whether it is given and until when (ms; null: no end).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Consent {
+    #[serde(default)]
+    pub allowed: Option<bool>,
+    #[serde(default)]
+    pub expires_at: Option<i64>,
 }
 
 /// The canonical subject of an opportunity: the candidate's name, first email and phone,
@@ -149,6 +175,16 @@ impl Opportunity {
 
     pub fn stage_id(&self) -> Option<&str> {
         self.stage.as_ref().map(IdOr::id)
+    }
+
+    /// Whether the opportunity is archived (`archived` is `{reason, archivedAt}`, else null).
+    pub fn is_archived(&self) -> bool {
+        self.archived.as_ref().is_some_and(|a| !a.is_null())
+    }
+
+    /// When Lever last changed the opportunity (its creation on old records without one).
+    pub fn changed_at(&self) -> i64 {
+        self.updated_at.or(self.created_at).unwrap_or_default()
     }
 
     /// The posting id of the opportunity's (at most one) application.
@@ -316,6 +352,28 @@ mod tests {
         assert!(!opp.id.is_empty());
         assert!(!opp.emails.is_empty());
         assert!(opp.stage_id().is_some());
+        let store = opp.data_protection.and_then(|d| d.store).unwrap();
+        assert_eq!(
+            (store.allowed, store.expires_at),
+            (Some(true), Some(1_522_540_800_000))
+        );
+    }
+
+    #[test]
+    fn data_protection_and_anonymization_tolerate_null_and_absence() {
+        let opp: Opportunity = serde_json::from_value(serde_json::json!({
+            "id": "o1", "isAnonymized": null,
+            "dataProtection": {"store": {"allowed": false, "expiresAt": null}, "contact": null}
+        }))
+        .unwrap();
+        assert_eq!(opp.is_anonymized, None);
+        let dp = opp.data_protection.unwrap();
+        assert_eq!(dp.store.unwrap().allowed, Some(false));
+        assert_eq!(dp.contact, None);
+        let bare: Opportunity =
+            serde_json::from_value(serde_json::json!({"id": "o2", "dataProtection": null}))
+                .unwrap();
+        assert_eq!((bare.is_anonymized, bare.data_protection), (None, None));
     }
 
     #[test]

@@ -50,6 +50,11 @@ fn default_source() -> String {
     "CiiVSOFT".to_owned()
 }
 
+/// How long an archived candidate's profile is kept when the tenant does not say (two years).
+pub const DEFAULT_PROFILE_RETENTION_DAYS: u32 = 730;
+/// The longest retention a tenant may set (ten years): a larger number is a typo.
+pub const MAX_PROFILE_RETENTION_DAYS: u32 = 3650;
+
 /// `passes` of a tenant's configuration (needs `ats.lever`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -71,6 +76,10 @@ pub struct PassSettings {
     /// Score thresholds; the engine's defaults when absent.
     #[serde(default)]
     pub thresholds: Thresholds,
+    /// The candidate database forgets an archived candidate this many days after Lever last
+    /// changed the opportunity (0 or absent: [`DEFAULT_PROFILE_RETENTION_DAYS`]).
+    #[serde(default)]
+    pub profile_retention_days: u32,
 }
 
 /// Minimum scores in [0, 1] (`None`: the engine's default).
@@ -88,6 +97,14 @@ pub struct Thresholds {
 impl PassSettings {
     pub fn runs(&self, pass: Pass) -> bool {
         self.enabled.contains(&pass)
+    }
+
+    /// How many days an archived candidate's profile is kept after Lever last changed it.
+    pub fn retention_days(&self) -> u32 {
+        match self.profile_retention_days {
+            0 => DEFAULT_PROFILE_RETENTION_DAYS,
+            days => days,
+        }
     }
 
     /// The engine's configuration with this tenant's thresholds.
@@ -124,6 +141,12 @@ impl PassSettings {
         }
         if !(1..=50).contains(&self.max_leads_per_posting) {
             found.push("passes.max_leads_per_posting must be between 1 and 50".into());
+        }
+        if self.profile_retention_days > MAX_PROFILE_RETENTION_DAYS {
+            found.push(format!(
+                "passes.profile_retention_days must be at most {MAX_PROFILE_RETENTION_DAYS} \
+                 (0 means {DEFAULT_PROFILE_RETENTION_DAYS})"
+            ));
         }
         for (what, t) in [
             ("fiilter", self.thresholds.fiilter),
@@ -214,6 +237,63 @@ pub fn candidate_doc(opp: &Opportunity, resumes: &[Resume]) -> CandidateDoc {
 /// A candidate's profile, from Lever's records.
 pub fn candidate_profile(opp: &Opportunity, resumes: &[Resume]) -> Profile {
     Profile::from_candidate(&candidate_doc(opp, resumes))
+}
+
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+/// Why the candidate database must not hold an opportunity's profile (DESIGN §3: candidate
+/// data goes a configurable time after the candidate's process ends, and as soon as Lever
+/// says it must).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unkept {
+    /// Lever has anonymized the candidate.
+    Anonymized,
+    /// The candidate does not allow their data to be stored (`dataProtection.store.allowed`).
+    StorageRefused,
+    /// The candidate's consent to storage has run out (`dataProtection.store.expiresAt`).
+    ConsentExpired,
+    /// Archived, and unchanged in Lever for longer than the tenant's retention.
+    PastRetention,
+}
+
+impl Unkept {
+    /// For logs and metrics.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unkept::Anonymized => "anonymized",
+            Unkept::StorageRefused => "storage_refused",
+            Unkept::ConsentExpired => "consent_expired",
+            Unkept::PastRetention => "past_retention",
+        }
+    }
+}
+
+/// The oldest Lever `updatedAt` an archived candidate's profile may have at `now_ms` (ms):
+/// one changed before it is past the retention.
+pub fn retained_since(now_ms: i64, retention_days: u32) -> i64 {
+    now_ms.saturating_sub(i64::from(retention_days) * DAY_MS)
+}
+
+/// Whether the candidate database may hold this opportunity's profile at `now_ms`: not when
+/// Lever anonymized the candidate, when their consent to storage is refused or has run out,
+/// or when the opportunity is archived and Lever last changed it more than `retention_days`
+/// ago. A `dataProtection` Lever does not record (null) restricts nothing.
+pub fn keep_profile(opp: &Opportunity, now_ms: i64, retention_days: u32) -> Result<(), Unkept> {
+    if opp.is_anonymized == Some(true) {
+        return Err(Unkept::Anonymized);
+    }
+    if let Some(store) = opp.data_protection.as_ref().and_then(|d| d.store.as_ref()) {
+        if store.allowed == Some(false) {
+            return Err(Unkept::StorageRefused);
+        }
+        if store.expires_at.is_some_and(|t| t <= now_ms) {
+            return Err(Unkept::ConsentExpired);
+        }
+    }
+    if opp.is_archived() && opp.changed_at() < retained_since(now_ms, retention_days) {
+        return Err(Unkept::PastRetention);
+    }
+    Ok(())
 }
 
 /// What matching reads of a posting: its title, team and department, description and lists.
@@ -380,6 +460,122 @@ mod tests {
         bad.screened_stage = bad.new_applicant_stage.clone();
         bad.thresholds.fiilter = Some(1.5);
         assert_eq!(bad.problems().len(), 2, "{:?}", bad.problems());
+    }
+
+    #[test]
+    fn profile_retention_defaults_to_two_years_and_is_bounded() {
+        let mut s = settings();
+        assert_eq!(s.retention_days(), 730, "absent");
+        s.profile_retention_days = 0;
+        assert_eq!(s.retention_days(), 730, "0 is the default");
+        s.profile_retention_days = 90;
+        assert_eq!(s.retention_days(), 90);
+        assert!(s.problems().is_empty());
+        s.profile_retention_days = 3651;
+        assert_eq!(s.problems().len(), 1, "{:?}", s.problems());
+        let set: PassSettings = serde_json::from_value(serde_json::json!({
+            "enabled": ["arkive"], "service_user": "user-1",
+            "new_applicant_stage": "applicant-new", "screened_stage": "stage-screened",
+            "profile_retention_days": 365
+        }))
+        .unwrap();
+        assert_eq!(set.retention_days(), 365);
+    }
+
+    const NOW: i64 = 1_800_000_000_000;
+
+    fn lever_opp(fields: serde_json::Value) -> Opportunity {
+        let mut o = serde_json::json!({"id": "o1", "updatedAt": NOW - 1_000});
+        for (k, v) in fields.as_object().unwrap() {
+            o[k] = v.clone();
+        }
+        serde_json::from_value(o).unwrap()
+    }
+
+    #[test]
+    fn an_anonymized_candidate_or_one_without_consent_to_storage_is_not_kept() {
+        use serde_json::json;
+        assert_eq!(keep_profile(&lever_opp(json!({})), NOW, 730), Ok(()));
+        let kept = [
+            json!({"isAnonymized": false, "dataProtection": null}),
+            json!({"isAnonymized": null}),
+            json!({"dataProtection": {"store": null, "contact": {"allowed": false}}}),
+            json!({"dataProtection": {"store": {"allowed": true, "expiresAt": null}}}),
+            json!({"dataProtection": {"store": {"allowed": true, "expiresAt": NOW + 1}}}),
+            json!({"dataProtection": {"store": {"allowed": null, "expiresAt": null}}}),
+        ];
+        for fields in kept {
+            assert_eq!(
+                keep_profile(&lever_opp(fields.clone()), NOW, 730),
+                Ok(()),
+                "{fields}"
+            );
+        }
+        let unkept = [
+            (json!({"isAnonymized": true}), Unkept::Anonymized),
+            (
+                json!({"dataProtection": {"store": {"allowed": false, "expiresAt": null}}}),
+                Unkept::StorageRefused,
+            ),
+            (
+                json!({"dataProtection": {"store": {"allowed": true, "expiresAt": NOW}}}),
+                Unkept::ConsentExpired,
+            ),
+            (
+                json!({"dataProtection": {"store": {"expiresAt": 1_522_540_800_000_i64}}}),
+                Unkept::ConsentExpired,
+            ),
+        ];
+        for (fields, why) in unkept {
+            assert_eq!(
+                keep_profile(&lever_opp(fields.clone()), NOW, 730),
+                Err(why),
+                "{fields}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_archived_candidate_is_kept_for_the_retention_after_lever_last_changed_it() {
+        use serde_json::json;
+        let day = 24 * 3600 * 1000_i64;
+        let archived = json!({"reason": "r1", "archivedAt": NOW - 800 * day});
+        let at = |updated: i64, archived: serde_json::Value| {
+            lever_opp(json!({"updatedAt": updated, "archived": archived}))
+        };
+        // Untouched for longer than the retention: gone.
+        assert_eq!(
+            keep_profile(&at(NOW - 731 * day, archived.clone()), NOW, 730),
+            Err(Unkept::PastRetention)
+        );
+        // Exactly at the retention, or more recent: kept.
+        assert_eq!(
+            keep_profile(&at(NOW - 730 * day, archived.clone()), NOW, 730),
+            Ok(())
+        );
+        assert_eq!(
+            keep_profile(&at(NOW - 10 * day, archived.clone()), NOW, 730),
+            Ok(())
+        );
+        // The tenant's retention decides.
+        assert_eq!(
+            keep_profile(&at(NOW - 100 * day, archived.clone()), NOW, 90),
+            Err(Unkept::PastRetention)
+        );
+        // Not archived: an old candidate stays, however long ago Lever changed them.
+        assert_eq!(
+            keep_profile(&at(NOW - 3000 * day, json!(null)), NOW, 730),
+            Ok(())
+        );
+        // An old record without `updatedAt` is as old as its creation.
+        let created_only = lever_opp(json!({
+            "updatedAt": null, "createdAt": NOW - 800 * day, "archived": archived
+        }));
+        assert_eq!(
+            keep_profile(&created_only, NOW, 730),
+            Err(Unkept::PastRetention)
+        );
+        assert_eq!(retained_since(NOW, 730), NOW - 730 * day);
     }
 
     #[test]
