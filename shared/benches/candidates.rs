@@ -126,7 +126,7 @@ async fn pass(table: &str, postings: &[screenhub::matching::Profile]) {
     let query = index.query(posting);
     let advanced = sample
         .iter()
-        .filter(|c| index.decide(c, &query).advance)
+        .filter(|c| index.decide(c, posting, &query).advance)
         .count();
     let fiilter_per_s = sample.len() as f64 / t.elapsed().as_secs_f64();
     let open = index.open_postings(

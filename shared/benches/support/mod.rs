@@ -7,6 +7,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+pub mod quality;
+
 use screenhub::matching::{CandidateDoc, PostingDoc, PostingList, Profile};
 
 /// The files the benchmark reads, relative to the data folder.

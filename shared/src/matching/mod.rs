@@ -114,12 +114,45 @@ mod tests {
 
     #[test]
     fn filter_advances_the_java_developer_and_not_the_chef() {
-        let index = CandidateIndex::build(pool(), MatchConfig::default());
-        let query = index.query(&java_posting("p-java"));
-        let pool = pool();
-        assert!(index.decide(&pool[0], &query).advance);
-        let chef = index.decide(&pool[1], &query);
+        // A pool with another Java developer: the applicant is judged without their own
+        // feedback, so someone like them has to lend it.
+        let mut pool = pool();
+        pool.push(candidate(
+            "c-java-2",
+            "Backend Java Engineer",
+            "Java and Spring Boot microservices, REST APIs, SQL databases, Git and Hibernate.",
+        ));
+        // A five-person pool scores lower than a real one; the threshold says so.
+        let config = MatchConfig {
+            filter_threshold: 0.3,
+            ..MatchConfig::default()
+        };
+        let index = CandidateIndex::build(pool.clone(), config);
+        let posting = java_posting("p-java");
+        let query = index.query(&posting);
+        let java = index.decide(&pool[0], &posting, &query);
+        assert!(java.advance, "{java:#?}");
+        let chef = index.decide(&pool[1], &posting, &query);
         assert!(!chef.advance, "{chef:#?}");
+    }
+
+    #[test]
+    fn an_applicant_is_judged_without_the_feedback_of_their_own_profile() {
+        let index = CandidateIndex::build(pool(), MatchConfig::default());
+        let posting = java_posting("p-java");
+        let query = index.query(&posting);
+        let java = &pool()[0];
+        // The Java developer is the posting's best match, so they widened its query.
+        assert!(query.lent_by(&java.id));
+        let without = index.query_without(&posting, &java.id);
+        assert!(!without.lent_by(&java.id));
+        let judged = index.judge(java, &posting, &query);
+        assert_eq!(judged.score, index.score(java, &without).score);
+        // Their own feedback would have lifted them.
+        assert!(
+            index.score(java, &query).score > judged.score,
+            "{judged:#?}"
+        );
     }
 
     #[test]

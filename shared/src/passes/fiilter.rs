@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 /// A posting as compiled once per run (`None`: Lever no longer has it).
-type Compiled = Option<(Posting, Query)>;
+type Compiled = Option<(Posting, Profile, Query)>;
 
 impl PassRunner {
     /// One tenant's FiiLTER run; `Ok(false)` when cut short by the deadline. First every new
@@ -60,11 +60,11 @@ impl PassRunner {
                 }
                 None => None,
             };
-            let Some((posting, query)) = compiled else {
+            let Some((posting, posting_profile, query)) = compiled else {
                 decided.push((key, Vec::new()));
                 continue;
             };
-            let explanation = index.score(&record.profile, query);
+            let explanation = index.judge(&record.profile, posting_profile, query);
             let title = posting.text.as_deref().unwrap_or("this posting");
             match fiilter(
                 title,
@@ -183,13 +183,14 @@ impl PassRunner {
         postings: &'a mut HashMap<String, Compiled>,
         id: &str,
         report: &mut PassReport,
-    ) -> Result<Option<&'a (Posting, Query)>, TenantFailure> {
+    ) -> Result<Option<&'a (Posting, Profile, Query)>, TenantFailure> {
         if !postings.contains_key(id) {
             report.lever_calls += 1;
             let compiled = match self.lever.get_posting(acct, id).await {
                 Ok(p) => {
-                    let q = index.query(&Profile::from_posting(&posting_doc(&p)));
-                    Some((p, q))
+                    let profile = Profile::from_posting(&posting_doc(&p));
+                    let q = index.query(&profile);
+                    Some((p, profile, q))
                 }
                 Err(LeverError::Status { status: 404, .. }) => None,
                 Err(e) => return Err(e.into()),
