@@ -36,11 +36,7 @@ fn data_dir() -> Option<PathBuf> {
                 "/../../shared/datasets"
             ))
         });
-    let missing: Vec<&str> = support::REQUIRED_FILES
-        .iter()
-        .copied()
-        .filter(|f| !dir.join(f).is_file())
-        .collect();
+    let missing = support::missing_files(&dir);
     if missing.is_empty() {
         return Some(dir);
     }
@@ -115,4 +111,17 @@ fn held_out_quality_stays_at_or_above_its_recorded_floor() {
         "quality fell below its floor:\n{}",
         below.join("\n")
     );
+}
+
+#[test]
+fn a_document_copied_with_small_edits_counts_once() {
+    let base = "Senior Java developer building payment services with Spring Boot, Hibernate, \
+                REST web services, SQL databases and Git across distributed teams for five years";
+    let texts = vec![
+        base.to_string(),
+        "An accountant preparing tax returns, audits and the general ledger".to_string(),
+        // The same résumé with one word changed.
+        base.replace("five", "six"),
+    ];
+    assert_eq!(near_duplicate_free(&texts), vec![0, 1]);
 }

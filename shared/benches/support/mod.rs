@@ -165,6 +165,15 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * q).round() as usize]
 }
 
+/// The required files a data folder lacks.
+pub fn missing_files(dir: &Path) -> Vec<&'static str> {
+    REQUIRED_FILES
+        .iter()
+        .copied()
+        .filter(|f| !dir.join(f).is_file())
+        .collect()
+}
+
 /// The data folder: `--data <dir>` (after `--` under cargo bench), else the environment
 /// variable SCREENHUB_MATCHING_DATA, else the team folder's datasets. `None` (after saying
 /// why) when the files are not there.
@@ -183,11 +192,7 @@ pub fn data_dir(bench: &str) -> Option<PathBuf> {
             ))
         });
     let dir = dir.canonicalize().unwrap_or(dir);
-    let missing: Vec<&str> = REQUIRED_FILES
-        .iter()
-        .copied()
-        .filter(|f| !dir.join(f).is_file())
-        .collect();
+    let missing = missing_files(&dir);
     if missing.is_empty() {
         return Some(dir);
     }

@@ -79,6 +79,18 @@ pub fn near_duplicate_free(texts: &[String]) -> Vec<usize> {
         .collect()
 }
 
+/// The items left when near-duplicates (by their text) are removed, in order.
+fn without_near_duplicates<T>(items: Vec<T>, text: impl Fn(&T) -> String) -> Vec<T> {
+    let texts: Vec<String> = items.iter().map(text).collect();
+    let keep: BTreeSet<usize> = near_duplicate_free(&texts).into_iter().collect();
+    items
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| keep.contains(i))
+        .map(|(_, x)| x)
+        .collect()
+}
+
 /// The labelled data with near-duplicate résumés and postings removed.
 pub struct Data {
     pub resumes: Vec<Resume>,
@@ -90,33 +102,17 @@ pub struct Data {
 
 impl Data {
     pub fn new(resumes: Vec<Resume>, jobs: Vec<Job>, crosswalk: Crosswalk) -> Self {
-        let texts: Vec<String> = resumes.iter().map(|r| r.text.clone()).collect();
-        let keep: BTreeSet<usize> = near_duplicate_free(&texts).into_iter().collect();
-        let removed_resumes = resumes.len() - keep.len();
-        let resumes = resumes
-            .into_iter()
-            .enumerate()
-            .filter(|(i, _)| keep.contains(i))
-            .map(|(_, r)| r)
-            .collect();
-        let texts: Vec<String> = jobs
-            .iter()
-            .map(|j| format!("{} {} {} {}", j.title, j.lists[0], j.lists[1], j.lists[2]))
-            .collect();
-        let keep: BTreeSet<usize> = near_duplicate_free(&texts).into_iter().collect();
-        let removed_jobs = jobs.len() - keep.len();
-        let jobs = jobs
-            .into_iter()
-            .enumerate()
-            .filter(|(i, _)| keep.contains(i))
-            .map(|(_, j)| j)
-            .collect();
+        let n = (resumes.len(), jobs.len());
+        let resumes = without_near_duplicates(resumes, |r| r.text.clone());
+        let jobs = without_near_duplicates(jobs, |j| {
+            format!("{} {} {} {}", j.title, j.lists[0], j.lists[1], j.lists[2])
+        });
         Data {
+            removed_resumes: n.0 - resumes.len(),
+            removed_jobs: n.1 - jobs.len(),
             resumes,
             jobs,
             crosswalk,
-            removed_resumes,
-            removed_jobs,
         }
     }
 

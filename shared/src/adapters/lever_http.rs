@@ -431,10 +431,7 @@ impl LeverApi for LeverHttp {
         if let Some(p) = &q.posting_id {
             query.push(("posting_id", p.clone()));
         }
-        query.push(("limit", q.limit.unwrap_or(100).clamp(1, 100).to_string()));
-        if let Some(o) = offset {
-            query.push(("offset", o.to_owned()));
-        }
+        push_page(&mut query, q.limit, offset);
         self.call(
             acct,
             Method::GET,
@@ -459,10 +456,7 @@ impl LeverApi for LeverHttp {
         if let Some(t) = q.deleted_at_end {
             query.push(("deleted_at_end", t.to_string()));
         }
-        query.push(("limit", q.limit.unwrap_or(100).clamp(1, 100).to_string()));
-        if let Some(o) = offset {
-            query.push(("offset", o.to_owned()));
-        }
+        push_page(&mut query, q.limit, offset);
         self.call(
             acct,
             Method::GET,
@@ -472,6 +466,14 @@ impl LeverApi for LeverHttp {
             Sent::Idempotent,
         )
         .await
+    }
+}
+
+/// A list call's page parameters: at most 100 per page (Lever's cap), from `offset`.
+fn push_page(query: &mut Vec<(&str, String)>, limit: Option<u32>, offset: Option<&str>) {
+    query.push(("limit", limit.unwrap_or(100).clamp(1, 100).to_string()));
+    if let Some(o) = offset {
+        query.push(("offset", o.to_owned()));
     }
 }
 
