@@ -143,16 +143,19 @@ impl Passes {
     }
 
     fn applicant(&self, name: &str, resume: NewResume) -> String {
-        self.lever.add_opportunity(
-            NewOpportunity::new(name)
-                .email(format!(
-                    "{}@example.com",
-                    name.to_lowercase().replace(' ', ".")
-                ))
-                .stage(NEW)
-                .posting(self.posting.clone())
-                .resume(resume),
-        )
+        self.lever
+            .add_opportunity(self.new_application(name).resume(resume))
+    }
+
+    /// A new application to the posting, in the New Applicant stage, before its résumé.
+    fn new_application(&self, name: &str) -> NewOpportunity {
+        NewOpportunity::new(name)
+            .email(format!(
+                "{}@example.com",
+                name.to_lowercase().replace(' ', ".")
+            ))
+            .stage(NEW)
+            .posting(self.posting.clone())
     }
 
     async fn run(&self) -> screenhub::passes::PassReport {
@@ -684,13 +687,7 @@ async fn an_anonymized_candidate_or_one_without_consent_to_storage_is_not_kept_n
     let linus = p.applicant("Linus Torvalds", rust_engineer());
     let without_consent = |name: &str, consent_until: Option<i64>, allowed: bool| {
         p.lever.add_opportunity(
-            NewOpportunity::new(name)
-                .email(format!(
-                    "{}@example.com",
-                    name.to_lowercase().replace(' ', ".")
-                ))
-                .stage(NEW)
-                .posting(p.posting.clone())
+            p.new_application(name)
                 .resume(rust_engineer())
                 .store_consent(allowed, consent_until),
         )
@@ -735,13 +732,8 @@ async fn an_archived_candidate_untouched_for_longer_than_the_retention_leaves_th
     let p = Passes::configured(&["arkive"], false, json!({"profile_retention_days": 30})).await;
     let now = p.now_ms();
     let candidate = |name: &str, archived: bool, updated: i64| {
-        let mut opp = NewOpportunity::new(name)
-            .email(format!(
-                "{}@example.com",
-                name.to_lowercase().replace(' ', ".")
-            ))
-            .stage(NEW)
-            .posting(p.posting.clone())
+        let mut opp = p
+            .new_application(name)
             .created_at(updated)
             .updated_at(updated)
             .resume(rust_engineer());
