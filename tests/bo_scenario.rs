@@ -66,6 +66,7 @@ impl BoScenario {
                 .into(),
             backgrounds_online: Some(ProviderSecrets {
                 api_key: Secret::new(&provider_key),
+                api_secret: None,
                 callback_secrets: vec![Secret::new(&callback_secret)],
             }),
             ..TenantSecrets::default()

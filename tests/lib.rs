@@ -571,6 +571,7 @@ pub async fn start_local_demo() -> screenhub_cli::demo::LocalRun {
         lever: any(),
         alliance: any(),
         backgrounds_online: any(),
+        accurate: any(),
         paylocity: any(),
         data_dir: std::env::temp_dir().join(unique("screenhub-local-")),
     })

@@ -127,10 +127,12 @@ impl PaylocityScenario {
         let secrets = TenantSecrets {
             alliance: Some(ProviderSecrets {
                 api_key: Secret::new(&alliance_key),
+                api_secret: None,
                 callback_secrets: vec![Secret::new(&alliance_secret)],
             }),
             backgrounds_online: Some(ProviderSecrets {
                 api_key: Secret::new(&bo_key),
+                api_secret: None,
                 callback_secrets: vec![Secret::new(&bo_secret)],
             }),
             operator_api_key: Some(Secret::new(&operator_key)),

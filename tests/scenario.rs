@@ -88,9 +88,11 @@ impl Scenario {
             .into(),
             alliance: Some(ProviderSecrets {
                 api_key: Secret::new(&alliance_key),
+                api_secret: None,
                 callback_secrets: vec![Secret::new(&callback_secret)],
             }),
             backgrounds_online: None,
+            accurate: None,
             operator_api_key: None,
         };
         world.onboard(&config, &secrets).await;

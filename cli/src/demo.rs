@@ -1,6 +1,6 @@
 //! `screenhub local`: the whole hub on localhost with the embedded store, secrets from a
 //! local file, events to the log, the schedules (Lever tag poll, expiry sweep) on timers, and
-//! the sandbox's fake Lever, Alliance 2020, Backgrounds Online and Paylocity seeded with a
+//! the sandbox's fake Lever, Alliance 2020, Backgrounds Online, Accurate and Paylocity seeded with a
 //! demo tenant, so a newcomer can move a candidate or tag one and watch tags and notes
 //! arrive, or order a screening in Paylocity and watch its status history advance.
 
@@ -17,6 +17,7 @@ use screenhub::ports::secrets::{
 };
 use screenhub::ports::{Store, SystemClock};
 use screenhub::runtime::{Composition, Tuning};
+use screenhub_sandbox::accurate::FakeAccurate;
 use screenhub_sandbox::alliance::FakeAlliance;
 use screenhub_sandbox::backgrounds_online::FakeBackgroundsOnline;
 use screenhub_sandbox::lever::{FakeLever, NewOpportunity, NewPosting};
@@ -37,11 +38,19 @@ pub const BO_STAGE: &str = "stage-background-check-bo";
 pub const ALLIANCE_START_TAG: &str = "Alliance 2020 Start";
 pub const BO_KEY: &str = "demo-backgrounds-online-api-key";
 pub const BO_CALLBACK_SECRET: &str = "whsec_ZGVtby1iYWNrZ3JvdW5kcy1vbmxpbmUtY2FsbGJhY2s=";
+/// The stage of the demo's Accurate Background route.
+pub const ACCURATE_STAGE: &str = "stage-background-check-accurate";
+/// The demo's Accurate account: HTTP Basic user and password, postback secret, requester.
+pub const ACCURATE_KEY: &str = "demo-accurate-api-key";
+pub const ACCURATE_SECRET: &str = "demo-accurate-api-secret";
+pub const ACCURATE_CALLBACK_SECRET: &str = "whsec_ZGVtby1hY2N1cmF0ZS1wb3N0YmFjay1zZWNyZXQ=";
+pub const ACCURATE_REQUESTER: &str = "recruiter@demo.example";
 /// The demo tenant's Paylocity company.
 pub const PAYLOCITY_COMPANY: &str = "DEMO1";
 /// Its packages: fulfilled by Alliance 2020, and by Backgrounds Online.
 pub const PAYLOCITY_PACKAGE: &str = "standard";
 pub const PAYLOCITY_BO_PACKAGE: &str = "standard-bo";
+pub const PAYLOCITY_ACCURATE_PACKAGE: &str = "standard-accurate";
 /// The partner's OAuth client with the fake Paylocity, and the key of its order subscription.
 pub const PAYLOCITY_CLIENT: &str = "demo-partner-client";
 pub const PAYLOCITY_SECRET: &str = "demo-partner-secret";
@@ -62,6 +71,7 @@ pub struct LocalOptions {
     pub lever: SocketAddr,
     pub alliance: SocketAddr,
     pub backgrounds_online: SocketAddr,
+    pub accurate: SocketAddr,
     pub paylocity: SocketAddr,
     pub data_dir: PathBuf,
 }
@@ -71,6 +81,7 @@ pub struct LocalRun {
     pub lever: FakeLever,
     pub alliance: FakeAlliance,
     pub backgrounds_online: FakeBackgroundsOnline,
+    pub accurate: FakeAccurate,
     pub paylocity: FakePaylocity,
     pub store: EmbeddedStore,
     /// The recruiting passes (also run every [`PASSES_EVERY`] by the local run).
@@ -83,12 +94,17 @@ pub struct LocalRun {
     pub pairing_candidate: String,
 }
 
-/// The demo tenant: Lever and a Paylocity company with both providers, and six routes: each
-/// provider's usual one (a stage move → Alliance 2020, a tag → Backgrounds Online), the two
-/// pairings that exist by configuration alone (a stage move → Backgrounds Online, a tag →
-/// Alliance 2020), and a Paylocity package fulfilled by each provider.
-pub fn demo_tenant(lever_api: &str, alliance_api: &str, bo_api: &str) -> TenantConfig {
-    demo_tenant_with(lever_api, alliance_api, bo_api, None)
+/// The demo tenant: Lever and a Paylocity company with three providers, and eight routes:
+/// each provider's usual one (a stage move → Alliance 2020, a tag → Backgrounds Online), the
+/// pairings that exist by configuration alone (a stage move → Backgrounds Online or Accurate,
+/// a tag → Alliance 2020), and a Paylocity package fulfilled by each provider.
+pub fn demo_tenant(
+    lever_api: &str,
+    alliance_api: &str,
+    bo_api: &str,
+    accurate_api: &str,
+) -> TenantConfig {
+    demo_tenant_with(lever_api, alliance_api, bo_api, accurate_api, None)
 }
 
 /// The demo tenant, running the recruiting passes as `service_user` when given.
@@ -96,9 +112,10 @@ pub fn demo_tenant_with(
     lever_api: &str,
     alliance_api: &str,
     bo_api: &str,
+    accurate_api: &str,
     service_user: Option<&str>,
 ) -> TenantConfig {
-    let mut tenant = demo_tenant_json(lever_api, alliance_api, bo_api);
+    let mut tenant = demo_tenant_json(lever_api, alliance_api, bo_api, accurate_api);
     if let Some(user) = service_user {
         tenant["passes"] = serde_json::json!({
             "enabled": ["fiilter", "arkive", "refine"],
@@ -110,7 +127,12 @@ pub fn demo_tenant_with(
     serde_json::from_value(tenant).expect("demo tenant is valid")
 }
 
-fn demo_tenant_json(lever_api: &str, alliance_api: &str, bo_api: &str) -> serde_json::Value {
+fn demo_tenant_json(
+    lever_api: &str,
+    alliance_api: &str,
+    bo_api: &str,
+    accurate_api: &str,
+) -> serde_json::Value {
     serde_json::json!({
         "id": TENANT,
         "name": "Demo Company",
@@ -125,6 +147,8 @@ fn demo_tenant_json(lever_api: &str, alliance_api: &str, bo_api: &str) -> serde_
                       "price": { "value": 29.5, "currency": "USD" },
                       "provider_package": "Criminal Package 2" },
                     { "id": PAYLOCITY_BO_PACKAGE, "name": "Standard (Backgrounds Online)",
+                      "services": [{ "name": "Criminal Search" }] },
+                    { "id": PAYLOCITY_ACCURATE_PACKAGE, "name": "Basic (Accurate Background)",
                       "services": [{ "name": "Criminal Search" }] }
                 ]
             }
@@ -140,6 +164,11 @@ fn demo_tenant_json(lever_api: &str, alliance_api: &str, bo_api: &str) -> serde_
                 "api_base": bo_api,
                 "default_package": "Standard",
                 "packages": ["Premium"]
+            },
+            "accurate": {
+                "api_base": accurate_api,
+                "default_package": "PKG_BASIC",
+                "packages": ["PKG_PRO"]
             }
         },
         "routes": [
@@ -179,6 +208,17 @@ fn demo_tenant_json(lever_api: &str, alliance_api: &str, bo_api: &str) -> serde_
                 "id": "paylocity_backgrounds_online",
                 "trigger": { "kind": "paylocity_order", "packages": [PAYLOCITY_BO_PACKAGE] },
                 "provider": "backgrounds_online"
+            },
+            {
+                "id": "stage_accurate",
+                "trigger": { "kind": "lever_stage", "stage_id": ACCURATE_STAGE },
+                "provider": "accurate",
+                "lever": { "status_tags": { "family": "standard", "format": "Accurate Check: {status}" } }
+            },
+            {
+                "id": "paylocity_accurate",
+                "trigger": { "kind": "paylocity_order", "packages": [PAYLOCITY_ACCURATE_PACKAGE] },
+                "provider": "accurate"
             }
         ]
     })
@@ -188,6 +228,7 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
     let lever = FakeLever::start_on(opts.lever).await?;
     let alliance = FakeAlliance::start_on(opts.alliance).await?;
     let backgrounds_online = FakeBackgroundsOnline::start_on(opts.backgrounds_online).await?;
+    let accurate = FakeAccurate::start_on(opts.accurate).await?;
     let paylocity = FakePaylocity::start_on(opts.paylocity).await?;
     let listener = tokio::net::TcpListener::bind(opts.hub).await?;
     let hub_url = format!("http://{}", listener.local_addr()?);
@@ -198,6 +239,7 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
         ("stage-phone-screen", "Phone Screen"),
         (TRIGGER_STAGE, "Background Check"),
         (BO_STAGE, "Background Check (Backgrounds Online)"),
+        (ACCURATE_STAGE, "Background Check (Accurate)"),
         ("stage-offer", "Offer"),
         (SCREENED_STAGE, "CiiVSOFT SCREENED"),
     ] {
@@ -241,6 +283,13 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
     let deletion_token = lever.subscribe(&webhook_url, "candidateDeleted");
     alliance.add_account(ALLIANCE_KEY, vec![CALLBACK_SECRET.to_owned()]);
     backgrounds_online.add_account(BO_KEY, [BO_CALLBACK_SECRET], ["Standard", "Premium"]);
+    accurate.add_account(
+        ACCURATE_KEY,
+        ACCURATE_SECRET,
+        [ACCURATE_CALLBACK_SECRET],
+        ["PKG_BASIC", "PKG_PRO"],
+    );
+    accurate.add_requester(ACCURATE_KEY, ACCURATE_REQUESTER);
 
     std::fs::create_dir_all(&opts.data_dir)?;
     let secrets_path = opts.data_dir.join("secrets.json");
@@ -256,11 +305,18 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
             .into(),
             alliance: Some(ProviderSecrets {
                 api_key: Secret::new(ALLIANCE_KEY),
+                api_secret: None,
                 callback_secrets: vec![Secret::new(CALLBACK_SECRET)],
             }),
             backgrounds_online: Some(ProviderSecrets {
                 api_key: Secret::new(BO_KEY),
+                api_secret: None,
                 callback_secrets: vec![Secret::new(BO_CALLBACK_SECRET)],
+            }),
+            accurate: Some(ProviderSecrets {
+                api_key: Secret::new(ACCURATE_KEY),
+                api_secret: Some(Secret::new(ACCURATE_SECRET)),
+                callback_secrets: vec![Secret::new(ACCURATE_CALLBACK_SECRET)],
             }),
             operator_api_key: Some(Secret::new(OPERATOR_KEY)),
         },
@@ -283,6 +339,7 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
         &lever.base_url(),
         &alliance.base_url(),
         &backgrounds_online.base_url(),
+        &accurate.base_url(),
         Some(&service_user),
     );
     store.put_tenant(&tenant).await?;
@@ -318,6 +375,7 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
         lever,
         alliance,
         backgrounds_online,
+        accurate,
         paylocity,
         store,
         events,

@@ -28,7 +28,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the whole hub on localhost with the embedded store and the sandbox (fake Lever,
-    /// Alliance 2020, Backgrounds Online and Paylocity).
+    /// Alliance 2020, Backgrounds Online, Accurate and Paylocity).
     Local {
         #[arg(long, default_value = "127.0.0.1:3000")]
         listen: SocketAddr,
@@ -40,6 +40,8 @@ enum Command {
         backgrounds_online: SocketAddr,
         #[arg(long, default_value = "127.0.0.1:4004")]
         paylocity: SocketAddr,
+        #[arg(long, default_value = "127.0.0.1:4005")]
+        accurate: SocketAddr,
         /// Where the local secrets file is written.
         #[arg(long, default_value = "local/state")]
         data_dir: PathBuf,
@@ -193,6 +195,7 @@ async fn main() -> Result<()> {
             alliance,
             backgrounds_online,
             paylocity,
+            accurate,
             data_dir,
         } => {
             local(demo::LocalOptions {
@@ -200,6 +203,7 @@ async fn main() -> Result<()> {
                 lever,
                 alliance,
                 backgrounds_online,
+                accurate,
                 paylocity,
                 data_dir,
             })
@@ -559,7 +563,7 @@ async fn local(opts: demo::LocalOptions) -> Result<()> {
     let a = run.alliance.base_url();
     println!("\nScreenhub is running (embedded store, sandbox mode).");
     println!(
-        "  hub API:            {}  (POST /lever/webhooks/{{tenant}}, POST /callbacks/alliance2020/{{tenant}}, POST /callbacks/backgrounds-online/{{tenant}}, POST /paylocity/orders, POST /operator/adverse-action/{{tenant}}, GET /health)",
+        "  hub API:            {}  (POST /lever/webhooks/{{tenant}}, POST /callbacks/alliance2020/{{tenant}}, POST /callbacks/backgrounds-online/{{tenant}}, POST /callbacks/accurate/{{tenant}}, POST /paylocity/orders, POST /operator/adverse-action/{{tenant}}, GET /health)",
         run.hub_url
     );
     println!(
@@ -568,6 +572,13 @@ async fn local(opts: demo::LocalOptions) -> Result<()> {
     );
     println!("  fake Alliance 2020: {a}");
     println!("  fake Backgrounds Online: {b}");
+    let acc = run.accurate.base_url();
+    println!(
+        "  fake Accurate:      {acc}  (Basic auth {}:{}; requester {})",
+        demo::ACCURATE_KEY,
+        demo::ACCURATE_SECRET,
+        demo::ACCURATE_REQUESTER
+    );
     println!("  fake Paylocity:     {}\n", run.paylocity.base_url());
     println!("Try it:");
     for (id, who) in &run.opportunities {
@@ -646,6 +657,24 @@ async fn local(opts: demo::LocalOptions) -> Result<()> {
         "  curl -s -u {}: -X POST {l}/opportunities/{k}/addTags -H 'content-type: application/json' -d '{{\"tags\":[\"{}\"]}}'",
         demo::LEVER_KEY,
         demo::ALLIANCE_START_TAG
+    );
+    println!(
+        "  # or a stage move ordering from Accurate Background (its tags: \"Accurate Check: Pending\" …)"
+    );
+    println!(
+        "  curl -s -u {}: -X PUT {l}/opportunities/{k}/stage -H 'content-type: application/json' -d '{{\"stage\":\"{}\"}}'",
+        demo::LEVER_KEY,
+        demo::ACCURATE_STAGE
+    );
+    println!(
+        "  # Accurate's side: progress, adjudication and completion (each sends a signed postback)"
+    );
+    println!("  curl -s {acc}/sandbox/orders");
+    println!(
+        "  curl -s -X POST {acc}/sandbox/orders/ACC-000001/progress -H 'content-type: application/json' -d '{{\"percent\":40}}'"
+    );
+    println!(
+        "  curl -s -X POST {acc}/sandbox/orders/ACC-000001/complete -H 'content-type: application/json' -d '{{\"adjudication\":\"ELIGIBLE\"}}'"
     );
     println!(
         "  curl -s -u {}: {l}/opportunities/{k} | grep -o '\"tags\":[^]]*]'\n",

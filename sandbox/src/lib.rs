@@ -8,6 +8,9 @@
 //! * [`FakeBackgroundsOnline`] — the Backgrounds Online contract
 //!   (`docs/providers/backgrounds-online.md`): idempotent orders, 422 rejections, cancel
 //!   (incl. 409 `not_cancellable`), Standard-Webhooks-signed status callbacks.
+//! * [`FakeAccurate`] — Accurate Background's v3 API as the hub uses it (HTTP Basic,
+//!   requesters, packages, candidates, idempotent orders, cancel) and the postback contract
+//!   of `docs/providers/accurate.md`, Standard-Webhooks signed.
 //! * [`FakePaylocity`] — Paylocity's screening-partner side: OAuth client credentials with
 //!   expiring tokens, the status PATCH that enforces `oldStatus` and the status enums,
 //!   packages, onboarding, the order subscription, and new orders sent with `x-api-key`.
@@ -36,6 +39,7 @@
 //! # }
 //! ```
 
+pub mod accurate;
 pub mod alliance;
 pub mod backgrounds_online;
 mod fault;
@@ -45,6 +49,7 @@ mod provider;
 mod server;
 pub mod signing;
 
+pub use accurate::FakeAccurate;
 pub use alliance::{FakeAlliance, Order, SignedCallback};
 pub use axum::http::Method;
 pub use backgrounds_online::FakeBackgroundsOnline;
@@ -61,6 +66,7 @@ pub struct Sandbox {
     pub lever: FakeLever,
     pub alliance: FakeAlliance,
     pub backgrounds_online: FakeBackgroundsOnline,
+    pub accurate: FakeAccurate,
 }
 
 impl Sandbox {
@@ -73,6 +79,7 @@ impl Sandbox {
             lever: FakeLever::start().await,
             alliance: FakeAlliance::start().await,
             backgrounds_online: FakeBackgroundsOnline::start().await,
+            accurate: FakeAccurate::start().await,
         }
     }
 
@@ -81,11 +88,13 @@ impl Sandbox {
         lever: impl ToSocketAddrs,
         alliance: impl ToSocketAddrs,
         backgrounds_online: impl ToSocketAddrs,
+        accurate: impl ToSocketAddrs,
     ) -> std::io::Result<Sandbox> {
         Ok(Sandbox {
             lever: FakeLever::start_on(lever).await?,
             alliance: FakeAlliance::start_on(alliance).await?,
             backgrounds_online: FakeBackgroundsOnline::start_on(backgrounds_online).await?,
+            accurate: FakeAccurate::start_on(accurate).await?,
         })
     }
 }

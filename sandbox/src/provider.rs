@@ -56,7 +56,12 @@ impl IntoResponse for ProviderError {
 /// Request log and fault injection for a provider fake: Bearer keys, `{code, message}`
 /// fault bodies, admin `/sandbox/…` routes exempt.
 pub(crate) fn traffic() -> Arc<Traffic> {
-    Traffic::new(bearer, error_body, Some("/sandbox/"))
+    traffic_with(bearer)
+}
+
+/// Like [`traffic`], with the provider's own way of naming the key of a request.
+pub(crate) fn traffic_with(key_of: fn(&axum::http::HeaderMap) -> Option<String>) -> Arc<Traffic> {
+    Traffic::new(key_of, error_body, Some("/sandbox/"))
 }
 
 /// Error body for an injected fault status.

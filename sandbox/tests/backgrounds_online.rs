@@ -607,7 +607,7 @@ async fn sandbox_starts_all_three_fakes() {
     assert_eq!(status, 201);
     assert_ne!(sb.backgrounds_online.addr(), sb.alliance.addr());
 
-    let sb = Sandbox::start_on("127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0")
+    let sb = Sandbox::start_on("127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0")
         .await
         .unwrap();
     assert!(

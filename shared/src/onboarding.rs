@@ -134,6 +134,7 @@ mod tests {
     fn creds() -> ProviderSecrets {
         ProviderSecrets {
             api_key: Secret::new("k"),
+            api_secret: None,
             callback_secrets: vec![Secret::new("whsec_x")],
         }
     }
@@ -148,6 +149,7 @@ mod tests {
             .into(),
             alliance: Some(creds()),
             backgrounds_online: Some(creds()),
+            accurate: None,
             operator_api_key: None,
         }
     }

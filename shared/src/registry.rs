@@ -14,6 +14,7 @@ pub struct Registry {
     pub paylocity: Arc<dyn AtsAdapter>,
     pub alliance2020: Arc<dyn ProviderAdapter>,
     pub backgrounds_online: Arc<dyn ProviderAdapter>,
+    pub accurate: Arc<dyn ProviderAdapter>,
 }
 
 impl Registry {
@@ -28,6 +29,7 @@ impl Registry {
         match kind {
             ProviderKind::Alliance2020 => self.alliance2020.as_ref(),
             ProviderKind::BackgroundsOnline => self.backgrounds_online.as_ref(),
+            ProviderKind::Accurate => self.accurate.as_ref(),
         }
     }
 }
@@ -41,6 +43,7 @@ mod tests {
     #[cfg(feature = "http-client")]
     #[test]
     fn every_kind_resolves_to_its_own_adapter() {
+        use crate::adapters::accurate::Accurate;
         use crate::adapters::{alliance2020::Alliance2020, backgrounds_online::BackgroundsOnline};
         use crate::adapters::{embedded_store::EmbeddedStore, secrets_cache::CachedSecrets};
         use crate::adapters::{lever_ats::LeverAts, lever_http::LeverHttp};
@@ -68,7 +71,8 @@ mod tests {
                 clock,
             )),
             alliance2020: Arc::new(Alliance2020::new(http.clone())),
-            backgrounds_online: Arc::new(BackgroundsOnline::new(http)),
+            backgrounds_online: Arc::new(BackgroundsOnline::new(http.clone())),
+            accurate: Arc::new(Accurate::new(http)),
         };
         for kind in AtsKind::ALL {
             assert_eq!(registry.ats(kind).kind(), kind);

@@ -1,6 +1,7 @@
 //! The composition root: every function's parts built once per container, from environment
 //! variables on AWS, from the same [`Composition`] in the end-to-end tests.
 
+use crate::adapters::accurate::Accurate;
 use crate::adapters::alliance2020::Alliance2020;
 use crate::adapters::aws_sdk::Sdk;
 use crate::adapters::backgrounds_online::BackgroundsOnline;
@@ -147,6 +148,7 @@ impl Composition {
             )),
             alliance2020: Arc::new(Alliance2020::new(self.http.clone())),
             backgrounds_online: Arc::new(BackgroundsOnline::new(self.http.clone())),
+            accurate: Arc::new(Accurate::new(self.http.clone())),
         }
     }
 

@@ -2,6 +2,7 @@
 //! sandbox fake: checks written as free functions over any `ProviderAdapter` or
 //! `AtsAdapter`, so a new vendor's adapter is held to the same rules by adding one line.
 
+use screenhub::adapters::accurate::Accurate;
 use screenhub::adapters::alliance2020::Alliance2020;
 use screenhub::adapters::backgrounds_online::BackgroundsOnline;
 use screenhub::adapters::lever_ats::LeverAts;
@@ -17,6 +18,7 @@ use screenhub::ports::TenantSecrets;
 use screenhub::ports::ats::{AtsAdapter, AtsContext, Attempt, Loaded};
 use screenhub::ports::provider::{ProviderAccount, ProviderAdapter, ProviderError};
 use screenhub::ports::secrets::{ProviderSecrets, Secret};
+use screenhub_sandbox::accurate::FakeAccurate;
 use screenhub_sandbox::alliance::FakeAlliance;
 use screenhub_sandbox::backgrounds_online::FakeBackgroundsOnline;
 use screenhub_sandbox::lever::{FakeLever, NewOpportunity, NewPosting};
@@ -63,6 +65,10 @@ trait ProviderUnderTest {
     /// The body of the fake's callback completing `provider_ref`.
     fn completion_body(&self, provider_ref: &str) -> Vec<u8>;
     fn cancelled_at_fake(&self, provider_ref: &str) -> bool;
+    /// The HTTP Basic password of a provider that uses one.
+    fn api_secret(&self) -> Option<Secret> {
+        None
+    }
 
     fn account(&self, key: &str) -> ProviderAccount {
         let tenant = self.tenant();
@@ -74,6 +80,7 @@ trait ProviderUnderTest {
                 .expect("configured")
                 .to_owned(),
             api_key: Secret::new(key),
+            api_secret: self.api_secret(),
             callback_url: "http://127.0.0.1:9/callbacks/unused".into(),
         }
     }
@@ -203,6 +210,66 @@ impl ProviderUnderTest for BoUnderTest {
     }
 }
 
+struct AccurateUnderTest {
+    adapter: Accurate,
+    fake: FakeAccurate,
+    tenant: TenantConfig,
+    key: String,
+    password: String,
+}
+
+impl AccurateUnderTest {
+    async fn start() -> Self {
+        let fake = FakeAccurate::start().await;
+        let (key, password) = (unique("acc-"), unique("acc-secret-"));
+        fake.add_account(
+            &key,
+            &password,
+            [screenhub_sandbox::signing::new_whsec()],
+            ["PKG_BASIC"],
+        );
+        let tenant = tenant_with(json!({ "accurate": {
+            "api_base": fake.base_url(), "default_package": "PKG_BASIC"
+        }}));
+        Self {
+            adapter: Accurate::new(http()),
+            fake,
+            tenant,
+            key,
+            password,
+        }
+    }
+}
+
+impl ProviderUnderTest for AccurateUnderTest {
+    fn adapter(&self) -> &dyn ProviderAdapter {
+        &self.adapter
+    }
+    fn tenant(&self) -> &TenantConfig {
+        &self.tenant
+    }
+    fn key(&self) -> &str {
+        &self.key
+    }
+    fn api_secret(&self) -> Option<Secret> {
+        Some(Secret::new(&self.password))
+    }
+    fn placed_at_fake(&self) -> usize {
+        self.fake.orders().len()
+    }
+    fn inject_status(&self, status: u16) {
+        self.fake.inject(Fault::new(FaultKind::Status(status), 1));
+    }
+    fn completion_body(&self, provider_ref: &str) -> Vec<u8> {
+        self.fake.signed_callback(provider_ref, "COMPLETED").body
+    }
+    fn cancelled_at_fake(&self, provider_ref: &str) -> bool {
+        self.fake
+            .order(provider_ref)
+            .is_some_and(|o| o.status == "CANCELLED")
+    }
+}
+
 /// Prepare is pure and refuses what cannot be ordered with a stable code, naming the ATS.
 fn prepares_from_the_subject_alone(p: &dyn ProviderUnderTest) {
     let adapter = p.adapter();
@@ -327,6 +394,7 @@ async fn every_provider_adapter_keeps_the_provider_rules() {
         let under_test: Box<dyn ProviderUnderTest> = match kind {
             ProviderKind::Alliance2020 => Box::new(AllianceUnderTest::start().await),
             ProviderKind::BackgroundsOnline => Box::new(BoUnderTest::start().await),
+            ProviderKind::Accurate => Box::new(AccurateUnderTest::start().await),
         };
         assert_eq!(under_test.adapter().kind(), kind);
         provider_conformance(under_test.as_ref()).await;

@@ -203,9 +203,11 @@ async fn a_rotated_callback_secret_is_picked_up_after_one_reread() {
         .into(),
         alliance: Some(ProviderSecrets {
             api_key: Secret::new(&s.alliance_key),
+            api_secret: None,
             callback_secrets: vec![Secret::new(&new_secret), Secret::new(&s.callback_secret)],
         }),
         backgrounds_online: None,
+        accurate: None,
         operator_api_key: None,
     };
     screenhub_tests::update_secret(&s.world.secrets_prefix, &s.tenant, &rotated).await;
@@ -240,6 +242,7 @@ async fn another_tenants_valid_callback_naming_this_tenants_order_changes_nothin
     let secrets = TenantSecrets {
         alliance: Some(ProviderSecrets {
             api_key: Secret::new("b-key"),
+            api_secret: None,
             callback_secrets: vec![Secret::new(&b_secret)],
         }),
         ..Default::default()

@@ -45,6 +45,7 @@ async fn onboard_demo(world: &World, lever: &FakeLever) {
         &lever.base_url(),
         "http://127.0.0.1:9",
         "http://127.0.0.1:9",
+        "http://127.0.0.1:9",
     );
     let secrets = TenantSecrets {
         lever_api_key: Some(Secret::new(demo::LEVER_KEY)),
@@ -61,12 +62,15 @@ async fn onboard_demo(world: &World, lever: &FakeLever) {
         .into(),
         alliance: Some(ProviderSecrets {
             api_key: Secret::new(demo::ALLIANCE_KEY),
+            api_secret: None,
             callback_secrets: vec![Secret::new(demo::CALLBACK_SECRET)],
         }),
         backgrounds_online: Some(ProviderSecrets {
             api_key: Secret::new(demo::BO_KEY),
+            api_secret: None,
             callback_secrets: vec![Secret::new(demo::BO_CALLBACK_SECRET)],
         }),
+        accurate: None,
         operator_api_key: Some(Secret::new(demo::OPERATOR_KEY)),
     };
     world.onboard(&config, &secrets).await;

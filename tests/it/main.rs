@@ -1,5 +1,6 @@
 //! One integration-test binary (one link, one set of emulators).
 
+mod accurate;
 mod adapters;
 mod alliance;
 mod backgrounds_online;

@@ -106,12 +106,15 @@ impl Pairings {
             .into(),
             alliance: Some(ProviderSecrets {
                 api_key: Secret::new(&alliance_key),
+                api_secret: None,
                 callback_secrets: vec![Secret::new(&alliance_secret)],
             }),
             backgrounds_online: Some(ProviderSecrets {
                 api_key: Secret::new(&bo_key),
+                api_secret: None,
                 callback_secrets: vec![Secret::new(&bo_secret)],
             }),
+            accurate: None,
             operator_api_key: None,
         };
         assert!(

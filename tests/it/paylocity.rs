@@ -521,7 +521,8 @@ async fn the_local_demo_takes_a_paylocity_order_and_its_history_advances() {
         run.paylocity.onboarding(demo::PAYLOCITY_COMPANY).as_deref(),
         Some("Approved")
     );
-    assert_eq!(run.paylocity.packages(demo::PAYLOCITY_COMPANY).len(), 2);
+    // One package per provider: Alliance 2020, Backgrounds Online, Accurate.
+    assert_eq!(run.paylocity.packages(demo::PAYLOCITY_COMPANY).len(), 3);
     // As the startup text says: order through the fake Paylocity's sandbox route.
     let placed: serde_json::Value = reqwest::Client::new()
         .post(format!("{}/sandbox/orders", run.paylocity.base_url()))

@@ -17,6 +17,8 @@ pub mod eventbridge;
 pub mod secrets_manager;
 
 #[cfg(feature = "http-client")]
+pub mod accurate;
+#[cfg(feature = "http-client")]
 pub mod alliance2020;
 #[cfg(feature = "http-client")]
 pub mod backgrounds_online;

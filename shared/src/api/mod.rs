@@ -88,6 +88,11 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: "POST",
+        path: "/callbacks/accurate/{tenant}",
+        endpoint: Endpoint::ProviderCallback(ProviderKind::Accurate),
+    },
+    Route {
+        method: "POST",
         path: "/paylocity/orders",
         endpoint: Endpoint::PaylocityOrders,
     },

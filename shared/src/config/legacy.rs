@@ -122,6 +122,7 @@ impl From<LegacyTenantConfig> for TenantConfig {
             providers: ProviderAccounts {
                 alliance2020,
                 backgrounds_online: old.backgrounds_online,
+                accurate: None,
             },
             routes,
             passes: None,

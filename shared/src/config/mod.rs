@@ -17,6 +17,7 @@ use crate::domain::ats::lever_passes::PassSettings;
 use crate::domain::ats::lever_route::LeverSettings;
 use crate::domain::ats::paylocity_account::PaylocitySettings;
 use crate::domain::kinds::{AtsKind, ProviderKind, RouteId};
+use crate::domain::providers::accurate::AccurateSettings;
 use crate::domain::providers::alliance::AllianceSettings;
 use crate::domain::providers::backgrounds_online::BackgroundsOnlineSettings;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -56,6 +57,8 @@ pub struct ProviderAccounts {
     pub alliance2020: Option<AllianceSettings>,
     #[serde(default)]
     pub backgrounds_online: Option<BackgroundsOnlineSettings>,
+    #[serde(default)]
+    pub accurate: Option<AccurateSettings>,
 }
 
 impl ProviderAccounts {
@@ -64,6 +67,7 @@ impl ProviderAccounts {
         match provider {
             ProviderKind::Alliance2020 => self.alliance2020.is_some(),
             ProviderKind::BackgroundsOnline => self.backgrounds_online.is_some(),
+            ProviderKind::Accurate => self.accurate.is_some(),
         }
     }
 }

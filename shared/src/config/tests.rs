@@ -112,10 +112,12 @@ fn unknown_kinds_and_misspelt_settings_are_refused_not_ignored() {
     };
     assert!(read(base()).is_ok());
     let mut v = base();
-    v["routes"][0]["provider"] = json!("accurate");
+    v["routes"][0]["provider"] = json!("cornerstone");
     let err = read(v).unwrap_err();
     assert!(
-        err.contains("alliance2020") && err.contains("backgrounds_online"),
+        err.contains("alliance2020")
+            && err.contains("backgrounds_online")
+            && err.contains("accurate"),
         "{err}"
     );
     let mut v = base();

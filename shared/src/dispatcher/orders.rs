@@ -211,6 +211,7 @@ impl Dispatcher {
             tenant: tenant.id.clone(),
             api_base: api_base.to_owned(),
             api_key: creds.api_key.clone(),
+            api_secret: creds.api_secret.clone(),
             callback_url: format!(
                 "{}{}{}",
                 self.public_base_url.trim_end_matches('/'),

@@ -42,17 +42,22 @@ impl AtsKind {
 pub enum ProviderKind {
     Alliance2020,
     BackgroundsOnline,
+    Accurate,
 }
 
 impl ProviderKind {
-    pub const ALL: [ProviderKind; 2] =
-        [ProviderKind::Alliance2020, ProviderKind::BackgroundsOnline];
+    pub const ALL: [ProviderKind; 3] = [
+        ProviderKind::Alliance2020,
+        ProviderKind::BackgroundsOnline,
+        ProviderKind::Accurate,
+    ];
 
     /// Persisted (keys, secrets, configuration): never changed.
     pub fn as_str(self) -> &'static str {
         match self {
             ProviderKind::Alliance2020 => "alliance2020",
             ProviderKind::BackgroundsOnline => "backgrounds_online",
+            ProviderKind::Accurate => "accurate",
         }
     }
 
@@ -65,6 +70,7 @@ impl ProviderKind {
         match self {
             ProviderKind::Alliance2020 => "Alliance 2020",
             ProviderKind::BackgroundsOnline => "Backgrounds Online",
+            ProviderKind::Accurate => "Accurate Background",
         }
     }
 
@@ -73,6 +79,7 @@ impl ProviderKind {
         match self {
             ProviderKind::Alliance2020 => "alliance2020",
             ProviderKind::BackgroundsOnline => "backgrounds-online",
+            ProviderKind::Accurate => "accurate",
         }
     }
 }
@@ -160,12 +167,12 @@ mod tests {
     fn persisted_names_are_todays_integration_strings() {
         assert_eq!(
             serde_json::to_value(ProviderKind::ALL).unwrap(),
-            serde_json::json!(["alliance2020", "backgrounds_online"])
+            serde_json::json!(["alliance2020", "backgrounds_online", "accurate"])
         );
         for k in ProviderKind::ALL {
             assert_eq!(ProviderKind::parse(k.as_str()), Some(k));
         }
-        assert_eq!(ProviderKind::parse("accurate"), None);
+        assert_eq!(ProviderKind::parse("cornerstone"), None);
     }
 
     #[test]

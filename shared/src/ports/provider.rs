@@ -14,6 +14,8 @@ pub struct ProviderAccount {
     pub tenant: TenantId,
     pub api_base: String,
     pub api_key: Secret,
+    /// The HTTP Basic password, for a provider that uses Basic auth.
+    pub api_secret: Option<Secret>,
     /// Where the provider sends callbacks for this tenant.
     pub callback_url: String,
 }

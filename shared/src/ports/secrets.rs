@@ -32,7 +32,11 @@ impl fmt::Debug for Secret {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProviderSecrets {
+    /// The API key (the HTTP Basic user name for a provider that uses Basic auth).
     pub api_key: Secret,
+    /// The HTTP Basic password, for a provider that uses Basic auth (Accurate Background).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_secret: Option<Secret>,
     /// Callback signing secrets (`whsec_…`), current first; two during rotation.
     pub callback_secrets: Vec<Secret>,
 }
@@ -49,6 +53,8 @@ pub struct TenantSecrets {
     pub alliance: Option<ProviderSecrets>,
     #[serde(default)]
     pub backgrounds_online: Option<ProviderSecrets>,
+    #[serde(default)]
+    pub accurate: Option<ProviderSecrets>,
     /// The tenant's operators' key for the hub's operator routes (adverse action): sent as
     /// `Authorization: Bearer <key>`.
     #[serde(default)]
@@ -85,6 +91,7 @@ impl TenantSecrets {
         match provider {
             ProviderKind::Alliance2020 => "alliance",
             ProviderKind::BackgroundsOnline => "backgrounds_online",
+            ProviderKind::Accurate => "accurate",
         }
     }
 
@@ -93,6 +100,7 @@ impl TenantSecrets {
         match provider {
             ProviderKind::Alliance2020 => self.alliance.as_ref(),
             ProviderKind::BackgroundsOnline => self.backgrounds_online.as_ref(),
+            ProviderKind::Accurate => self.accurate.as_ref(),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! order is prepared from the canonical subject, and how its callbacks become canonical
 //! changes. Each imports only the domain core; nothing here performs I/O.
 
+pub mod accurate;
 pub mod alliance;
 pub mod backgrounds_online;
 
@@ -76,5 +77,6 @@ pub fn read_callback(provider: ProviderKind, body: &[u8]) -> Result<ProviderRepo
     match provider {
         ProviderKind::Alliance2020 => alliance::read_callback(body),
         ProviderKind::BackgroundsOnline => backgrounds_online::read_callback(body),
+        ProviderKind::Accurate => accurate::read_callback(body),
     }
 }

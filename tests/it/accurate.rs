@@ -1,0 +1,386 @@
+//! Accurate Background for every ATS by configuration alone: a Lever stage move and a
+//! Paylocity package ordering from Accurate, end to end over HTTP against DynamoDB Local,
+//! moto and the sandbox (fake Lever, fake Paylocity, fake Accurate), through completion; and
+//! what Accurate's failures do to an order. Nothing in the hub's code names these pairings;
+//! the tenants' JSON is all they needed.
+
+use screenhub::config::TenantConfig;
+use screenhub::domain::{OrderStatus, ProviderKind, TenantId};
+use screenhub::ports::secrets::{ProviderSecrets, Secret};
+use screenhub::ports::{Store, TenantSecrets};
+use screenhub_sandbox::accurate::FakeAccurate;
+use screenhub_sandbox::lever::{FakeLever, NewOpportunity, NewPosting};
+use screenhub_sandbox::{Fault, FaultKind, Method};
+use screenhub_tests::paylocity_scenario::{self, PaylocityScenario};
+use screenhub_tests::{World, WorldOptions, unique, update_secret};
+use serde_json::{Value, json};
+
+const STAGE: &str = "stage-bg-accurate";
+const STATUS: &str = "Background Check Status: ";
+
+/// A tenant whose only route is a Lever stage move ordering from Accurate.
+struct LeverAccurate {
+    world: World,
+    lever: FakeLever,
+    accurate: FakeAccurate,
+    tenant: TenantId,
+    stage_token: String,
+    posting: String,
+}
+
+/// The tenant's whole configuration.
+fn lever_tenant(tenant: &TenantId, lever: &str, accurate: &str) -> Value {
+    json!({
+        "id": tenant.as_str(), "name": "Acme",
+        "ats": { "lever": { "api_base": lever, "requests_per_second": 10, "burst": 20 } },
+        "providers": {
+            "accurate": { "api_base": accurate, "default_package": "PKG_BASIC", "packages": ["PKG_PRO"] }
+        },
+        "routes": [{
+            "id": "stage_accurate",
+            "trigger": { "kind": "lever_stage", "stage_id": STAGE },
+            "provider": "accurate",
+            "lever": { "flag_tag_prefix": "Flag: " }
+        }]
+    })
+}
+
+impl LeverAccurate {
+    /// Set up with the account's password as the tenant's secret holds it.
+    async fn start_with_password(stored_password: Option<&str>) -> LeverAccurate {
+        let world = World::start(WorldOptions::default()).await;
+        let (lever, accurate) = (FakeLever::start().await, FakeAccurate::start().await);
+        lever.set_clock(world.sandbox_clock());
+        accurate.set_clock(world.sandbox_clock());
+        let tenant = TenantId::parse(&unique("acc-")).unwrap();
+        let lever_key = unique("lever-key-");
+        let (acc_key, acc_password) = (unique("acc-key-"), unique("acc-pw-"));
+        let acc_secret = screenhub_sandbox::signing::new_whsec();
+        lever.add_api_key(&lever_key);
+        lever.add_stage("applicant-new", "New Applicant");
+        lever.add_stage(STAGE, "Background Check (Accurate)");
+        let posting = lever.add_posting(
+            NewPosting::new("Senior Engineer")
+                .department("Engineering")
+                .location("Austin, TX"),
+        );
+        accurate.add_account(
+            &acc_key,
+            &acc_password,
+            [acc_secret.clone()],
+            ["PKG_BASIC", "PKG_PRO"],
+        );
+        let config: TenantConfig = serde_json::from_value(lever_tenant(
+            &tenant,
+            &lever.base_url(),
+            &accurate.base_url(),
+        ))
+        .expect("valid tenant");
+        let stage_token = unique("sig-token-");
+        let secrets = TenantSecrets {
+            lever_api_key: Some(Secret::new(&lever_key)),
+            lever_webhook_tokens: [
+                ("candidateStageChange".to_owned(), Secret::new(&stage_token)),
+                ("candidateDeleted".to_owned(), Secret::new(unique("del-"))),
+            ]
+            .into(),
+            accurate: Some(ProviderSecrets {
+                api_key: Secret::new(&acc_key),
+                api_secret: Some(Secret::new(stored_password.unwrap_or(&acc_password))),
+                callback_secrets: vec![Secret::new(&acc_secret)],
+            }),
+            ..TenantSecrets::default()
+        };
+        assert!(
+            screenhub::onboarding::problems(&config, Some(&secrets)).is_empty(),
+            "the tenant is ready"
+        );
+        world.onboard(&config, &secrets).await;
+        LeverAccurate {
+            world,
+            lever,
+            accurate,
+            tenant,
+            stage_token,
+            posting,
+        }
+    }
+
+    async fn start() -> LeverAccurate {
+        Self::start_with_password(None).await
+    }
+
+    fn candidate(&self, tags: &[&str]) -> String {
+        let mut o = NewOpportunity::new("Ada Lovelace")
+            .email("ada@example.com")
+            .phone(Some("mobile"), "+1 512 555 0199")
+            .stage("applicant-new")
+            .posting(self.posting.clone());
+        for t in tags {
+            o = o.tag(*t);
+        }
+        self.lever.add_opportunity(o)
+    }
+
+    /// A recruiter moves the candidate to the Accurate stage; Lever's webhook is delivered
+    /// and every effect performed.
+    async fn move_to_stage(&self, opp: &str) {
+        self.lever.move_stage(opp, STAGE).await;
+        let at = self.lever.opportunity(opp).unwrap()["stageChanges"]
+            .as_array()
+            .and_then(|c| c.last())
+            .and_then(|c| c["updatedAt"].as_i64())
+            .unwrap();
+        let delivery = self.lever.signed_delivery(
+            "candidateStageChange",
+            json!({ "opportunityId": opp, "candidateId": opp, "toStageId": STAGE,
+                    "fromStageId": "applicant-new" }),
+            &self.stage_token,
+            at,
+        );
+        let path = format!("/lever/webhooks/{}", self.tenant);
+        assert_eq!(self.world.post_json(&path, &delivery).await.0, 200);
+        self.world.settle().await;
+    }
+
+    async fn order_of(&self, opp: &str) -> screenhub::domain::Order {
+        self.world
+            .store
+            .orders_of_opportunity(&self.tenant, opp)
+            .await
+            .unwrap()
+            .pop()
+            .expect("an order")
+    }
+
+    fn status_tags(&self, opp: &str) -> Vec<String> {
+        self.lever
+            .tags(opp)
+            .into_iter()
+            .filter(|t| t.starts_with(STATUS))
+            .collect()
+    }
+
+    /// Accurate's postback reached the hub and every effect was performed.
+    async fn reported(&self, status: u16) {
+        assert_eq!(status, 200, "the hub took the postback");
+        self.world.settle().await;
+    }
+}
+
+#[tokio::test]
+async fn a_lever_stage_move_orders_from_accurate_through_completion_by_configuration_alone() {
+    let p = LeverAccurate::start().await;
+    let opp = p.candidate(&["Package: PKG_PRO"]);
+    p.move_to_stage(&opp).await;
+
+    // One candidate, then one interactive order, at Accurate.
+    let order = p.order_of(&opp).await;
+    let candidates = p.accurate.candidates();
+    assert_eq!(candidates.len(), 1);
+    let c = &candidates[0].request;
+    assert_eq!(
+        (&c["firstName"], &c["lastName"], &c["email"]),
+        (&json!("Ada"), &json!("Lovelace"), &json!("ada@example.com"))
+    );
+    let placed = p.accurate.orders();
+    assert_eq!(placed.len(), 1);
+    let req = &placed[0].request;
+    assert_eq!(req["packageType"], "PKG_PRO");
+    assert_eq!(req["workflow"], "INTERACTIVE");
+    assert_eq!(req["candidateId"], json!(candidates[0].id));
+    assert_eq!(
+        req["jobLocation"],
+        json!({ "city": "Austin", "region": "TX", "country": "US" })
+    );
+    assert_eq!(req["clientReference"], json!(order.id.to_string()));
+    assert!(
+        req["postbackUrl"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/callbacks/accurate/{}", p.tenant))
+    );
+    assert_eq!(
+        (order.route.as_str(), order.provider, order.status),
+        (
+            "stage_accurate",
+            ProviderKind::Accurate,
+            OrderStatus::Pending
+        )
+    );
+    assert_eq!(order.provider_ref.as_deref(), Some(placed[0].id.as_str()));
+    assert_eq!(
+        order.expires_at,
+        Some(order.updated_at + time::Duration::days(14)),
+        "Accurate's invitation lapses after the account's expiry_days"
+    );
+    assert_eq!(p.status_tags(&opp), vec![format!("{STATUS}Pending")]);
+
+    // Invitation, progress, adjudication, completion: each a signed postback.
+    let acc_id = placed[0].id.clone();
+    p.reported(p.accurate.invitation_sent(&acc_id).await).await;
+    assert_eq!(p.order_of(&opp).await.status, OrderStatus::Pending);
+    p.reported(p.accurate.progress(&acc_id, 40).await).await;
+    assert_eq!(p.order_of(&opp).await.status, OrderStatus::InProgress);
+    assert_eq!(p.status_tags(&opp), vec![format!("{STATUS}In Progress")]);
+    p.reported(p.accurate.adjudicate(&acc_id, "REVIEW").await)
+        .await;
+    p.reported(p.accurate.complete(&acc_id).await).await;
+    let done = p.order_of(&opp).await;
+    assert_eq!(done.status, OrderStatus::Complete);
+    let result = done.result.expect("a result");
+    assert_eq!(result.flag, Some(true));
+    assert_eq!(result.decision.as_deref(), Some("Review"));
+    assert_eq!(
+        result.report_url.as_deref(),
+        Some(p.accurate.report_url(&acc_id).as_str())
+    );
+    assert_eq!(p.status_tags(&opp), vec![format!("{STATUS}Complete")]);
+    assert!(p.lever.tags(&opp).contains(&"Flag: True".to_owned()));
+    let notes = p.lever.notes(&opp).len();
+    assert!(notes >= 1, "the result is noted in Lever");
+
+    // The same postback again (same webhook-id, bytes and signature): acknowledged, no
+    // second effect.
+    assert_eq!(p.accurate.resend_last(&acc_id).await, 200);
+    p.world.settle().await;
+    assert_eq!(p.lever.notes(&opp).len(), notes);
+    let again = p.order_of(&opp).await;
+    assert_eq!(
+        (again.status, again.updated_at),
+        (OrderStatus::Complete, done.updated_at)
+    );
+    assert_eq!(p.accurate.orders().len(), 1);
+}
+
+#[tokio::test]
+async fn refused_accurate_credentials_put_the_order_in_error_with_nothing_ordered() {
+    let p = LeverAccurate::start_with_password(Some("not-the-password")).await;
+    let opp = p.candidate(&[]);
+    p.move_to_stage(&opp).await;
+    assert!(p.accurate.candidates().is_empty() && p.accurate.orders().is_empty());
+    assert!(
+        p.accurate.requests().iter().all(|r| r.path == "/v3/orders"),
+        "only the idempotency lookup was tried, and refused"
+    );
+    assert_eq!(p.order_of(&opp).await.status, OrderStatus::Error);
+    assert_eq!(p.status_tags(&opp), vec![format!("{STATUS}Error")]);
+}
+
+#[tokio::test]
+async fn an_order_whose_answer_was_lost_is_found_again_not_placed_twice() {
+    let p = LeverAccurate::start().await;
+    // Accurate creates the order but the answer is a 429; the retry finds it by our order id.
+    p.accurate.inject(
+        Fault::new(FaultKind::ApplyThenStatus(429), 1)
+            .method(Method::POST)
+            .path_contains("/v3/order"),
+    );
+    let opp = p.candidate(&[]);
+    p.move_to_stage(&opp).await;
+    let placed = p.accurate.orders();
+    assert_eq!(placed.len(), 1, "one order at Accurate");
+    let order = p.order_of(&opp).await;
+    assert_eq!(order.status, OrderStatus::Pending);
+    assert_eq!(order.provider_ref.as_deref(), Some(placed[0].id.as_str()));
+
+    // A plain 429 on the next candidate's first call: retried, one order.
+    p.accurate
+        .inject(Fault::status(429, 1).method(Method::POST));
+    let other = p.lever.add_opportunity(
+        NewOpportunity::new("Grace Hopper")
+            .email("grace@example.com")
+            .stage("applicant-new")
+            .posting(p.posting.clone()),
+    );
+    p.move_to_stage(&other).await;
+    assert_eq!(p.accurate.orders().len(), 2);
+    assert_eq!(p.order_of(&other).await.status, OrderStatus::Pending);
+}
+
+/// The Paylocity partner's tenant, onboarded again with one more package fulfilled by
+/// Accurate: a route and an account, nothing else.
+async fn paylocity_with_accurate() -> (PaylocityScenario, FakeAccurate) {
+    let s = PaylocityScenario::start().await;
+    let accurate = FakeAccurate::start().await;
+    accurate.set_clock(s.world.sandbox_clock());
+    let (key, password) = (unique("acc-key-"), unique("acc-pw-"));
+    let secret = screenhub_sandbox::signing::new_whsec();
+    accurate.add_account(&key, &password, [secret.clone()], ["PKG_BASIC"]);
+    let mut config = paylocity_scenario::tenant_config(
+        &s.tenant,
+        &s.company,
+        &s.alliance.base_url(),
+        &s.bo.base_url(),
+    );
+    config["ats"]["paylocity"]["packages"]
+        .as_array_mut()
+        .unwrap()
+        .push(
+            json!({ "id": "acc-std", "name": "Basic (Accurate Background)",
+                      "services": [{ "name": "Criminal Search" }] }),
+        );
+    config["providers"]["accurate"] =
+        json!({ "api_base": accurate.base_url(), "default_package": "PKG_BASIC" });
+    config["routes"].as_array_mut().unwrap().push(json!({
+        "id": "paylocity_accurate", "provider": "accurate",
+        "trigger": { "kind": "paylocity_order", "packages": ["acc-std"] }
+    }));
+    let config: TenantConfig = serde_json::from_value(config).expect("valid tenant");
+    s.world.store.put_tenant(&config).await.expect("put tenant");
+    let secrets = TenantSecrets {
+        accurate: Some(ProviderSecrets {
+            api_key: Secret::new(&key),
+            api_secret: Some(Secret::new(&password)),
+            callback_secrets: vec![Secret::new(&secret)],
+        }),
+        operator_api_key: Some(Secret::new(&s.operator_key)),
+        ..TenantSecrets::default()
+    };
+    update_secret(&s.world.secrets_prefix, &s.tenant, &secrets).await;
+    (s, accurate)
+}
+
+#[tokio::test]
+async fn a_paylocity_package_orders_from_accurate_through_completion_by_configuration_alone() {
+    let (s, accurate) = paylocity_with_accurate().await;
+    let (status, id) = s.order("acc-std").await;
+    assert_eq!(status, 201);
+    s.world.settle().await;
+    let order = s.order_of(&id).await;
+    assert_eq!(
+        (order.route.as_str(), order.provider, order.status),
+        (
+            "paylocity_accurate",
+            ProviderKind::Accurate,
+            OrderStatus::Pending
+        )
+    );
+    let placed = accurate
+        .order_by_reference(order.id.to_string())
+        .expect("placed with Accurate");
+    assert_eq!(placed.request["packageType"], "PKG_BASIC");
+    assert_eq!(placed.request["workflow"], "INTERACTIVE");
+    assert_eq!(
+        placed.request["jobLocation"],
+        json!({ "city": "Austin", "region": "TX", "country": "US" })
+    );
+
+    assert_eq!(accurate.progress(&placed.id, 60).await, 200);
+    assert_eq!(accurate.adjudicate(&placed.id, "ELIGIBLE").await, 200);
+    assert_eq!(accurate.complete(&placed.id).await, 200);
+    s.world.settle().await;
+    assert_eq!(s.order_of(&id).await.status, OrderStatus::Complete);
+    assert_eq!(
+        s.history(&id),
+        vec!["WaitingOnCandidate", "InProgress", "Complete"]
+    );
+    assert_eq!(
+        s.paylocity.order(&id).unwrap().history[2].report_documents,
+        vec![accurate.report_url(&placed.id)]
+    );
+    assert!(
+        s.alliance.orders().is_empty() && s.bo.orders().is_empty(),
+        "only Accurate was asked"
+    );
+}
