@@ -5,7 +5,7 @@
 //!   `domain::providers` hold each vendor's vocabulary beside it.
 //! - `config`: a tenant's ATS accounts, provider accounts and routes (which pairing).
 //! - `ports`: the traits the spine needs (`AtsAdapter`, `ProviderAdapter`, store, secrets …);
-//!   `adapters`: their implementations (Lever, Alliance 2020, Backgrounds Online, AWS, embedded).
+//!   `adapters`: their implementations (Lever, Alliance 2020, Backgrounds Online, Accurate, AWS, embedded).
 //! - the spine, vendor-free: `intake` opens orders, `api::provider_callback` applies
 //!   provider reports, `dispatcher` performs effects through the `registry`, `sweep` expires
 //!   and scrubs. Lever's own transports are `api::lever_webhook` and `poll`.
