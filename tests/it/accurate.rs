@@ -298,6 +298,73 @@ async fn an_order_whose_answer_was_lost_is_found_again_not_placed_twice() {
     assert_eq!(p.order_of(&other).await.status, OrderStatus::Pending);
 }
 
+#[tokio::test]
+async fn forged_and_late_postbacks_change_nothing() {
+    let p = LeverAccurate::start().await;
+    let opp = p.candidate(&[]);
+    p.move_to_stage(&opp).await;
+    let acc_id = p.accurate.orders()[0].id.clone();
+
+    // A completion nobody signed: refused before its body is read.
+    let mut forged = p.accurate.signed_callback(&acc_id, "COMPLETED");
+    forged.body = String::from_utf8(forged.body)
+        .unwrap()
+        .replace("ELIGIBLE", "REVIEW")
+        .into_bytes();
+    assert_eq!(p.accurate.send(&forged).await, 403);
+    assert_eq!(p.order_of(&opp).await.status, OrderStatus::Pending);
+
+    // Completed, then a progress report that was overtaken: acknowledged, nothing moves back.
+    p.reported(p.accurate.complete(&acc_id).await).await;
+    let progress = p.accurate.signed_callback(&acc_id, "IN_PROGRESS");
+    assert_eq!(p.accurate.send(&progress).await, 200);
+    p.world.settle().await;
+    assert_eq!(p.order_of(&opp).await.status, OrderStatus::Complete);
+    assert_eq!(p.status_tags(&opp), vec![format!("{STATUS}Complete")]);
+}
+
+#[tokio::test]
+async fn the_adapter_asks_accurate_whether_a_requester_exists() {
+    use screenhub::adapters::accurate::Accurate;
+    use screenhub::ports::provider::ProviderAccount;
+    let accurate = FakeAccurate::start().await;
+    accurate.add_account(
+        "k",
+        "pw",
+        [screenhub_sandbox::signing::new_whsec()],
+        ["PKG_BASIC"],
+    );
+    accurate.add_requester("k", "recruiter@acme.example");
+    let adapter = Accurate::new(screenhub::outbound::http::HttpClient::new(
+        std::time::Duration::from_secs(5),
+    ));
+    let acct = |password: &str| ProviderAccount {
+        tenant: TenantId::parse("acme").unwrap(),
+        api_base: accurate.base_url(),
+        api_key: Secret::new("k"),
+        api_secret: Some(Secret::new(password)),
+        callback_url: "http://127.0.0.1:9/unused".into(),
+    };
+    assert!(
+        adapter
+            .requester_exists(&acct("pw"), "Recruiter@Acme.example")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !adapter
+            .requester_exists(&acct("pw"), "someone@acme.example")
+            .await
+            .unwrap()
+    );
+    assert!(matches!(
+        adapter
+            .requester_exists(&acct("wrong"), "recruiter@acme.example")
+            .await,
+        Err(screenhub::ports::provider::ProviderError::Unauthorized(401))
+    ));
+}
+
 /// The Paylocity partner's tenant, onboarded again with one more package fulfilled by
 /// Accurate: a route and an account, nothing else.
 async fn paylocity_with_accurate() -> (PaylocityScenario, FakeAccurate) {
