@@ -451,3 +451,26 @@ async fn a_paylocity_package_orders_from_accurate_through_completion_by_configur
         "only Accurate was asked"
     );
 }
+
+#[tokio::test]
+async fn the_local_run_orders_from_its_fake_accurate_on_the_accurate_stage() {
+    use screenhub_cli::demo;
+    let run = screenhub_tests::start_local_demo().await;
+    let katherine = run.pairing_candidate.clone();
+    run.lever.move_stage(&katherine, demo::ACCURATE_STAGE).await;
+    screenhub_tests::eventually("the Accurate order", || {
+        run.lever
+            .tags(&katherine)
+            .contains(&"Accurate Check: Pending".to_owned())
+    })
+    .await;
+    let placed = run.accurate.orders();
+    assert_eq!(placed.len(), 1);
+    assert_eq!(run.accurate.complete(&placed[0].id).await, 200);
+    screenhub_tests::eventually("the Accurate result", || {
+        run.lever
+            .tags(&katherine)
+            .contains(&"Accurate Check: Complete".to_owned())
+    })
+    .await;
+}
