@@ -593,5 +593,6 @@ pub fn max_in_one_second(times: &[std::time::Instant]) -> usize {
 }
 
 pub mod bo_scenario;
+pub mod cornerstone_scenario;
 pub mod paylocity_scenario;
 pub mod scenario;

@@ -92,6 +92,7 @@ impl Scenario {
             }),
             backgrounds_online: None,
             operator_api_key: None,
+            cornerstone: None,
         };
         world.onboard(&config, &secrets).await;
         Scenario {

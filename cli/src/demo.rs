@@ -263,6 +263,7 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
                 callback_secrets: vec![Secret::new(BO_CALLBACK_SECRET)],
             }),
             operator_api_key: Some(Secret::new(OPERATOR_KEY)),
+            cornerstone: None,
         },
     );
     paylocity.add_client(PAYLOCITY_CLIENT, PAYLOCITY_SECRET);

@@ -68,6 +68,7 @@ async fn onboard_demo(world: &World, lever: &FakeLever) {
             callback_secrets: vec![Secret::new(demo::BO_CALLBACK_SECRET)],
         }),
         operator_api_key: Some(Secret::new(demo::OPERATOR_KEY)),
+        cornerstone: None,
     };
     world.onboard(&config, &secrets).await;
     let partner = PartnerSecrets {

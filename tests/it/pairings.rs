@@ -113,6 +113,7 @@ impl Pairings {
                 callback_secrets: vec![Secret::new(&bo_secret)],
             }),
             operator_api_key: None,
+            cornerstone: None,
         };
         assert!(
             screenhub::onboarding::problems(&config, Some(&secrets)).is_empty(),
