@@ -91,7 +91,8 @@ enum Command {
         table: String,
         #[arg(long)]
         tenant: String,
-        /// The Lever opportunity id, or Paylocity's candidateScreeningOrderId.
+        /// The Lever opportunity id, Paylocity's candidateScreeningOrderId or Cornerstone's
+        /// ApplicantRefOrderId.
         opportunity: String,
     },
     /// Create or update the deployment's partner secret (`<prefix>partner`: the Paylocity
@@ -559,7 +560,7 @@ async fn local(opts: demo::LocalOptions) -> Result<()> {
     let a = run.alliance.base_url();
     println!("\nScreenhub is running (embedded store, sandbox mode).");
     println!(
-        "  hub API:            {}  (POST /lever/webhooks/{{tenant}}, POST /callbacks/alliance2020/{{tenant}}, POST /callbacks/backgrounds-online/{{tenant}}, POST /paylocity/orders, POST /operator/adverse-action/{{tenant}}, GET /health)",
+        "  hub API:            {}  (POST /lever/webhooks/{{tenant}}, POST /callbacks/alliance2020/{{tenant}}, POST /callbacks/backgrounds-online/{{tenant}}, POST /paylocity/orders, POST /operator/adverse-action/{{tenant}}, GET /cornerstone/{{tenant}}/api/Packages, POST /cornerstone/{{tenant}}/api/InitiateBackgroundCheck, GET /cornerstone/{{tenant}}/api/Panel/{{reference}}, GET /health)",
         run.hub_url
     );
     println!(
