@@ -572,6 +572,7 @@ pub async fn start_local_demo() -> screenhub_cli::demo::LocalRun {
         alliance: any(),
         backgrounds_online: any(),
         paylocity: any(),
+        cornerstone: any(),
         data_dir: std::env::temp_dir().join(unique("screenhub-local-")),
     })
     .await

@@ -28,7 +28,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the whole hub on localhost with the embedded store and the sandbox (fake Lever,
-    /// Alliance 2020, Backgrounds Online and Paylocity).
+    /// Alliance 2020, Backgrounds Online, Paylocity and a Cornerstone portal).
     Local {
         #[arg(long, default_value = "127.0.0.1:3000")]
         listen: SocketAddr,
@@ -40,6 +40,8 @@ enum Command {
         backgrounds_online: SocketAddr,
         #[arg(long, default_value = "127.0.0.1:4004")]
         paylocity: SocketAddr,
+        #[arg(long, default_value = "127.0.0.1:4005")]
+        cornerstone: SocketAddr,
         /// Where the local secrets file is written.
         #[arg(long, default_value = "local/state")]
         data_dir: PathBuf,
@@ -194,6 +196,7 @@ async fn main() -> Result<()> {
             alliance,
             backgrounds_online,
             paylocity,
+            cornerstone,
             data_dir,
         } => {
             local(demo::LocalOptions {
@@ -202,6 +205,7 @@ async fn main() -> Result<()> {
                 alliance,
                 backgrounds_online,
                 paylocity,
+                cornerstone,
                 data_dir,
             })
             .await
@@ -569,7 +573,8 @@ async fn local(opts: demo::LocalOptions) -> Result<()> {
     );
     println!("  fake Alliance 2020: {a}");
     println!("  fake Backgrounds Online: {b}");
-    println!("  fake Paylocity:     {}\n", run.paylocity.base_url());
+    println!("  fake Paylocity:     {}", run.paylocity.base_url());
+    println!("  fake Cornerstone:   {}\n", run.cornerstone.base_url());
     println!("Try it:");
     for (id, who) in &run.opportunities {
         println!("  # {who}: move to the Background Check stage, then read tags and notes");
@@ -683,6 +688,30 @@ async fn local(opts: demo::LocalOptions) -> Result<()> {
         run.hub_url,
         demo::TENANT,
         demo::OPERATOR_KEY
+    );
+    let c = run.cornerstone.base_url();
+    println!(
+        "Cornerstone (portal connected to {}/cornerstone/{} as {}):",
+        run.hub_url,
+        demo::TENANT,
+        demo::CORNERSTONE_USER
+    );
+    println!(
+        "  # a recruiter assigns the \"{}\" package (fulfilled by Alliance 2020); the answer carries the hub's reference",
+        demo::CORNERSTONE_PACKAGE
+    );
+    println!(
+        "  curl -s -X POST {c}/sandbox/assign -H 'content-type: application/json' -d '{{\"packageId\":\"{}\"}}'",
+        demo::CORNERSTONE_PACKAGE
+    );
+    println!("  # the status callbacks the portal received, and the order's panel");
+    println!("  curl -s {c}/sandbox/callbacks/<orderRef>");
+    println!(
+        "  curl -s -u {}:{} {}/cornerstone/{}/api/Panel/<ProviderReferenceId>\n",
+        demo::CORNERSTONE_USER,
+        demo::CORNERSTONE_PASSWORD,
+        run.hub_url,
+        demo::TENANT
     );
     println!(
         "Recruiting passes (FiiLTER, ARKiiVE, REFiiNE) run every {} s here (every 5 minutes deployed):",

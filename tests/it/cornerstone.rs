@@ -323,3 +323,38 @@ async fn the_candidates_link_lapses_after_seven_days_and_cornerstone_is_told() {
         "closed at the provider that can cancel"
     );
 }
+
+#[tokio::test]
+async fn the_local_demo_takes_a_cornerstone_order_and_tells_the_portal() {
+    use screenhub_cli::demo;
+    let run = screenhub_tests::start_local_demo().await;
+    // As the startup text says: assign through the fake portal's sandbox route.
+    let assigned: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/sandbox/assign", run.cornerstone.base_url()))
+        .json(&json!({ "packageId": demo::CORNERSTONE_PACKAGE }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(assigned["answer"]["HasErrors"], false, "{assigned}");
+    let reference = assigned["answer"]["ProviderReferenceId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let order_ref = assigned["orderRef"].as_str().unwrap().to_owned();
+    screenhub_tests::eventually("the order reaches Alliance 2020", || {
+        run.alliance.order_by_reference(&reference).is_some()
+    })
+    .await;
+    let placed = run.alliance.order_by_reference(&reference).unwrap();
+    assert_eq!(placed.request["product"], "Criminal Package 2");
+    run.alliance
+        .advance(&placed.id, "in_progress", None, None)
+        .await;
+    screenhub_tests::eventually("the portal hears the order is in progress", || {
+        run.cornerstone.statuses(&order_ref) == vec!["inprogress".to_string()]
+    })
+    .await;
+}

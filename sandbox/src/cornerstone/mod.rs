@@ -9,14 +9,18 @@
 //! * It receives status callbacks (`BackgroundCheckReport`) at `POST /callbacks/{orderRef}`,
 //!   records each, and answers 200 (or, on demand, a failure status for the next ones).
 //! * [`FakeCornerstone::panel`] reads an order's panel with a caller's credentials.
+//! * For a person at a terminal (the local run): `POST /sandbox/assign` with
+//!   `{"packageId": "…"}` assigns a check to the demo applicant and answers the connector's
+//!   answer and the order ref; `GET /sandbox/callbacks/{orderRef}` lists the callbacks received.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
+use axum::Json;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::post;
+use axum::routing::{get, post};
 use base64::Engine;
 use serde_json::{Value, json};
 use tokio::net::ToSocketAddrs;
@@ -119,6 +123,29 @@ async fn receive(
     StatusCode::OK
 }
 
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AssignRequest {
+    package_id: String,
+}
+
+async fn sandbox_assign(
+    State(inner): State<Arc<Inner>>,
+    Json(req): Json<AssignRequest>,
+) -> Json<Value> {
+    let portal = FakeCornerstone { inner };
+    let (status, answer, order_ref) = portal.assign(&Applicant::new(&req.package_id)).await;
+    Json(json!({ "status": status, "answer": answer, "orderRef": order_ref }))
+}
+
+async fn sandbox_callbacks(
+    State(inner): State<Arc<Inner>>,
+    Path(order_ref): Path<String>,
+) -> Json<Value> {
+    let portal = FakeCornerstone { inner };
+    Json(Value::Array(portal.callbacks(&order_ref)))
+}
+
 fn basic(user: &str, pass: &str) -> String {
     format!(
         "Basic {}",
@@ -157,6 +184,8 @@ impl FakeCornerstone {
         });
         let router = Router::new()
             .route("/callbacks/{order_ref}", post(receive))
+            .route("/sandbox/assign", post(sandbox_assign))
+            .route("/sandbox/callbacks/{order_ref}", get(sandbox_callbacks))
             .with_state(inner.clone());
         serve(listener, router);
         Ok(FakeCornerstone { inner })
