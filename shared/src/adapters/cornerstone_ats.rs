@@ -13,7 +13,7 @@
 //! an address the tenant did not allow.
 
 use crate::config::{Route, TenantConfig};
-use crate::domain::ats::cornerstone::{CornerstoneState, InFlight, ReportStatus, report};
+use crate::domain::ats::cornerstone::{CornerstoneState, InFlight, report};
 use crate::domain::ats::cornerstone_request::{Intake, callback_allowed};
 use crate::domain::effects::Notice;
 use crate::domain::kinds::AtsKind;
@@ -208,11 +208,6 @@ impl CornerstoneAts {
             "Cornerstone was not told the order's state yet".into(),
         ))
     }
-}
-
-/// The statuses Cornerstone was told of an order, in order (for tests and operators).
-pub fn posted(order: &Order) -> Vec<ReportStatus> {
-    state_of(order).map(|s| s.posted).unwrap_or_default()
 }
 
 #[async_trait::async_trait]
