@@ -39,6 +39,9 @@ pub struct Details {
     pub requisition: Option<Place>,
     /// Organisation-unit ids (division, then location), at most 25 characters each.
     pub org_units: Vec<String>,
+    /// The email of the ATS user who ordered (a provider may require it to be one of its
+    /// users).
+    pub requester_email: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

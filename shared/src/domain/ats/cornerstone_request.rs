@@ -18,6 +18,7 @@ pub const OU_ID_MAX: usize = 25;
 pub struct BackgroundCheckRequest {
     pub applicant_data: ApplicantData,
     pub job_requisition_data: Requisition,
+    pub requestor_data: Requestor,
     pub callback_data: CallbackData,
     #[serde(alias = "PackageId")]
     pub selected_package_id: Option<String>,
@@ -81,6 +82,14 @@ pub struct Requisition {
     pub country: Option<String>,
 }
 
+/// The portal user who ordered.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Requestor {
+    #[serde(alias = "Email")]
+    pub email_address: Option<String>,
+}
+
 /// What Cornerstone asks to be echoed on every status callback, and where to post them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
@@ -132,6 +141,9 @@ pub struct Intake {
     pub division: Option<String>,
     /// Division, then location OU id, each cut to [`OU_ID_MAX`] characters.
     pub org_units: Vec<String>,
+    /// The ordering user's email (`RequestorData.EmailAddress`, else `RecruiterEmail`).
+    #[serde(default)]
+    pub requester_email: Option<String>,
 }
 
 /// `raw` cut to its first [`OU_ID_MAX`] characters.
@@ -296,6 +308,8 @@ impl BackgroundCheckRequest {
             job_title: nb(&r.display_title),
             division: nb(&a.organization_unit.division),
             org_units,
+            requester_email: nb(&self.requestor_data.email_address)
+                .or_else(|| nb(&a.recruiter_email)),
         }
     }
 }
@@ -335,6 +349,7 @@ impl Intake {
                 address: self.address.clone(),
                 requisition: self.requisition.clone(),
                 org_units: self.org_units.clone(),
+                requester_email: self.requester_email.clone(),
             },
         }
     }
@@ -416,6 +431,7 @@ mod tests {
             vec!["DIV-0001-ENGINEERING-NORT", "LOC-AUSTIN-01"]
         );
         assert!(d.org_units.iter().all(|o| o.chars().count() <= OU_ID_MAX));
+        assert_eq!(d.requester_email.as_deref(), Some("recruiter@acme.example"));
     }
 
     #[test]
