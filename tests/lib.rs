@@ -573,6 +573,7 @@ pub async fn start_local_demo() -> screenhub_cli::demo::LocalRun {
         backgrounds_online: any(),
         accurate: any(),
         paylocity: any(),
+        cornerstone: any(),
         data_dir: std::env::temp_dir().join(unique("screenhub-local-")),
     })
     .await
@@ -594,5 +595,6 @@ pub fn max_in_one_second(times: &[std::time::Instant]) -> usize {
 }
 
 pub mod bo_scenario;
+pub mod cornerstone_scenario;
 pub mod paylocity_scenario;
 pub mod scenario;

@@ -94,6 +94,7 @@ impl Scenario {
             backgrounds_online: None,
             accurate: None,
             operator_api_key: None,
+            cornerstone: None,
         };
         world.onboard(&config, &secrets).await;
         Scenario {

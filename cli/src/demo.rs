@@ -1,8 +1,9 @@
 //! `screenhub local`: the whole hub on localhost with the embedded store, secrets from a
 //! local file, events to the log, the schedules (Lever tag poll, expiry sweep) on timers, and
-//! the sandbox's fake Lever, Alliance 2020, Backgrounds Online, Accurate and Paylocity seeded with a
-//! demo tenant, so a newcomer can move a candidate or tag one and watch tags and notes
-//! arrive, or order a screening in Paylocity and watch its status history advance.
+//! the sandbox's fake Lever, Alliance 2020, Backgrounds Online, Accurate, Paylocity and
+//! Cornerstone seeded with a demo tenant, so a newcomer can move a candidate or tag one and
+//! watch tags and notes arrive, or order a screening in Paylocity or Cornerstone and watch its
+//! status history advance.
 
 use crate::{server, worker};
 use screenhub::adapters::embedded_store::EmbeddedStore;
@@ -13,13 +14,14 @@ use screenhub::adapters::paylocity_http::PaylocityHttp;
 use screenhub::config::TenantConfig;
 use screenhub::outbound::RetryPolicy;
 use screenhub::ports::secrets::{
-    PartnerSecrets, PaylocityPartner, ProviderSecrets, Secret, TenantSecrets,
+    CornerstoneSecrets, PartnerSecrets, PaylocityPartner, ProviderSecrets, Secret, TenantSecrets,
 };
 use screenhub::ports::{Store, SystemClock};
 use screenhub::runtime::{Composition, Tuning};
 use screenhub_sandbox::accurate::FakeAccurate;
 use screenhub_sandbox::alliance::FakeAlliance;
 use screenhub_sandbox::backgrounds_online::FakeBackgroundsOnline;
+use screenhub_sandbox::cornerstone::FakeCornerstone;
 use screenhub_sandbox::lever::{FakeLever, NewOpportunity, NewPosting};
 use screenhub_sandbox::paylocity::FakePaylocity;
 use std::net::SocketAddr;
@@ -59,6 +61,11 @@ pub const PAYLOCITY_API_KEY: &str = "demo-paylocity-x-api-key";
 pub const NEW_APPLICANT_STAGE: &str = "applicant-new";
 pub const SCREENED_STAGE: &str = "stage-ciivsoft-screened";
 pub const PASSES_EVERY: Duration = Duration::from_secs(30);
+/// The demo tenant's Cornerstone portal: its Basic credentials and its package (fulfilled by
+/// Alliance 2020).
+pub const CORNERSTONE_USER: &str = "demo-portal";
+pub const CORNERSTONE_PASSWORD: &str = "demo-portal-password";
+pub const CORNERSTONE_PACKAGE: &str = "bg-standard";
 /// The demo tenant's operator key (adverse action).
 pub const OPERATOR_KEY: &str = "demo-operator-key";
 /// The time budget of one local drain of the outbox (the deployed function's timeout).
@@ -73,6 +80,7 @@ pub struct LocalOptions {
     pub backgrounds_online: SocketAddr,
     pub accurate: SocketAddr,
     pub paylocity: SocketAddr,
+    pub cornerstone: SocketAddr,
     pub data_dir: PathBuf,
 }
 
@@ -83,6 +91,8 @@ pub struct LocalRun {
     pub backgrounds_online: FakeBackgroundsOnline,
     pub accurate: FakeAccurate,
     pub paylocity: FakePaylocity,
+    /// A Cornerstone portal connected to the demo tenant's connector.
+    pub cornerstone: FakeCornerstone,
     pub store: EmbeddedStore,
     /// The recruiting passes (also run every [`PASSES_EVERY`] by the local run).
     pub passes: Arc<screenhub::passes::PassRunner>,
@@ -230,6 +240,7 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
     let backgrounds_online = FakeBackgroundsOnline::start_on(opts.backgrounds_online).await?;
     let accurate = FakeAccurate::start_on(opts.accurate).await?;
     let paylocity = FakePaylocity::start_on(opts.paylocity).await?;
+    let cornerstone = FakeCornerstone::start_on(opts.cornerstone).await?;
     let listener = tokio::net::TcpListener::bind(opts.hub).await?;
     let hub_url = format!("http://{}", listener.local_addr()?);
 
@@ -319,6 +330,10 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
                 callback_secrets: vec![Secret::new(ACCURATE_CALLBACK_SECRET)],
             }),
             operator_api_key: Some(Secret::new(OPERATOR_KEY)),
+            cornerstone: Some(CornerstoneSecrets {
+                password: Secret::new(CORNERSTONE_PASSWORD),
+                status_password: None,
+            }),
         },
     );
     paylocity.add_client(PAYLOCITY_CLIENT, PAYLOCITY_SECRET);
@@ -335,13 +350,16 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
     std::fs::write(&secrets_path, serde_json::to_vec_pretty(&file)?)?;
 
     let store = EmbeddedStore::new();
-    let tenant = demo_tenant_with(
-        &lever.base_url(),
-        &alliance.base_url(),
-        &backgrounds_online.base_url(),
-        &accurate.base_url(),
-        Some(&service_user),
-    );
+    let tenant = with_portal(
+        demo_tenant_with(
+            &lever.base_url(),
+            &alliance.base_url(),
+            &backgrounds_online.base_url(),
+            &accurate.base_url(),
+            Some(&service_user),
+        ),
+        &cornerstone.base_url(),
+    )?;
     store.put_tenant(&tenant).await?;
     // The same composition as every deployed function, over the embedded store.
     let parts = Composition::new(
@@ -370,6 +388,11 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
     let passes = Arc::new(parts.passes());
     worker::spawn_passes(passes.clone(), PASSES_EVERY);
     onboard_paylocity(&parts, &partner, &tenant, &hub_url).await?;
+    cornerstone.connect(
+        &format!("{hub_url}/cornerstone/{TENANT}"),
+        CORNERSTONE_USER,
+        CORNERSTONE_PASSWORD,
+    );
     Ok(LocalRun {
         hub_url,
         lever,
@@ -377,6 +400,7 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
         backgrounds_online,
         accurate,
         paylocity,
+        cornerstone,
         store,
         events,
         passes,
@@ -387,6 +411,31 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
         ],
         pairing_candidate: katherine,
     })
+}
+
+/// The demo tenant with a Cornerstone portal whose callbacks come from `portal` (the fake's
+/// loopback origin) and a route fulfilling its package by Alliance 2020.
+fn with_portal(
+    tenant: TenantConfig,
+    portal: &str,
+) -> Result<TenantConfig, Box<dyn std::error::Error>> {
+    let mut v = serde_json::to_value(&tenant)?;
+    v["ats"]["cornerstone"] = serde_json::json!({
+        "username": CORNERSTONE_USER,
+        "packages": [{ "id": CORNERSTONE_PACKAGE, "name": "Demo - Standard Employment",
+                       "provider_package": "Criminal Package 2" }],
+        "callback_origins": [portal],
+        "adjudication": true
+    });
+    v["routes"]
+        .as_array_mut()
+        .ok_or("the demo tenant has routes")?
+        .push(serde_json::json!({
+            "id": "cornerstone_alliance2020",
+            "trigger": { "kind": "cornerstone_initiate", "packages": [CORNERSTONE_PACKAGE] },
+            "provider": "alliance2020"
+        }));
+    Ok(serde_json::from_value(v)?)
 }
 
 /// The partner's side of onboarding the demo company, as `screenhub paylocity …` does it:

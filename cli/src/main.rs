@@ -28,7 +28,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the whole hub on localhost with the embedded store and the sandbox (fake Lever,
-    /// Alliance 2020, Backgrounds Online, Accurate and Paylocity).
+    /// Alliance 2020, Backgrounds Online, Accurate, Paylocity and a Cornerstone portal).
     Local {
         #[arg(long, default_value = "127.0.0.1:3000")]
         listen: SocketAddr,
@@ -42,6 +42,8 @@ enum Command {
         paylocity: SocketAddr,
         #[arg(long, default_value = "127.0.0.1:4005")]
         accurate: SocketAddr,
+        #[arg(long, default_value = "127.0.0.1:4006")]
+        cornerstone: SocketAddr,
         /// Where the local secrets file is written.
         #[arg(long, default_value = "local/state")]
         data_dir: PathBuf,
@@ -93,7 +95,8 @@ enum Command {
         table: String,
         #[arg(long)]
         tenant: String,
-        /// The Lever opportunity id, or Paylocity's candidateScreeningOrderId.
+        /// The Lever opportunity id, Paylocity's candidateScreeningOrderId or Cornerstone's
+        /// ApplicantRefOrderId.
         opportunity: String,
     },
     /// Create or update the deployment's partner secret (`<prefix>partner`: the Paylocity
@@ -196,6 +199,7 @@ async fn main() -> Result<()> {
             backgrounds_online,
             paylocity,
             accurate,
+            cornerstone,
             data_dir,
         } => {
             local(demo::LocalOptions {
@@ -205,6 +209,7 @@ async fn main() -> Result<()> {
                 backgrounds_online,
                 accurate,
                 paylocity,
+                cornerstone,
                 data_dir,
             })
             .await
@@ -563,7 +568,7 @@ async fn local(opts: demo::LocalOptions) -> Result<()> {
     let a = run.alliance.base_url();
     println!("\nScreenhub is running (embedded store, sandbox mode).");
     println!(
-        "  hub API:            {}  (POST /lever/webhooks/{{tenant}}, POST /callbacks/alliance2020/{{tenant}}, POST /callbacks/backgrounds-online/{{tenant}}, POST /callbacks/accurate/{{tenant}}, POST /paylocity/orders, POST /operator/adverse-action/{{tenant}}, GET /health)",
+        "  hub API:            {}  (POST /lever/webhooks/{{tenant}}, POST /callbacks/alliance2020/{{tenant}}, POST /callbacks/backgrounds-online/{{tenant}}, POST /callbacks/accurate/{{tenant}}, POST /paylocity/orders, POST /operator/adverse-action/{{tenant}}, GET /cornerstone/{{tenant}}/api/Packages, POST /cornerstone/{{tenant}}/api/InitiateBackgroundCheck, GET /cornerstone/{{tenant}}/api/Panel/{{reference}}, GET /health)",
         run.hub_url
     );
     println!(
@@ -579,7 +584,8 @@ async fn local(opts: demo::LocalOptions) -> Result<()> {
         demo::ACCURATE_SECRET,
         demo::ACCURATE_REQUESTER
     );
-    println!("  fake Paylocity:     {}\n", run.paylocity.base_url());
+    println!("  fake Paylocity:     {}", run.paylocity.base_url());
+    println!("  fake Cornerstone:   {}\n", run.cornerstone.base_url());
     println!("Try it:");
     for (id, who) in &run.opportunities {
         println!("  # {who}: move to the Background Check stage, then read tags and notes");
@@ -711,6 +717,30 @@ async fn local(opts: demo::LocalOptions) -> Result<()> {
         run.hub_url,
         demo::TENANT,
         demo::OPERATOR_KEY
+    );
+    let c = run.cornerstone.base_url();
+    println!(
+        "Cornerstone (portal connected to {}/cornerstone/{} as {}):",
+        run.hub_url,
+        demo::TENANT,
+        demo::CORNERSTONE_USER
+    );
+    println!(
+        "  # a recruiter assigns the \"{}\" package (fulfilled by Alliance 2020); the answer carries the hub's reference",
+        demo::CORNERSTONE_PACKAGE
+    );
+    println!(
+        "  curl -s -X POST {c}/sandbox/assign -H 'content-type: application/json' -d '{{\"packageId\":\"{}\"}}'",
+        demo::CORNERSTONE_PACKAGE
+    );
+    println!("  # the status callbacks the portal received, and the order's panel");
+    println!("  curl -s {c}/sandbox/callbacks/<orderRef>");
+    println!(
+        "  curl -s -u {}:{} {}/cornerstone/{}/api/Panel/<ProviderReferenceId>\n",
+        demo::CORNERSTONE_USER,
+        demo::CORNERSTONE_PASSWORD,
+        run.hub_url,
+        demo::TENANT
     );
     println!(
         "Recruiting passes (FiiLTER, ARKiiVE, REFiiNE) run every {} s here (every 5 minutes deployed):",

@@ -37,6 +37,9 @@ pub fn order_report(order: &Order, trail: &[AuditEntry]) -> String {
     if let Some(why) = &order.attention {
         let _ = writeln!(out, "  ATTENTION: {why}");
     }
+    for warning in &order.warnings {
+        let _ = writeln!(out, "  warning: {warning}");
+    }
     for line in &order.services {
         let _ = writeln!(out, "  service {}: {}", line.name, line.status.as_str());
     }

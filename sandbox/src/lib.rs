@@ -14,6 +14,8 @@
 //! * [`FakePaylocity`] — Paylocity's screening-partner side: OAuth client credentials with
 //!   expiring tokens, the status PATCH that enforces `oldStatus` and the status enums,
 //!   packages, onboarding, the order subscription, and new orders sent with `x-api-key`.
+//! * [`FakeCornerstone`] — a Cornerstone portal calling a background-check connector with
+//!   HTTP Basic credentials, receiving and recording its status callbacks.
 //!
 //! Every server binds loopback (`127.0.0.1:0` by default) and runs on a spawned tokio task,
 //! so it lives as long as the runtime that started it. All log every request
@@ -42,6 +44,7 @@
 pub mod accurate;
 pub mod alliance;
 pub mod backgrounds_online;
+pub mod cornerstone;
 mod fault;
 pub mod lever;
 pub mod paylocity;
@@ -53,6 +56,7 @@ pub use accurate::FakeAccurate;
 pub use alliance::{FakeAlliance, Order, SignedCallback};
 pub use axum::http::Method;
 pub use backgrounds_online::FakeBackgroundsOnline;
+pub use cornerstone::FakeCornerstone;
 pub use fault::{Fault, FaultKind, RequestRecord};
 pub use lever::{DeliveryResult, FakeLever, Note};
 pub use paylocity::FakePaylocity;

@@ -18,25 +18,25 @@ use std::time::Duration;
 /// Scheduled passes stop starting new work this long before their deadline.
 const PASS_MARGIN: Duration = Duration::from_secs(10);
 
-/// One API Gateway (HTTP API, payload 2.0) request to the function serving `endpoint`. The
-/// tenant is API Gateway's path parameter, else read from the path; `GET /health` is the
-/// Lever webhook function's too.
+/// One API Gateway (HTTP API, payload 2.0) request to the function serving `endpoint`. What
+/// the path names (tenant, order reference) is read from the path as the route table says,
+/// else from API Gateway's path parameters; `GET /health` is the Lever webhook function's too.
 pub async fn http(hub: &Hub, endpoint: Endpoint, req: Request) -> Response<Body> {
-    let endpoint = match api::resolve(req.uri().path()) {
+    let path = req.uri().path().to_owned();
+    let resolved = api::resolve(&path);
+    let endpoint = match resolved {
         Some((r, _)) if r.endpoint == Endpoint::Health => Endpoint::Health,
         _ => endpoint,
     };
-    let prefix = api::ROUTES
-        .iter()
-        .find(|r| r.endpoint == endpoint)
-        .and_then(|r| r.path.strip_suffix("{tenant}"))
-        .unwrap_or_default();
-    let tenant = api::tenant_of(
-        req.path_parameters_ref().and_then(|p| p.first("tenant")),
-        req.uri().path(),
-        prefix,
-    );
-    api::serve(hub, endpoint, &tenant, req.headers(), req.body().as_ref())
+    let given = req.path_parameters_ref();
+    let params = match resolved {
+        Some((r, params)) if r.endpoint == endpoint => params,
+        _ => api::Params {
+            tenant: given.and_then(|p| p.first("tenant")).unwrap_or_default(),
+            reference: given.and_then(|p| p.first("reference")).unwrap_or_default(),
+        },
+    };
+    api::serve(hub, endpoint, params, req.headers(), req.body().as_ref())
         .await
         .into_http()
         .map(Body::from)

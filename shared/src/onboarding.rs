@@ -48,6 +48,23 @@ pub fn problems(config: &TenantConfig, secrets: Option<&TenantSecrets>) -> Vec<S
             );
         }
     }
+    if let Some(portal) = &config.ats.cornerstone {
+        match &secrets.cornerstone {
+            Some(c) if !blank(&c.password) => {
+                if portal.status_username.is_some() && c.status_password.as_ref().is_none_or(blank)
+                {
+                    found.push(
+                        "ats.cornerstone has a status_username but the secret has no cornerstone.status_password"
+                            .into(),
+                    );
+                }
+            }
+            _ => found.push(
+                "the secret has no cornerstone.password: every call of the Cornerstone portal would be refused"
+                    .into(),
+            ),
+        }
+    }
     for route in &config.routes {
         if matches!(route.trigger, Trigger::LeverStage { .. })
             && !secrets
@@ -151,6 +168,7 @@ mod tests {
             backgrounds_online: Some(creds()),
             accurate: None,
             operator_api_key: None,
+            cornerstone: None,
         }
     }
 

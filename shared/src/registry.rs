@@ -12,6 +12,7 @@ use std::sync::Arc;
 pub struct Registry {
     pub lever: Arc<dyn AtsAdapter>,
     pub paylocity: Arc<dyn AtsAdapter>,
+    pub cornerstone: Arc<dyn AtsAdapter>,
     pub alliance2020: Arc<dyn ProviderAdapter>,
     pub backgrounds_online: Arc<dyn ProviderAdapter>,
     pub accurate: Arc<dyn ProviderAdapter>,
@@ -22,6 +23,7 @@ impl Registry {
         match kind {
             AtsKind::Lever => self.lever.as_ref(),
             AtsKind::Paylocity => self.paylocity.as_ref(),
+            AtsKind::Cornerstone => self.cornerstone.as_ref(),
         }
     }
 
@@ -44,6 +46,7 @@ mod tests {
     #[test]
     fn every_kind_resolves_to_its_own_adapter() {
         use crate::adapters::accurate::Accurate;
+        use crate::adapters::cornerstone_ats::CornerstoneAts;
         use crate::adapters::{alliance2020::Alliance2020, backgrounds_online::BackgroundsOnline};
         use crate::adapters::{embedded_store::EmbeddedStore, secrets_cache::CachedSecrets};
         use crate::adapters::{lever_ats::LeverAts, lever_http::LeverHttp};
@@ -68,6 +71,11 @@ mod tests {
                 Arc::new(PaylocityHttp::new(http.clone(), clock.clone())),
                 Arc::new(EmbeddedStore::new()),
                 secrets,
+                clock.clone(),
+            )),
+            cornerstone: Arc::new(CornerstoneAts::new(
+                std::time::Duration::from_secs(1),
+                Arc::new(EmbeddedStore::new()),
                 clock,
             )),
             alliance2020: Arc::new(Alliance2020::new(http.clone())),

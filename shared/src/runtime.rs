@@ -5,6 +5,7 @@ use crate::adapters::accurate::Accurate;
 use crate::adapters::alliance2020::Alliance2020;
 use crate::adapters::aws_sdk::Sdk;
 use crate::adapters::backgrounds_online::BackgroundsOnline;
+use crate::adapters::cornerstone_ats::CornerstoneAts;
 use crate::adapters::dynamo::DynamoStore;
 use crate::adapters::eventbridge::EventBridge;
 use crate::adapters::lever_ats::LeverAts;
@@ -144,6 +145,11 @@ impl Composition {
                 self.paylocity.clone(),
                 self.store.clone(),
                 self.secrets.clone(),
+                self.clock.clone(),
+            )),
+            cornerstone: Arc::new(CornerstoneAts::new(
+                self.tuning.http_timeout,
+                self.store.clone(),
                 self.clock.clone(),
             )),
             alliance2020: Arc::new(Alliance2020::new(self.http.clone())),

@@ -209,6 +209,7 @@ async fn a_rotated_callback_secret_is_picked_up_after_one_reread() {
         backgrounds_online: None,
         accurate: None,
         operator_api_key: None,
+        cornerstone: None,
     };
     screenhub_tests::update_secret(&s.world.secrets_prefix, &s.tenant, &rotated).await;
     s.alliance.add_account(&s.alliance_key, vec![new_secret]);

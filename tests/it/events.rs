@@ -72,6 +72,7 @@ async fn onboard_demo(world: &World, lever: &FakeLever) {
         }),
         accurate: None,
         operator_api_key: Some(Secret::new(demo::OPERATOR_KEY)),
+        cornerstone: None,
     };
     world.onboard(&config, &secrets).await;
     let partner = PartnerSecrets {

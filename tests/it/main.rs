@@ -7,6 +7,7 @@ mod backgrounds_online;
 mod candidates;
 mod conformance;
 mod contracts;
+mod cornerstone;
 mod costs;
 mod deletion;
 mod events;

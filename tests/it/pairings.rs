@@ -116,6 +116,7 @@ impl Pairings {
             }),
             accurate: None,
             operator_api_key: None,
+            cornerstone: None,
         };
         assert!(
             screenhub::onboarding::problems(&config, Some(&secrets)).is_empty(),

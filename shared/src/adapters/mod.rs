@@ -23,6 +23,8 @@ pub mod alliance2020;
 #[cfg(feature = "http-client")]
 pub mod backgrounds_online;
 #[cfg(feature = "http-client")]
+pub mod cornerstone_ats;
+#[cfg(feature = "http-client")]
 pub mod lever_http;
 #[cfg(feature = "http-client")]
 pub mod paylocity_ats;

@@ -2,6 +2,7 @@
 //! the raw request parts and return a [`Reply`]; the transport (lambda_http or axum) only
 //! converts. Every route authenticates the request before trusting its body.
 
+pub mod cornerstone;
 pub mod hub;
 pub mod lever_webhook;
 pub mod operator;
@@ -55,13 +56,19 @@ pub enum Endpoint {
     PaylocityOrders,
     /// `/paylocity/order-errors`: Paylocity could not deliver an order.
     PaylocityOrderErrors,
+    /// `/cornerstone/{tenant}/api/Packages`: the packages a Cornerstone portal offers.
+    CornerstonePackages,
+    /// `/cornerstone/{tenant}/api/InitiateBackgroundCheck`: a Cornerstone portal orders.
+    CornerstoneInitiate,
+    /// `/cornerstone/{tenant}/api/Panel/{reference}`: an order's panel.
+    CornerstonePanel,
     /// `/operator/adverse-action/{tenant}`: an operator's adverse-action step.
     AdverseAction,
     Health,
 }
 
-/// One inbound route: method, path (`{tenant}` as its last segment where it has one) and
-/// what serves it. The table is the contract that `docs/contracts/openapi.json` and the SAM
+/// One inbound route: method, path (a `{tenant}` segment where it has one, and a trailing
+/// `{reference}` where it names an order) and what serves it. The table is the contract that `docs/contracts/openapi.json` and the SAM
 /// template are checked against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Route {
@@ -102,6 +109,21 @@ pub const ROUTES: &[Route] = &[
         endpoint: Endpoint::PaylocityOrderErrors,
     },
     Route {
+        method: "GET",
+        path: "/cornerstone/{tenant}/api/Packages",
+        endpoint: Endpoint::CornerstonePackages,
+    },
+    Route {
+        method: "POST",
+        path: "/cornerstone/{tenant}/api/InitiateBackgroundCheck",
+        endpoint: Endpoint::CornerstoneInitiate,
+    },
+    Route {
+        method: "GET",
+        path: "/cornerstone/{tenant}/api/Panel/{reference}",
+        endpoint: Endpoint::CornerstonePanel,
+    },
+    Route {
         method: "POST",
         path: "/operator/adverse-action/{tenant}",
         endpoint: Endpoint::AdverseAction,
@@ -113,32 +135,50 @@ pub const ROUTES: &[Route] = &[
     },
 ];
 
+/// What a request's path names: its tenant (empty for a route without one) and the order
+/// reference (empty for a route without one).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Params<'p> {
+    pub tenant: &'p str,
+    pub reference: &'p str,
+}
+
 impl Route {
-    /// The tenant this route's path names, `Some("")` for a route without one; `None` when
-    /// the path is not this route's.
-    fn matches<'p>(&self, path: &'p str) -> Option<&'p str> {
-        match self.path.strip_suffix("{tenant}") {
-            Some(prefix) => tail_segment(path, prefix),
-            None => (path == self.path).then_some(""),
+    /// What this route's path names in `path`; `None` when the path is not this route's. A
+    /// parameter is exactly one non-empty segment.
+    fn matches<'p>(&self, path: &'p str) -> Option<Params<'p>> {
+        let mut params = Params::default();
+        let mut given = path.split('/');
+        for pattern in self.path.split('/') {
+            let segment = given.next()?;
+            match pattern {
+                "{tenant}" if !segment.is_empty() => params.tenant = segment,
+                "{reference}" if !segment.is_empty() => params.reference = segment,
+                "{tenant}" | "{reference}" => return None,
+                literal if literal == segment => {}
+                _ => return None,
+            }
         }
+        given.next().is_none().then_some(params)
     }
 }
 
-/// The route a request's path belongs to, and the tenant it names.
-pub fn resolve(path: &str) -> Option<(&'static Route, &str)> {
+/// The route a request's path belongs to, and what its path names.
+pub fn resolve(path: &str) -> Option<(&'static Route, Params<'_>)> {
     ROUTES
         .iter()
-        .find_map(|r| r.matches(path).map(|tenant| (r, tenant)))
+        .find_map(|r| r.matches(path).map(|params| (r, params)))
 }
 
-/// Serve one request on `endpoint` (the tenant already taken from the path).
+/// Serve one request on `endpoint` (what its path names already taken from it).
 pub async fn serve(
     hub: &Hub,
     endpoint: Endpoint,
-    tenant: &str,
+    params: Params<'_>,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Reply {
+    let tenant = params.tenant;
     match endpoint {
         Endpoint::LeverWebhook => lever_webhook::handle(hub, tenant, body).await,
         Endpoint::ProviderCallback(provider) => {
@@ -146,6 +186,11 @@ pub async fn serve(
         }
         Endpoint::PaylocityOrders => paylocity_orders::handle(hub, headers, body).await,
         Endpoint::PaylocityOrderErrors => paylocity_orders::handle_error(hub, headers, body).await,
+        Endpoint::CornerstonePackages => cornerstone::packages(hub, tenant, headers, body).await,
+        Endpoint::CornerstoneInitiate => cornerstone::initiate(hub, tenant, headers, body).await,
+        Endpoint::CornerstonePanel => {
+            cornerstone::panel_of(hub, tenant, params.reference, headers, body).await
+        }
         Endpoint::AdverseAction => operator::handle(hub, tenant, headers, body).await,
         Endpoint::Health => health(),
     }
@@ -161,7 +206,7 @@ pub async fn route(
 ) -> Reply {
     match resolve(path) {
         Some((r, _)) if method.as_str() != r.method => ApiError::MethodNotAllowed.into(),
-        Some((r, tenant)) => serve(hub, r.endpoint, tenant, headers, body).await,
+        Some((r, params)) => serve(hub, r.endpoint, params, headers, body).await,
         None => ApiError::NotFound.into(),
     }
 }
@@ -182,6 +227,29 @@ mod tests {
             None
         );
         assert_eq!(tail_segment("/other/acme", LEVER_WEBHOOK_PREFIX), None);
+    }
+
+    #[test]
+    fn paths_name_their_tenant_and_reference_wherever_they_stand() {
+        let (r, p) = resolve("/cornerstone/acme/api/Panel/0190").unwrap();
+        assert_eq!(r.endpoint, Endpoint::CornerstonePanel);
+        assert_eq!((p.tenant, p.reference), ("acme", "0190"));
+        let (r, p) = resolve("/cornerstone/acme/api/Packages").unwrap();
+        assert_eq!(
+            (r.endpoint, p.tenant),
+            (Endpoint::CornerstonePackages, "acme")
+        );
+        let (r, p) = resolve("/lever/webhooks/acme").unwrap();
+        assert_eq!((r.endpoint, p.tenant), (Endpoint::LeverWebhook, "acme"));
+        assert_eq!(resolve("/health").unwrap().1, Params::default());
+        for bad in [
+            "/cornerstone//api/Packages",
+            "/cornerstone/acme/api/Packages/x",
+            "/cornerstone/acme/api/Panel/",
+            "/lever/webhooks/a/b",
+        ] {
+            assert!(resolve(bad).is_none(), "{bad}");
+        }
     }
 
     #[test]

@@ -51,6 +51,8 @@ pub const REFUSAL_CODES: &[&str] = &[
     "package-inactive",
     "candidate-email-missing",
     "action-refused",
+    "credentials-invalid",
+    "permission-denied",
 ];
 
 /// The stable codes of every error but [`ApiError::Refused`] (whose codes are

@@ -118,6 +118,7 @@ impl From<LegacyTenantConfig> for TenantConfig {
             ats: AtsAccounts {
                 lever: Some(old.lever),
                 paylocity: None,
+                cornerstone: None,
             },
             providers: ProviderAccounts {
                 alliance2020,

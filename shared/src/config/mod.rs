@@ -13,6 +13,7 @@ mod route;
 pub use route::{Route, Trigger};
 
 use crate::domain::TenantId;
+use crate::domain::ats::cornerstone_account::CornerstoneSettings;
 use crate::domain::ats::lever_passes::PassSettings;
 use crate::domain::ats::lever_route::LeverSettings;
 use crate::domain::ats::paylocity_account::PaylocitySettings;
@@ -47,6 +48,9 @@ pub struct AtsAccounts {
     /// The Paylocity companies this tenant fulfils orders for, and its packages.
     #[serde(default)]
     pub paylocity: Option<PaylocitySettings>,
+    /// The Cornerstone portal that calls this tenant's connector, and its packages.
+    #[serde(default)]
+    pub cornerstone: Option<CornerstoneSettings>,
 }
 
 /// The tenant's accounts with screening providers.
@@ -77,6 +81,7 @@ impl AtsAccounts {
         match ats {
             AtsKind::Lever => self.lever.is_some(),
             AtsKind::Paylocity => self.paylocity.is_some(),
+            AtsKind::Cornerstone => self.cornerstone.is_some(),
         }
     }
 }
@@ -99,12 +104,22 @@ impl TenantConfig {
             .find(|r| r.trigger.takes_paylocity_package(package))
     }
 
+    /// The route a Cornerstone initiate on `package` takes.
+    pub fn cornerstone_route(&self, package: &str) -> Option<&Route> {
+        self.routes
+            .iter()
+            .find(|r| r.trigger.takes_cornerstone_package(package))
+    }
+
     /// Every problem that keeps this configuration from loading, named by route; empty when
     /// it is consistent.
     pub fn problems(&self) -> Vec<String> {
         let mut found = Vec::new();
         if let Some(paylocity) = &self.ats.paylocity {
             found.extend(paylocity.problems());
+        }
+        if let Some(cornerstone) = &self.ats.cornerstone {
+            found.extend(cornerstone.problems());
         }
         if let Some(passes) = &self.passes {
             found.extend(passes.problems());
@@ -154,6 +169,30 @@ impl TenantConfig {
                 if let Some(other) = self.routes[..i].iter().find(|r| overlaps(r)) {
                     found.push(format!(
                         "route {id}: takes Paylocity orders on the same package as route {}",
+                        other.id
+                    ));
+                }
+            }
+            if let Trigger::CornerstoneInitiate { packages } = &route.trigger {
+                let settings = self.ats.cornerstone.as_ref();
+                for p in packages {
+                    if settings.is_some_and(|s| s.package(p).is_none()) {
+                        found.push(format!(
+                            "route {id}: package \"{p}\" is not one of ats.cornerstone.packages"
+                        ));
+                    }
+                }
+                let overlaps = |other: &Route| match &other.trigger {
+                    Trigger::CornerstoneInitiate { packages: theirs } => {
+                        packages.is_empty()
+                            || theirs.is_empty()
+                            || packages.iter().any(|p| theirs.contains(p))
+                    }
+                    _ => false,
+                };
+                if let Some(other) = self.routes[..i].iter().find(|r| overlaps(r)) {
+                    found.push(format!(
+                        "route {id}: takes Cornerstone orders on the same package as route {}",
                         other.id
                     ));
                 }

@@ -39,6 +39,12 @@ pub enum Trigger {
         #[serde(default)]
         packages: Vec<String>,
     },
+    /// A Cornerstone portal's `InitiateBackgroundCheck` on one of `packages` (every package
+    /// when empty).
+    CornerstoneInitiate {
+        #[serde(default)]
+        packages: Vec<String>,
+    },
 }
 
 impl Trigger {
@@ -46,6 +52,7 @@ impl Trigger {
         match self {
             Trigger::LeverStage { .. } | Trigger::LeverTag { .. } => AtsKind::Lever,
             Trigger::PaylocityOrder { .. } => AtsKind::Paylocity,
+            Trigger::CornerstoneInitiate { .. } => AtsKind::Cornerstone,
         }
     }
 
@@ -53,6 +60,16 @@ impl Trigger {
     pub fn takes_paylocity_package(&self, package: &str) -> bool {
         match self {
             Trigger::PaylocityOrder { packages } => {
+                packages.is_empty() || packages.iter().any(|p| p == package)
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether a Cornerstone initiate on `package` takes this route.
+    pub fn takes_cornerstone_package(&self, package: &str) -> bool {
+        match self {
+            Trigger::CornerstoneInitiate { packages } => {
                 packages.is_empty() || packages.iter().any(|p| p == package)
             }
             _ => false,
@@ -69,7 +86,7 @@ impl Trigger {
                 start: start.clone(),
                 cancel: cancel.clone(),
             }),
-            Trigger::PaylocityOrder { .. } => None,
+            Trigger::PaylocityOrder { .. } | Trigger::CornerstoneInitiate { .. } => None,
         }
     }
 
@@ -147,7 +164,7 @@ impl Route {
                     ));
                 }
             }
-            Trigger::PaylocityOrder { .. } => {}
+            Trigger::PaylocityOrder { .. } | Trigger::CornerstoneInitiate { .. } => {}
         }
         if self.lever.is_some() && self.trigger.ats() != AtsKind::Lever {
             found.push(format!(

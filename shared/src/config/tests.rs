@@ -227,3 +227,30 @@ fn paylocity_routes_must_name_offered_packages_and_not_overlap() {
         .to_string();
     assert!(err.contains("no ats.paylocity settings"), "{err}");
 }
+
+#[test]
+fn the_documented_cornerstone_tenant_routes_each_package_to_its_provider() {
+    let cfg: TenantConfig = serde_json::from_str(include_str!(
+        "../../../docs/tenant.cornerstone.example.json"
+    ))
+    .unwrap();
+    let route = |package: &str| cfg.cornerstone_route(package).map(|r| r.provider);
+    assert_eq!(route("bg-standard"), Some(ProviderKind::Alliance2020));
+    assert_eq!(route("bg-driver"), Some(ProviderKind::BackgroundsOnline));
+    assert_eq!(route("no-such-package"), None);
+    let mut v: serde_json::Value = serde_json::from_str(include_str!(
+        "../../../docs/tenant.cornerstone.example.json"
+    ))
+    .unwrap();
+    v["routes"][1]["trigger"]["packages"] = serde_json::json!([]);
+    let err = serde_json::from_value::<TenantConfig>(v.clone())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("same package as route"), "{err}");
+    v["routes"][1]["trigger"]["packages"] = serde_json::json!(["bg-driver"]);
+    v["ats"]["cornerstone"]["callback_origins"] = serde_json::json!(["http://10.0.0.1"]);
+    let err = serde_json::from_value::<TenantConfig>(v)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("callback origin \"http://10.0.0.1\""), "{err}");
+}

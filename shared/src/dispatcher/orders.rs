@@ -66,7 +66,12 @@ impl Dispatcher {
                     let acct = self.provider_account(&tenant, &secrets, provider)?;
                     match provider.place(&acct, &request).await {
                         Ok(placed) => {
-                            let expires_at = provider.invitation_ttl(&tenant).map(|ttl| now + ttl);
+                            let ats_ttl = self.registry.ats(order.ats).invitation_ttl(&tenant);
+                            let expires_at = [provider.invitation_ttl(&tenant), ats_ttl]
+                                .into_iter()
+                                .flatten()
+                                .min()
+                                .map(|ttl| now + ttl);
                             let (next, effects) = transitions::accepted(
                                 &order,
                                 placed.provider_ref,

@@ -15,15 +15,17 @@ pub enum AtsKind {
     #[default]
     Lever,
     Paylocity,
+    Cornerstone,
 }
 
 impl AtsKind {
-    pub const ALL: [AtsKind; 2] = [AtsKind::Lever, AtsKind::Paylocity];
+    pub const ALL: [AtsKind; 3] = [AtsKind::Lever, AtsKind::Paylocity, AtsKind::Cornerstone];
 
     pub fn as_str(self) -> &'static str {
         match self {
             AtsKind::Lever => "lever",
             AtsKind::Paylocity => "paylocity",
+            AtsKind::Cornerstone => "cornerstone",
         }
     }
 
@@ -32,6 +34,7 @@ impl AtsKind {
         match self {
             AtsKind::Lever => "Lever",
             AtsKind::Paylocity => "Paylocity",
+            AtsKind::Cornerstone => "Cornerstone",
         }
     }
 }

@@ -248,6 +248,10 @@ pub struct Order {
     pub attention: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adverse: Option<AdverseAction>,
+    /// What an operator should know of the order that stopped nothing (e.g. ids the ATS sent
+    /// that became ambiguous once cut to the provider's length). Ids only, no PII.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -277,6 +281,7 @@ impl Order {
             services: Vec::new(),
             attention: None,
             adverse: None,
+            warnings: Vec::new(),
             created_at: now,
             updated_at: now,
         }

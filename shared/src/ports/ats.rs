@@ -71,6 +71,13 @@ pub enum AtsError {
 pub trait AtsAdapter: Send + Sync {
     fn kind(&self) -> AtsKind;
 
+    /// How long the candidate's invitation stays valid on this ATS's side (e.g. a link the
+    /// ATS's portal shows), if it lapses: an order still awaiting the candidate then expires
+    /// at the earlier of this and the provider's lapse.
+    fn invitation_ttl(&self, _tenant: &TenantConfig) -> Option<time::Duration> {
+        None
+    }
+
     /// Confirm what opened `order` and read its subject, from the ATS's own record.
     async fn load_subject(&self, ctx: &AtsContext<'_>, order: &Order) -> Result<Loaded, AtsError>;
 

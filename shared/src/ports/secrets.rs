@@ -55,10 +55,24 @@ pub struct TenantSecrets {
     pub backgrounds_online: Option<ProviderSecrets>,
     #[serde(default)]
     pub accurate: Option<ProviderSecrets>,
+    /// The passwords the tenant's Cornerstone portal calls the connector with.
+    #[serde(default)]
+    pub cornerstone: Option<CornerstoneSecrets>,
     /// The tenant's operators' key for the hub's operator routes (adverse action): sent as
     /// `Authorization: Bearer <key>`.
     #[serde(default)]
     pub operator_api_key: Option<Secret>,
+}
+
+/// The Basic-auth passwords of a Cornerstone portal (the usernames are in `ats.cornerstone`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CornerstoneSecrets {
+    /// The full-permission caller's password.
+    pub password: Secret,
+    /// The status-only caller's password (with `ats.cornerstone.status_username`).
+    #[serde(default)]
+    pub status_password: Option<Secret>,
 }
 
 /// The deployment's own accounts as a partner of an HR system, shared by every tenant (one

@@ -127,6 +127,7 @@ pub fn subject(opp: &Opportunity, posting: Option<&Posting>) -> crate::domain::s
     use crate::domain::subject::{Job, Subject};
     Subject {
         ats: crate::domain::kinds::AtsKind::Lever,
+        details: Default::default(),
         name: non_blank(opp.name.as_deref()),
         email: opp.emails.iter().find_map(|e| non_blank(Some(e))),
         phone: opp

@@ -169,6 +169,7 @@ impl Intake {
     pub fn subject(&self, provider_package: Option<&str>) -> Subject {
         Subject {
             ats: AtsKind::Paylocity,
+            details: Default::default(),
             name: self.name.clone(),
             email: self.email.clone(),
             phone: self.phone.clone(),

@@ -23,6 +23,7 @@ fn subject(tags: &[&str], email: Option<&str>, place: Option<&str>) -> Subject {
         labels: tags.iter().map(|t| (*t).to_owned()).collect(),
         package: None,
         job: Job::default(),
+        details: Default::default(),
     }
 }
 

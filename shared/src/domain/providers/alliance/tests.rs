@@ -37,6 +37,7 @@ fn order() -> Order {
 fn opp(tags: &[&str]) -> Subject {
     Subject {
         ats: AtsKind::Lever,
+        details: Default::default(),
         name: Some("Ada Lovelace".into()),
         email: Some("ada@example.com".into()),
         phone: Some("+1 555 0100".into()),

@@ -17,6 +17,7 @@ fn settings() -> BackgroundsOnlineSettings {
 fn subject(tags: &[&str], email: Option<&str>) -> Subject {
     Subject {
         ats: AtsKind::Lever,
+        details: Default::default(),
         name: Some("Ada Lovelace".into()),
         email: email.map(str::to_owned),
         phone: Some("+1 555 0100".into()),
