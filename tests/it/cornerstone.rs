@@ -358,3 +358,93 @@ async fn the_local_demo_takes_a_cornerstone_order_and_tells_the_portal() {
     })
     .await;
 }
+
+/// Cornerstone × Accurate, the pairing DESIGN §1.D names, by configuration alone: a tenant
+/// whose portal's package is fulfilled by Accurate.
+#[tokio::test]
+async fn a_portal_orders_from_accurate_by_configuration_alone_and_hears_its_completion() {
+    use screenhub::config::TenantConfig;
+    use screenhub::domain::TenantId;
+    use screenhub::ports::TenantSecrets;
+    use screenhub::ports::secrets::{CornerstoneSecrets, ProviderSecrets, Secret};
+    use screenhub_sandbox::accurate::FakeAccurate;
+    use screenhub_tests::{World, WorldOptions, unique};
+
+    let world = World::start(WorldOptions::default()).await;
+    let (portal, accurate) = (FakeCornerstone::start().await, FakeAccurate::start().await);
+    accurate.set_clock(world.sandbox_clock());
+    let tenant = TenantId::parse(&unique("csod-acc-")).unwrap();
+    let config: TenantConfig = serde_json::from_value(json!({
+        "id": tenant.as_str(), "name": "Acme Screening",
+        "ats": { "cornerstone": {
+            "username": USER,
+            "packages": [{ "id": "acc-basic", "name": "Account 1 - Basic", "provider_package": "PKG_BASIC" }],
+            "callback_origins": [portal.base_url()],
+            "adjudication": true
+        } },
+        "providers": {
+            "accurate": { "api_base": accurate.base_url(), "default_package": "PKG_BASIC" }
+        },
+        "routes": [{ "id": "cornerstone_accurate", "provider": "accurate",
+                     "trigger": { "kind": "cornerstone_initiate", "packages": ["acc-basic"] } }]
+    }))
+    .expect("valid tenant");
+    let (acc_key, acc_password, password) = (unique("acc-key-"), unique("acc-pw-"), unique("pw-"));
+    let acc_secret = screenhub_sandbox::signing::new_whsec();
+    accurate.add_account(&acc_key, &acc_password, [acc_secret.clone()], ["PKG_BASIC"]);
+    let secrets = TenantSecrets {
+        accurate: Some(ProviderSecrets {
+            api_key: Secret::new(&acc_key),
+            api_secret: Some(Secret::new(&acc_password)),
+            callback_secrets: vec![Secret::new(&acc_secret)],
+        }),
+        cornerstone: Some(CornerstoneSecrets {
+            password: Secret::new(&password),
+            status_password: None,
+        }),
+        ..TenantSecrets::default()
+    };
+    assert!(
+        screenhub::onboarding::problems(&config, Some(&secrets)).is_empty(),
+        "{:?}",
+        screenhub::onboarding::problems(&config, Some(&secrets))
+    );
+    world.onboard(&config, &secrets).await;
+    portal.connect(
+        &format!("{}/cornerstone/{}", world.hub_url, tenant),
+        USER,
+        &password,
+    );
+
+    let (status, answer, order_ref) = portal.assign(&Applicant::new("acc-basic")).await;
+    assert_eq!(
+        (status, &answer["HasErrors"]),
+        (200, &json!(false)),
+        "{answer}"
+    );
+    let reference = answer["ProviderReferenceId"].as_str().unwrap().to_owned();
+    world.settle().await;
+    let placed = accurate
+        .order_by_reference(&reference)
+        .expect("placed with Accurate, our id as its client reference");
+    assert_eq!(placed.request["packageType"], "PKG_BASIC");
+    assert_eq!(placed.request["workflow"], "INTERACTIVE");
+    assert_eq!(placed.request["jobLocation"]["city"], "Austin");
+    assert_eq!(placed.request["jobLocation"]["region"], "TX");
+
+    assert_eq!(accurate.progress(&placed.id, 50).await, 200);
+    world.settle().await;
+    assert_eq!(portal.statuses(&order_ref), vec!["inprogress"]);
+    assert_eq!(accurate.adjudicate(&placed.id, "ELIGIBLE").await, 200);
+    assert_eq!(accurate.complete(&placed.id).await, 200);
+    world.settle().await;
+    world.settle().await;
+    assert_eq!(
+        portal.statuses(&order_ref),
+        vec!["inprogress", "completed"],
+        "each once"
+    );
+    let done = portal.callbacks(&order_ref).pop().unwrap();
+    assert_eq!(done["ProviderReferenceId"], reference);
+    assert_eq!(done["ReportUrl"], accurate.report_url(&placed.id));
+}
