@@ -431,6 +431,21 @@ async fn a_portal_orders_from_accurate_by_configuration_alone_and_hears_its_comp
     assert_eq!(placed.request["workflow"], "INTERACTIVE");
     assert_eq!(placed.request["jobLocation"]["city"], "Austin");
     assert_eq!(placed.request["jobLocation"]["region"], "TX");
+    assert_eq!(
+        placed.request["organizationUnits"],
+        json!(["DIV-ENG", "LOC-AUSTIN"]),
+        "the division and location OU ids"
+    );
+    let candidate = accurate
+        .candidates()
+        .into_iter()
+        .find(|c| c.id == placed.request["candidateId"])
+        .expect("the candidate created first");
+    assert_eq!(candidate.request["firstName"], "Ada");
+    assert_eq!(candidate.request["middleName"], "Byron");
+    assert_eq!(candidate.request["lastName"], "Lovelace");
+    assert_eq!(candidate.request["email"], "ada@example.com");
+    assert_eq!(candidate.request["phone"], "+1 512 555 0100");
 
     assert_eq!(accurate.progress(&placed.id, 50).await, 200);
     world.settle().await;

@@ -135,6 +135,10 @@ struct OrderWire<'a> {
     client_reference: &'a str,
     copy_of_report: bool,
     postback_url: &'a str,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    organization_units: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    requester_email: Option<&'a str>,
 }
 
 #[async_trait::async_trait]
@@ -209,6 +213,8 @@ impl ProviderAdapter for Accurate {
                         client_reference: &order.client_reference,
                         copy_of_report: false,
                         postback_url: &acct.callback_url,
+                        organization_units: &order.organization_units,
+                        requester_email: order.requester_email.as_deref(),
                     }),
             )
             .await?,

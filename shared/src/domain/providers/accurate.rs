@@ -50,10 +50,34 @@ fn default_expiry_days() -> u16 {
 #[serde(rename_all = "camelCase")]
 pub struct AccurateCandidate {
     pub first_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub middle_name: Option<String>,
     pub last_name: String,
     pub email: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    /// Where the candidate lives, when the ATS sent it (Cornerstone does).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<CandidateAddress>,
+}
+
+/// A candidate's postal address as sent to Accurate (field names unconfirmed:
+/// docs/providers/accurate.md).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CandidateAddress {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street2: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
 }
 
 /// Where the job is (`jobLocation`): a city, a two-letter region when known, a country.
@@ -75,6 +99,13 @@ pub struct AccurateOrder {
     pub package_type: String,
     pub candidate: AccurateCandidate,
     pub job_location: JobLocation,
+    /// The ordering organisation's units (division, then location), at most 25 characters
+    /// each, as the ATS gave them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub organization_units: Vec<String>,
+    /// The ATS user who ordered, when the ATS says (Accurate requires a known requester).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requester_email: Option<String>,
 }
 
 /// The workflow every order uses: Accurate collects the candidate's data and disclosures.
@@ -197,17 +228,37 @@ pub fn prepare(
                 "Add a location to the job or the candidate.",
             )
         })?;
-    let (first_name, last_name) = split_name(&name);
+    let details = &subject.details;
+    // The ATS's own name parts when it has them (Cornerstone), else the full name split.
+    let (first_name, last_name) = match (
+        non_blank(details.first_name.as_deref()),
+        non_blank(details.last_name.as_deref()),
+    ) {
+        (Some(first), Some(last)) => (first, last),
+        _ => split_name(&name),
+    };
+    let address = details.address.as_ref().map(|a| CandidateAddress {
+        street: non_blank(a.line1.as_deref()),
+        street2: non_blank(a.line2.as_deref()),
+        city: non_blank(a.city.as_deref()),
+        region: non_blank(a.state.as_deref()),
+        postal_code: non_blank(a.postal_code.as_deref()),
+        country: non_blank(a.country.as_deref()),
+    });
     Ok(AccurateOrder {
         client_reference: order.id.to_string(),
         package_type: choose_package(settings, subject)?,
         candidate: AccurateCandidate {
             first_name,
+            middle_name: non_blank(details.middle_name.as_deref()),
             last_name,
             email,
             phone: non_blank(subject.phone.as_deref()),
+            address,
         },
         job_location,
+        organization_units: details.org_units.clone(),
+        requester_email: non_blank(details.requester_email.as_deref()),
     })
 }
 
