@@ -91,6 +91,12 @@ pub fn problems(config: &TenantConfig, secrets: Option<&TenantSecrets>) -> Vec<S
                 if blank(&p.api_key) {
                     found.push(format!("the secret's {name}.api_key is empty"));
                 }
+                if provider.needs_api_secret() && p.api_secret.as_ref().is_none_or(blank) {
+                    found.push(format!(
+                        "the secret has no {name}.api_secret: {} signs in with the key and this password",
+                        provider.display_name()
+                    ));
+                }
                 if p.callback_secrets.is_empty() {
                     found.push(format!(
                         "the secret's {name}.callback_secrets is empty: every callback would be refused"
@@ -170,6 +176,26 @@ mod tests {
             operator_api_key: None,
             cornerstone: None,
         }
+    }
+
+    #[test]
+    fn an_accurate_account_without_its_password_is_reported() {
+        let mut v = serde_json::to_value(config(false, false)).unwrap();
+        v["providers"] = serde_json::json!({
+            "accurate": { "api_base": "https://acc.example", "default_package": "PKG_BASIC" }
+        });
+        v["routes"] = serde_json::json!([{ "id": "stage_acc", "provider": "accurate",
+            "trigger": { "kind": "lever_stage", "stage_id": "s-acc" } }]);
+        let config: TenantConfig = serde_json::from_value(v).unwrap();
+        let mut s = ready();
+        s.accurate = Some(creds());
+        let found = problems(&config, Some(&s));
+        assert!(
+            found.iter().any(|p| p.contains("accurate.api_secret")),
+            "{found:#?}"
+        );
+        s.accurate.as_mut().unwrap().api_secret = Some(Secret::new("pw"));
+        assert_eq!(problems(&config, Some(&s)), Vec::<String>::new());
     }
 
     #[test]

@@ -77,6 +77,14 @@ impl ProviderKind {
         }
     }
 
+    /// Whether its API signs in with a password beside the key (`api_secret`: HTTP Basic).
+    pub fn needs_api_secret(self) -> bool {
+        match self {
+            ProviderKind::Alliance2020 | ProviderKind::BackgroundsOnline => false,
+            ProviderKind::Accurate => true,
+        }
+    }
+
     /// The path segment of its callback route (`/callbacks/{slug}/{tenant}`).
     pub fn callback_slug(self) -> &'static str {
         match self {
