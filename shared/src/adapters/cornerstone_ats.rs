@@ -15,11 +15,10 @@
 use crate::config::{Route, TenantConfig};
 use crate::domain::ats::cornerstone::{CornerstoneState, InFlight, report};
 use crate::domain::ats::cornerstone_request::{Intake, callback_allowed};
-use crate::domain::effects::Notice;
 use crate::domain::kinds::AtsKind;
 use crate::domain::order::{AdapterData, Order, OrderStatus};
 use crate::ports::Clock;
-use crate::ports::ats::{AtsAdapter, AtsContext, AtsError, Attempt, Lead, Loaded, StageMove};
+use crate::ports::ats::{AtsAdapter, AtsContext, AtsError, Attempt, Loaded};
 use crate::ports::store::{Store, update_order};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -255,59 +254,5 @@ impl AtsAdapter for CornerstoneAts {
         _attempt: Attempt,
     ) -> Result<(), AtsError> {
         self.converge(ctx.tenant, order).await
-    }
-
-    /// Cornerstone orders carry no trigger marks.
-    async fn clear_trigger(
-        &self,
-        _ctx: &AtsContext<'_>,
-        _ats_ref: &str,
-        _marks: &[String],
-        _notice: Option<&Notice>,
-        _attempt: Attempt,
-    ) -> Result<(), AtsError> {
-        Ok(())
-    }
-
-    /// Cornerstone has no notes: the panel and the status callback say it all.
-    async fn notify(
-        &self,
-        _ctx: &AtsContext<'_>,
-        _ats_ref: &str,
-        _notice: &Notice,
-        _attempt: Attempt,
-    ) -> Result<(), AtsError> {
-        Ok(())
-    }
-
-    async fn advance_stage(
-        &self,
-        _ctx: &AtsContext<'_>,
-        _step: &StageMove<'_>,
-        _notice: &Notice,
-        _attempt: Attempt,
-    ) -> Result<(), AtsError> {
-        Err(AtsError::Permanent(
-            "Cornerstone orders have no stages to advance".into(),
-        ))
-    }
-
-    async fn create_lead(
-        &self,
-        _ctx: &AtsContext<'_>,
-        _lead: &Lead<'_>,
-        _notice: &Notice,
-        _attempt: Attempt,
-    ) -> Result<(), AtsError> {
-        Err(AtsError::Permanent("Cornerstone has no leads".into()))
-    }
-
-    /// Cornerstone does not tell the connector about deletions.
-    async fn confirms_deleted(
-        &self,
-        _ctx: &AtsContext<'_>,
-        _ats_ref: &str,
-    ) -> Result<bool, AtsError> {
-        Ok(false)
     }
 }

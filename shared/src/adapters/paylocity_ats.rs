@@ -22,10 +22,9 @@ use crate::domain::ats::paylocity::{
     InFlight, NotSent, PaylocityState, StatusPatch, next_hop, next_patch_toward,
 };
 use crate::domain::ats::paylocity_order::Intake;
-use crate::domain::effects::Notice;
 use crate::domain::kinds::AtsKind;
 use crate::domain::order::{AdapterData, AuditEntry, Order, OrderStatus};
-use crate::ports::ats::{AtsAdapter, AtsContext, AtsError, Attempt, Lead, Loaded, StageMove};
+use crate::ports::ats::{AtsAdapter, AtsContext, AtsError, Attempt, Loaded};
 use crate::ports::secrets::PaylocityPartner;
 use crate::ports::store::{CommitError, Record, Store, update_order};
 use crate::ports::{Clock, Secret};
@@ -357,63 +356,6 @@ impl AtsAdapter for PaylocityAts {
     ) -> Result<(), AtsError> {
         let acct = self.account().await?;
         self.converge(&acct, order).await
-    }
-
-    /// Paylocity orders carry no trigger marks.
-    async fn clear_trigger(
-        &self,
-        _ctx: &AtsContext<'_>,
-        _ats_ref: &str,
-        _marks: &[String],
-        _notice: Option<&Notice>,
-        _attempt: Attempt,
-    ) -> Result<(), AtsError> {
-        Ok(())
-    }
-
-    /// Paylocity has no notes: what a recruiter must know travels in the status PATCH
-    /// (service notes).
-    async fn notify(
-        &self,
-        _ctx: &AtsContext<'_>,
-        _ats_ref: &str,
-        _notice: &Notice,
-        _attempt: Attempt,
-    ) -> Result<(), AtsError> {
-        Ok(())
-    }
-
-    /// Paylocity's orders have no stages the hub moves.
-    async fn advance_stage(
-        &self,
-        _ctx: &AtsContext<'_>,
-        _step: &StageMove<'_>,
-        _notice: &Notice,
-        _attempt: Attempt,
-    ) -> Result<(), AtsError> {
-        Err(AtsError::Permanent(
-            "Paylocity orders have no stages to advance".into(),
-        ))
-    }
-
-    /// Paylocity has no leads.
-    async fn create_lead(
-        &self,
-        _ctx: &AtsContext<'_>,
-        _lead: &Lead<'_>,
-        _notice: &Notice,
-        _attempt: Attempt,
-    ) -> Result<(), AtsError> {
-        Err(AtsError::Permanent("Paylocity has no leads".into()))
-    }
-
-    /// Paylocity does not tell partners about deletions.
-    async fn confirms_deleted(
-        &self,
-        _ctx: &AtsContext<'_>,
-        _ats_ref: &str,
-    ) -> Result<bool, AtsError> {
-        Ok(false)
     }
 }
 

@@ -91,47 +91,71 @@ pub trait AtsAdapter: Send + Sync {
         attempt: Attempt,
     ) -> Result<(), AtsError>;
 
-    /// Remove trigger marks from an ATS object, then post `notice` (once).
+    /// Remove trigger marks from an ATS object, then post `notice` (once). An ATS whose
+    /// orders carry no marks (it orders by calling the hub) has nothing to do.
     async fn clear_trigger(
         &self,
-        ctx: &AtsContext<'_>,
-        ats_ref: &str,
-        marks: &[String],
-        notice: Option<&Notice>,
-        attempt: Attempt,
-    ) -> Result<(), AtsError>;
+        _ctx: &AtsContext<'_>,
+        _ats_ref: &str,
+        _marks: &[String],
+        _notice: Option<&Notice>,
+        _attempt: Attempt,
+    ) -> Result<(), AtsError> {
+        Ok(())
+    }
 
-    /// Post `notice` on an ATS object (once).
+    /// Post `notice` on an ATS object (once). An ATS without notes has nothing to do: what
+    /// a recruiter must know travels in its status updates.
     async fn notify(
         &self,
-        ctx: &AtsContext<'_>,
-        ats_ref: &str,
-        notice: &Notice,
-        attempt: Attempt,
-    ) -> Result<(), AtsError>;
+        _ctx: &AtsContext<'_>,
+        _ats_ref: &str,
+        _notice: &Notice,
+        _attempt: Attempt,
+    ) -> Result<(), AtsError> {
+        Ok(())
+    }
 
     /// Move an application from stage `from` to `to` as `actor`, then post `notice` (once).
     /// Done without a move when the object is already at `to`, when a person moved it
     /// elsewhere meanwhile, or when it is gone.
+    /// An ATS without stages the hub moves refuses.
     async fn advance_stage(
         &self,
-        ctx: &AtsContext<'_>,
-        step: &StageMove<'_>,
-        notice: &Notice,
-        attempt: Attempt,
-    ) -> Result<(), AtsError>;
+        _ctx: &AtsContext<'_>,
+        _step: &StageMove<'_>,
+        _notice: &Notice,
+        _attempt: Attempt,
+    ) -> Result<(), AtsError> {
+        Err(AtsError::Permanent(format!(
+            "{} orders have no stages to advance",
+            self.kind().display_name()
+        )))
+    }
 
     /// Suggest a candidate for a job: create the lead (unless the candidate already has one
     /// for that job) and post `notice` on it (once).
+    /// An ATS without leads refuses.
     async fn create_lead(
         &self,
-        ctx: &AtsContext<'_>,
-        lead: &Lead<'_>,
-        notice: &Notice,
-        attempt: Attempt,
-    ) -> Result<(), AtsError>;
+        _ctx: &AtsContext<'_>,
+        _lead: &Lead<'_>,
+        _notice: &Notice,
+        _attempt: Attempt,
+    ) -> Result<(), AtsError> {
+        Err(AtsError::Permanent(format!(
+            "{} has no leads",
+            self.kind().display_name()
+        )))
+    }
 
-    /// Whether the ATS confirms that its object is gone (deleted).
-    async fn confirms_deleted(&self, ctx: &AtsContext<'_>, ats_ref: &str)
-    -> Result<bool, AtsError>;
+    /// Whether the ATS confirms that its object is gone (deleted). An ATS that never tells
+    /// about deletions never confirms one.
+    async fn confirms_deleted(
+        &self,
+        _ctx: &AtsContext<'_>,
+        _ats_ref: &str,
+    ) -> Result<bool, AtsError> {
+        Ok(false)
+    }
 }
