@@ -65,9 +65,8 @@ async fn receive(hub: &Hub, tenant_raw: &str, body: &[u8]) -> Result<Reply, ApiE
     let verified = hub
         .secrets
         .verify_with(&tenant.id, |s| {
-            s.lever_webhook_tokens
-                .get(&delivery.event)
-                .is_some_and(|t| sig::verify(&delivery, t.expose().as_bytes()))
+            s.lever_webhook_tokens_for(&delivery.event)
+                .any(|t| sig::verify(&delivery, t.expose().as_bytes()))
         })
         .await
         .map_err(|e| ApiError::unavailable("secrets", e))?;

@@ -2,6 +2,7 @@
 
 pub mod ats;
 pub mod clock;
+pub mod connections;
 pub mod events;
 pub mod lever;
 pub mod profiles;
@@ -12,6 +13,7 @@ pub mod store;
 
 pub use ats::{AtsAdapter, AtsError, Loaded};
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use connections::{ConnectionStatus, ConnectionStore, LeverConnection};
 pub use events::EventPublisher;
 pub use lever::{LeverAccount, LeverApi, LeverError, OpportunityQuery};
 pub use profiles::{CandidateRecord, Candidates, ProfileStore};

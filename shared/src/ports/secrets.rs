@@ -62,6 +62,40 @@ pub struct TenantSecrets {
     /// `Authorization: Bearer <key>`.
     #[serde(default)]
     pub operator_api_key: Option<Secret>,
+    /// The Lever connection the hub made itself (OAuth), kept in its own secret
+    /// (`<prefix>tenants/<tenant>/lever-connection`) that only the hub writes: never part of
+    /// the tenant's hand-written secret, so re-putting that secret cannot lose it.
+    #[serde(skip)]
+    pub lever_connection: Option<LeverGrant>,
+}
+
+/// A Lever OAuth grant and the webhooks the hub registered with it: written only by the hub.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeverGrant {
+    pub access_token: Secret,
+    /// Lever rotates it on every refresh: the newest one is the only one that works.
+    pub refresh_token: Secret,
+    /// When the access token stops working (Unix seconds).
+    pub access_expires_at: i64,
+    /// The scopes Lever granted, space-separated.
+    #[serde(default)]
+    pub scope: String,
+    /// Signature tokens of the webhooks the hub created through Lever's API, by event name.
+    #[serde(default)]
+    pub webhook_tokens: BTreeMap<String, Secret>,
+}
+
+impl TenantSecrets {
+    /// The signature token of the tenant's `event` webhooks: the ones the hub registered
+    /// itself first, then one copied in by hand.
+    pub fn lever_webhook_tokens_for(&self, event: &str) -> impl Iterator<Item = &Secret> {
+        self.lever_connection
+            .as_ref()
+            .and_then(|g| g.webhook_tokens.get(event))
+            .into_iter()
+            .chain(self.lever_webhook_tokens.get(event))
+    }
 }
 
 /// The Basic-auth passwords of a Cornerstone portal (the usernames are in `ats.cornerstone`).
@@ -82,6 +116,38 @@ pub struct CornerstoneSecrets {
 pub struct PartnerSecrets {
     #[serde(default)]
     pub paylocity: Option<PaylocityPartner>,
+    /// The hub as a Lever partner app (OAuth client), for tenants that connect by authorizing
+    /// it rather than with an API key.
+    #[serde(default)]
+    pub lever: Option<LeverPartner>,
+}
+
+/// The hub's Lever OAuth app (facts/lever.md §2.2): Lever issues the client id and secret
+/// when it registers the app, with its one redirect URI (`<public base>/lever/oauth/callback`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeverPartner {
+    pub client_id: String,
+    pub client_secret: Secret,
+    /// `https://auth.lever.co/authorize` (sandbox: `https://sandbox-lever.auth0.com/authorize`).
+    #[serde(default = "default_lever_authorize_url")]
+    pub authorize_url: String,
+    /// `https://auth.lever.co/oauth/token`.
+    #[serde(default = "default_lever_token_url")]
+    pub token_url: String,
+    /// The API the tokens are for, with its trailing slash: `https://api.lever.co/v1/`.
+    #[serde(default = "default_lever_audience")]
+    pub audience: String,
+}
+
+fn default_lever_authorize_url() -> String {
+    "https://auth.lever.co/authorize".into()
+}
+fn default_lever_token_url() -> String {
+    "https://auth.lever.co/oauth/token".into()
+}
+fn default_lever_audience() -> String {
+    "https://api.lever.co/v1/".into()
 }
 
 /// The hub as a Paylocity screening partner (facts/vendors-and-aws.md §1.1, §1.3).
@@ -138,5 +204,18 @@ pub trait SecretSource: Send + Sync {
     /// The deployment's partner accounts, `None` when it has none.
     async fn partner_secrets(&self) -> Result<Option<PartnerSecrets>, SecretsError> {
         Ok(None)
+    }
+
+    /// Store the tenant's Lever connection (`None` forgets it). Only the hub writes it, and
+    /// only while it holds the tenant's connection lease.
+    async fn put_lever_connection(
+        &self,
+        tenant: &TenantId,
+        grant: Option<&LeverGrant>,
+    ) -> Result<(), SecretsError> {
+        let _ = (tenant, grant);
+        Err(SecretsError::Unavailable(
+            "this secret store cannot be written".into(),
+        ))
     }
 }
