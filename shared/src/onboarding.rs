@@ -5,6 +5,7 @@
 use crate::config::TenantConfig;
 use crate::config::Trigger;
 use crate::domain::{AtsKind, ProviderKind};
+use crate::domain::ats::lever_route::LeverConnectionMethod;
 use crate::ports::TenantSecrets;
 
 /// Every problem that would stop the tenant's orders, in words an operator can act on; empty
@@ -31,16 +32,21 @@ pub fn problems(config: &TenantConfig, secrets: Option<&TenantSecrets>) -> Vec<S
         .any(|r| r.trigger.ats() == AtsKind::Lever)
         || config.ats.lever.is_some()
     {
-        if secrets.lever_api_key.as_ref().is_none_or(blank) {
+        let oauth = lever_oauth(config);
+        if oauth {
+            // Its key and webhook tokens come with the connection (`screenhub lever connect`),
+            // after the tenant is saved.
+        } else if secrets.lever_api_key.as_ref().is_none_or(blank) {
             found.push(
                 "the secret has no lever_api_key: nothing can be read from or written to Lever"
                     .into(),
             );
         }
         // Every Lever tenant: a candidate deleted in Lever must be scrubbed at once (DESIGN §3).
-        if !secrets
-            .lever_webhook_tokens
-            .contains_key("candidateDeleted")
+        if !oauth
+            && !secrets
+                .lever_webhook_tokens
+                .contains_key("candidateDeleted")
         {
             found.push(
                 "the secret has no lever_webhook_tokens.candidateDeleted: deletions in Lever would be refused and candidate data kept"
@@ -67,6 +73,7 @@ pub fn problems(config: &TenantConfig, secrets: Option<&TenantSecrets>) -> Vec<S
     }
     for route in &config.routes {
         if matches!(route.trigger, Trigger::LeverStage { .. })
+            && !lever_oauth(config)
             && !secrets
                 .lever_webhook_tokens
                 .contains_key("candidateStageChange")
@@ -133,6 +140,14 @@ pub fn company_conflicts(config: &TenantConfig, others: &[TenantConfig]) -> Vec<
     found
 }
 
+fn lever_oauth(config: &TenantConfig) -> bool {
+    config
+        .ats
+        .lever
+        .as_ref()
+        .is_some_and(|l| l.connection == LeverConnectionMethod::Oauth)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,6 +190,7 @@ mod tests {
             accurate: None,
             operator_api_key: None,
             cornerstone: None,
+            lever_connection: None,
         }
     }
 

@@ -79,6 +79,8 @@ pub struct PollReport {
     pub failed: usize,
     /// Tenants whose cursor did not move (cut short or failures): re-read next time.
     pub incomplete_tenants: usize,
+    /// Tenants skipped because their Lever connection is lost (they resume on reconnect).
+    pub disconnected_tenants: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -101,6 +103,13 @@ impl TagPoll {
         let mut report = PollReport::default();
         for tenant in self.store.list_tenants().await? {
             if tag_routes(&tenant).is_empty() {
+                continue;
+            }
+            if let Ok(acct) = self.lever_account(&tenant).await
+                && let Err(LeverError::Disconnected(why)) = self.lever.ready(&acct).await
+            {
+                tracing::info!(tenant = %tenant.id, reason = %why, "tag poll skips a disconnected tenant");
+                report.disconnected_tenants += 1;
                 continue;
             }
             report.tenants += 1;

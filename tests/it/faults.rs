@@ -188,7 +188,7 @@ async fn containers_share_one_lever_budget_per_tenant() {
     let acct = LeverAccount {
         tenant: screenhub::domain::TenantId::parse("shared-budget").unwrap(),
         api_base: lever.base_url(),
-        api_key: Secret::new("k"),
+        credential: screenhub::ports::lever::LeverCredential::ApiKey(Secret::new("k")),
         perform_as: None,
         requests_per_second: 5,
         burst: 5,

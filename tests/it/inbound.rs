@@ -467,7 +467,7 @@ async fn ids_that_are_not_ids_are_refused_at_the_edge_and_never_reach_another_pa
     let acct = LeverAccount {
         tenant: s.tenant.clone(),
         api_base: s.lever.base_url(),
-        api_key: Secret::new(&s.lever_key),
+        credential: screenhub::ports::lever::LeverCredential::ApiKey(Secret::new(&s.lever_key)),
         perform_as: None,
         requests_per_second: 10,
         burst: 10,

@@ -367,6 +367,17 @@ impl Store for EmbeddedStore {
         Ok(())
     }
 
+    async fn return_outbox(&self, id: OutboxId, holder: &str) -> Result<(), StoreError> {
+        let mut s = self.lock();
+        if s.leases.get(&id).is_some_and(|(h, _)| h == holder) {
+            s.leases.remove(&id);
+            if let Some(item) = s.outbox.get_mut(&id) {
+                item.attempts = item.attempts.saturating_sub(1);
+            }
+        }
+        Ok(())
+    }
+
     async fn get_outbox(&self, id: OutboxId) -> Result<Option<OutboxItem>, StoreError> {
         Ok(self.lock().outbox.get(&id).cloned())
     }

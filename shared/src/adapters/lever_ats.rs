@@ -121,7 +121,9 @@ impl LeverAts {
 
 impl From<LeverError> for AtsError {
     fn from(e: LeverError) -> Self {
-        if e.is_transient() {
+        if let LeverError::Disconnected(why) = e {
+            AtsError::Disconnected(format!("Lever: {why}"))
+        } else if e.is_transient() {
             AtsError::Transient(format!("Lever: {e}"))
         } else {
             AtsError::Permanent(format!("Lever: {e}"))

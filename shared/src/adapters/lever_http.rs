@@ -8,9 +8,11 @@ use crate::outbound::deadline;
 use crate::outbound::http::{HttpClient, read_capped};
 use crate::outbound::rate_limit::{TenantRateLimits, acquire_shared};
 use crate::ports::RateGate;
+use crate::adapters::lever_oauth::LeverOAuth;
 use crate::ports::lever::{
-    DeletedQuery, LeverAccount, LeverApi, LeverError, NewLead, OpportunityQuery,
+    DeletedQuery, LeverAccount, LeverApi, LeverCredential, LeverError, NewLead, OpportunityQuery,
 };
+use crate::ports::secrets::Secret;
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
@@ -35,6 +37,7 @@ pub struct LeverHttp {
     retry: RetryPolicy,
     limits: TenantRateLimits,
     shared: Option<Arc<dyn RateGate>>,
+    oauth: Option<Arc<LeverOAuth>>,
 }
 
 #[derive(serde::Deserialize)]
@@ -56,6 +59,27 @@ impl LeverHttp {
             retry,
             limits: TenantRateLimits::default(),
             shared: None,
+            oauth: None,
+        }
+    }
+
+    /// Call the accounts of tenants connected by OAuth with their grants' tokens.
+    pub fn with_oauth(mut self, oauth: Arc<LeverOAuth>) -> Self {
+        self.oauth = Some(oauth);
+        self
+    }
+
+    fn oauth(&self) -> Result<&LeverOAuth, LeverError> {
+        self.oauth.as_deref().ok_or_else(|| {
+            LeverError::Disconnected("this deployment has no Lever app configured".into())
+        })
+    }
+
+    /// The bearer token of an OAuth tenant (`None` for an API-key tenant).
+    async fn bearer(&self, acct: &LeverAccount) -> Result<Option<Secret>, LeverError> {
+        match acct.credential {
+            LeverCredential::ApiKey(_) => Ok(None),
+            LeverCredential::OAuth => self.oauth()?.access_token(&acct.tenant).await.map(Some),
         }
     }
 
@@ -84,6 +108,8 @@ impl LeverHttp {
     ) -> Result<T, LeverError> {
         let url = api_url(&acct.api_base, segments)?;
         let mut failed = 0;
+        let mut bearer = self.bearer(acct).await?;
+        let mut renewed = false;
         loop {
             self.limits
                 .acquire(&acct.tenant, acct.requests_per_second, acct.burst)
@@ -96,19 +122,45 @@ impl LeverHttp {
                 .http
                 .get()
                 .request(method.clone(), url.clone())
-                .basic_auth(acct.api_key.expose(), Some(""))
                 .query(query);
+            req = match (&acct.credential, &bearer) {
+                (_, Some(token)) => req.bearer_auth(token.expose()),
+                (LeverCredential::ApiKey(key), None) => req.basic_auth(key.expose(), Some("")),
+                (LeverCredential::OAuth, None) => unreachable!("an OAuth account has a token"),
+            };
             if let Some(b) = body {
                 req = req.json(b);
             }
             let (err, retry_after, not_taken) = match req.send().await {
                 Ok(resp) if resp.status().is_success() => {
-                    let bytes = read_capped(resp, MAX_RESPONSE_BYTES)
+                    let mut bytes = read_capped(resp, MAX_RESPONSE_BYTES)
                         .await
                         .map_err(LeverError::Transport)?;
+                    if bytes.is_empty() {
+                        // 204 No Content (a deleted webhook).
+                        bytes = b"null".to_vec();
+                    }
                     return serde_json::from_slice(&bytes).map_err(|e| {
                         LeverError::Decode(format!("{:?} at column {}", e.classify(), e.column()))
                     });
+                }
+                Ok(resp)
+                    if resp.status() == StatusCode::UNAUTHORIZED
+                        && let Some(used) = &bearer =>
+                {
+                    // Lever acted on nothing: renew the token once (another container may
+                    // have refreshed the grant), and call again; refused again, the grant is
+                    // gone.
+                    let oauth = self.oauth()?;
+                    if renewed {
+                        oauth.mark_disconnected(&acct.tenant, "unauthorized").await;
+                        return Err(LeverError::Disconnected(
+                            "Lever refused the hub's grant (401)".into(),
+                        ));
+                    }
+                    renewed = true;
+                    bearer = Some(oauth.renew_after_refusal(&acct.tenant, used).await?);
+                    continue;
                 }
                 Ok(resp) => {
                     let status = resp.status();
@@ -196,6 +248,13 @@ fn retry_after(resp: &reqwest::Response) -> Option<Duration> {
 
 #[async_trait::async_trait]
 impl LeverApi for LeverHttp {
+    async fn ready(&self, acct: &LeverAccount) -> Result<(), LeverError> {
+        match acct.credential {
+            LeverCredential::ApiKey(_) => Ok(()),
+            LeverCredential::OAuth => self.oauth()?.ready(&acct.tenant).await,
+        }
+    }
+
     async fn get_opportunity(
         &self,
         acct: &LeverAccount,

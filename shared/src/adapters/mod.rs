@@ -27,6 +27,8 @@ pub mod cornerstone_ats;
 #[cfg(feature = "http-client")]
 pub mod lever_http;
 #[cfg(feature = "http-client")]
+pub mod lever_oauth;
+#[cfg(feature = "http-client")]
 pub mod paylocity_ats;
 #[cfg(feature = "http-client")]
 pub mod paylocity_http;

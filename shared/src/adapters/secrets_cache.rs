@@ -5,7 +5,9 @@
 
 use crate::domain::TenantId;
 use crate::ports::clock::Clock;
-use crate::ports::secrets::{PartnerSecrets, SecretSource, SecretsError, TenantSecrets};
+use crate::ports::secrets::{
+    LeverGrant, PartnerSecrets, SecretSource, SecretsError, TenantSecrets,
+};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use time::{Duration, OffsetDateTime};
@@ -120,6 +122,21 @@ impl CachedSecrets {
             Some(v) => Ok(v),
             None => self.refresh(tenant).await,
         }
+    }
+
+    /// Write the tenant's Lever connection through to the source, then drop the cached
+    /// entry so the next read sees it.
+    pub async fn put_lever_connection(
+        &self,
+        tenant: &TenantId,
+        grant: Option<&LeverGrant>,
+    ) -> Result<(), SecretsError> {
+        let written = self.inner.put_lever_connection(tenant, grant).await;
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(tenant);
+        written
     }
 
     /// Always read from the source (after a verification failure: the secret may have rotated).

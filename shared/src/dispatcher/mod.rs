@@ -59,6 +59,9 @@ pub enum Outcome {
     /// Failed for now and the invocation's budget has no room for another try: left, with
     /// its attempts counted, for the next run.
     Deferred,
+    /// Its ATS account is disconnected: left, its attempt not counted, until the tenant
+    /// reconnects.
+    Waiting,
 }
 
 /// How long an attempt holds an item: longer than any invocation (60 s), so a lease runs
@@ -71,6 +74,8 @@ pub(crate) enum Failure {
     Transient(String),
     /// Retrying cannot help (missing configuration, refused credentials, unknown objects).
     Permanent(String),
+    /// The tenant's ATS account is disconnected: wait for it, never dead-letter.
+    Waiting(String),
     Store(StoreError),
 }
 
@@ -85,6 +90,7 @@ impl From<AtsError> for Failure {
         match e {
             AtsError::Transient(m) => Failure::Transient(m),
             AtsError::Permanent(m) => Failure::Permanent(m),
+            AtsError::Disconnected(m) => Failure::Waiting(m),
         }
     }
 }
@@ -192,6 +198,12 @@ impl Dispatcher {
                 Err(Failure::Store(e)) => {
                     self.store.release_outbox(item.id, &holder).await.ok();
                     return Err(e);
+                }
+                Err(Failure::Waiting(msg)) => {
+                    tracing::info!(outbox_id = %item.id, tenant = %item.tenant, effect = item.effect.name(), reason = %msg, "effect waits for the tenant to reconnect");
+                    crate::metrics::count("EffectsWaitingForConnection", &[("Effect", item.effect.name())]);
+                    self.store.return_outbox(item.id, &holder).await?;
+                    return Ok(Outcome::Waiting);
                 }
                 Err(Failure::Permanent(msg)) => msg,
                 Err(Failure::Transient(msg)) => {

@@ -61,6 +61,8 @@ pub struct PassRunner {
 pub struct PassReport {
     pub pass: String,
     pub tenants: usize,
+    /// Tenants skipped because their Lever connection is lost (they resume on reconnect).
+    pub disconnected_tenants: usize,
     /// Applications (or postings) looked at.
     pub items: usize,
     /// Handled before (by an earlier or a concurrent run): nothing done again.
@@ -110,6 +112,13 @@ impl PassRunner {
             };
             if deadline.is_some_and(|d| Instant::now() >= d) {
                 report.incomplete_tenants += 1;
+                continue;
+            }
+            if let Ok(acct) = self.account(&tenant, &settings).await
+                && let Err(LeverError::Disconnected(why)) = self.lever.ready(&acct).await
+            {
+                tracing::info!(tenant = %tenant.id, pass = pass.as_str(), reason = %why, "pass skips a disconnected tenant");
+                report.disconnected_tenants += 1;
                 continue;
             }
             report.tenants += 1;

@@ -65,6 +65,10 @@ pub enum AtsError {
     /// Retrying cannot help (credentials, configuration, refused data).
     #[error("{0}")]
     Permanent(String),
+    /// The tenant's ATS account is disconnected: the effect waits, without using up its
+    /// attempts, until the tenant reconnects.
+    #[error("{0}")]
+    Disconnected(String),
 }
 
 #[async_trait::async_trait]

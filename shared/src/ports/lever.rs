@@ -3,6 +3,7 @@
 use crate::domain::TenantId;
 use crate::domain::ats::lever::{NewNote, Note, Opportunity, Page, Posting};
 use crate::domain::ats::lever_passes::Resume;
+use crate::domain::ats::lever_route::LeverConnectionMethod;
 use crate::ports::secrets::Secret;
 
 /// Which Lever account to call, and as whom.
@@ -10,27 +11,58 @@ use crate::ports::secrets::Secret;
 pub struct LeverAccount {
     pub tenant: TenantId,
     pub api_base: String,
-    pub api_key: Secret,
+    pub credential: LeverCredential,
     pub perform_as: Option<String>,
     pub requests_per_second: u32,
     pub burst: u32,
 }
 
+/// How the hub authenticates to the tenant's Lever account.
+#[derive(Clone, Debug)]
+pub enum LeverCredential {
+    /// HTTP Basic with the tenant's API key.
+    ApiKey(Secret),
+    /// A Bearer token of the grant the tenant gave the hub (refreshed as needed).
+    OAuth,
+}
+
 impl LeverAccount {
-    /// The tenant's Lever account, or `None` when its secret holds no Lever API key.
+    /// The tenant's Lever account, or `None` when it has no Lever settings, or connects by
+    /// API key and its secret holds none.
     pub fn for_tenant(
         tenant: &crate::config::TenantConfig,
         secrets: &crate::ports::TenantSecrets,
     ) -> Option<Self> {
         let lever = tenant.ats.lever.as_ref()?;
+        let credential = match lever.connection {
+            LeverConnectionMethod::Oauth => LeverCredential::OAuth,
+            LeverConnectionMethod::ApiKey => LeverCredential::ApiKey(
+                secrets
+                    .lever_api_key
+                    .clone()
+                    .filter(|k| !k.expose().is_empty())?,
+            ),
+        };
         Some(Self {
             tenant: tenant.id.clone(),
             api_base: lever.api_base.clone(),
-            api_key: secrets.lever_api_key.clone()?,
+            credential,
             perform_as: lever.perform_as.clone(),
             requests_per_second: lever.requests_per_second,
             burst: lever.burst,
         })
+    }
+
+    /// With an API key (tests, the CLI).
+    pub fn with_api_key(tenant: TenantId, api_base: impl Into<String>, key: Secret) -> Self {
+        Self {
+            tenant,
+            api_base: api_base.into(),
+            credential: LeverCredential::ApiKey(key),
+            perform_as: None,
+            requests_per_second: 8,
+            burst: 16,
+        }
     }
 }
 
@@ -81,6 +113,10 @@ pub enum LeverError {
     Transport(String),
     #[error("Lever's answer could not be read: {0}")]
     Decode(String),
+    /// The tenant's grant is gone (revoked or expired) or was never given: nothing can reach
+    /// its account until a Super Admin authorizes the hub again.
+    #[error("the tenant's Lever account is not connected: {0}")]
+    Disconnected(String),
 }
 
 impl LeverError {
@@ -89,13 +125,20 @@ impl LeverError {
         match self {
             LeverError::Status { status, .. } => *status == 429 || *status >= 500,
             LeverError::Transport(_) => true,
-            LeverError::Decode(_) => false,
+            LeverError::Decode(_) | LeverError::Disconnected(_) => false,
         }
     }
 }
 
 #[async_trait::async_trait]
 pub trait LeverApi: Send + Sync {
+    /// `Err(Disconnected)` when the account cannot be called at all (its grant was refused):
+    /// the poll and the passes skip the tenant rather than fail on every call.
+    async fn ready(&self, acct: &LeverAccount) -> Result<(), LeverError> {
+        let _ = acct;
+        Ok(())
+    }
+
     /// The opportunity with its applications expanded (posting ids).
     async fn get_opportunity(
         &self,

@@ -774,6 +774,24 @@ impl Store for DynamoStore {
         unless_condition_failed(res).map(|_| ())
     }
 
+    async fn return_outbox(&self, id: OutboxId, holder: &str) -> Result<(), StoreError> {
+        self.stats.call("UpdateItem");
+        let res = self
+            .client()
+            .await
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(outbox_pk(id), "OUTBOX")))
+            .update_expression("REMOVE lease_holder, lease_until ADD attempts :less")
+            .condition_expression("lease_holder = :h AND attempts > :zero")
+            .expression_attribute_values(":h", AttributeValue::S(holder.to_owned()))
+            .expression_attribute_values(":less", AttributeValue::N("-1".into()))
+            .expression_attribute_values(":zero", AttributeValue::N("0".into()))
+            .send()
+            .await;
+        unless_condition_failed(res).map(|_| ())
+    }
+
     async fn get_outbox(&self, id: OutboxId) -> Result<Option<OutboxItem>, StoreError> {
         self.get(outbox_pk(id), "OUTBOX")
             .await?

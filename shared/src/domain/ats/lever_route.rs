@@ -26,6 +26,27 @@ pub struct LeverSettings {
     /// Burst allowance (Lever: about 20).
     #[serde(default = "default_burst")]
     pub burst: u32,
+    /// How the hub reaches the account: with the API key in the tenant's secret, or with the
+    /// grant a Super Admin gave by authorizing the hub (`screenhub lever connect`).
+    #[serde(default)]
+    pub connection: LeverConnectionMethod,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeverConnectionMethod {
+    #[default]
+    ApiKey,
+    Oauth,
+}
+
+impl LeverConnectionMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ApiKey => "api_key",
+            Self::Oauth => "oauth",
+        }
+    }
 }
 
 impl Default for LeverSettings {
@@ -35,6 +56,7 @@ impl Default for LeverSettings {
             perform_as: None,
             requests_per_second: default_rate(),
             burst: default_burst(),
+            connection: LeverConnectionMethod::default(),
         }
     }
 }

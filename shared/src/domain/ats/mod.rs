@@ -11,6 +11,7 @@ pub mod cornerstone;
 pub mod cornerstone_account;
 pub mod cornerstone_request;
 pub mod lever;
+pub mod lever_oauth;
 pub mod lever_passes;
 pub mod lever_route;
 pub mod paylocity;
