@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::error::ApiError;
 use super::model::{Consent, DataProtection, DeliveryResult, NewOpportunity, NewPosting};
+use super::oauth::OAuthState;
 use super::ratelimit::RateLimiter;
 use super::resumes::ResumeRec;
 use super::users::User;
@@ -156,6 +157,9 @@ pub(crate) struct LeverState {
     pub include_event_id: bool,
     pub rate: Option<RateLimiter>,
     pub clock: crate::server::SandboxClock,
+    /// Added to `clock` (`FakeLever::advance_clock`).
+    pub clock_offset_ms: i64,
+    pub oauth: OAuthState,
     last_ts: i64,
 }
 
@@ -166,8 +170,13 @@ pub(crate) fn new_id() -> String {
 impl LeverState {
     /// A fresh timestamp, strictly greater than any handed out before.
     pub fn tick(&mut self) -> i64 {
-        self.last_ts = self.clock.now_ms().max(self.last_ts + 1);
+        self.last_ts = self.now_ms().max(self.last_ts + 1);
         self.last_ts
+    }
+
+    /// The fake clock: `clock` plus the offset of `advance_clock`.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms().saturating_add(self.clock_offset_ms)
     }
 
     // ---------- seeding ----------
