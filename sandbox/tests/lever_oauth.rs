@@ -1,14 +1,17 @@
 //! FakeLever's OAuth partner-app flow over real loopback HTTP: authorize, token exchange,
 //! rotating refresh tokens, expiry on the fake clock, "Revoke access", scopes on webhooks.
 
+mod common;
+
 use std::collections::HashMap;
 use std::time::Duration;
 
 use base64::Engine as _;
+use common::{Receiver, lever_verify};
 use reqwest::StatusCode;
-use screenhub_sandbox::FakeLever;
-use screenhub_sandbox::lever::AuthorizingUser;
-use serde_json::Value;
+use screenhub_sandbox::lever::{AuthorizingUser, NewOpportunity};
+use screenhub_sandbox::{FakeLever, Fault, FaultKind};
+use serde_json::{Value, json};
 
 const CLIENT: &str = "screenhub-partner";
 const SECRET: &str = "partner-secret";
@@ -578,4 +581,145 @@ async fn only_a_consenting_super_admin_gets_a_code() {
     lever.deactivate_user(&boss);
     let (_, q) = callback(&authorize(&lever, SCOPES, "st-2").await);
     assert_eq!(q["error"], "access_denied");
+}
+
+#[tokio::test]
+async fn webhooks_via_oauth_need_the_scope_and_deliver_signed_with_the_returned_token() {
+    let lever = lever().await;
+    let mut rx = Receiver::start().await;
+    let hook = json!({"url": rx.url, "event": "candidateStageChange"});
+    let post = reqwest::Method::POST;
+
+    let (reader, _) = connect(&lever, "offline_access webhooks:read:admin").await;
+    let (none, _) = connect(&lever, "stages:read:admin").await;
+    for t in [&reader, &none] {
+        let (status, body) = api(&lever, post.clone(), t, "/webhooks", Some(hook.clone())).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert_eq!(body["code"], "ForbiddenError");
+        assert!(
+            body["message"]
+                .as_str()
+                .unwrap()
+                .contains("webhooks:write:admin")
+        );
+    }
+    assert_eq!(
+        api_get(&lever, &none, "/webhooks").await.0,
+        StatusCode::FORBIDDEN
+    );
+
+    let (writer, _) = connect(&lever, SCOPES).await;
+    let (status, created) = api(&lever, post, &writer, "/webhooks", Some(hook)).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let token = created["data"]["configuration"]["signatureToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(token.len(), 48);
+    let id = created["data"]["id"].as_str().unwrap().to_owned();
+
+    for t in [&reader, &writer] {
+        let (status, list) = api_get(&lever, t, "/webhooks").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(list["data"][0]["id"], json!(id));
+        assert!(
+            list["data"][0]["configuration"]
+                .get("signatureToken")
+                .is_none()
+        );
+    }
+
+    let opp = lever.add_opportunity(NewOpportunity::new("Ada").stage("lead-new"));
+    let results = lever.move_stage(&opp, "bg-check").await;
+    assert_eq!(results.len(), 1);
+    let got = rx.next().await.json();
+    assert!(lever_verify(&token, &got));
+    assert_eq!(got["data"]["toStageId"], "bg-check");
+
+    let (status, _) = api(
+        &lever,
+        reqwest::Method::DELETE,
+        &reader,
+        &format!("/webhooks/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = api(
+        &lever,
+        reqwest::Method::DELETE,
+        &writer,
+        &format!("/webhooks/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
+async fn a_webhook_group_switched_off_delivers_nothing() {
+    let lever = lever().await;
+    let rx = Receiver::start().await;
+    lever.subscribe(&rx.url, "candidateStageChange");
+    let opp = lever.add_opportunity(NewOpportunity::new("Ada").stage("lead-new"));
+    assert!(
+        lever.webhook_group_enabled("candidateStageChange"),
+        "on by default"
+    );
+
+    lever.set_webhook_group_enabled("candidateStageChange", false);
+    assert!(lever.move_stage(&opp, "bg-check").await.is_empty());
+    lever.set_webhook_group_enabled("candidateStageChange", true);
+    assert_eq!(lever.move_stage(&opp, "lead-new").await.len(), 1);
+
+    // As a fresh real account: nothing flows until a Super Admin switches the group on.
+    lever.set_webhook_groups_start_off(true);
+    lever.subscribe(&rx.url, "candidateDeleted");
+    assert!(!lever.webhook_group_enabled("candidateDeleted"));
+    assert!(
+        lever.webhook_group_enabled("candidateStageChange"),
+        "switched on explicitly"
+    );
+    assert!(lever.delete_opportunity(&opp).await.is_empty());
+}
+
+#[tokio::test]
+async fn the_token_endpoint_obeys_injected_faults() {
+    let lever = lever().await;
+    let (_, refresh1) = connect(&lever, SCOPES).await;
+    lever.inject(Fault::status(503, 1).path_contains("/oauth/token"));
+    lever.inject(
+        Fault::new(FaultKind::RateLimited(Duration::from_secs(2)), 1).path_contains("/oauth/token"),
+    );
+    let (status, _) = refresh(&lever, &refresh1).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    let resp = reqwest::Client::new()
+        .post(lever.oauth_token_url())
+        .form(&[("grant_type", "refresh_token")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(resp.headers()["retry-after"], "2");
+    assert_eq!(
+        lever.token_requests("refresh_token"),
+        0,
+        "faulted requests never reached it"
+    );
+    // The token was not consumed by the failed attempts.
+    assert_eq!(refresh(&lever, &refresh1).await.0, StatusCode::OK);
+    assert_eq!(lever.token_requests("refresh_token"), 1);
+    let logged = lever
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/oauth/token")
+        .count();
+    assert_eq!(logged, 4);
+
+    // The authorize endpoint too.
+    lever.inject(Fault::status(500, 1).path_contains("/authorize"));
+    assert_eq!(
+        authorize(&lever, SCOPES, "s").await.status(),
+        StatusCode::INTERNAL_SERVER_ERROR
+    );
 }

@@ -463,6 +463,35 @@ impl FakeLever {
         self.state().now_ms()
     }
 
+    /// Switch the webhook group of `event` on or off, as a Super Admin does in Settings →
+    /// Webhooks. Subscriptions of a group that is off deliver nothing. Real Lever starts the
+    /// groups of API-created webhooks **off** (facts/lever.md §1.6); the fake starts them on
+    /// (see [`set_webhook_groups_start_off`](Self::set_webhook_groups_start_off)) so that a
+    /// subscription delivers at once.
+    ///
+    /// # Panics
+    /// On an unknown event name.
+    pub fn set_webhook_group_enabled(&self, event: impl Into<String>, on: bool) {
+        let event = event.into();
+        assert!(
+            state::EVENTS.contains(&event.as_str()),
+            "set_webhook_group_enabled: unknown event {event}"
+        );
+        self.state().webhook_groups.insert(event, on);
+    }
+
+    /// `true`: every webhook group not switched with
+    /// [`set_webhook_group_enabled`](Self::set_webhook_group_enabled) is off, as in a real
+    /// Lever account where no Super Admin has toggled anything yet. Default `false` (on).
+    pub fn set_webhook_groups_start_off(&self, off: bool) {
+        self.state().webhook_groups_default_off = off;
+    }
+
+    /// Whether the webhook group of `event` is on.
+    pub fn webhook_group_enabled(&self, event: impl AsRef<str>) -> bool {
+        self.state().webhook_group_enabled(event.as_ref())
+    }
+
     /// Include the top-level event `id` in envelopes (documented in Lever's field table but
     /// absent from every example). Default off.
     pub fn set_include_event_id(&self, on: bool) {
