@@ -723,3 +723,24 @@ async fn the_token_endpoint_obeys_injected_faults() {
         StatusCode::INTERNAL_SERVER_ERROR
     );
 }
+
+#[tokio::test]
+async fn the_rate_limit_bucket_of_an_oauth_caller_is_its_grant() {
+    let lever = lever().await;
+    lever.set_rate_limit(Some((0, 2))); // no refill: deterministic
+    let (access1, refresh1) = connect(&lever, SCOPES).await;
+    let (other, _) = connect(&lever, SCOPES).await;
+    assert_eq!(api_get(&lever, &access1, "/stages").await.0, StatusCode::OK);
+    assert_eq!(api_get(&lever, &access1, "/stages").await.0, StatusCode::OK);
+    let (status, body) = api_get(&lever, &access1, "/stages").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(body["code"], "TooManyRequests");
+    // A refreshed token draws on the same bucket; another grant has its own.
+    let (_, body) = refresh(&lever, &refresh1).await;
+    let access2 = body["access_token"].as_str().unwrap();
+    assert_eq!(
+        api_get(&lever, access2, "/stages").await.0,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(api_get(&lever, &other, "/stages").await.0, StatusCode::OK);
+}
