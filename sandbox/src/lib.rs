@@ -2,7 +2,8 @@
 //!
 //! * [`FakeLever`] — the Lever Data API v1 (Basic auth, `{data}` envelopes, cursor paging,
 //!   tags, notes, stage moves, postings, stages, webhook subscriptions) and its signed
-//!   webhooks.
+//!   webhooks, plus Lever's OAuth partner-app flow (`/authorize`, `/oauth/token` with
+//!   rotating refresh tokens, "Revoke access").
 //! * [`FakeAlliance`] — the Alliance 2020 provider contract (`docs/providers/alliance2020.md`):
 //!   idempotent orders, 422 rejections, Standard-Webhooks-signed callbacks.
 //! * [`FakeBackgroundsOnline`] — the Backgrounds Online contract
@@ -58,7 +59,7 @@ pub use axum::http::Method;
 pub use backgrounds_online::FakeBackgroundsOnline;
 pub use cornerstone::FakeCornerstone;
 pub use fault::{Fault, FaultKind, RequestRecord};
-pub use lever::{DeliveryResult, FakeLever, Note};
+pub use lever::{AuthorizingUser, DeliveryResult, FakeLever, Note, OAuthGrant};
 pub use paylocity::FakePaylocity;
 pub use server::SandboxClock;
 

@@ -15,10 +15,17 @@
 //! `GET /opportunities/:id/resumes[/:resume]` (filter `uploaded_at_*`), `GET /postings[/:id]`,
 //! `GET /stages[/:id]`, `GET /tags`, `GET /users[/:id]` (filters `email`, `accessRole`,
 //! `includeDeactivated`), `POST|GET /webhooks`, `DELETE /webhooks/:id`.
+//!
+//! Auth: API keys (Basic username or Bearer) and OAuth access tokens (Bearer) from the
+//! partner-app flow served at the root, as on `auth.lever.co`: `GET /authorize` and
+//! `POST /oauth/token` (module `oauth`). With OAuth the webhook routes require
+//! `webhooks:write:admin` (`webhooks:read:admin` or write to list).
 
 mod create;
 mod error;
 mod model;
+mod oauth;
+mod oauth_routes;
 mod paging;
 mod query;
 mod ratelimit;
@@ -43,6 +50,7 @@ pub use model::{
     Archived, Categories, Consent, DataProtection, DeliveryResult, NewOpportunity, NewPosting,
     NewResume, Note, ParsedPosition, ParsedSchool, Phone, PostingContent, PostingList, YearMonth,
 };
+pub use oauth::{AuthorizingUser, OAuthGrant};
 
 use crate::fault::Traffic;
 use crate::server::{bind, http_client, lock, serve};
@@ -79,8 +87,11 @@ impl FakeLever {
     /// Start on the given address (e.g. a fixed port for the local run).
     pub async fn start_on(addr: impl ToSocketAddrs) -> std::io::Result<FakeLever> {
         let (listener, addr) = bind(addr).await?;
+        let mut state = LeverState::default();
+        state.oauth.audience = format!("http://{addr}/v1/");
+        state.oauth.issuer = format!("http://{addr}/");
         let inner = Arc::new(Inner {
-            state: Mutex::new(LeverState::default()),
+            state: Mutex::new(state),
             traffic: Traffic::new(routes::key_of, error::error_body, None),
             http: http_client(),
             delivered: watch::Sender::new(0),
@@ -108,6 +119,71 @@ impl FakeLever {
     /// Accept this API key (Basic username, or Bearer token).
     pub fn add_api_key(&self, key: impl Into<String>) {
         self.state().keys.insert(key.into());
+    }
+
+    // ---------- OAuth partner app (facts/lever.md §2.2, §3) ----------
+
+    /// Register a partner app as Lever staff do from the registration form. `redirect_uri`
+    /// must then match exactly; registering the same client again adds another callback
+    /// URI and replaces the secret.
+    pub fn register_oauth_client(
+        &self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        redirect_uri: impl Into<String>,
+    ) {
+        self.state().oauth.register_client(
+            client_id.into(),
+            client_secret.into(),
+            redirect_uri.into(),
+        );
+    }
+
+    /// Who is at the consent screen of the next `GET /authorize` calls (consent is
+    /// automatic). Default [`AuthorizingUser::SuperAdmin`].
+    pub fn authorizing_user(&self, user: AuthorizingUser) {
+        self.state().oauth.authorizing_user = user;
+    }
+
+    /// What a Super Admin does under Settings → Integrations and API → Authorized Apps →
+    /// Revoke access: every grant of `client_id` is revoked, its access tokens answer 401 at
+    /// once and its refresh tokens `invalid_grant`. Returns how many live grants there were.
+    /// Webhooks the app created keep firing (what Lever does with them is UNCONFIRMED).
+    /// Authorizing again afterwards makes a fresh grant.
+    pub fn revoke_authorized_app(&self, client_id: impl AsRef<str>) -> usize {
+        self.state().oauth.revoke_client(client_id.as_ref())
+    }
+
+    /// Every grant ever made, in consent order (revoked ones included).
+    pub fn grants(&self) -> Vec<OAuthGrant> {
+        self.state().oauth.grants.clone()
+    }
+
+    /// How many `POST /oauth/token` requests with this `grant_type` reached the endpoint
+    /// (refused ones included; requests answered by an injected fault are not).
+    pub fn token_requests(&self, grant_type: impl AsRef<str>) -> usize {
+        self.state()
+            .oauth
+            .token_requests
+            .get(grant_type.as_ref())
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Lever's `https://auth.lever.co/authorize`: `http://127.0.0.1:PORT/authorize`.
+    pub fn oauth_authorize_url(&self) -> String {
+        format!("http://{}/authorize", self.addr)
+    }
+
+    /// Lever's `https://auth.lever.co/oauth/token`: `http://127.0.0.1:PORT/oauth/token`.
+    pub fn oauth_token_url(&self) -> String {
+        format!("http://{}/oauth/token", self.addr)
+    }
+
+    /// The `audience` `/authorize` requires, Lever's `https://api.lever.co/v1/`:
+    /// `http://127.0.0.1:PORT/v1/` (with the trailing slash).
+    pub fn oauth_audience(&self) -> String {
+        format!("{}/", self.base_url())
     }
 
     crate::fault::traffic_controls!();
@@ -369,9 +445,51 @@ impl FakeLever {
     }
 
     /// Stamp `updatedAt`, stage changes and `triggeredAt` with `clock` instead of the system
-    /// clock (a test's clock).
+    /// clock (a test's clock). OAuth expiries read the same clock.
     pub fn set_clock(&self, clock: crate::SandboxClock) {
         self.state().clock = clock;
+    }
+
+    /// Move the fake's clock forward by `by` (on top of the system clock or of the clock given
+    /// to [`set_clock`](Self::set_clock)): codes, access and refresh tokens expire by it.
+    pub fn advance_clock(&self, by: Duration) {
+        let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
+        let mut state = self.state();
+        state.clock_offset_ms = state.clock_offset_ms.saturating_add(ms);
+    }
+
+    /// The fake's current time, ms since the Unix epoch.
+    pub fn now_ms(&self) -> i64 {
+        self.state().now_ms()
+    }
+
+    /// Switch the webhook group of `event` on or off, as a Super Admin does in Settings →
+    /// Webhooks. Subscriptions of a group that is off deliver nothing. Real Lever starts the
+    /// groups of API-created webhooks **off** (facts/lever.md §1.6); the fake starts them on
+    /// (see [`set_webhook_groups_start_off`](Self::set_webhook_groups_start_off)) so that a
+    /// subscription delivers at once.
+    ///
+    /// # Panics
+    /// On an unknown event name.
+    pub fn set_webhook_group_enabled(&self, event: impl Into<String>, on: bool) {
+        let event = event.into();
+        assert!(
+            state::EVENTS.contains(&event.as_str()),
+            "set_webhook_group_enabled: unknown event {event}"
+        );
+        self.state().webhook_groups.insert(event, on);
+    }
+
+    /// `true`: every webhook group not switched with
+    /// [`set_webhook_group_enabled`](Self::set_webhook_group_enabled) is off, as in a real
+    /// Lever account where no Super Admin has toggled anything yet. Default `false` (on).
+    pub fn set_webhook_groups_start_off(&self, off: bool) {
+        self.state().webhook_groups_default_off = off;
+    }
+
+    /// Whether the webhook group of `event` is on.
+    pub fn webhook_group_enabled(&self, event: impl AsRef<str>) -> bool {
+        self.state().webhook_group_enabled(event.as_ref())
     }
 
     /// Include the top-level event `id` in envelopes (documented in Lever's field table but

@@ -1,11 +1,12 @@
-//! HTTP surface of the fake Lever Data API v1 (everything under `/v1`).
+//! HTTP surface of the fake Lever: the Data API v1 (everything under `/v1`, authenticated)
+//! and the OAuth authorization server's `/authorize` and `/oauth/token` (see `oauth_routes`).
 
 use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Extension, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -17,6 +18,8 @@ use serde_json::{Value, json};
 use super::Inner;
 use super::create::object_body;
 use super::error::ApiError;
+use super::oauth::AccessRefusal;
+use super::oauth_routes;
 use super::query::Expand;
 use super::webhooks;
 use crate::fault::traffic_layer;
@@ -53,7 +56,7 @@ pub(crate) fn router(inner: Arc<Inner>) -> Router {
         .route("/webhooks", post(create_webhook).get(list_webhooks))
         .route("/webhooks/{id}", delete(delete_webhook))
         .fallback(not_found);
-    Router::new()
+    let data_api = Router::new()
         .nest("/v1", v1)
         // Not Lever's API (which cannot delete): what a user does in Lever's UI, for the
         // local run. `?notify=false` deletes without the `candidateDeleted` webhook (a
@@ -63,7 +66,13 @@ pub(crate) fn router(inner: Arc<Inner>) -> Router {
             post(admin_delete_opportunity),
         )
         .fallback(not_found)
-        .layer(middleware::from_fn_with_state(inner.clone(), auth_layer))
+        .layer(middleware::from_fn_with_state(inner.clone(), auth_layer));
+    // Lever's authorization server (`auth.lever.co`), at the root: no API credential, but
+    // logged and faultable like everything else.
+    Router::new()
+        .route("/authorize", get(oauth_routes::authorize))
+        .route("/oauth/token", post(oauth_routes::token))
+        .merge(data_api)
         .layer(middleware::from_fn_with_state(
             inner.traffic.clone(),
             traffic_layer,
@@ -86,36 +95,97 @@ pub(crate) fn key_of(headers: &HeaderMap) -> Option<String> {
     value.strip_prefix("Bearer ").map(|t| t.trim().to_owned())
 }
 
-/// 401 unless the key is known; then the per-key token bucket, if enabled.
-async fn auth_layer(State(inner): Shared, req: Request, next: Next) -> Response {
-    let key = key_of(req.headers());
-    let verdict = {
-        let mut state = lock(&inner.state);
-        match key {
-            Some(k) if state.keys.contains(&k) => {
-                let allowed = state
-                    .rate
-                    .as_mut()
-                    .is_none_or(|rl| rl.allow(&k, Instant::now()));
-                if allowed {
-                    Ok(())
-                } else {
-                    Err(ApiError {
-                        status: 429,
-                        code: "TooManyRequests",
-                        message: "Rate limit exceeded, retry with exponential backoff".into(),
-                    })
-                }
+/// How a Data API request was authenticated (a request extension set by `auth_layer`).
+#[derive(Debug, Clone)]
+pub(crate) enum Credential {
+    /// A customer's API key: every endpoint (the fake does not model per-key permissions).
+    ApiKey,
+    /// An OAuth access token carrying its grant's scopes.
+    OAuth { scopes: Vec<String> },
+}
+
+impl Credential {
+    /// 403 `ForbiddenError` for an OAuth token holding none of `any_of`. Only the webhook
+    /// routes check scopes (Lever's endpoint↔scope table is not published for the rest).
+    fn require(&self, any_of: &[&str]) -> Result<(), ApiError> {
+        match self {
+            Credential::ApiKey => Ok(()),
+            Credential::OAuth { scopes } if scopes.iter().any(|s| any_of.contains(&s.as_str())) => {
+                Ok(())
             }
-            _ => Err(ApiError {
-                status: 401,
-                code: "UnauthorizedError",
-                message: "Invalid API key: use HTTP Basic auth with the API key as username and an empty password".into(),
+            Credential::OAuth { .. } => Err(ApiError {
+                status: 403,
+                code: "ForbiddenError",
+                message: format!(
+                    "Insufficient scope: this endpoint requires {}",
+                    any_of.join(" or ")
+                ),
             }),
         }
+    }
+}
+
+fn unauthorized(message: &str) -> ApiError {
+    ApiError {
+        status: 401,
+        code: "UnauthorizedError",
+        message: message.into(),
+    }
+}
+
+/// 401 unless the credential is a known API key (Basic username or Bearer) or a live OAuth
+/// access token (Bearer); then the token bucket, if enabled: per API key, per grant for
+/// OAuth (Lever's OAuth bucket is UNCONFIRMED).
+async fn auth_layer(State(inner): Shared, mut req: Request, next: Next) -> Response {
+    let key = key_of(req.headers());
+    let is_bearer = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("Bearer "));
+    let verdict = {
+        let mut state = lock(&inner.state);
+        let now = state.now_ms();
+        let who = match key {
+            Some(k) if state.keys.contains(&k) => Ok((k, Credential::ApiKey)),
+            Some(k) if is_bearer => match state.oauth.access(&k, now) {
+                Ok(grant) => Ok((
+                    format!("oauth-grant:{}", grant.id),
+                    Credential::OAuth {
+                        scopes: grant.scopes.clone(),
+                    },
+                )),
+                Err(AccessRefusal::Expired) => Err(unauthorized("The access token has expired")),
+                Err(AccessRefusal::Revoked) => Err(unauthorized(
+                    "The access token has been revoked: this app's access was revoked",
+                )),
+                Err(AccessRefusal::Unknown) => Err(unauthorized("Invalid access token")),
+            },
+            _ => Err(unauthorized(
+                "Invalid API key: use HTTP Basic auth with the API key as username and an empty password",
+            )),
+        };
+        who.and_then(|(bucket, credential)| {
+            let allowed = state
+                .rate
+                .as_mut()
+                .is_none_or(|rl| rl.allow(&bucket, Instant::now()));
+            if allowed {
+                Ok(credential)
+            } else {
+                Err(ApiError {
+                    status: 429,
+                    code: "TooManyRequests",
+                    message: "Rate limit exceeded, retry with exponential backoff".into(),
+                })
+            }
+        })
     };
     match verdict {
-        Ok(()) => next.run(req).await,
+        Ok(credential) => {
+            req.extensions_mut().insert(credential);
+            next.run(req).await
+        }
         Err(e) => e.into_response(),
     }
 }
@@ -337,7 +407,17 @@ async fn list_tags(State(inner): Shared) -> ApiResult {
     ok(lock(&inner.state).render_tags())
 }
 
-async fn create_webhook(State(inner): Shared, body: Bytes) -> ApiResult {
+const WEBHOOKS_WRITE: &str = "webhooks:write:admin";
+const WEBHOOKS_READ: &str = "webhooks:read:admin";
+
+/// `POST /webhooks`: 201 `{"data": {id, event, url, configuration: {…, signatureToken},
+/// createdAt, updatedAt}}` (single `data`, as clients read it). OAuth: `webhooks:write:admin`.
+async fn create_webhook(
+    State(inner): Shared,
+    Extension(credential): Extension<Credential>,
+    body: Bytes,
+) -> ApiResult {
+    credential.require(&[WEBHOOKS_WRITE])?;
     let body = json_body(&body)?;
     let field = |name: &str| {
         body.get(name)
@@ -355,7 +435,12 @@ async fn create_webhook(State(inner): Shared, body: Bytes) -> ApiResult {
         .into_response())
 }
 
-async fn list_webhooks(State(inner): Shared) -> ApiResult {
+/// `GET /webhooks`, without signature tokens. OAuth: `webhooks:read:admin` (or write).
+async fn list_webhooks(
+    State(inner): Shared,
+    Extension(credential): Extension<Credential>,
+) -> ApiResult {
+    credential.require(&[WEBHOOKS_READ, WEBHOOKS_WRITE])?;
     let data: Vec<Value> = lock(&inner.state)
         .webhooks
         .iter()
@@ -364,7 +449,13 @@ async fn list_webhooks(State(inner): Shared) -> ApiResult {
     ok(json!({ "data": data }))
 }
 
-async fn delete_webhook(State(inner): Shared, Path(id): Path<String>) -> ApiResult {
+/// `DELETE /webhooks/:id`: 204. OAuth: `webhooks:write:admin`.
+async fn delete_webhook(
+    State(inner): Shared,
+    Extension(credential): Extension<Credential>,
+    Path(id): Path<String>,
+) -> ApiResult {
+    credential.require(&[WEBHOOKS_WRITE])?;
     lock(&inner.state).delete_webhook(&id)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

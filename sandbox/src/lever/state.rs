@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::error::ApiError;
 use super::model::{Consent, DataProtection, DeliveryResult, NewOpportunity, NewPosting};
+use super::oauth::OAuthState;
 use super::ratelimit::RateLimiter;
 use super::resumes::ResumeRec;
 use super::users::User;
@@ -156,6 +157,14 @@ pub(crate) struct LeverState {
     pub include_event_id: bool,
     pub rate: Option<RateLimiter>,
     pub clock: crate::server::SandboxClock,
+    /// Added to `clock` (`FakeLever::advance_clock`).
+    pub clock_offset_ms: i64,
+    /// Webhook groups switched on or off in Settings → Webhooks (`set_webhook_group_enabled`).
+    pub webhook_groups: HashMap<String, bool>,
+    /// Whether a group never switched is on. `true` by default so that subscriptions deliver
+    /// at once; real Lever starts API-created groups off.
+    pub webhook_groups_default_off: bool,
+    pub oauth: OAuthState,
     last_ts: i64,
 }
 
@@ -166,8 +175,21 @@ pub(crate) fn new_id() -> String {
 impl LeverState {
     /// A fresh timestamp, strictly greater than any handed out before.
     pub fn tick(&mut self) -> i64 {
-        self.last_ts = self.clock.now_ms().max(self.last_ts + 1);
+        self.last_ts = self.now_ms().max(self.last_ts + 1);
         self.last_ts
+    }
+
+    /// The fake clock: `clock` plus the offset of `advance_clock`.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms().saturating_add(self.clock_offset_ms)
+    }
+
+    /// Whether the webhook group of `event` is switched on in Settings → Webhooks.
+    pub fn webhook_group_enabled(&self, event: &str) -> bool {
+        self.webhook_groups
+            .get(event)
+            .copied()
+            .unwrap_or(!self.webhook_groups_default_off)
     }
 
     // ---------- seeding ----------
@@ -534,6 +556,7 @@ impl LeverState {
         self.webhooks
             .iter()
             .filter(|w| w.event == event && w.accepts_origin(origin))
+            .filter(|_| self.webhook_group_enabled(event))
             .cloned()
             .collect()
     }

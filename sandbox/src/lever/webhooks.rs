@@ -91,7 +91,7 @@ pub(crate) async fn fire(
         (
             state.subscribers(event, origin),
             state.include_event_id,
-            state.clock.now_ms(),
+            state.now_ms(),
         )
     };
     let mut results = Vec::with_capacity(hooks.len());
