@@ -21,7 +21,10 @@ async fn any_route(
     // functions refuse it (problem+json, `body-too-large`), without reading the rest.
     let limit = hub.settings.max_body_bytes;
     let reply = match axum::body::to_bytes(body, limit.saturating_add(1)).await {
-        Ok(bytes) => api::route(&hub, &method, uri.path(), &headers, &bytes).await,
+        Ok(bytes) => {
+            let target = uri.path_and_query().map_or(uri.path(), |pq| pq.as_str());
+            api::route(&hub, &method, target, &headers, &bytes).await
+        }
         Err(_) => api::ApiError::BodyTooLarge { limit }.into(),
     };
     reply.into_http().map(Body::from).into_response()

@@ -34,12 +34,36 @@ pub async fn http(hub: &Hub, endpoint: Endpoint, req: Request) -> Response<Body>
         _ => api::Params {
             tenant: given.and_then(|p| p.first("tenant")).unwrap_or_default(),
             reference: given.and_then(|p| p.first("reference")).unwrap_or_default(),
+            query: "",
         },
+    };
+    let params = api::Params {
+        query: req.uri().query().unwrap_or_default(),
+        ..params
     };
     api::serve(hub, endpoint, params, req.headers(), req.body().as_ref())
         .await
         .into_http()
         .map(Body::from)
+}
+
+/// One API Gateway request to a function serving several routes: the route is the one its
+/// method and path name in the route table.
+pub async fn http_routed(hub: &Hub, req: Request) -> Response<Body> {
+    let target = match req.uri().query() {
+        Some(q) => format!("{}?{q}", req.uri().path()),
+        None => req.uri().path().to_owned(),
+    };
+    api::route(
+        hub,
+        req.method(),
+        &target,
+        req.headers(),
+        req.body().as_ref(),
+    )
+    .await
+    .into_http()
+    .map(Body::from)
 }
 
 /// The effects dispatcher: a stream batch or the scheduled re-drive, every retry within the
@@ -87,5 +111,19 @@ pub async fn expiry_sweep(sweep: &ExpirySweep, event: LambdaEvent<Value>) -> Res
     let stop = deadline_before(event.context.deadline, PASS_MARGIN);
     let report = sweep.run(Some(stop)).await.map_err(|e| e.to_string())?;
     tracing::info!(?report, "expiry sweep finished");
+    serde_json::to_value(report).map_err(|e| e.to_string())
+}
+
+/// The scheduled refresh of OAuth-connected tenants' Lever grants.
+pub async fn lever_grant_refresh(
+    refresh: &crate::lever_refresh::GrantRefresh,
+    event: LambdaEvent<Value>,
+) -> Result<Value, String> {
+    let stop = deadline_before(event.context.deadline, PASS_MARGIN);
+    let budget = invocation_deadline(event.context.deadline);
+    let report = deadline::within(budget, ATTEMPT_MARGIN, async {
+        refresh.run(Some(stop)).await.map_err(|e| e.to_string())
+    })
+    .await?;
     serde_json::to_value(report).map_err(|e| e.to_string())
 }

@@ -20,6 +20,10 @@ pub mod erasure;
 pub mod intake;
 #[cfg(feature = "lambda")]
 pub mod lambda;
+#[cfg(feature = "http-client")]
+pub mod lever_connect;
+#[cfg(feature = "http-client")]
+pub mod lever_refresh;
 pub mod matching;
 pub mod metrics;
 pub mod onboarding;

@@ -4,8 +4,8 @@
 
 use crate::config::TenantConfig;
 use crate::config::Trigger;
-use crate::domain::{AtsKind, ProviderKind};
 use crate::domain::ats::lever_route::LeverConnectionMethod;
+use crate::domain::{AtsKind, ProviderKind};
 use crate::ports::TenantSecrets;
 
 /// Every problem that would stop the tenant's orders, in words an operator can act on; empty

@@ -10,6 +10,7 @@ use crate::adapters::dynamo::DynamoStore;
 use crate::adapters::eventbridge::EventBridge;
 use crate::adapters::lever_ats::LeverAts;
 use crate::adapters::lever_http::LeverHttp;
+use crate::adapters::lever_oauth::LeverOAuth;
 use crate::adapters::paylocity_ats::PaylocityAts;
 use crate::adapters::paylocity_http::PaylocityHttp;
 use crate::adapters::secrets_cache::CachedSecrets;
@@ -17,10 +18,12 @@ use crate::adapters::secrets_manager::SecretsManager;
 use crate::adapters::tenant_cache::{TENANT_TTL, TenantCache};
 use crate::api::{Hub, HubSettings};
 use crate::dispatcher::Dispatcher;
+use crate::lever_connect::LeverConnect;
 use crate::outbound::RetryPolicy;
 use crate::outbound::http::HttpClient;
 use crate::passes::{PassRunner, PassTuning};
 use crate::poll::{PollSettings, TagPoll};
+use crate::ports::connections::ConnectionStore;
 use crate::ports::events::EventPublisher;
 use crate::ports::profiles::ProfileStore;
 use crate::ports::secrets::SecretSource;
@@ -89,6 +92,8 @@ pub struct Composition {
     pub clock: Arc<dyn Clock>,
     pub http: HttpClient,
     pub lever: Arc<LeverHttp>,
+    /// The tenants' Lever grants (OAuth), shared by the Lever client and the connect routes.
+    pub lever_oauth: Arc<LeverOAuth>,
     pub paylocity: Arc<PaylocityHttp>,
     pub tuning: Tuning,
 }
@@ -96,7 +101,7 @@ pub struct Composition {
 impl Composition {
     /// `rate_gate` holds every container of the deployment to each tenant's Lever rate
     /// (the DynamoDB store is one); without it the rate holds per process.
-    pub fn new<S: Store + ProfileStore + 'static>(
+    pub fn new<S: Store + ProfileStore + ConnectionStore + 'static>(
         store: Arc<S>,
         rate_gate: Option<Arc<dyn RateGate>>,
         secrets: Arc<dyn SecretSource>,
@@ -104,7 +109,16 @@ impl Composition {
         tuning: Tuning,
     ) -> Self {
         let http = HttpClient::new(tuning.http_timeout);
-        let mut lever = LeverHttp::new(http.clone(), tuning.lever_retry);
+        let secrets = Arc::new(CachedSecrets::new(secrets, clock.clone(), SECRETS_TTL));
+        let connections: Arc<dyn ConnectionStore> = store.clone();
+        let lever_oauth = Arc::new(LeverOAuth::new(
+            http.clone(),
+            secrets.clone(),
+            connections,
+            clock.clone(),
+        ));
+        let mut lever =
+            LeverHttp::new(http.clone(), tuning.lever_retry).with_oauth(lever_oauth.clone());
         if let Some(gate) = rate_gate {
             lever = lever.with_shared_gate(gate);
         }
@@ -115,13 +129,42 @@ impl Composition {
         Self {
             paylocity,
             profiles,
-            secrets: Arc::new(CachedSecrets::new(secrets, clock.clone(), SECRETS_TTL)),
+            secrets,
             tenants: Arc::new(TenantCache::new(store.clone(), clock.clone(), TENANT_TTL)),
             store,
             clock,
             http,
             lever,
+            lever_oauth,
             tuning,
+        }
+    }
+
+    /// Connecting tenants' Lever accounts by OAuth; the redirect URI and the webhook URLs
+    /// are under `public_base_url`.
+    pub fn lever_connect(&self, public_base_url: String) -> LeverConnect {
+        LeverConnect {
+            oauth: self.lever_oauth.clone(),
+            lever: self.lever.clone(),
+            store: self.store.clone(),
+            clock: self.clock.clone(),
+            public_base_url,
+        }
+    }
+
+    /// The schedule that keeps OAuth grants alive.
+    pub fn grant_refresh(&self) -> crate::lever_refresh::GrantRefresh {
+        crate::lever_refresh::GrantRefresh {
+            oauth: self.lever_oauth.clone(),
+            clock: self.clock.clone(),
+        }
+    }
+
+    /// The inbound HTTP routes, with the Lever connect routes.
+    pub fn hub_with_lever_connect(&self, public_base_url: String) -> Hub {
+        Hub {
+            lever_connect: Some(Arc::new(self.lever_connect(public_base_url))),
+            ..self.hub()
         }
     }
 
@@ -133,6 +176,7 @@ impl Composition {
             tenants: self.tenants.clone(),
             clock: self.clock.clone(),
             settings: self.tuning.hub.clone(),
+            lever_connect: None,
         }
     }
 
@@ -239,6 +283,17 @@ pub async fn from_env() -> Result<(Composition, Arc<Sdk>), MissingEnv> {
 
 pub async fn aws_hub() -> Result<Hub, MissingEnv> {
     Ok(from_env().await?.0.hub())
+}
+
+/// The hub with the Lever connect routes; also needs `PUBLIC_BASE_URL`.
+pub async fn aws_lever_connect_hub() -> Result<Hub, MissingEnv> {
+    let public_base_url = required("PUBLIC_BASE_URL")?;
+    Ok(from_env().await?.0.hub_with_lever_connect(public_base_url))
+}
+
+/// Keeps every OAuth-connected tenant's Lever grant fresh.
+pub async fn aws_lever_refresh() -> Result<crate::lever_refresh::GrantRefresh, MissingEnv> {
+    Ok(from_env().await?.0.grant_refresh())
 }
 
 /// One lazily built reqwest client for every outbound API.

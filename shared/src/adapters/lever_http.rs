@@ -1,6 +1,7 @@
 //! Lever Data API client over reqwest + rustls: Basic auth with the tenant's key,
 //! per-tenant rate limiting, timeouts, and backoff with jitter on 429/5xx/timeouts.
 
+use crate::adapters::lever_oauth::LeverOAuth;
 use crate::domain::ats::lever::{Envelope, NewNote, Note, Opportunity, Page, Posting};
 use crate::domain::ats::lever_passes::Resume;
 use crate::outbound::RetryPolicy;
@@ -8,9 +9,9 @@ use crate::outbound::deadline;
 use crate::outbound::http::{HttpClient, read_capped};
 use crate::outbound::rate_limit::{TenantRateLimits, acquire_shared};
 use crate::ports::RateGate;
-use crate::adapters::lever_oauth::LeverOAuth;
 use crate::ports::lever::{
-    DeletedQuery, LeverAccount, LeverApi, LeverCredential, LeverError, NewLead, OpportunityQuery,
+    CreatedWebhook, DeletedQuery, LeverAccount, LeverApi, LeverCredential, LeverError, NewLead,
+    OpportunityQuery, Webhook,
 };
 use crate::ports::secrets::Secret;
 use reqwest::{Method, StatusCode};
@@ -200,6 +201,23 @@ impl LeverHttp {
     }
 }
 
+/// The new webhook's id and signature token from Lever's create answer: documented as
+/// `{"data": {"data": {…}}}`, read by clients as `{"data": {…}}` (facts/lever.md §1.6), so
+/// both.
+fn created_webhook(answer: &serde_json::Value) -> Option<CreatedWebhook> {
+    let outer = answer.get("data")?;
+    let hook = outer.get("data").filter(|d| d.is_object()).unwrap_or(outer);
+    Some(CreatedWebhook {
+        id: hook.get("id")?.as_str()?.to_owned(),
+        signature_token: Secret::new(
+            hook.get("configuration")?
+                .get("signatureToken")?
+                .as_str()?
+                .to_owned(),
+        ),
+    })
+}
+
 /// How long to wait before the next try: Lever's `Retry-After` when it sent one (capped at
 /// [`MAX_RETRY_AFTER`]), never less than our own backoff.
 fn retry_wait(backoff: Duration, retry_after: Option<Duration>) -> Duration {
@@ -271,6 +289,55 @@ impl LeverApi for LeverHttp {
             )
             .await?;
         Ok(env.data)
+    }
+
+    async fn list_webhooks(&self, acct: &LeverAccount) -> Result<Vec<Webhook>, LeverError> {
+        let page: Page<Webhook> = self
+            .call(
+                acct,
+                Method::GET,
+                &["webhooks"],
+                &[],
+                None,
+                Sent::Idempotent,
+            )
+            .await?;
+        Ok(page.data)
+    }
+
+    async fn create_webhook(
+        &self,
+        acct: &LeverAccount,
+        url: &str,
+        event: &str,
+    ) -> Result<CreatedWebhook, LeverError> {
+        let body = serde_json::json!({ "url": url, "event": event });
+        let answer: serde_json::Value = self
+            .call(
+                acct,
+                Method::POST,
+                &["webhooks"],
+                &[],
+                Some(&body),
+                Sent::Once,
+            )
+            .await?;
+        created_webhook(&answer)
+            .ok_or_else(|| LeverError::Decode("no id or signature token in the new webhook".into()))
+    }
+
+    async fn delete_webhook(&self, acct: &LeverAccount, id: &str) -> Result<(), LeverError> {
+        let _: serde_json::Value = self
+            .call(
+                acct,
+                Method::DELETE,
+                &["webhooks", id],
+                &[],
+                None,
+                Sent::Idempotent,
+            )
+            .await?;
+        Ok(())
     }
 
     async fn get_posting(&self, acct: &LeverAccount, id: &str) -> Result<Posting, LeverError> {
@@ -553,6 +620,20 @@ mod tests {
             retry_wait(backoff, Some(Duration::from_secs(86_400))),
             MAX_RETRY_AFTER
         );
+    }
+
+    #[test]
+    fn a_created_webhook_is_read_in_both_documented_shapes() {
+        let hook = serde_json::json!({"id": "w1", "event": "candidateDeleted",
+            "configuration": {"signatureToken": "tok"}});
+        for answer in [
+            serde_json::json!({ "data": hook }),
+            serde_json::json!({ "data": { "data": hook } }),
+        ] {
+            let c = created_webhook(&answer).unwrap();
+            assert_eq!((c.id.as_str(), c.signature_token.expose()), ("w1", "tok"));
+        }
+        assert!(created_webhook(&serde_json::json!({"data": {"id": "w1"}})).is_none());
     }
 
     #[test]

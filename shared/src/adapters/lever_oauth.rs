@@ -80,6 +80,10 @@ impl LeverOAuth {
         &self.connections
     }
 
+    pub fn secrets(&self) -> &Arc<CachedSecrets> {
+        &self.secrets
+    }
+
     /// The deployment's Lever app.
     pub async fn app(&self) -> Result<LeverPartner, TokenError> {
         self.secrets
@@ -217,7 +221,8 @@ impl LeverOAuth {
         self.ready(tenant).await?;
         let started = self.clock.now();
         self.renew_when(tenant, |g, c| {
-            c.is_some_and(|c| c.refreshed_at >= started) && !needs_refresh(g.access_expires_at, started)
+            c.is_some_and(|c| c.refreshed_at >= started)
+                && !needs_refresh(g.access_expires_at, started)
         })
         .await
         .map(|_| ())
@@ -231,7 +236,11 @@ impl LeverOAuth {
         grant.access_token.clone()
     }
 
-    async fn grant(&self, tenant: &TenantId, fresh: bool) -> Result<Option<LeverGrant>, LeverError> {
+    async fn grant(
+        &self,
+        tenant: &TenantId,
+        fresh: bool,
+    ) -> Result<Option<LeverGrant>, LeverError> {
         let secrets = if fresh {
             self.secrets.refresh(tenant).await
         } else {
@@ -247,7 +256,9 @@ impl LeverOAuth {
         let used = used.cloned();
         self.renew_when(tenant, move |g, _| {
             !needs_refresh(g.access_expires_at, now)
-                && used.as_ref().is_none_or(|u| u.expose() != g.access_token.expose())
+                && used
+                    .as_ref()
+                    .is_none_or(|u| u.expose() != g.access_token.expose())
         })
         .await
     }
@@ -322,7 +333,10 @@ impl LeverOAuth {
         if satisfied(&grant, Some(&conn)) {
             return Ok(self.remember(tenant, &grant));
         }
-        let app = self.app().await.map_err(|e| LeverError::Transport(e.to_string()))?;
+        let app = self
+            .app()
+            .await
+            .map_err(|e| LeverError::Transport(e.to_string()))?;
         let answer = match self
             .token_call(
                 &app,
@@ -375,7 +389,11 @@ impl LeverOAuth {
 
     /// Store the grant; a new refresh token that is not stored is a lost connection, so try
     /// a few times before giving up.
-    pub async fn store_grant(&self, tenant: &TenantId, grant: &LeverGrant) -> Result<(), LeverError> {
+    pub async fn store_grant(
+        &self,
+        tenant: &TenantId,
+        grant: &LeverGrant,
+    ) -> Result<(), LeverError> {
         let mut last = None;
         for _ in 0..3 {
             match self.secrets.put_lever_connection(tenant, Some(grant)).await {
@@ -385,7 +403,9 @@ impl LeverOAuth {
         }
         let e = last.expect("three tries");
         tracing::error!(tenant = %tenant, error = %e, "the new Lever grant could not be stored");
-        Err(LeverError::Transport(format!("storing the Lever grant: {e}")))
+        Err(LeverError::Transport(format!(
+            "storing the Lever grant: {e}"
+        )))
     }
 
     /// Lever refused the grant for good: record it (the tenant's effects wait, the poll and

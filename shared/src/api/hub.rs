@@ -42,6 +42,9 @@ pub struct Hub {
     pub tenants: Arc<TenantCache>,
     pub clock: Arc<dyn Clock>,
     pub settings: HubSettings,
+    /// The Lever connect routes' service (absent where the function does not serve them).
+    #[cfg(feature = "http-client")]
+    pub lever_connect: Option<Arc<crate::lever_connect::LeverConnect>>,
 }
 
 impl Hub {
@@ -59,6 +62,8 @@ impl Hub {
             tenants,
             clock,
             settings,
+            #[cfg(feature = "http-client")]
+            lever_connect: None,
         }
     }
 

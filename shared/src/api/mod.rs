@@ -4,6 +4,8 @@
 
 pub mod cornerstone;
 pub mod hub;
+#[cfg(feature = "http-client")]
+pub mod lever_connect;
 pub mod lever_webhook;
 pub mod operator;
 pub mod paylocity_orders;
@@ -64,6 +66,14 @@ pub enum Endpoint {
     CornerstonePanel,
     /// `/operator/adverse-action/{tenant}`: an operator's adverse-action step.
     AdverseAction,
+    /// `GET /lever/oauth/callback`: Lever's redirect back from its authorize page.
+    LeverOAuthCallback,
+    /// `GET /operator/lever/{tenant}/connect`: start connecting the tenant's Lever account.
+    LeverConnect,
+    /// `GET /operator/lever/{tenant}/connection`: the tenant's Lever connection.
+    LeverConnection,
+    /// `DELETE /operator/lever/{tenant}/connection`: disconnect it.
+    LeverDisconnect,
     Health,
 }
 
@@ -130,6 +140,26 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: "GET",
+        path: "/lever/oauth/callback",
+        endpoint: Endpoint::LeverOAuthCallback,
+    },
+    Route {
+        method: "GET",
+        path: "/operator/lever/{tenant}/connect",
+        endpoint: Endpoint::LeverConnect,
+    },
+    Route {
+        method: "GET",
+        path: "/operator/lever/{tenant}/connection",
+        endpoint: Endpoint::LeverConnection,
+    },
+    Route {
+        method: "DELETE",
+        path: "/operator/lever/{tenant}/connection",
+        endpoint: Endpoint::LeverDisconnect,
+    },
+    Route {
+        method: "GET",
         path: HEALTH_PATH,
         endpoint: Endpoint::Health,
     },
@@ -141,6 +171,8 @@ pub const ROUTES: &[Route] = &[
 pub struct Params<'p> {
     pub tenant: &'p str,
     pub reference: &'p str,
+    /// The query string (without `?`), empty when none.
+    pub query: &'p str,
 }
 
 impl Route {
@@ -170,6 +202,19 @@ pub fn resolve(path: &str) -> Option<(&'static Route, Params<'_>)> {
         .find_map(|r| r.matches(path).map(|params| (r, params)))
 }
 
+/// The route of a request's method and path; `Err(true)` when the path is served under
+/// another method only, `Err(false)` when it is not served at all.
+pub fn resolve_method<'p>(
+    method: &str,
+    path: &'p str,
+) -> Result<(&'static Route, Params<'p>), bool> {
+    ROUTES
+        .iter()
+        .filter(|r| r.method == method)
+        .find_map(|r| r.matches(path).map(|params| (r, params)))
+        .ok_or_else(|| resolve(path).is_some())
+}
+
 /// Serve one request on `endpoint` (what its path names already taken from it).
 pub async fn serve(
     hub: &Hub,
@@ -192,22 +237,37 @@ pub async fn serve(
             cornerstone::panel_of(hub, tenant, params.reference, headers, body).await
         }
         Endpoint::AdverseAction => operator::handle(hub, tenant, headers, body).await,
+        #[cfg(feature = "http-client")]
+        Endpoint::LeverOAuthCallback => lever_connect::callback(hub, params.query, headers).await,
+        #[cfg(feature = "http-client")]
+        Endpoint::LeverConnect => lever_connect::start(hub, tenant, headers, body).await,
+        #[cfg(feature = "http-client")]
+        Endpoint::LeverConnection => lever_connect::show(hub, tenant, headers, body).await,
+        #[cfg(feature = "http-client")]
+        Endpoint::LeverDisconnect => lever_connect::disconnect(hub, tenant, headers, body).await,
+        #[cfg(not(feature = "http-client"))]
+        Endpoint::LeverOAuthCallback
+        | Endpoint::LeverConnect
+        | Endpoint::LeverConnection
+        | Endpoint::LeverDisconnect => ApiError::NotFound.into(),
         Endpoint::Health => health(),
     }
 }
 
-/// Route a request to its handler (the local server's single entry point).
+/// Route a request to its handler (the local server's single entry point); `target` is the
+/// path with its query string, if any.
 pub async fn route(
     hub: &Hub,
     method: &Method,
-    path: &str,
+    target: &str,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Reply {
-    match resolve(path) {
-        Some((r, _)) if method.as_str() != r.method => ApiError::MethodNotAllowed.into(),
-        Some((r, params)) => serve(hub, r.endpoint, params, headers, body).await,
-        None => ApiError::NotFound.into(),
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    match resolve_method(method.as_str(), path) {
+        Ok((r, params)) => serve(hub, r.endpoint, Params { query, ..params }, headers, body).await,
+        Err(true) => ApiError::MethodNotAllowed.into(),
+        Err(false) => ApiError::NotFound.into(),
     }
 }
 

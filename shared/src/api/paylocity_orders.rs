@@ -162,12 +162,11 @@ pub async fn handle(hub: &Hub, headers: &HeaderMap, body: &[u8]) -> Reply {
                 tracing::info!(tenant = %tenant.id, %order_id, route = %route.id, "Paylocity order taken");
                 Ok(Reply {
                     status: 201,
-                    body: json!({
+                    ..Reply::ok(json!({
                         "status": "accepted",
                         "orderId": order_id.to_string(),
                         "candidateScreeningOrderId": order.screening_order_id,
-                    }),
-                    problem: false,
+                    }))
                 })
             }
             Err(CommitError::DuplicateDelivery | CommitError::ActiveOrderExists) => {

@@ -130,6 +130,10 @@ pub struct Reply {
     pub status: u16,
     pub body: serde_json::Value,
     pub problem: bool,
+    /// A page for a person's browser instead of the JSON body (the Lever connect callback).
+    pub html: Option<String>,
+    /// Where a redirect points.
+    pub location: Option<String>,
 }
 
 impl Reply {
@@ -138,11 +142,30 @@ impl Reply {
             status: 200,
             body,
             problem: false,
+            html: None,
+            location: None,
         }
     }
 
+    /// `302 Found` to `location`, with `body` for a caller that does not follow it.
+    pub fn redirect(location: String, body: serde_json::Value) -> Self {
+        Self {
+            status: 302,
+            location: Some(location),
+            ..Self::ok(body)
+        }
+    }
+
+    /// This reply shown to a person as `html` (same status).
+    pub fn as_page(mut self, html: String) -> Self {
+        self.html = Some(html);
+        self
+    }
+
     pub fn content_type(&self) -> &'static str {
-        if self.problem {
+        if self.html.is_some() {
+            "text/html; charset=utf-8"
+        } else if self.problem {
             "application/problem+json"
         } else {
             "application/json"
@@ -150,7 +173,10 @@ impl Reply {
     }
 
     pub fn body_bytes(&self) -> Vec<u8> {
-        serde_json::to_vec(&self.body).unwrap_or_default()
+        match &self.html {
+            Some(page) => page.clone().into_bytes(),
+            None => serde_json::to_vec(&self.body).unwrap_or_default(),
+        }
     }
 
     /// As an HTTP response (status, content type, JSON body), for any transport.
@@ -162,6 +188,20 @@ impl Reply {
             http::header::CONTENT_TYPE,
             http::HeaderValue::from_static(self.content_type()),
         );
+        if let Some(location) = self
+            .location
+            .as_deref()
+            .and_then(|l| http::HeaderValue::from_str(l).ok())
+        {
+            resp.headers_mut().insert(http::header::LOCATION, location);
+        }
+        if self.html.is_some() || self.location.is_some() {
+            // Pages and redirects of the connect flow carry one-time links.
+            resp.headers_mut().insert(
+                http::header::CACHE_CONTROL,
+                http::HeaderValue::from_static("no-store"),
+            );
+        }
         resp
     }
 
@@ -189,6 +229,8 @@ impl From<ApiError> for Reply {
             status,
             body,
             problem: true,
+            html: None,
+            location: None,
         }
     }
 }

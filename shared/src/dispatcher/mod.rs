@@ -201,7 +201,10 @@ impl Dispatcher {
                 }
                 Err(Failure::Waiting(msg)) => {
                     tracing::info!(outbox_id = %item.id, tenant = %item.tenant, effect = item.effect.name(), reason = %msg, "effect waits for the tenant to reconnect");
-                    crate::metrics::count("EffectsWaitingForConnection", &[("Effect", item.effect.name())]);
+                    crate::metrics::count(
+                        "EffectsWaitingForConnection",
+                        &[("Effect", item.effect.name())],
+                    );
                     self.store.return_outbox(item.id, &holder).await?;
                     return Ok(Outcome::Waiting);
                 }

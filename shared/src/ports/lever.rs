@@ -105,6 +105,21 @@ pub struct NewLead {
     pub sources: Vec<String>,
 }
 
+/// A webhook as Lever lists it (`GET /webhooks`: no signature token).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+pub struct Webhook {
+    pub id: String,
+    pub url: String,
+    pub event: String,
+}
+
+/// A webhook just created, with the signature token Lever shows only now.
+#[derive(Clone, Debug)]
+pub struct CreatedWebhook {
+    pub id: String,
+    pub signature_token: Secret,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum LeverError {
     #[error("Lever answered {status} ({code})")]
@@ -137,6 +152,28 @@ pub trait LeverApi: Send + Sync {
     async fn ready(&self, acct: &LeverAccount) -> Result<(), LeverError> {
         let _ = acct;
         Ok(())
+    }
+
+    /// The account's webhooks (those created through the API and in Lever's settings).
+    async fn list_webhooks(&self, acct: &LeverAccount) -> Result<Vec<Webhook>, LeverError> {
+        let _ = acct;
+        Err(unsupported())
+    }
+
+    /// Create a webhook for `event` to `url`. Not idempotent at Lever (sent once).
+    async fn create_webhook(
+        &self,
+        acct: &LeverAccount,
+        url: &str,
+        event: &str,
+    ) -> Result<CreatedWebhook, LeverError> {
+        let _ = (acct, url, event);
+        Err(unsupported())
+    }
+
+    async fn delete_webhook(&self, acct: &LeverAccount, id: &str) -> Result<(), LeverError> {
+        let _ = (acct, id);
+        Err(unsupported())
     }
 
     /// The opportunity with its applications expanded (posting ids).
@@ -207,4 +244,11 @@ pub trait LeverApi: Send + Sync {
         query: &DeletedQuery,
         offset: Option<&str>,
     ) -> Result<Page<Opportunity>, LeverError>;
+}
+
+fn unsupported() -> LeverError {
+    LeverError::Status {
+        status: 501,
+        code: "not supported by this Lever client".into(),
+    }
 }

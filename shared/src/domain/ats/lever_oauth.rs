@@ -242,6 +242,38 @@ mod reqwest_free_url {
 
 pub use reqwest_free_url::encode as form_encode;
 
+/// The parameters of a query string (`a=1&b=x+y%21`), decoded; malformed escapes are kept
+/// as they are. The first of a repeated name wins.
+pub fn query_param<'q>(query: &'q str, name: &str) -> Option<String> {
+    query.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        (form_decode(k) == name).then(|| form_decode(v))
+    })
+}
+
+fn form_decode(s: &str) -> String {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| Some(hex(*bytes.get(i + 1)?)? << 4 | hex(*bytes.get(i + 2)?)?))
+            .flatten();
+        match (bytes[i], escaped) {
+            (_, Some(b)) => {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+            (b'+', None) => out.push(b' '),
+            (b, None) => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Lever's token answer (facts lever-samples/oauth-token-response.json).
 #[derive(Clone, serde::Deserialize)]
 pub struct TokenAnswer {
@@ -301,7 +333,12 @@ pub fn idle_refresh_due(refreshed_at: OffsetDateTime, now: OffsetDateTime) -> bo
 /// the redirect back to the hub).
 pub fn refusal_advice(error: &str, description: Option<&str>) -> String {
     let said = description
-        .map(|d| format!(" Lever said: \"{}\".", d.chars().take(300).collect::<String>()))
+        .map(|d| {
+            format!(
+                " Lever said: \"{}\".",
+                d.chars().take(300).collect::<String>()
+            )
+        })
         .unwrap_or_default();
     match error {
         "access_denied" => format!(

@@ -57,11 +57,12 @@ fn tenant(routes: serde_json::Value, passes: bool) -> TenantConfig {
     let mut v = json!({
         "id": "acme", "name": "Acme",
         "ats": {"lever": {}},
-        "providers": {"backgrounds_online": {"api_base": "https://bo.example", "packages": {}}},
+        "providers": {"backgrounds_online": {"api_base": "https://bo.example", "default_package": "Standard"}},
         "routes": routes,
     });
     if passes {
-        v["passes"] = json!({});
+        v["passes"] = json!({"enabled": ["arkive"], "service_user": "u1",
+            "new_applicant_stage": "s1", "screened_stage": "s2"});
     }
     serde_json::from_value(v).unwrap()
 }
@@ -75,8 +76,8 @@ fn scopes_follow_what_the_tenant_uses() {
     assert!(!bare.contains("postings:read:admin"));
 
     let stage = tenant(
-        json!([{"id": "r", "trigger": {"lever_stage": {"stage_id": "s"}},
-                "provider": "backgrounds_online", "package": "basic"}]),
+        json!([{"id": "r", "trigger": {"kind": "lever_stage", "stage_id": "s"},
+                "provider": "backgrounds_online"}]),
         false,
     );
     let scopes = required_scopes(&stage);
@@ -115,7 +116,17 @@ fn the_authorize_url_carries_every_required_parameter_encoded() {
          &scope=notes%3Awrite%3Aadmin+offline_access&prompt=consent"
     );
     assert!(authorize_url("http://evil.example/a", "c", "r", "a", &scopes, "s").is_err());
-    assert!(authorize_url("http://127.0.0.1:4001/authorize", "c", "r", "a", &scopes, "s").is_ok());
+    assert!(
+        authorize_url(
+            "http://127.0.0.1:4001/authorize",
+            "c",
+            "r",
+            "a",
+            &scopes,
+            "s"
+        )
+        .is_ok()
+    );
     assert!(authorize_url("http://127.0.0.1.evil/x", "c", "r", "a", &scopes, "s").is_err());
 }
 
@@ -151,7 +162,24 @@ fn a_token_answer_never_shows_its_tokens_in_debug() {
 
 #[test]
 fn refusal_advice_says_who_can_authorize() {
-    let a = refusal_advice("access_denied", Some("Only Super Admins may authorize apps"));
+    let a = refusal_advice(
+        "access_denied",
+        Some("Only Super Admins may authorize apps"),
+    );
     assert!(a.contains("Super Admin"));
     assert!(a.contains("Only Super Admins may authorize apps"));
+}
+
+#[test]
+fn query_parameters_are_decoded() {
+    let q = "code=a%2Fb+c&state=v1.x.y&error_description=Only%20Super%20Admins&bad=%zz%4&e=%C3%A9";
+    assert_eq!(query_param(q, "code").as_deref(), Some("a/b c"));
+    assert_eq!(query_param(q, "state").as_deref(), Some("v1.x.y"));
+    assert_eq!(
+        query_param(q, "error_description").as_deref(),
+        Some("Only Super Admins")
+    );
+    assert_eq!(query_param(q, "bad").as_deref(), Some("%zz%4"));
+    assert_eq!(query_param(q, "e").as_deref(), Some("é"));
+    assert_eq!(query_param(q, "missing"), None);
 }
