@@ -106,6 +106,7 @@ impl PaylocityScenario {
             &world.secrets_prefix,
             &PartnerSecrets {
                 paylocity: Some(partner.clone()),
+                lever: None,
             },
         )
         .await;

@@ -95,6 +95,7 @@ impl Scenario {
             accurate: None,
             operator_api_key: None,
             cornerstone: None,
+            lever_connection: None,
         };
         world.onboard(&config, &secrets).await;
         Scenario {

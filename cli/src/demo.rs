@@ -334,6 +334,7 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
                 password: Secret::new(CORNERSTONE_PASSWORD),
                 status_password: None,
             }),
+            lever_connection: None,
         },
     );
     paylocity.add_client(PAYLOCITY_CLIENT, PAYLOCITY_SECRET);
@@ -346,6 +347,7 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
     };
     file.partner = Some(PartnerSecrets {
         paylocity: Some(partner.clone()),
+        lever: None,
     });
     std::fs::write(&secrets_path, serde_json::to_vec_pretty(&file)?)?;
 

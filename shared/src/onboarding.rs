@@ -175,6 +175,7 @@ mod tests {
             accurate: None,
             operator_api_key: None,
             cornerstone: None,
+            lever_connection: None,
         }
     }
 
