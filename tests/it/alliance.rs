@@ -211,6 +211,7 @@ async fn a_rotated_callback_secret_is_picked_up_after_one_reread() {
         accurate: None,
         operator_api_key: None,
         cornerstone: None,
+        lever_connection: None,
     };
     screenhub_tests::update_secret(&s.world.secrets_prefix, &s.tenant, &rotated).await;
     s.alliance.add_account(&s.alliance_key, vec![new_secret]);

@@ -4,8 +4,11 @@ use screenhub::adapters::embedded_store::EmbeddedStore;
 use screenhub::config::TenantConfig;
 use screenhub::domain::effects::{DeadLetter, Effect, OutboxItem};
 use screenhub::domain::{Order, OrderStatus, ProviderKind, TenantId};
+use screenhub::ports::connections::{ConnectionStatus, ConnectionStore, LeverConnection};
 use screenhub::ports::store::{Commit, CommitError, DeliveryRecord, DuePage, Record, Store};
+use screenhub::ports::{Clock, ManualClock};
 use screenhub_tests::{pairing, route};
+use std::sync::Arc;
 use time::OffsetDateTime;
 
 fn tenant(id: &str) -> TenantConfig {
@@ -574,4 +577,206 @@ async fn embedded_store_conforms_for_scheduled_passes() {
 async fn dynamodb_store_conforms_for_scheduled_passes() {
     let store = screenhub_tests::fresh_table().await;
     scheduling_suite(&store).await;
+}
+
+fn connection(t: &TenantId, version: u64) -> LeverConnection {
+    LeverConnection {
+        tenant: t.clone(),
+        status: ConnectionStatus::Connected,
+        scopes: vec!["offline_access".into(), "opportunities:read:admin".into()],
+        connected_at: now(),
+        refreshed_at: now(),
+        access_expires_at: now() + time::Duration::hours(1),
+        disconnected_at: None,
+        disconnect_reason: None,
+        webhooks: Vec::new(),
+        version,
+    }
+}
+
+async fn connections_suite(store: &dyn ConnectionStore) {
+    let a = TenantId::parse(&screenhub_tests::unique("ca")).unwrap();
+    let b = TenantId::parse(&screenhub_tests::unique("cb")).unwrap();
+
+    // Versioned writes: create once, then only at the stored version.
+    assert!(store.get_lever_connection(&a).await.unwrap().is_none());
+    let first = connection(&a, 1);
+    assert!(store.put_lever_connection(&first, None).await.unwrap());
+    assert!(
+        !store
+            .put_lever_connection(&connection(&a, 1), None)
+            .await
+            .unwrap()
+    );
+    assert_eq!(store.get_lever_connection(&a).await.unwrap(), Some(first));
+    let mut second = connection(&a, 2);
+    second.status = ConnectionStatus::Disconnected;
+    second.disconnected_at = Some(now());
+    second.disconnect_reason = Some("invalid_grant".into());
+    assert!(!store.put_lever_connection(&second, Some(7)).await.unwrap());
+    assert!(store.put_lever_connection(&second, Some(1)).await.unwrap());
+    assert!(
+        !store
+            .put_lever_connection(&connection(&a, 2), Some(1))
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store.get_lever_connection(&a).await.unwrap(),
+        Some(second.clone())
+    );
+
+    // Every tenant's record is listed.
+    let other = connection(&b, 1);
+    assert!(store.put_lever_connection(&other, None).await.unwrap());
+    let mut listed: Vec<LeverConnection> = store
+        .lever_connections()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.tenant == a || c.tenant == b)
+        .collect();
+    listed.sort_by(|x, y| x.tenant.as_str().cmp(y.tenant.as_str()));
+    assert_eq!(listed, vec![second, other.clone()]);
+
+    // Deleted, it is gone (and can be created again).
+    store.delete_lever_connection(&a).await.unwrap();
+    assert!(store.get_lever_connection(&a).await.unwrap().is_none());
+    assert!(
+        store
+            .lever_connections()
+            .await
+            .unwrap()
+            .iter()
+            .all(|c| c.tenant != a)
+    );
+    store.delete_lever_connection(&a).await.unwrap();
+    assert!(
+        store
+            .put_lever_connection(&connection(&a, 1), None)
+            .await
+            .unwrap()
+    );
+
+    // A lease is exclusive between holders, re-entrant for its holder, free after expiry.
+    let key = format!("lever-connection:{a}");
+    let (t0, minute) = (now(), time::Duration::minutes(1));
+    assert!(store.take_lease(&key, "h1", t0, t0 + minute).await.unwrap());
+    assert!(!store.take_lease(&key, "h2", t0, t0 + minute).await.unwrap());
+    assert!(
+        store
+            .take_lease(&key, "h1", t0, t0 + 2 * minute)
+            .await
+            .unwrap()
+    );
+    // Still h1's until its extended end.
+    assert!(
+        !store
+            .take_lease(&key, "h2", t0 + minute, t0 + 3 * minute)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .take_lease(&key, "h2", t0 + 2 * minute, t0 + 3 * minute)
+            .await
+            .unwrap()
+    );
+    // Only its holder gives it up.
+    store.release_lease(&key, "h1").await.unwrap();
+    assert!(
+        !store
+            .take_lease(&key, "h1", t0 + 2 * minute, t0 + 4 * minute)
+            .await
+            .unwrap()
+    );
+    store.release_lease(&key, "h2").await.unwrap();
+    assert!(
+        store
+            .take_lease(&key, "h1", t0 + 2 * minute, t0 + 4 * minute)
+            .await
+            .unwrap()
+    );
+    store.release_lease(&key, "h1").await.unwrap();
+    store.release_lease(&key, "h1").await.unwrap();
+    // Another key is another lease.
+    assert!(
+        store
+            .take_lease(&format!("{key}:x"), "h2", t0, t0 + minute)
+            .await
+            .unwrap()
+    );
+    assert!(store.take_lease(&key, "h3", t0, t0 + minute).await.unwrap());
+
+    // A key is used once until it expires; one kept past its expiry counts as unused.
+    let once = format!("state:{a}");
+    let day = time::Duration::days(1);
+    assert!(store.use_once(&once, now() + day).await.unwrap());
+    assert!(!store.use_once(&once, now() + day).await.unwrap());
+    assert!(
+        store
+            .use_once(&format!("{once}:2"), now() + day)
+            .await
+            .unwrap()
+    );
+    let stale = format!("state:{a}:stale");
+    assert!(store.use_once(&stale, now() - minute).await.unwrap());
+    assert!(store.use_once(&stale, now() + day).await.unwrap());
+    assert!(!store.use_once(&stale, now() + day).await.unwrap());
+}
+
+#[tokio::test]
+async fn embedded_store_conforms_for_connections() {
+    connections_suite(&EmbeddedStore::new()).await;
+}
+
+#[tokio::test]
+async fn dynamodb_store_conforms_for_connections() {
+    let store = screenhub_tests::fresh_table().await;
+    connections_suite(&store).await;
+
+    // Listing is one Query of one partition, never a Scan.
+    let before = store.stats().calls();
+    store.lever_connections().await.unwrap();
+    let (total, by_op) = screenhub_tests::calls_since(&store, &before);
+    assert_eq!(
+        (total, by_op.get("Query").copied()),
+        (1, Some(1)),
+        "{by_op:?}"
+    );
+}
+
+#[tokio::test]
+async fn dynamodb_store_lists_connections_past_a_page() {
+    let store = screenhub_tests::fresh_table().await;
+    // About 30 KB each: more than 1 MB takes a second page.
+    let mut big = connection(&TenantId::parse("t").unwrap(), 1);
+    big.scopes = vec!["x".repeat(30_000)];
+    for i in 0..50 {
+        big.tenant = TenantId::parse(&format!("t{i:02}")).unwrap();
+        assert!(store.put_lever_connection(&big, None).await.unwrap());
+    }
+    let before = store.stats().calls();
+    assert_eq!(store.lever_connections().await.unwrap().len(), 50);
+    let (_, by_op) = screenhub_tests::calls_since(&store, &before);
+    assert!(by_op.get("Query").copied().unwrap_or(0) >= 2, "{by_op:?}");
+}
+
+#[tokio::test]
+async fn embedded_store_forgets_a_used_key_once_it_expires() {
+    let clock = Arc::new(ManualClock::new(now()));
+    let store = EmbeddedStore::new().with_clock(clock.clone());
+    let at = clock.now() + time::Duration::minutes(10);
+    assert!(store.use_once("state:1", at).await.unwrap());
+    assert!(!store.use_once("state:1", at).await.unwrap());
+    clock.advance(time::Duration::minutes(9));
+    assert!(!store.use_once("state:1", at).await.unwrap());
+    clock.advance(time::Duration::minutes(1));
+    assert!(
+        store
+            .use_once("state:1", at + time::Duration::minutes(10))
+            .await
+            .unwrap()
+    );
+    assert!(!store.use_once("state:1", at).await.unwrap());
 }

@@ -74,6 +74,7 @@ async fn onboard_demo(world: &World, lever: &FakeLever) {
         accurate: None,
         operator_api_key: Some(Secret::new(demo::OPERATOR_KEY)),
         cornerstone: None,
+        lever_connection: None,
     };
     world.onboard(&config, &secrets).await;
     let partner = PartnerSecrets {
@@ -85,6 +86,7 @@ async fn onboard_demo(world: &World, lever: &FakeLever) {
             client_secret: Secret::new(demo::PAYLOCITY_SECRET),
             api_keys: vec![Secret::new(demo::PAYLOCITY_API_KEY)],
         }),
+        lever: None,
     };
     put_partner_secret(&world.secrets_prefix, &partner).await;
 }

@@ -21,4 +21,5 @@ mod passes;
 mod paylocity;
 mod paylocity_client;
 mod poll;
+mod secrets;
 mod sweep;

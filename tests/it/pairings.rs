@@ -118,6 +118,7 @@ impl Pairings {
             accurate: None,
             operator_api_key: None,
             cornerstone: None,
+            lever_connection: None,
         };
         assert!(
             screenhub::onboarding::problems(&config, Some(&secrets)).is_empty(),

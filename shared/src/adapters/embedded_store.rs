@@ -5,6 +5,8 @@ use crate::config::TenantConfig;
 use crate::domain::effects::DeadLetter;
 use crate::domain::ids::OrderId;
 use crate::domain::{AuditEntry, Order, OutboxId, OutboxItem, ProviderKind, RouteId, TenantId};
+use crate::ports::clock::{Clock, SystemClock};
+use crate::ports::connections::{ConnectionStore, LeverConnection};
 use crate::ports::profiles::{CandidateRecord, Candidates, ProfileStore, encode_bucket, replacing};
 use crate::ports::store::{
     Commit, CommitError, DeliveryRecord, DueCursor, DuePage, Record, Store, StoreError,
@@ -30,6 +32,11 @@ struct State {
     deliveries: BTreeMap<String, DeliveryRecord>,
     cursors: BTreeMap<(TenantId, String), String>,
     candidates: BTreeMap<TenantId, BTreeMap<String, CandidateRecord>>,
+    connections: BTreeMap<TenantId, LeverConnection>,
+    /// Named leases (`take_lease`): holder and until when.
+    named_leases: BTreeMap<String, (String, OffsetDateTime)>,
+    /// Single-use keys and until when they are remembered.
+    used: BTreeMap<String, OffsetDateTime>,
 }
 
 impl State {
@@ -43,15 +50,33 @@ impl State {
     }
 }
 
-#[derive(Default, Clone)]
+#[derive(Clone)]
 pub struct EmbeddedStore {
     state: Arc<Mutex<State>>,
     outbox_ready: Arc<Notify>,
+    /// What `use_once` takes for now (the other operations are given it).
+    clock: Arc<dyn Clock>,
+}
+
+impl Default for EmbeddedStore {
+    fn default() -> Self {
+        Self {
+            state: Arc::default(),
+            outbox_ready: Arc::default(),
+            clock: Arc::new(SystemClock),
+        }
+    }
 }
 
 impl EmbeddedStore {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// With `clock` telling `use_once` the time (tests move it).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Signalled whenever new outbox items are committed (wakes the local dispatcher).
@@ -462,5 +487,74 @@ impl ProfileStore for EmbeddedStore {
             return Ok(0);
         };
         Ok(ids.iter().filter(|id| held.remove(*id).is_some()).count())
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionStore for EmbeddedStore {
+    async fn get_lever_connection(
+        &self,
+        tenant: &TenantId,
+    ) -> Result<Option<LeverConnection>, StoreError> {
+        Ok(self.lock().connections.get(tenant).cloned())
+    }
+
+    async fn put_lever_connection(
+        &self,
+        conn: &LeverConnection,
+        expected: Option<u64>,
+    ) -> Result<bool, StoreError> {
+        let mut s = self.lock();
+        if s.connections.get(&conn.tenant).map(|c| c.version) != expected {
+            return Ok(false);
+        }
+        s.connections.insert(conn.tenant.clone(), conn.clone());
+        Ok(true)
+    }
+
+    async fn delete_lever_connection(&self, tenant: &TenantId) -> Result<(), StoreError> {
+        self.lock().connections.remove(tenant);
+        Ok(())
+    }
+
+    async fn lever_connections(&self) -> Result<Vec<LeverConnection>, StoreError> {
+        Ok(self.lock().connections.values().cloned().collect())
+    }
+
+    async fn take_lease(
+        &self,
+        key: &str,
+        holder: &str,
+        now: OffsetDateTime,
+        until: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let mut s = self.lock();
+        if let Some((other, running_until)) = s.named_leases.get(key)
+            && other != holder
+            && *running_until > now
+        {
+            return Ok(false);
+        }
+        s.named_leases
+            .insert(key.to_owned(), (holder.to_owned(), until));
+        Ok(true)
+    }
+
+    async fn release_lease(&self, key: &str, holder: &str) -> Result<(), StoreError> {
+        let mut s = self.lock();
+        if s.named_leases.get(key).is_some_and(|(h, _)| h == holder) {
+            s.named_leases.remove(key);
+        }
+        Ok(())
+    }
+
+    async fn use_once(&self, key: &str, expires_at: OffsetDateTime) -> Result<bool, StoreError> {
+        let now = self.clock.now();
+        let mut s = self.lock();
+        if s.used.get(key).is_some_and(|kept| *kept > now) {
+            return Ok(false);
+        }
+        s.used.insert(key.to_owned(), expires_at);
+        Ok(true)
     }
 }

@@ -149,6 +149,36 @@ impl CachedSecrets {
         Ok(fresh)
     }
 
+    /// Store the tenant's Lever connection (`None` forgets it) in the source, and put it in
+    /// the cached entry too, so the next [`Self::get`] sees the grant just written (with no
+    /// read, which could still see the one before). When the write fails the cached entry is
+    /// dropped: the source may hold either grant.
+    pub async fn put_lever_connection(
+        &self,
+        tenant: &TenantId,
+        grant: Option<&LeverGrant>,
+    ) -> Result<(), SecretsError> {
+        if let Err(e) = self.inner.put_lever_connection(tenant, grant).await {
+            self.forget(tenant);
+            return Err(e);
+        }
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, cached)) = entries.get_mut(tenant) {
+            let mut secrets = cached.take().unwrap_or_default();
+            secrets.lever_connection = grant.cloned();
+            *cached = (secrets != TenantSecrets::default()).then_some(secrets);
+        }
+        Ok(())
+    }
+
+    /// Drop the tenant's cached secrets: the next [`Self::get`] reads the source.
+    pub fn forget(&self, tenant: &TenantId) {
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(tenant);
+    }
+
     /// Run `check` with the cached secrets; when it fails, re-read once (at most once per
     /// tenant per [`MIN_REREAD_INTERVAL`]) and check again. Returns the secrets that passed,
     /// `Ok(None)` when none did.
@@ -264,5 +294,102 @@ mod tests {
             .await
             .unwrap();
         assert!(ok.is_some());
+    }
+
+    /// A source holding one tenant's API key and its Lever connection.
+    #[derive(Default)]
+    struct Connected {
+        reads: AtomicUsize,
+        grant: Mutex<Option<LeverGrant>>,
+        refuse_writes: std::sync::atomic::AtomicBool,
+    }
+
+    #[async_trait::async_trait]
+    impl SecretSource for Connected {
+        async fn tenant_secrets(
+            &self,
+            _: &TenantId,
+        ) -> Result<Option<TenantSecrets>, SecretsError> {
+            self.reads.fetch_add(1, Ordering::SeqCst);
+            Ok(Some(TenantSecrets {
+                lever_api_key: Some(Secret::new("key")),
+                lever_connection: self.grant.lock().unwrap().clone(),
+                ..Default::default()
+            }))
+        }
+
+        async fn put_lever_connection(
+            &self,
+            _: &TenantId,
+            grant: Option<&LeverGrant>,
+        ) -> Result<(), SecretsError> {
+            if self.refuse_writes.load(Ordering::SeqCst) {
+                return Err(SecretsError::Unavailable("down".into()));
+            }
+            *self.grant.lock().unwrap() = grant.cloned();
+            Ok(())
+        }
+    }
+
+    fn grant(refresh: &str) -> LeverGrant {
+        LeverGrant {
+            access_token: Secret::new("access"),
+            refresh_token: Secret::new(refresh),
+            access_expires_at: 1_800_000_000,
+            ..Default::default()
+        }
+    }
+
+    fn refresh_token(s: Option<TenantSecrets>) -> Option<String> {
+        s.and_then(|s| s.lever_connection)
+            .map(|g| g.refresh_token.expose().to_owned())
+    }
+
+    #[tokio::test]
+    async fn a_written_grant_is_what_the_next_get_sees() {
+        let src = Arc::new(Connected::default());
+        let clock = Arc::new(ManualClock::new(
+            time::macros::datetime!(2026-01-01 0:00 UTC),
+        ));
+        let cache = CachedSecrets::new(src.clone(), clock, Duration::minutes(5));
+        let t = TenantId::parse("t").unwrap();
+        assert_eq!(refresh_token(cache.get(&t).await.unwrap()), None);
+
+        cache
+            .put_lever_connection(&t, Some(&grant("r1")))
+            .await
+            .unwrap();
+        let got = cache.get(&t).await.unwrap();
+        assert_eq!(refresh_token(got.clone()), Some("r1".into()));
+        // The rest of the cached secrets stay, and no read was needed.
+        assert_eq!(key(&got.unwrap()), "key");
+        assert_eq!(src.reads.load(Ordering::SeqCst), 1);
+
+        // Rotated elsewhere (another function): a forced re-read sees it.
+        *src.grant.lock().unwrap() = Some(grant("r2"));
+        assert_eq!(
+            refresh_token(cache.get(&t).await.unwrap()),
+            Some("r1".into())
+        );
+        assert_eq!(
+            refresh_token(cache.refresh(&t).await.unwrap()),
+            Some("r2".into())
+        );
+
+        cache.put_lever_connection(&t, None).await.unwrap();
+        assert_eq!(refresh_token(cache.get(&t).await.unwrap()), None);
+        assert!(src.grant.lock().unwrap().is_none());
+
+        // A failed write leaves no cached entry behind: the next get reads the source.
+        src.refuse_writes.store(true, Ordering::SeqCst);
+        let reads = src.reads.load(Ordering::SeqCst);
+        assert!(
+            cache
+                .put_lever_connection(&t, Some(&grant("r3")))
+                .await
+                .is_err()
+        );
+        assert_eq!(refresh_token(cache.get(&t).await.unwrap()), None);
+        assert_eq!(src.reads.load(Ordering::SeqCst), reads + 1);
     }
 }

@@ -14,10 +14,14 @@
 //! | delivery    | `DELIVERY#<key>`                     | `DELIVERY`    | (TTL `expires_at`)         |
 //! | cursor      | `CURSOR#<tenant>#<name>`             | `CURSOR`      |                            |
 //! | rate window | `RATE#lever:<tenant>#<unix second>`  | `RATE`        | (TTL `expires_at`)         |
+//! | connection  | `LEVERCONN`                          | `<tenant>`    | (one partition: a Query)   |
+//! | lease       | `LEASE#<key>`                        | `LEASE`       | (TTL `expires_at`)         |
+//! | used once   | `ONCE#<key>`                         | `ONCE`        | (TTL `expires_at`)         |
 //!
 //! Every commit is one `TransactWriteItems`; conditions enforce versions, single active
 //! orders, once-only outbox consumption and delivery de-duplication.
 
+mod connections;
 mod items;
 mod profiles;
 mod schema;
@@ -58,21 +62,22 @@ pub struct DynamoStore {
     stats: Arc<StoreStats>,
 }
 
-/// An UpdateItem's answer, `None` when its condition did not hold.
-fn unless_condition_failed<T>(
+/// A conditional write's answer (UpdateItem, PutItem, DeleteItem), `None` when its condition
+/// did not hold.
+fn unless_condition_failed<T, E>(
     res: Result<
         T,
-        aws_sdk_dynamodb::error::SdkError<
-            aws_sdk_dynamodb::operation::update_item::UpdateItemError,
-            aws_sdk_dynamodb::config::http::HttpResponse,
-        >,
+        aws_sdk_dynamodb::error::SdkError<E, aws_sdk_dynamodb::config::http::HttpResponse>,
     >,
-) -> Result<Option<T>, StoreError> {
+) -> Result<Option<T>, StoreError>
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::error::Error + 'static,
+{
     match res {
         Ok(v) => Ok(Some(v)),
         Err(e)
-            if e.as_service_error()
-                .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+            if e.as_service_error().and_then(|s| s.code())
+                == Some("ConditionalCheckFailedException") =>
         {
             Ok(None)
         }
