@@ -195,7 +195,6 @@ async fn a_rotated_callback_secret_is_picked_up_after_one_reread() {
     let (opp, id) = pending(&s).await;
     let new_secret = screenhub_sandbox::signing::new_whsec();
     let rotated = TenantSecrets {
-        lever_connection: None,
         lever_api_key: Some(Secret::new(&s.lever_key)),
         lever_webhook_tokens: [(
             "candidateStageChange".to_owned(),
@@ -243,7 +242,6 @@ async fn another_tenants_valid_callback_naming_this_tenants_order_changes_nothin
     }))
     .unwrap();
     let secrets = TenantSecrets {
-        lever_connection: None,
         alliance: Some(ProviderSecrets {
             api_key: Secret::new("b-key"),
             api_secret: None,

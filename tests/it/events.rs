@@ -48,7 +48,6 @@ async fn onboard_demo(world: &World, lever: &FakeLever) {
         "http://127.0.0.1:9",
     );
     let secrets = TenantSecrets {
-        lever_connection: None,
         lever_api_key: Some(Secret::new(demo::LEVER_KEY)),
         lever_webhook_tokens: [
             (
@@ -78,7 +77,6 @@ async fn onboard_demo(world: &World, lever: &FakeLever) {
     };
     world.onboard(&config, &secrets).await;
     let partner = PartnerSecrets {
-        lever: None,
         paylocity: Some(PaylocityPartner {
             api_base: "http://127.0.0.1:9".into(),
             token_url: "http://127.0.0.1:9/token".into(),

@@ -98,7 +98,6 @@ impl Pairings {
         .expect("valid tenant");
         let stage_token = unique("sig-token-");
         let secrets = TenantSecrets {
-            lever_connection: None,
             lever_api_key: Some(Secret::new(&lever_key)),
             lever_webhook_tokens: [
                 ("candidateStageChange".to_owned(), Secret::new(&stage_token)),

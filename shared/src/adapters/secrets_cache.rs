@@ -124,21 +124,6 @@ impl CachedSecrets {
         }
     }
 
-    /// Write the tenant's Lever connection through to the source, then drop the cached
-    /// entry so the next read sees it.
-    pub async fn put_lever_connection(
-        &self,
-        tenant: &TenantId,
-        grant: Option<&LeverGrant>,
-    ) -> Result<(), SecretsError> {
-        let written = self.inner.put_lever_connection(tenant, grant).await;
-        self.entries
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(tenant);
-        written
-    }
-
     /// Always read from the source (after a verification failure: the secret may have rotated).
     pub async fn refresh(&self, tenant: &TenantId) -> Result<Option<TenantSecrets>, SecretsError> {
         let fresh = self.inner.tenant_secrets(tenant).await?;
