@@ -402,6 +402,8 @@ impl<P: EventPublisher> EventPublisher for SchemaChecked<P> {
 
 /// Everything one end-to-end test needs.
 pub struct World {
+    /// The composition every function of this world is built from.
+    pub parts: Composition,
     pub store: Arc<DynamoStore>,
     pub hub: Hub,
     pub dispatcher: Dispatcher,
@@ -458,12 +460,12 @@ impl World {
                 ..Tuning::default()
             },
         );
-        let hub = parts.hub();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind hub");
-        let (addr, _task) = screenhub_cli::server::serve(hub.clone(), listener);
-        let hub_url = format!("http://{addr}");
+        let hub_url = format!("http://{}", listener.local_addr().expect("bound"));
+        let hub = parts.hub_with_lever_connect(hub_url.clone());
+        let (_, _task) = screenhub_cli::server::serve(hub.clone(), listener);
         let events = Arc::new(SchemaChecked(EventBridge::new(
             aws_sdk_eventbridge::Client::new(&sdk),
             bus.clone(),
@@ -473,6 +475,7 @@ impl World {
         let sweep = parts.sweep();
         let passes = parts.passes();
         World {
+            parts,
             store,
             hub,
             dispatcher,
@@ -485,6 +488,23 @@ impl World {
             bus,
             http: reqwest::Client::new(),
         }
+    }
+
+    /// Another container of the same deployment: its own caches and clients, the same table,
+    /// secrets and clock.
+    pub async fn another_container(&self) -> Composition {
+        let source = Arc::new(SecretsManager::new(
+            aws_sdk_secretsmanager::Client::new(&sdk_config().await),
+            self.secrets_prefix.clone(),
+        ));
+        let clock: Arc<dyn Clock> = self.clock.clone();
+        Composition::new(
+            self.store.clone(),
+            Some(self.store.clone()),
+            source,
+            clock,
+            self.parts.tuning.clone(),
+        )
     }
 
     /// The test's clock, for the sandbox's fakes: what they stamp and sign moves with it.

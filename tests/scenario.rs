@@ -4,7 +4,8 @@ use crate::route;
 use crate::{World, WorldOptions, unique};
 use screenhub::config::TenantConfig;
 use screenhub::domain::TenantId;
-use screenhub::ports::secrets::{ProviderSecrets, Secret};
+use crate::paylocity_scenario::put_partner_secret;
+use screenhub::ports::secrets::{LeverPartner, PartnerSecrets, ProviderSecrets, Secret};
 use screenhub::ports::{Clock, TenantSecrets};
 use screenhub_sandbox::alliance::FakeAlliance;
 use screenhub_sandbox::lever::{FakeLever, NewOpportunity, NewPosting};
@@ -25,6 +26,8 @@ pub struct Scenario {
     pub callback_secret: String,
     pub alliance_key: String,
     pub posting: String,
+    /// The tenant's operator key (`Authorization: Bearer` on the operator routes).
+    pub operator_key: String,
 }
 
 impl Scenario {
@@ -34,6 +37,17 @@ impl Scenario {
 
     /// Start with tenant settings adjusted by `tweak` (on the `alliance` JSON object).
     pub async fn with(opts: WorldOptions, tweak: impl FnOnce(&mut Value)) -> Scenario {
+        Self::build(opts, tweak, false).await
+    }
+
+    /// A tenant that connects to Lever by authorizing the hub (OAuth), not yet connected:
+    /// the deployment's Lever app is registered with the fake Lever and in the partner
+    /// secret; the tenant's secret has no Lever key and no webhook token.
+    pub async fn with_oauth() -> Scenario {
+        Self::build(WorldOptions::default(), |_| {}, true).await
+    }
+
+    async fn build(opts: WorldOptions, tweak: impl FnOnce(&mut Value), oauth: bool) -> Scenario {
         let world = World::start(opts).await;
         let lever = FakeLever::start().await;
         let alliance = FakeAlliance::start().await;
@@ -72,20 +86,50 @@ impl Scenario {
         tweak(&mut alliance_cfg);
         let config: TenantConfig = serde_json::from_value(json!({
             "id": tenant.as_str(), "name": "Acme",
-            "lever": { "api_base": lever.base_url(), "requests_per_second": 10, "burst": 20 },
+            "lever": {
+                "api_base": lever.base_url(), "requests_per_second": 10, "burst": 20,
+                "connection": if oauth { "oauth" } else { "api_key" }
+            },
             "alliance": alliance_cfg
         }))
         .expect("valid tenant");
+        let operator_key = unique("operator-");
+        if oauth {
+            let app = LeverPartner {
+                client_id: unique("client-"),
+                client_secret: Secret::new(unique("client-secret-")),
+                authorize_url: lever.oauth_authorize_url(),
+                token_url: lever.oauth_token_url(),
+                audience: lever.oauth_audience(),
+            };
+            lever.register_oauth_client(
+                &app.client_id,
+                app.client_secret.expose(),
+                format!("{}/lever/oauth/callback", world.hub_url),
+            );
+            put_partner_secret(
+                &world.secrets_prefix,
+                &PartnerSecrets {
+                    paylocity: None,
+                    lever: Some(app),
+                },
+            )
+            .await;
+        }
         let secrets = TenantSecrets {
-            lever_api_key: Some(Secret::new(&lever_key)),
-            lever_webhook_tokens: [
-                (
-                    "candidateStageChange".to_owned(),
-                    Secret::new(&signature_token),
-                ),
-                ("candidateDeleted".to_owned(), Secret::new(&deletion_token)),
-            ]
-            .into(),
+            lever_api_key: (!oauth).then(|| Secret::new(&lever_key)),
+            lever_webhook_tokens: if oauth {
+                Default::default()
+            } else {
+                [
+                    (
+                        "candidateStageChange".to_owned(),
+                        Secret::new(&signature_token),
+                    ),
+                    ("candidateDeleted".to_owned(), Secret::new(&deletion_token)),
+                ]
+                .into()
+            },
             alliance: Some(ProviderSecrets {
                 api_key: Secret::new(&alliance_key),
                 api_secret: None,
@@ -93,7 +137,7 @@ impl Scenario {
             }),
             backgrounds_online: None,
             accurate: None,
-            operator_api_key: None,
+            operator_api_key: Some(Secret::new(&operator_key)),
             cornerstone: None,
             lever_connection: None,
         };
@@ -109,6 +153,7 @@ impl Scenario {
             callback_secret,
             alliance_key,
             posting,
+            operator_key,
         }
     }
 

@@ -14,6 +14,7 @@ mod events;
 mod faults;
 mod inbound;
 mod layout;
+mod lever_oauth;
 mod observability;
 mod once;
 mod pairings;
