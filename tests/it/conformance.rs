@@ -744,6 +744,35 @@ async fn dynamodb_store_conforms_for_connections() {
         (1, Some(1)),
         "{by_op:?}"
     );
+
+    // Every other operation is one call.
+    let t = TenantId::parse(&screenhub_tests::unique("calls")).unwrap();
+    let (t0, until) = (now(), now() + time::Duration::minutes(1));
+    let one = |before: &screenhub_tests::Calls, op: &str| {
+        let (total, by_op) = screenhub_tests::calls_since(&store, before);
+        assert_eq!((total, by_op.get(op).copied()), (1, Some(1)), "{by_op:?}");
+    };
+    let before = store.stats().calls();
+    store
+        .put_lever_connection(&connection(&t, 1), None)
+        .await
+        .unwrap();
+    one(&before, "PutItem");
+    let before = store.stats().calls();
+    store.get_lever_connection(&t).await.unwrap();
+    one(&before, "GetItem");
+    let before = store.stats().calls();
+    store.delete_lever_connection(&t).await.unwrap();
+    one(&before, "DeleteItem");
+    let before = store.stats().calls();
+    store.take_lease("calls", "h", t0, until).await.unwrap();
+    one(&before, "UpdateItem");
+    let before = store.stats().calls();
+    store.release_lease("calls", "h").await.unwrap();
+    one(&before, "UpdateItem");
+    let before = store.stats().calls();
+    store.use_once("calls", until).await.unwrap();
+    one(&before, "UpdateItem");
 }
 
 #[tokio::test]

@@ -159,13 +159,16 @@ impl ConnectionStore for DynamoStore {
     }
 
     async fn release_lease(&self, key: &str, holder: &str) -> Result<(), StoreError> {
-        self.stats.call("DeleteItem");
+        // An update, not a delete (functions that take leases need no DeleteItem): the
+        // holderless item is free, and its TTL removes it.
+        self.stats.call("UpdateItem");
         let res = self
             .client()
             .await
-            .delete_item()
+            .update_item()
             .table_name(&self.table)
             .set_key(Some(super::items::key(lease_pk(key), "LEASE")))
+            .update_expression("REMOVE holder, lease_until")
             .condition_expression("holder = :h")
             .expression_attribute_values(":h", s(holder))
             .send()
