@@ -1,10 +1,10 @@
 //! An onboarded Alliance 2020 tenant on the sandbox's fake Lever and fake provider.
 
+use crate::paylocity_scenario::put_partner_secret;
 use crate::route;
 use crate::{World, WorldOptions, unique};
 use screenhub::config::TenantConfig;
 use screenhub::domain::TenantId;
-use crate::paylocity_scenario::put_partner_secret;
 use screenhub::ports::secrets::{LeverPartner, PartnerSecrets, ProviderSecrets, Secret};
 use screenhub::ports::{Clock, TenantSecrets};
 use screenhub_sandbox::alliance::FakeAlliance;

@@ -46,7 +46,12 @@ async fn start(s: &Scenario) -> String {
 /// The Super Admin's browser at Lever's authorize page: where Lever sends it back.
 async fn at_lever(authorize_url: &str) -> String {
     let resp = browser().get(authorize_url).send().await.unwrap();
-    assert_eq!(resp.status(), 302, "{}", resp.text().await.unwrap_or_default());
+    assert_eq!(
+        resp.status(),
+        302,
+        "{}",
+        resp.text().await.unwrap_or_default()
+    );
     location(&resp)
 }
 
@@ -129,7 +134,11 @@ async fn a_super_admin_authorizes_the_hub_and_lever_itself_then_drives_an_order(
         .iter()
         .filter_map(Value::as_str)
         .collect();
-    for needed in ["offline_access", "webhooks:write:admin", "notes:write:admin"] {
+    for needed in [
+        "offline_access",
+        "webhooks:write:admin",
+        "notes:write:admin",
+    ] {
         assert!(scopes.contains(&needed), "{scopes:?}");
     }
     let grant = &s.lever.grants()[0];
@@ -153,7 +162,10 @@ async fn a_super_admin_authorizes_the_hub_and_lever_itself_then_drives_an_order(
     // A forged delivery is still refused.
     let forged = s.stage_change(&opp, TRIGGER, s.now_ms());
     let (status, body) = s.world.post_json(&s.webhook_path(), &forged).await;
-    assert_eq!((status, body["code"].as_str()), (403, Some("signature-invalid")));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (403, Some("signature-invalid"))
+    );
 }
 
 #[tokio::test]
@@ -208,7 +220,10 @@ async fn every_refusal_ends_on_a_page_that_says_what_to_do() {
         (403, "text/html; charset=utf-8"),
         "{page}"
     );
-    assert!(page.contains("Only a Lever Super Admin can authorize"), "{page}");
+    assert!(
+        page.contains("Only a Lever Super Admin can authorize"),
+        "{page}"
+    );
     assert_eq!(connection(&s).await["status"], "not_connected");
 
     s.lever.authorizing_user(AuthorizingUser::Deny);
@@ -311,7 +326,11 @@ async fn a_revoked_grant_parks_the_tenants_effects_until_it_reconnects_then_each
     connect(&s).await;
     let opp = s.candidate(&[]);
     s.world.clock.advance(Duration::minutes(61));
-    assert_eq!(s.lever.revoke_authorized_app(&s.lever.grants()[0].client_id), 1);
+    assert_eq!(
+        s.lever
+            .revoke_authorized_app(&s.lever.grants()[0].client_id),
+        1
+    );
 
     // Lever still delivers the stage change (the app's webhooks keep firing); the order is
     // opened, but nothing can be read from or written to Lever.
@@ -323,7 +342,10 @@ async fn a_revoked_grant_parks_the_tenants_effects_until_it_reconnects_then_each
     assert_eq!(connection(&s).await["status"], "disconnected");
     let order = s.active_order(&opp).await.expect("the order is open");
     assert_eq!(order.status, OrderStatus::Requested);
-    assert!(s.alliance.orders().is_empty(), "nothing ordered unconfirmed");
+    assert!(
+        s.alliance.orders().is_empty(),
+        "nothing ordered unconfirmed"
+    );
     assert!(
         s.world.store.dead_letters(10).await.unwrap().is_empty(),
         "waiting, not dead-lettered, however many runs pass"
@@ -338,7 +360,10 @@ async fn a_revoked_grant_parks_the_tenants_effects_until_it_reconnects_then_each
     assert_eq!(again["status"], "connected");
     s.world.settle().await;
     assert_eq!(s.alliance.orders().len(), 1);
-    let order = s.active_order(&opp).await.expect("still open at the provider");
+    let order = s
+        .active_order(&opp)
+        .await
+        .expect("still open at the provider");
     assert_ne!(order.status, OrderStatus::Requested);
     s.world.settle().await;
     assert_eq!(s.alliance.orders().len(), 1);
@@ -358,11 +383,17 @@ async fn reconnecting_reuses_the_hubs_webhooks_and_replaces_ones_it_cannot_verif
             .collect()
     };
     let second = connect(&s).await;
-    assert_eq!(ids(&first), ids(&second), "found and reused, not created again");
+    assert_eq!(
+        ids(&first),
+        ids(&second),
+        "found and reused, not created again"
+    );
 
     // A webhook to the hub's URL whose token the hub never saw (made by hand in Lever).
-    s.lever
-        .subscribe(format!("{}{}", s.world.hub_url, s.webhook_path()), "candidateDeleted");
+    s.lever.subscribe(
+        format!("{}{}", s.world.hub_url, s.webhook_path()),
+        "candidateDeleted",
+    );
     disconnect_keeping_lever_hooks(&s).await;
     let third = connect(&s).await;
     assert_eq!(third["webhooks"].as_array().unwrap().len(), 2);

@@ -431,7 +431,7 @@ impl LeverOAuth {
             {
                 Ok(true) => {
                     tracing::warn!(tenant = %tenant, reason = %reason, "Lever connection lost: the tenant must authorize the hub again");
-                    crate::metrics::count("LeverDisconnected", &[]);
+                    crate::metrics::count("LeverDisconnected", &[("Tenant", tenant.as_str())]);
                     break;
                 }
                 Ok(false) => continue,
