@@ -328,6 +328,61 @@ async fn the_candidates_link_lapses_after_seven_days_and_cornerstone_is_told() {
     );
 }
 
+/// Cornerstone × Backgrounds Online by configuration alone (the scenario's `bo-std` package
+/// and its `cornerstone_bo` route): the connector's data suffices, nothing is checked on the
+/// request path (Backgrounds Online has no requesters), each status goes back once.
+#[tokio::test]
+async fn a_portal_package_is_fulfilled_by_backgrounds_online_by_configuration_alone() {
+    let s = CornerstoneScenario::start().await;
+    let (status, answer, order_ref) = s.assign(BO_STD).await;
+    assert_eq!(
+        (status, &answer["HasErrors"]),
+        (200, &json!(false)),
+        "{answer}"
+    );
+    let reference = answer["ProviderReferenceId"].as_str().unwrap().to_owned();
+    assert!(
+        s.bo.orders().is_empty(),
+        "no provider call on the request path"
+    );
+    s.world.settle().await;
+    let order = s.order_of(&order_ref).await;
+    assert_eq!(order.route.as_str(), "cornerstone_bo");
+    assert_eq!(order.status, OrderStatus::Pending);
+    let placed =
+        s.bo.order_by_reference(&reference)
+            .expect("placed with Backgrounds Online, our id as its client reference");
+    assert_eq!(
+        placed.request["package"], "Standard",
+        "the account's default package (the portal's package names none)"
+    );
+    assert_eq!(placed.request["candidate"]["name"], "Ada Byron Lovelace");
+    assert_eq!(placed.request["candidate"]["email"], "ada@example.com");
+    assert_eq!(placed.request["candidate"]["phone"], "+1 512 555 0100");
+    assert_eq!(placed.request["position"]["title"], "Senior Engineer");
+    assert_eq!(placed.request["position"]["location"], "Austin, TX, US");
+    assert!(s.alliance.orders().is_empty(), "only the route's provider");
+
+    assert_eq!(s.bo.submit(&placed.id).await, 200);
+    s.world.settle().await;
+    assert_eq!(s.portal.statuses(&order_ref), vec!["inprogress"]);
+    assert_eq!(s.bo.complete(&placed.id, false).await, 200);
+    s.world.settle().await;
+    s.world.settle().await;
+    assert_eq!(
+        s.portal.statuses(&order_ref),
+        vec!["inprogress", "completed"],
+        "each once"
+    );
+    let done = s.portal.callbacks(&order_ref).pop().unwrap();
+    assert_eq!(done["ProviderReferenceId"], reference);
+    assert_eq!(done["ReportUrl"], s.bo.report_url(&placed.id));
+    assert_eq!(done["ScreeningResult"], "Review", "{done}");
+    let (_, panel) = s.portal.own_panel(&reference).await;
+    assert_eq!(panel["OverallStatus"], "Complete");
+    assert_eq!(panel["ProviderReferenceId"], placed.id);
+}
+
 #[tokio::test]
 async fn the_local_demo_takes_a_cornerstone_order_and_tells_the_portal() {
     use screenhub_cli::demo;
