@@ -585,6 +585,7 @@ async fn a_portal_orders_from_accurate_by_configuration_alone_and_hears_its_comp
 /// DESIGN §1.D: the requesting user's email must exist on the Accurate side.
 #[tokio::test]
 async fn an_ordering_user_unknown_to_accurate_is_told_and_nothing_is_ordered() {
+    let logs = screenhub_tests::logs::capture();
     let p = accurate_portal().await;
     let mut ada = Applicant::new("acc-basic");
     ada.requester_email = Some("new.hire@acme.example".into());
@@ -625,6 +626,11 @@ async fn an_ordering_user_unknown_to_accurate_is_told_and_nothing_is_ordered() {
     let (_, answer, order_ref) = p.portal.assign(&nobody).await;
     assert!(refusal(&answer).contains("names no ordering user"));
     assert!(p.orders(&order_ref).await.is_empty());
+    let logged = logs.text();
+    assert!(logged.contains("requester checked"), "the check is logged");
+    for email in ["new.hire", "New.Hire", REQUESTER_EMAIL] {
+        assert!(!logged.contains(email), "no email in the logs: {email}");
+    }
 }
 
 #[tokio::test]

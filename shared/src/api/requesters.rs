@@ -1,6 +1,5 @@
 //! Whether the user an ATS names as ordering is a requester of the route's provider, asked on
-//! the inbound request's path before anything is written (DESIGN §1.D: Cornerstone ×
-//! Accurate). Vendor-free: the route's provider adapter says whether its accounts have
+//! the inbound request's path before anything is written (DESIGN §1.D). Vendor-free: the route's provider adapter says whether its accounts have
 //! requesters ([`Capabilities::requesters`](crate::ports::provider::Capabilities)) and
 //! answers the question; a provider without requesters is never asked.
 //!
@@ -197,8 +196,10 @@ mod tests {
     use crate::domain::order::{Order, Rejection, SentRequest};
     use crate::domain::subject::Subject;
     use crate::ports::provider::{Capabilities, PlacedOrder};
-    use crate::ports::secrets::{ProviderSecrets, Secret};
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// The kind the fake provider stands for (any: the check names none).
+    const KIND: ProviderKind = ProviderKind::ALL[0];
 
     /// A provider whose requesters are `known`; `hang`: it never answers.
     struct Fake {
@@ -227,7 +228,7 @@ mod tests {
     #[async_trait::async_trait]
     impl ProviderAdapter for Fake {
         fn kind(&self) -> ProviderKind {
-            ProviderKind::Accurate
+            KIND
         }
         fn capabilities(&self) -> Capabilities {
             Capabilities {
@@ -286,14 +287,10 @@ mod tests {
     }
 
     fn secrets() -> TenantSecrets {
-        TenantSecrets {
-            accurate: Some(ProviderSecrets {
-                api_key: Secret::new("key"),
-                api_secret: Some(Secret::new("pw")),
-                callback_secrets: Vec::new(),
-            }),
-            ..TenantSecrets::default()
-        }
+        let mut v = serde_json::json!({});
+        v[TenantSecrets::provider_field(KIND)] =
+            serde_json::json!({ "api_key": "key", "api_secret": "pw", "callback_secrets": [] });
+        serde_json::from_value(v).unwrap()
     }
 
     fn requesters() -> Requesters {
@@ -330,18 +327,12 @@ mod tests {
     fn the_cache_key_ignores_case_and_blanks_but_not_tenant_or_provider() {
         let acme = TenantId::parse("acme").unwrap();
         let other = TenantId::parse("other").unwrap();
-        let k = cache_key(&acme, ProviderKind::Accurate, " Rita@Acme.Example ");
-        assert_eq!(
-            k,
-            cache_key(&acme, ProviderKind::Accurate, "rita@acme.example")
-        );
+        let k = cache_key(&acme, KIND, " Rita@Acme.Example ");
+        assert_eq!(k, cache_key(&acme, KIND, "rita@acme.example"));
+        assert_ne!(k, cache_key(&other, KIND, "rita@acme.example"));
         assert_ne!(
             k,
-            cache_key(&other, ProviderKind::Accurate, "rita@acme.example")
-        );
-        assert_ne!(
-            k,
-            cache_key(&acme, ProviderKind::Alliance2020, "rita@acme.example")
+            cache_key(&acme, ProviderKind::ALL[1], "rita@acme.example")
         );
     }
 
