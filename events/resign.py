@@ -6,8 +6,9 @@ provider callbacks' `webhook-timestamp` after 5 minutes. Run this right before i
 
     python3 events/resign.py            # rewrites events/lever-webhook.json,
                                         # events/lever-candidate-deleted.json,
-                                        # events/alliance-callback.json and
-                                        # events/backgrounds-online-callback.json in place
+                                        # events/alliance-callback.json,
+                                        # events/backgrounds-online-callback.json and
+                                        # events/accurate-callback.json in place
     python3 events/resign.py backgrounds-online-callback.json   # only the named sample(s)
 
 Keys are the demo tenant's (see events/README.md); never put real secrets here.
@@ -29,10 +30,13 @@ LEVER_SIGNATURE_TOKEN = "demo-signature-token"
 LEVER_DELETION_TOKEN = "demo-deletion-token"
 ALLIANCE_CALLBACK_SECRET = "whsec_ZGVtby1hbGxpYW5jZS1jYWxsYmFjay1zZWNyZXQ="
 BACKGROUNDS_ONLINE_CALLBACK_SECRET = "whsec_ZGVtby1iYWNrZ3JvdW5kcy1vbmxpbmUtY2FsbGJhY2s="
+ACCURATE_CALLBACK_SECRET = "whsec_ZGVtby1hY2N1cmF0ZS1wb3N0YmFjay1zZWNyZXQ="
 # The order the callback refers to (the Screenhub order id, sent to Alliance as client_reference).
 ORDER_ID = "019aac1e-4c2d-7b3a-9f10-5e6d7c8b9a01"
 # The Backgrounds Online sample's order (sent to Backgrounds Online as client_reference).
 BACKGROUNDS_ONLINE_ORDER_ID = "019aac1e-4c2d-7b3a-9f10-5e6d7c8b9a02"
+# The Accurate sample's order (sent to Accurate as clientReference).
+ACCURATE_ORDER_ID = "019aac1e-4c2d-7b3a-9f10-5e6d7c8b9a04"
 
 
 def http_api_event(route_key: str, path: str, headers: dict, body: str, now_ms: int, user_agent: str) -> dict:
@@ -176,11 +180,38 @@ def backgrounds_online_callback(now_ms: int) -> dict:
     )
 
 
+def accurate_callback(now_ms: int) -> dict:
+    # An `IN_PROGRESS` postback at 40 % (the candidate submitted); `adjudication` and
+    # `reportUrl` come with `COMPLETED` (docs/providers/accurate.md, "Postbacks": our contract).
+    ts = now_ms // 1000
+    body = json.dumps(
+        {
+            "type": "order.status",
+            "orderId": "ACC-000001",
+            "clientReference": ACCURATE_ORDER_ID,
+            "status": "IN_PROGRESS",
+            "percentComplete": 40,
+            "occurredAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts)),
+        },
+        separators=(",", ":"),
+    )
+    headers = standard_webhooks_headers(ACCURATE_CALLBACK_SECRET, body, ts, "Accurate-Postbacks")
+    return http_api_event(
+        "POST /callbacks/accurate/{tenant}",
+        f"/callbacks/accurate/{TENANT}",
+        headers,
+        body,
+        now_ms,
+        "Accurate-Postbacks",
+    )
+
+
 SAMPLES = {
     "lever-webhook.json": lever_webhook,
     "lever-candidate-deleted.json": lever_candidate_deleted,
     "alliance-callback.json": alliance_callback,
     "backgrounds-online-callback.json": backgrounds_online_callback,
+    "accurate-callback.json": accurate_callback,
 }
 
 

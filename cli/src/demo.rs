@@ -417,7 +417,7 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
 
 /// The demo tenant with a Cornerstone portal whose callbacks come from `portal` (the fake's
 /// loopback origin) and a route fulfilling its package by Alliance 2020.
-fn with_portal(
+pub fn with_portal(
     tenant: TenantConfig,
     portal: &str,
 ) -> Result<TenantConfig, Box<dyn std::error::Error>> {

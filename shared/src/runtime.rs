@@ -16,6 +16,7 @@ use crate::adapters::paylocity_http::PaylocityHttp;
 use crate::adapters::secrets_cache::CachedSecrets;
 use crate::adapters::secrets_manager::SecretsManager;
 use crate::adapters::tenant_cache::{TENANT_TTL, TenantCache};
+use crate::api::requesters::Requesters;
 use crate::api::{Hub, HubSettings};
 use crate::dispatcher::Dispatcher;
 use crate::lever_connect::LeverConnect;
@@ -168,14 +169,21 @@ impl Composition {
         }
     }
 
-    /// The inbound HTTP routes.
+    /// The inbound HTTP routes (asking the providers whether an ordering user is a
+    /// requester).
     pub fn hub(&self) -> Hub {
+        let settings = self.tuning.hub.clone();
         Hub {
             store: self.store.clone(),
             secrets: self.secrets.clone(),
             tenants: self.tenants.clone(),
             clock: self.clock.clone(),
-            settings: self.tuning.hub.clone(),
+            requesters: Arc::new(Requesters::new(
+                Some(self.registry()),
+                settings.requester_timeout,
+                settings.requester_ttl,
+            )),
+            settings,
             lever_connect: None,
         }
     }

@@ -326,7 +326,7 @@ async fn forged_and_late_postbacks_change_nothing() {
 #[tokio::test]
 async fn the_adapter_asks_accurate_whether_a_requester_exists() {
     use screenhub::adapters::accurate::Accurate;
-    use screenhub::ports::provider::ProviderAccount;
+    use screenhub::ports::provider::{ProviderAccount, ProviderAdapter};
     let accurate = FakeAccurate::start().await;
     accurate.add_account(
         "k",

@@ -66,6 +66,10 @@ trait ProviderUnderTest {
     /// The body of the fake's callback completing `provider_ref`.
     fn completion_body(&self, provider_ref: &str) -> Vec<u8>;
     fn cancelled_at_fake(&self, provider_ref: &str) -> bool;
+    /// Make `email` a requester at the fake (only for a provider that has requesters).
+    fn add_requester(&self, _email: &str) {
+        unreachable!("this provider has no requesters")
+    }
     /// The HTTP Basic password of a provider that uses one.
     fn api_secret(&self) -> Option<Secret> {
         None
@@ -269,6 +273,9 @@ impl ProviderUnderTest for AccurateUnderTest {
             .order(provider_ref)
             .is_some_and(|o| o.status == "CANCELLED")
     }
+    fn add_requester(&self, email: &str) {
+        self.fake.add_requester(&self.key, email);
+    }
 }
 
 /// Prepare is pure and refuses what cannot be ordered with a stable code, naming the ATS.
@@ -381,11 +388,44 @@ async fn cancels_only_when_capable(p: &dyn ProviderUnderTest) {
     assert!(p.cancelled_at_fake(&placed.provider_ref));
 }
 
+/// Requesters are answered exactly when the adapter declares them: case-insensitively, one
+/// attempt (a failure is an error, never a yes).
+async fn answers_requesters_only_when_capable(p: &dyn ProviderUnderTest) {
+    let adapter = p.adapter();
+    let acct = p.account(p.key());
+    if !adapter.capabilities().requesters {
+        assert!(
+            adapter
+                .requester_exists(&acct, "rita@acme.example")
+                .await
+                .is_err(),
+            "{:?}: no requesters, no answer",
+            adapter.kind()
+        );
+        return;
+    }
+    let known = |email: &'static str| adapter.requester_exists(&acct, email);
+    assert!(
+        !known("rita@acme.example").await.unwrap(),
+        "unknown at first"
+    );
+    p.add_requester("Rita@Acme.example");
+    assert!(known("rita@ACME.example").await.unwrap(), "without case");
+    assert!(!known("someone.else@acme.example").await.unwrap());
+    p.inject_status(503);
+    assert!(known("rita@acme.example").await.unwrap_err().is_transient());
+    assert!(
+        known("rita@acme.example").await.unwrap(),
+        "the next call answers"
+    );
+}
+
 async fn provider_conformance(p: &dyn ProviderUnderTest) {
     prepares_from_the_subject_alone(p);
     places_once_per_order_and_reads_its_callbacks(p).await;
     maps_answers_onto_the_shared_error_kinds(p).await;
     cancels_only_when_capable(p).await;
+    answers_requesters_only_when_capable(p).await;
 }
 
 #[tokio::test]

@@ -1,13 +1,17 @@
 //! Cornerstone as the ATS: a portal (the sandbox's fake) calls the tenant's connector with
-//! HTTP Basic, the order is fulfilled by Alliance 2020 or Backgrounds Online as the tenant's
-//! routes say, and each status goes back once as a `BackgroundCheckReport` to the callback URL
+//! HTTP Basic, the order is fulfilled by Alliance 2020, Backgrounds Online or Accurate as the
+//! tenant's routes say (Accurate only for an ordering user it knows as a requester), and each status goes back once as a `BackgroundCheckReport` to the callback URL
 //! the portal gave. End to end over HTTP against DynamoDB Local, moto and the sandbox.
 
-use screenhub::domain::OrderStatus;
-use screenhub::ports::Store;
-use screenhub_sandbox::cornerstone::{Applicant, FakeCornerstone};
-use screenhub_tests::calls_since;
+use screenhub::config::TenantConfig;
+use screenhub::domain::{OrderStatus, TenantId};
+use screenhub::ports::secrets::{CornerstoneSecrets, ProviderSecrets, Secret};
+use screenhub::ports::{Store, TenantSecrets};
+use screenhub_sandbox::accurate::FakeAccurate;
+use screenhub_sandbox::cornerstone::{Applicant, FakeCornerstone, REQUESTER_EMAIL};
+use screenhub_sandbox::{Fault, FaultKind, Method};
 use screenhub_tests::cornerstone_scenario::{BO_STD, CornerstoneScenario, STD, USER};
+use screenhub_tests::{World, WorldOptions, calls_since, unique};
 use serde_json::json;
 
 fn flagged_result(report: &str) -> serde_json::Value {
@@ -324,6 +328,61 @@ async fn the_candidates_link_lapses_after_seven_days_and_cornerstone_is_told() {
     );
 }
 
+/// Cornerstone × Backgrounds Online by configuration alone (the scenario's `bo-std` package
+/// and its `cornerstone_bo` route): the connector's data suffices, nothing is checked on the
+/// request path (Backgrounds Online has no requesters), each status goes back once.
+#[tokio::test]
+async fn a_portal_package_is_fulfilled_by_backgrounds_online_by_configuration_alone() {
+    let s = CornerstoneScenario::start().await;
+    let (status, answer, order_ref) = s.assign(BO_STD).await;
+    assert_eq!(
+        (status, &answer["HasErrors"]),
+        (200, &json!(false)),
+        "{answer}"
+    );
+    let reference = answer["ProviderReferenceId"].as_str().unwrap().to_owned();
+    assert!(
+        s.bo.orders().is_empty(),
+        "no provider call on the request path"
+    );
+    s.world.settle().await;
+    let order = s.order_of(&order_ref).await;
+    assert_eq!(order.route.as_str(), "cornerstone_bo");
+    assert_eq!(order.status, OrderStatus::Pending);
+    let placed =
+        s.bo.order_by_reference(&reference)
+            .expect("placed with Backgrounds Online, our id as its client reference");
+    assert_eq!(
+        placed.request["package"], "Standard",
+        "the account's default package (the portal's package names none)"
+    );
+    assert_eq!(placed.request["candidate"]["name"], "Ada Byron Lovelace");
+    assert_eq!(placed.request["candidate"]["email"], "ada@example.com");
+    assert_eq!(placed.request["candidate"]["phone"], "+1 512 555 0100");
+    assert_eq!(placed.request["position"]["title"], "Senior Engineer");
+    assert_eq!(placed.request["position"]["location"], "Austin, TX, US");
+    assert!(s.alliance.orders().is_empty(), "only the route's provider");
+
+    assert_eq!(s.bo.submit(&placed.id).await, 200);
+    s.world.settle().await;
+    assert_eq!(s.portal.statuses(&order_ref), vec!["inprogress"]);
+    assert_eq!(s.bo.complete(&placed.id, false).await, 200);
+    s.world.settle().await;
+    s.world.settle().await;
+    assert_eq!(
+        s.portal.statuses(&order_ref),
+        vec!["inprogress", "completed"],
+        "each once"
+    );
+    let done = s.portal.callbacks(&order_ref).pop().unwrap();
+    assert_eq!(done["ProviderReferenceId"], reference);
+    assert_eq!(done["ReportUrl"], s.bo.report_url(&placed.id));
+    assert_eq!(done["ScreeningResult"], "Review", "{done}");
+    let (_, panel) = s.portal.own_panel(&reference).await;
+    assert_eq!(panel["OverallStatus"], "Complete");
+    assert_eq!(panel["ProviderReferenceId"], placed.id);
+}
+
 #[tokio::test]
 async fn the_local_demo_takes_a_cornerstone_order_and_tells_the_portal() {
     use screenhub_cli::demo;
@@ -359,17 +418,17 @@ async fn the_local_demo_takes_a_cornerstone_order_and_tells_the_portal() {
     .await;
 }
 
-/// Cornerstone × Accurate, the pairing DESIGN §1.D names, by configuration alone: a tenant
-/// whose portal's package is fulfilled by Accurate.
-#[tokio::test]
-async fn a_portal_orders_from_accurate_by_configuration_alone_and_hears_its_completion() {
-    use screenhub::config::TenantConfig;
-    use screenhub::domain::TenantId;
-    use screenhub::ports::TenantSecrets;
-    use screenhub::ports::secrets::{CornerstoneSecrets, ProviderSecrets, Secret};
-    use screenhub_sandbox::accurate::FakeAccurate;
-    use screenhub_tests::{World, WorldOptions, unique};
+/// A tenant whose portal's package `acc-basic` is fulfilled by Accurate (DESIGN §1.D), by
+/// configuration alone; the portal's ordering user is a requester of its Accurate account.
+struct AccuratePortal {
+    world: World,
+    portal: FakeCornerstone,
+    accurate: FakeAccurate,
+    tenant: TenantId,
+    acc_key: String,
+}
 
+async fn accurate_portal() -> AccuratePortal {
     let world = World::start(WorldOptions::default()).await;
     let (portal, accurate) = (FakeCornerstone::start().await, FakeAccurate::start().await);
     accurate.set_clock(world.sandbox_clock());
@@ -392,6 +451,7 @@ async fn a_portal_orders_from_accurate_by_configuration_alone_and_hears_its_comp
     let (acc_key, acc_password, password) = (unique("acc-key-"), unique("acc-pw-"), unique("pw-"));
     let acc_secret = screenhub_sandbox::signing::new_whsec();
     accurate.add_account(&acc_key, &acc_password, [acc_secret.clone()], ["PKG_BASIC"]);
+    accurate.add_requester(&acc_key, REQUESTER_EMAIL);
     let secrets = TenantSecrets {
         accurate: Some(ProviderSecrets {
             api_key: Secret::new(&acc_key),
@@ -415,6 +475,63 @@ async fn a_portal_orders_from_accurate_by_configuration_alone_and_hears_its_comp
         USER,
         &password,
     );
+    AccuratePortal {
+        world,
+        portal,
+        accurate,
+        tenant,
+        acc_key,
+    }
+}
+
+impl AccuratePortal {
+    /// Every order of a Cornerstone order ref.
+    async fn orders(&self, order_ref: &str) -> Vec<screenhub::domain::Order> {
+        self.world
+            .store
+            .orders_of_opportunity(&self.tenant, order_ref)
+            .await
+            .unwrap()
+    }
+
+    /// The paths of Accurate's API the hub called so far.
+    fn paths_called(&self) -> Vec<String> {
+        self.accurate
+            .requests()
+            .into_iter()
+            .map(|r| r.path)
+            .collect()
+    }
+
+    /// Nothing was created at Accurate: no candidate, no order, no call but requester checks.
+    fn nothing_ordered(&self) {
+        assert!(self.accurate.candidates().is_empty(), "no candidate");
+        assert!(self.accurate.orders().is_empty(), "no order");
+        let paths = self.paths_called();
+        assert!(
+            paths.iter().all(|p| p == "/v3/requesters"),
+            "only requester checks: {paths:?}"
+        );
+    }
+}
+
+/// The error the portal shows, from a refused initiate.
+fn refusal(answer: &serde_json::Value) -> &str {
+    assert_eq!(answer["HasErrors"], true, "{answer}");
+    assert_eq!(answer["ProviderReferenceId"], serde_json::Value::Null);
+    answer["Errors"][0]["Description"].as_str().unwrap()
+}
+
+/// Cornerstone × Accurate, the pairing DESIGN §1.D names, by configuration alone: a tenant
+/// whose portal's package is fulfilled by Accurate.
+#[tokio::test]
+async fn a_portal_orders_from_accurate_by_configuration_alone_and_hears_its_completion() {
+    let AccuratePortal {
+        world,
+        portal,
+        accurate,
+        ..
+    } = accurate_portal().await;
 
     let (status, answer, order_ref) = portal.assign(&Applicant::new("acc-basic")).await;
     assert_eq!(
@@ -436,6 +553,7 @@ async fn a_portal_orders_from_accurate_by_configuration_alone_and_hears_its_comp
         json!(["DIV-ENG", "LOC-AUSTIN"]),
         "the division and location OU ids"
     );
+    assert_eq!(placed.request["requesterEmail"], REQUESTER_EMAIL);
     let candidate = accurate
         .candidates()
         .into_iter()
@@ -462,4 +580,128 @@ async fn a_portal_orders_from_accurate_by_configuration_alone_and_hears_its_comp
     let done = portal.callbacks(&order_ref).pop().unwrap();
     assert_eq!(done["ProviderReferenceId"], reference);
     assert_eq!(done["ReportUrl"], accurate.report_url(&placed.id));
+}
+
+/// DESIGN §1.D: the requesting user's email must exist on the Accurate side.
+#[tokio::test]
+async fn an_ordering_user_unknown_to_accurate_is_told_and_nothing_is_ordered() {
+    let logs = screenhub_tests::logs::capture();
+    let p = accurate_portal().await;
+    let mut ada = Applicant::new("acc-basic");
+    ada.requester_email = Some("new.hire@acme.example".into());
+    let (status, answer, order_ref) = p.portal.assign(&ada).await;
+    assert_eq!(status, 200, "the contract's shape");
+    let said = refusal(&answer);
+    assert!(
+        said.contains("not a requester in Accurate Background")
+            && said.contains("add this user as a requester"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("new.hire"),
+        "the email is not echoed: {said}"
+    );
+    assert!(p.orders(&order_ref).await.is_empty(), "nothing written");
+    p.world.settle().await;
+    p.nothing_ordered();
+
+    // The user added at Accurate (in other case) orders at once: an unknown user is not
+    // remembered.
+    p.accurate
+        .add_requester(&p.acc_key, "New.Hire@ACME.example");
+    let (status, answer) = p.portal.resend(&order_ref).await;
+    assert_eq!(
+        (status, &answer["HasErrors"]),
+        (200, &json!(false)),
+        "{answer}"
+    );
+    let reference = answer["ProviderReferenceId"].as_str().unwrap().to_owned();
+    assert_eq!(p.orders(&order_ref).await.len(), 1);
+    p.world.settle().await;
+    assert!(p.accurate.order_by_reference(&reference).is_some());
+
+    // An order naming no ordering user at all is refused too.
+    let mut nobody = Applicant::new("acc-basic");
+    nobody.requester_email = None;
+    let (_, answer, order_ref) = p.portal.assign(&nobody).await;
+    assert!(refusal(&answer).contains("names no ordering user"));
+    assert!(p.orders(&order_ref).await.is_empty());
+    let logged = logs.text();
+    assert!(logged.contains("requester checked"), "the check is logged");
+    for email in ["new.hire", "New.Hire", REQUESTER_EMAIL] {
+        assert!(!logged.contains(email), "no email in the logs: {email}");
+    }
+}
+
+#[tokio::test]
+async fn accurate_unreachable_while_checking_the_requester_orders_nothing_until_it_answers() {
+    let p = accurate_portal().await;
+    for fault in [
+        Fault::status(503, 1),
+        Fault::new(FaultKind::Drop, 1),
+        Fault::status(401, 1),
+    ] {
+        p.accurate.inject(
+            fault
+                .clone()
+                .method(Method::GET)
+                .path_contains("/v3/requesters"),
+        );
+        let (status, answer, order_ref) = p.portal.assign(&Applicant::new("acc-basic")).await;
+        assert_eq!(status, 200, "{fault:?}");
+        let said = refusal(&answer);
+        assert!(
+            said.contains("could not be reached") && said.contains("try again"),
+            "{fault:?}: {said}"
+        );
+        assert!(
+            p.orders(&order_ref).await.is_empty(),
+            "{fault:?}: nothing written"
+        );
+    }
+    p.world.settle().await;
+    p.nothing_ordered();
+
+    // Accurate answers again: the order is taken; the known requester is then remembered,
+    // so the next initiate does not ask Accurate again.
+    let (_, first, _) = p.portal.assign(&Applicant::new("acc-basic")).await;
+    assert_eq!(first["HasErrors"], false, "{first}");
+    let asked = |p: &AccuratePortal| {
+        p.paths_called()
+            .iter()
+            .filter(|path| *path == "/v3/requesters")
+            .count()
+    };
+    let before = asked(&p);
+    let mut shouting = Applicant::new("acc-basic");
+    shouting.requester_email = Some(REQUESTER_EMAIL.to_uppercase());
+    let (_, second, _) = p.portal.assign(&shouting).await;
+    assert_eq!(second["HasErrors"], false, "{second}");
+    assert_eq!(asked(&p), before, "remembered, without case");
+    p.world.settle().await;
+    assert_eq!(p.accurate.orders().len(), 2);
+}
+
+#[tokio::test]
+async fn a_redelivered_initiate_answers_its_order_even_when_its_requester_cannot_be_verified_now() {
+    let p = accurate_portal().await;
+    let (_, first, order_ref) = p.portal.assign(&Applicant::new("acc-basic")).await;
+    assert_eq!(first["HasErrors"], false, "{first}");
+    // Past the remembered answer, with Accurate down: the order taken is answered again.
+    p.world.clock.advance(time::Duration::minutes(16));
+    p.accurate
+        .inject(Fault::status(503, 1).path_contains("/v3/requesters"));
+    let (status, again) = p.portal.resend(&order_ref).await;
+    assert_eq!(status, 200);
+    assert_eq!(again["HasErrors"], false, "{again}");
+    assert_eq!(again["ProviderReferenceId"], first["ProviderReferenceId"]);
+    assert_eq!(
+        p.paths_called()
+            .iter()
+            .filter(|path| *path == "/v3/requesters")
+            .count(),
+        2,
+        "asked again once the remembered answer lapsed"
+    );
+    assert_eq!(p.orders(&order_ref).await.len(), 1, "one order");
 }

@@ -5,10 +5,13 @@
 use lambda_runtime::{Context, LambdaEvent};
 use screenhub::api::Endpoint;
 use screenhub::config::TenantConfig;
-use screenhub::domain::ProviderKind;
+use screenhub::domain::{ProviderKind, TenantId};
 use screenhub::lambda;
+use screenhub::ports::Store;
 use screenhub::ports::TenantSecrets;
-use screenhub::ports::secrets::{PartnerSecrets, PaylocityPartner, ProviderSecrets, Secret};
+use screenhub::ports::secrets::{
+    CornerstoneSecrets, PartnerSecrets, PaylocityPartner, ProviderSecrets, Secret,
+};
 use screenhub_cli::demo;
 use screenhub_sandbox::FakeLever;
 use screenhub_tests::paylocity_scenario::put_partner_secret;
@@ -41,12 +44,18 @@ fn context() -> Context {
 
 async fn onboard_demo(world: &World, lever: &FakeLever) {
     lever.add_api_key(demo::LEVER_KEY);
-    let config: TenantConfig = demo::demo_tenant(
-        &lever.base_url(),
-        "http://127.0.0.1:9",
-        "http://127.0.0.1:9",
-        "http://127.0.0.1:9",
-    );
+    // With the portal of `screenhub local` (its fake Cornerstone's default address), whose
+    // callback origin the Cornerstone sample's CallbackUrl is on.
+    let config: TenantConfig = demo::with_portal(
+        demo::demo_tenant(
+            &lever.base_url(),
+            "http://127.0.0.1:9",
+            "http://127.0.0.1:9",
+            "http://127.0.0.1:9",
+        ),
+        "http://127.0.0.1:4006",
+    )
+    .expect("the demo tenant with its portal");
     let secrets = TenantSecrets {
         lever_api_key: Some(Secret::new(demo::LEVER_KEY)),
         lever_webhook_tokens: [
@@ -70,9 +79,16 @@ async fn onboard_demo(world: &World, lever: &FakeLever) {
             api_secret: None,
             callback_secrets: vec![Secret::new(demo::BO_CALLBACK_SECRET)],
         }),
-        accurate: None,
+        accurate: Some(ProviderSecrets {
+            api_key: Secret::new(demo::ACCURATE_KEY),
+            api_secret: Some(Secret::new(demo::ACCURATE_SECRET)),
+            callback_secrets: vec![Secret::new(demo::ACCURATE_CALLBACK_SECRET)],
+        }),
         operator_api_key: Some(Secret::new(demo::OPERATOR_KEY)),
-        cornerstone: None,
+        cornerstone: Some(CornerstoneSecrets {
+            password: Secret::new(demo::CORNERSTONE_PASSWORD),
+            status_password: None,
+        }),
         lever_connection: None,
     };
     world.onboard(&config, &secrets).await;
@@ -166,6 +182,39 @@ async fn every_sample_event_reaches_its_handler() {
                     "{body}"
                 );
             }
+            "accurate-callback.json" => {
+                let (status, body) = http(
+                    &world,
+                    Endpoint::ProviderCallback(ProviderKind::Accurate),
+                    file,
+                )
+                .await;
+                assert_eq!(
+                    (status, &body["code"]),
+                    (404, &json!("order-unknown")),
+                    "{body}"
+                );
+            }
+            "cornerstone-packages.json" => {
+                let (status, body) = http(&world, Endpoint::CornerstonePackages, file).await;
+                assert_eq!(status, 200, "{body}");
+                assert_eq!(body[0]["Id"], demo::CORNERSTONE_PACKAGE, "{body}");
+            }
+            "cornerstone-initiate.json" => {
+                let (status, body) = http(&world, Endpoint::CornerstoneInitiate, file).await;
+                assert_eq!((status, &body["HasErrors"]), (200, &json!(false)), "{body}");
+                let reference = body["ProviderReferenceId"].clone();
+                assert!(reference.is_string(), "{body}");
+                // Sent again (a redelivery): the same reference, nothing new.
+                let (status, again) = http(&world, Endpoint::CornerstoneInitiate, file).await;
+                assert_eq!((status, &again["ProviderReferenceId"]), (200, &reference));
+                let orders = world
+                    .store
+                    .orders_of_opportunity(&TenantId::parse(demo::TENANT).unwrap(), "csod-demo-1")
+                    .await
+                    .unwrap();
+                assert_eq!(orders.len(), 1, "one order");
+            }
             "paylocity-order.json" => {
                 let (status, body) = http(&world, Endpoint::PaylocityOrders, file).await;
                 assert_eq!(
@@ -240,7 +289,7 @@ async fn every_sample_event_reaches_its_handler() {
         }
         covered.push(name);
     }
-    assert_eq!(covered.len(), 13, "{covered:?}");
+    assert_eq!(covered.len(), 16, "{covered:?}");
     // The health route the README promises is the Lever webhook function's.
     let health = lambda_http::request::from_str(
         &std::fs::read_to_string(dir.join("lever-webhook.json"))

@@ -27,6 +27,9 @@ use tokio::net::ToSocketAddrs;
 
 use crate::server::{bind, http_client, lock, serve};
 
+/// The email of the portal's ordering user (Rita Recruiter) in [`Applicant::new`].
+pub const REQUESTER_EMAIL: &str = "recruiter@acme.example";
+
 /// An applicant as the portal sends it (the fields a portal's field configuration opts in).
 #[derive(Clone, Debug)]
 pub struct Applicant {
@@ -37,6 +40,8 @@ pub struct Applicant {
     pub phone: Option<String>,
     pub division_id: Option<String>,
     pub location_ref: Option<String>,
+    /// The ordering user's email (`RequestorData.EmailAddress` and `RecruiterEmail`).
+    pub requester_email: Option<String>,
     pub package_id: String,
 }
 
@@ -51,6 +56,7 @@ impl Applicant {
             phone: Some("+1 512 555 0100".into()),
             division_id: Some("DIV-ENG".into()),
             location_ref: Some("LOC-AUSTIN".into()),
+            requester_email: Some(REQUESTER_EMAIL.into()),
             package_id: package_id.into(),
         }
     }
@@ -60,7 +66,7 @@ impl Applicant {
         json!({
             "ApplicantData": {
                 "FirstName": self.first_name, "MiddleName": self.middle_name,
-                "LastName": self.last_name, "RecruiterEmail": "recruiter@acme.example",
+                "LastName": self.last_name, "RecruiterEmail": self.requester_email,
                 "OrganizationUnit": {
                     "Division": "Engineering", "DivisionId": self.division_id,
                     "Location": { "Name": "Austin", "Ref": self.location_ref }
@@ -73,7 +79,7 @@ impl Applicant {
             "JobRequisitionData": { "Id": "req-1", "DisplayTitle": "Senior Engineer",
                 "City": "Austin", "State": "TX", "Country": "US" },
             "RequestorData": { "FirstName": "Rita", "LastName": "Recruiter",
-                "EmailAddress": "recruiter@acme.example", "UserID": "u-9" },
+                "EmailAddress": self.requester_email, "UserID": "u-9" },
             "CallbackData": { "CallbackUrl": callback_url, "ApplicantRefId": format!("app-{order_ref}"),
                 "ApplicantRefUserId": "user-77", "ApplicantRefOrderId": order_ref },
             "SelectedPackageId": self.package_id,

@@ -48,20 +48,6 @@ impl Accurate {
             ))
     }
 
-    /// Whether Accurate knows a requester (an account user who may order) by this email.
-    pub async fn requester_exists(
-        &self,
-        acct: &ProviderAccount,
-        email: &str,
-    ) -> Result<bool, ProviderError> {
-        let found: Vec<serde_json::Value> = read(
-            self.request(reqwest::Method::GET, acct, &["requesters"])?
-                .query(&[("email", email)]),
-        )
-        .await?;
-        Ok(!found.is_empty())
-    }
-
     /// Our order's order at Accurate, if one was placed already.
     async fn existing(
         &self,
@@ -87,6 +73,25 @@ fn url(acct: &ProviderAccount, segments: &[&str]) -> Result<reqwest::Url, Provid
         .push("v3")
         .extend(segments);
     Ok(url)
+}
+
+/// A requester as `GET /requesters?email=` lists it: only its email is read.
+#[derive(serde::Deserialize)]
+struct RequesterWire {
+    #[serde(default)]
+    email: Option<String>,
+}
+
+/// Whether the requesters Accurate listed include `email` (compared without case or
+/// surrounding blanks): an answer that ignored the filter does not admit anyone.
+fn names_requester(found: &[RequesterWire], email: &str) -> bool {
+    let email = email.trim();
+    !email.is_empty()
+        && found.iter().any(|r| {
+            r.email
+                .as_deref()
+                .is_some_and(|e| e.trim().eq_ignore_ascii_case(email))
+        })
 }
 
 /// A candidate or an order as Accurate answers it: only its id is read.
@@ -148,7 +153,10 @@ impl ProviderAdapter for Accurate {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities { cancel: true }
+        Capabilities {
+            cancel: true,
+            requesters: true,
+        }
     }
 
     fn api_base<'t>(&self, tenant: &'t TenantConfig) -> Option<&'t str> {
@@ -224,6 +232,20 @@ impl ProviderAdapter for Accurate {
         })
     }
 
+    /// `GET /requesters?email=`: whether the account has a user (requester) by this email.
+    async fn requester_exists(
+        &self,
+        acct: &ProviderAccount,
+        email: &str,
+    ) -> Result<bool, ProviderError> {
+        let found: Vec<RequesterWire> = read(
+            self.request(reqwest::Method::GET, acct, &["requesters"])?
+                .query(&[("email", email.trim())]),
+        )
+        .await?;
+        Ok(names_requester(&found, email))
+    }
+
     async fn cancel(
         &self,
         acct: &ProviderAccount,
@@ -253,5 +275,32 @@ fn wire_reason(reason: CancelReason) -> &'static str {
         CancelReason::Cancelled => "CANCELLED",
         CancelReason::CandidateDeleted => "CANDIDATE_DELETED",
         CancelReason::Expired => "EXPIRED",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(emails: &[Option<&str>]) -> Vec<RequesterWire> {
+        emails
+            .iter()
+            .map(|e| RequesterWire {
+                email: e.map(str::to_owned),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_requester_is_named_by_its_email_whatever_the_case() {
+        let found = listed(&[Some("recruiter@acme.example")]);
+        assert!(names_requester(&found, "Recruiter@ACME.example"));
+        assert!(names_requester(&found, " recruiter@acme.example "));
+        assert!(!names_requester(&found, "someone@acme.example"));
+        assert!(!names_requester(&found, ""));
+        assert!(!names_requester(&[], "recruiter@acme.example"));
+        // An answer that ignored the filter (other users, or entries without an email).
+        let others = listed(&[Some("boss@acme.example"), None]);
+        assert!(!names_requester(&others, "recruiter@acme.example"));
     }
 }

@@ -12,17 +12,25 @@
 //! keyed by `CallbackData.ApplicantRefOrderId` that holds the hub's reference: a redelivery
 //! (also concurrent) commits nothing and answers the same `ProviderReferenceId`.
 //!
-//! DynamoDB calls of initiate with warm caches: one `TransactWriteItems`; a redelivery adds
-//! one consistent `GetItem` (the delivery record).
+//! Before anything is written, initiate asks the route's provider whether the ordering user
+//! (`RequestorData.EmailAddress`) is one of its requesters ([`super::requesters`]; a provider
+//! without requesters is not asked): an unknown, missing or unverifiable one is answered
+//! `HasErrors: true`, unless the order was taken before (a redelivery answers its reference).
+//!
+//! Calls of initiate with warm caches: one `TransactWriteItems`, plus one bounded provider
+//! call (`GET /v3/requesters` for Accurate) when the requester is not remembered; a
+//! redelivery adds one consistent `GetItem` (the delivery record), and so does a refused
+//! requester check.
 
 use super::hub::Hub;
 use super::problem::{ApiError, Reply};
+use super::requesters::Verdict;
 use crate::config::TenantConfig;
 use crate::domain::OrderId;
 use crate::domain::ats::cornerstone::{CornerstoneState, Permission, panel};
 use crate::domain::ats::cornerstone_account::CornerstoneSettings;
 use crate::domain::ats::cornerstone_request::{BackgroundCheckRequest, Refusal};
-use crate::domain::kinds::AtsKind;
+use crate::domain::kinds::{AtsKind, ProviderKind};
 use crate::domain::order::AdapterData;
 use crate::intake::{self, Opening};
 use crate::ports::TenantSecrets;
@@ -90,7 +98,7 @@ async fn authenticate(
     tenant_raw: &str,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<(TenantConfig, Permission), ApiError> {
+) -> Result<(TenantConfig, Permission, TenantSecrets), ApiError> {
     let tenant = hub.admit(tenant_raw, body).await?;
     let settings = tenant
         .ats
@@ -106,7 +114,7 @@ async fn authenticate(
         .map_err(|e| ApiError::unavailable("secrets", e))?
         .ok_or_else(credentials_invalid)?;
     let permission = permission(&settings, &secrets, given).ok_or_else(credentials_invalid)?;
-    Ok((tenant, permission))
+    Ok((tenant, permission, secrets))
 }
 
 fn settings(tenant: &TenantConfig) -> &CornerstoneSettings {
@@ -131,14 +139,14 @@ fn refused(tenant: &TenantConfig, r: Refusal) -> Reply {
 /// `GET /cornerstone/{tenant}/api/Packages`.
 pub async fn packages(hub: &Hub, tenant_raw: &str, headers: &HeaderMap, body: &[u8]) -> Reply {
     match authenticate(hub, tenant_raw, headers, body).await {
-        Ok((tenant, _)) => Reply::ok(settings(&tenant).listed()),
+        Ok((tenant, _, _)) => Reply::ok(settings(&tenant).listed()),
         Err(e) => problem(e),
     }
 }
 
 /// `POST /cornerstone/{tenant}/api/InitiateBackgroundCheck`.
 pub async fn initiate(hub: &Hub, tenant_raw: &str, headers: &HeaderMap, body: &[u8]) -> Reply {
-    let (tenant, permission) = match authenticate(hub, tenant_raw, headers, body).await {
+    let (tenant, permission, secrets) = match authenticate(hub, tenant_raw, headers, body).await {
         Ok(ok) => ok,
         Err(e) => return problem(e),
     };
@@ -167,6 +175,25 @@ pub async fn initiate(hub: &Hub, tenant_raw: &str, headers: &HeaderMap, body: &[
         );
     };
     let now = hub.clock.now();
+    let key = format!("cornerstone-initiate:{}:{}", tenant.id, checked.order_ref);
+    let verdict = hub
+        .requesters
+        .check(
+            &tenant,
+            &secrets,
+            route.provider,
+            checked.intake.requester_email.as_deref(),
+            now,
+        )
+        .await;
+    if let Some(refusal) = requester_refusal(verdict, route.provider) {
+        // An order taken before is answered, whatever the provider says of its user now.
+        return match hub.store.get_delivery(&key, now).await {
+            Ok(Some(first)) => taken_before(&tenant, &first),
+            Ok(None) => refused(&tenant, refusal),
+            Err(e) => problem(ApiError::unavailable("delivery", e)),
+        };
+    }
     let state = CornerstoneState {
         package_id: checked.package_id.clone(),
         callback: checked.callback.clone(),
@@ -188,7 +215,6 @@ pub async fn initiate(hub: &Hub, tenant_raw: &str, headers: &HeaderMap, body: &[
     );
     commit.order.warnings = checked.warnings.clone();
     let order_id = commit.order.id;
-    let key = format!("cornerstone-initiate:{}:{}", tenant.id, checked.order_ref);
     let commit = commit.with_delivery(
         DeliveryRecord::new(key.clone(), now + ORDER_RECORD_TTL)
             .with_fingerprint(order_id.to_string()),
@@ -201,17 +227,53 @@ pub async fn initiate(hub: &Hub, tenant_raw: &str, headers: &HeaderMap, body: &[
         }
         Err(CommitError::DuplicateDelivery | CommitError::ActiveOrderExists) => {
             match hub.store.get_delivery(&key, now).await {
-                Ok(Some(first)) => {
-                    let reference = first.fingerprint.as_deref().and_then(OrderId::parse);
-                    tracing::info!(tenant = %tenant.id, order_id = ?reference.map(|r| r.to_string()), "Cornerstone order delivered again; acknowledged");
-                    response(reference, &[])
-                }
+                Ok(Some(first)) => taken_before(&tenant, &first),
                 Ok(None) => problem(ApiError::unavailable("delivery", "record not found")),
                 Err(e) => problem(ApiError::unavailable("delivery", e)),
             }
         }
         Err(e) => problem(ApiError::unavailable("commit", e)),
     }
+}
+
+/// The answer to an initiate whose order was taken before: the same reference.
+fn taken_before(tenant: &TenantConfig, first: &DeliveryRecord) -> Reply {
+    let reference = first.fingerprint.as_deref().and_then(OrderId::parse);
+    tracing::info!(tenant = %tenant.id, order_id = ?reference.map(|r| r.to_string()), "Cornerstone order delivered again; acknowledged");
+    response(reference, &[])
+}
+
+/// Why an order whose ordering user the route's provider did not admit is not taken, in
+/// words the portal's user can act on (`None`: admitted).
+fn requester_refusal(verdict: Verdict, provider: ProviderKind) -> Option<Refusal> {
+    let name = provider.display_name();
+    let (code, description) = match verdict {
+        Verdict::Allowed => return None,
+        Verdict::Missing => (
+            "requester-missing",
+            format!(
+                "Background check not ordered: the request names no ordering user's email \
+                 (RequestorData.EmailAddress), which {name} needs to know who orders. Order \
+                 again as a user who has an email address."
+            ),
+        ),
+        Verdict::Unknown => (
+            "requester-unknown",
+            format!(
+                "Background check not ordered: the ordering user's email is not a requester \
+                 in {name}. Ask your {name} administrator to add this user as a requester in \
+                 {name}, then order again."
+            ),
+        ),
+        Verdict::Unverified => (
+            "requester-unverified",
+            format!(
+                "Background check not ordered: {name} could not be reached to verify that the \
+                 ordering user is a requester. Nothing was ordered; try again in a few minutes."
+            ),
+        ),
+    };
+    Some(Refusal { code, description })
 }
 
 /// `GET /cornerstone/{tenant}/api/Panel/{reference}`: the order's panel, with links only for
@@ -224,7 +286,7 @@ pub async fn panel_of(
     body: &[u8],
 ) -> Reply {
     let shown = async {
-        let (tenant, permission) = authenticate(hub, tenant_raw, headers, body).await?;
+        let (tenant, permission, _) = authenticate(hub, tenant_raw, headers, body).await?;
         let id = OrderId::parse(reference).ok_or(ApiError::IdInvalid)?;
         let order = hub
             .store
@@ -308,6 +370,27 @@ mod tests {
             permission(&s, &TenantSecrets::default(), ("portal", "s3cret")),
             None
         );
+    }
+
+    #[test]
+    fn an_unadmitted_requester_is_refused_in_words_naming_the_provider_and_what_to_do() {
+        assert!(requester_refusal(Verdict::Allowed, ProviderKind::Accurate).is_none());
+        let unknown = requester_refusal(Verdict::Unknown, ProviderKind::Accurate).unwrap();
+        assert_eq!(unknown.code, "requester-unknown");
+        assert!(
+            unknown
+                .description
+                .contains("not a requester in Accurate Background")
+                && unknown.description.contains("add this user as a requester"),
+            "{}",
+            unknown.description
+        );
+        let unverified = requester_refusal(Verdict::Unverified, ProviderKind::Accurate).unwrap();
+        assert_eq!(unverified.code, "requester-unverified");
+        assert!(unverified.description.contains("try again"));
+        let missing = requester_refusal(Verdict::Missing, ProviderKind::Accurate).unwrap();
+        assert_eq!(missing.code, "requester-missing");
+        assert!(missing.description.contains("RequestorData.EmailAddress"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! What the inbound handlers need, built once per process.
 
 use super::problem::ApiError;
+use super::requesters::Requesters;
 use crate::adapters::secrets_cache::CachedSecrets;
 use crate::adapters::tenant_cache::{TENANT_TTL, TenantCache};
 use crate::config::TenantConfig;
@@ -21,6 +22,11 @@ pub struct HubSettings {
     pub callback_tolerance: Duration,
     /// How long delivery de-duplication records are kept.
     pub delivery_ttl: Duration,
+    /// How long an inbound request waits for a provider to say whether its ordering user is
+    /// a requester (one attempt; no answer in time orders nothing).
+    pub requester_timeout: std::time::Duration,
+    /// How long a known requester is remembered in-process.
+    pub requester_ttl: Duration,
 }
 
 impl Default for HubSettings {
@@ -31,6 +37,8 @@ impl Default for HubSettings {
             max_future_skew: Duration::minutes(5),
             callback_tolerance: Duration::minutes(5),
             delivery_ttl: Duration::days(7),
+            requester_timeout: std::time::Duration::from_secs(4),
+            requester_ttl: Duration::minutes(15),
         }
     }
 }
@@ -41,6 +49,8 @@ pub struct Hub {
     pub secrets: Arc<CachedSecrets>,
     pub tenants: Arc<TenantCache>,
     pub clock: Arc<dyn Clock>,
+    /// Whether an order's ordering user is a requester of its provider.
+    pub requesters: Arc<Requesters>,
     pub settings: HubSettings,
     /// The Lever connect routes' service (absent where the function does not serve them).
     #[cfg(feature = "http-client")]
@@ -48,7 +58,8 @@ pub struct Hub {
 }
 
 impl Hub {
-    /// A hub whose tenant configuration is cached for [`TENANT_TTL`].
+    /// A hub whose tenant configuration is cached for [`TENANT_TTL`], without provider
+    /// adapters: it verifies no requester (the composition root builds the full hub).
     pub fn new(
         store: Arc<dyn Store>,
         secrets: Arc<CachedSecrets>,
@@ -56,7 +67,13 @@ impl Hub {
         settings: HubSettings,
     ) -> Self {
         let tenants = Arc::new(TenantCache::new(store.clone(), clock.clone(), TENANT_TTL));
+        let requesters = Arc::new(Requesters::new(
+            None,
+            settings.requester_timeout,
+            settings.requester_ttl,
+        ));
         Self {
+            requesters,
             store,
             secrets,
             tenants,

@@ -11,6 +11,7 @@ pub mod operator;
 pub mod paylocity_orders;
 pub mod problem;
 pub mod provider_callback;
+pub mod requesters;
 
 pub use hub::{Hub, HubSettings};
 pub use problem::{ApiError, Reply, problem_codes};

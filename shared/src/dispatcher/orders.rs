@@ -206,24 +206,14 @@ impl Dispatcher {
         provider: &dyn ProviderAdapter,
     ) -> Result<ProviderAccount, Failure> {
         let kind = provider.kind();
-        let api_base = provider.api_base(tenant).ok_or_else(|| {
-            Failure::Permanent(format!("{} is not set up for this tenant", kind.as_str()))
-        })?;
-        let creds = secrets.provider(kind).ok_or_else(|| {
-            Failure::Permanent(format!("no {} credentials configured", kind.as_str()))
-        })?;
-        Ok(ProviderAccount {
-            tenant: tenant.id.clone(),
-            api_base: api_base.to_owned(),
-            api_key: creds.api_key.clone(),
-            api_secret: creds.api_secret.clone(),
-            callback_url: format!(
-                "{}{}{}",
-                self.public_base_url.trim_end_matches('/'),
-                crate::api::callback_prefix(kind),
-                tenant.id
-            ),
-        })
+        let callback_url = format!(
+            "{}{}{}",
+            self.public_base_url.trim_end_matches('/'),
+            crate::api::callback_prefix(kind),
+            tenant.id
+        );
+        ProviderAccount::of(tenant, secrets, provider, callback_url)
+            .map_err(|e| Failure::Permanent(e.to_string()))
     }
 }
 

@@ -6,7 +6,7 @@ use crate::domain::effects::CancelReason;
 use crate::domain::kinds::ProviderKind;
 use crate::domain::order::{Order, Rejection, SentRequest};
 use crate::domain::subject::Subject;
-use crate::ports::secrets::Secret;
+use crate::ports::secrets::{Secret, TenantSecrets};
 
 #[derive(Clone, Debug)]
 /// A provider account: where to call, with which key, where callbacks go.
@@ -18,6 +18,42 @@ pub struct ProviderAccount {
     pub api_secret: Option<Secret>,
     /// Where the provider sends callbacks for this tenant.
     pub callback_url: String,
+}
+
+/// Why a tenant has no usable account with a provider.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum AccountMissing {
+    #[error("{0} is not set up for this tenant")]
+    NotSetUp(&'static str),
+    #[error("no {0} credentials configured")]
+    NoCredentials(&'static str),
+}
+
+impl ProviderAccount {
+    /// The tenant's account with `provider`: its API root from the configuration, its key
+    /// from the tenant's secrets, and where its callbacks go (`callback_url`; a lookup that
+    /// places nothing names none and passes an empty one).
+    pub fn of(
+        tenant: &TenantConfig,
+        secrets: &TenantSecrets,
+        provider: &dyn ProviderAdapter,
+        callback_url: String,
+    ) -> Result<ProviderAccount, AccountMissing> {
+        let kind = provider.kind();
+        let api_base = provider
+            .api_base(tenant)
+            .ok_or(AccountMissing::NotSetUp(kind.as_str()))?;
+        let creds = secrets
+            .provider(kind)
+            .ok_or(AccountMissing::NoCredentials(kind.as_str()))?;
+        Ok(ProviderAccount {
+            tenant: tenant.id.clone(),
+            api_base: api_base.to_owned(),
+            api_key: creds.api_key.clone(),
+            api_secret: creds.api_secret.clone(),
+            callback_url,
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,6 +101,9 @@ pub fn not_set_up(provider: ProviderKind) -> Rejection {
 pub struct Capabilities {
     /// Orders can be cancelled (a recruiter's cancel) or closed (expiry, deletion) there.
     pub cancel: bool,
+    /// The account has users who may order (requesters), and the provider can say whether an
+    /// email names one: an ATS that names its ordering user checks it before ordering.
+    pub requesters: bool,
 }
 
 /// A screening provider, as the spine sees it: its account for a tenant, how an order is
@@ -108,4 +147,18 @@ pub trait ProviderAdapter: Send + Sync {
         provider_ref: &str,
         reason: CancelReason,
     ) -> Result<(), ProviderError>;
+
+    /// Whether `email` names a requester of the account (only called when
+    /// [`Capabilities::requesters`]; a provider without requesters keeps this default). It
+    /// runs on an inbound request's path: one attempt, no retries.
+    async fn requester_exists(
+        &self,
+        _acct: &ProviderAccount,
+        _email: &str,
+    ) -> Result<bool, ProviderError> {
+        Err(ProviderError::Unexpected(format!(
+            "{} has no requesters",
+            self.kind().display_name()
+        )))
+    }
 }

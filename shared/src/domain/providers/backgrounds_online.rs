@@ -130,7 +130,8 @@ pub fn prepare(
         },
         position: BackgroundsOnlinePosition {
             title: non_blank(subject.job.title.as_deref()),
-            location: non_blank(subject.location.as_deref()),
+            // The position's place: the job's location, else the candidate's.
+            location: non_blank(subject.place()),
         },
     })
 }

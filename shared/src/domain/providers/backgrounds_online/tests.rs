@@ -58,6 +58,20 @@ fn the_default_package_is_ordered_with_the_candidate_fields() {
 }
 
 #[test]
+fn the_positions_location_is_the_jobs_else_the_candidates() {
+    let mut s = subject(&[], Some("a@b.c"));
+    s.job.location = Some("Round Rock, TX, US".into());
+    let sent = prepare(&settings(), &order(), &s).unwrap();
+    assert_eq!(
+        sent.position.location.as_deref(),
+        Some("Round Rock, TX, US")
+    );
+    s.job.location = None;
+    let sent = prepare(&settings(), &order(), &s).unwrap();
+    assert_eq!(sent.position.location.as_deref(), Some("Austin"));
+}
+
+#[test]
 fn a_package_label_overrides_the_default_by_exact_name() {
     let sent = prepare(
         &settings(),
