@@ -126,6 +126,10 @@ enum Command {
         order: String,
         step: String,
     },
+    /// A tenant's Lever connection by OAuth: show it, start it (Lever's authorize URL for a
+    /// Super Admin), disconnect it.
+    #[command(subcommand)]
+    Lever(screenhub_cli::lever::LeverCommand),
     /// Print a freshly signed Lever webhook as an API Gateway event (for `cargo lambda invoke`).
     SampleLeverWebhook {
         #[arg(long, default_value = "demo")]
@@ -323,6 +327,10 @@ async fn main() -> Result<()> {
                 order.id,
                 order.status.as_str()
             );
+            Ok(())
+        }
+        Command::Lever(command) => {
+            print!("{}", screenhub_cli::lever::run(command).await?);
             Ok(())
         }
         Command::SampleLeverWebhook {

@@ -276,6 +276,13 @@ pub async fn from_env() -> Result<(Composition, Arc<Sdk>), MissingEnv> {
                 .into(),
         );
     }
+    Ok(deployment(table, prefix, tuning))
+}
+
+/// The composition over the deployment's table `table` and its secrets under `prefix`, AWS
+/// settings from the usual variables (what [`from_env`] builds; the CLI names the table and
+/// the prefix itself).
+pub fn deployment(table: String, prefix: String, tuning: Tuning) -> (Composition, Arc<Sdk>) {
     let sdk = Sdk::from_env();
     let store = Arc::new(DynamoStore::lazy(sdk.clone(), table));
     let source = Arc::new(SecretsManager::lazy(sdk.clone(), prefix));
@@ -286,7 +293,7 @@ pub async fn from_env() -> Result<(Composition, Arc<Sdk>), MissingEnv> {
         Arc::new(SystemClock),
         tuning,
     );
-    Ok((parts, sdk))
+    (parts, sdk)
 }
 
 pub async fn aws_hub() -> Result<Hub, MissingEnv> {

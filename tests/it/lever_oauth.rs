@@ -459,3 +459,82 @@ async fn disconnecting_deletes_the_hubs_webhooks_and_forgets_the_grant() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn the_cli_shows_starts_and_disconnects_a_connection_without_printing_a_token() {
+    use screenhub_cli::lever;
+    let s = Scenario::with_oauth().await;
+    let parts = &s.world.parts;
+    let shown = lever::show(parts, &s.tenant).await.unwrap();
+    assert_eq!(
+        (shown["method"].as_str(), shown["status"].as_str()),
+        (Some("oauth"), Some("not_connected"))
+    );
+
+    // `screenhub lever connect`: the authorize URL on its own line, the scopes, what to do.
+    let text = lever::connect(parts, &s.tenant, &format!("{}/", s.world.hub_url))
+        .await
+        .unwrap();
+    let url = text
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with(&s.lever.oauth_authorize_url()))
+        .unwrap_or_else(|| panic!("no authorize URL in:\n{text}"));
+    for said in [
+        "offline_access",
+        "webhooks:write:admin",
+        "Super Admin opens this URL and clicks Accept",
+        "switch on the webhook groups in Lever",
+        &format!("{}/lever/oauth/callback", s.world.hub_url),
+    ] {
+        assert!(text.contains(said), "{said:?} missing from:\n{text}");
+    }
+    // The URL the CLI printed is one the hub accepts back: the Super Admin consents.
+    let callback = at_lever(url).await;
+    let (status, _, body) = back_at_hub(&callback, true).await;
+    assert_eq!(status, 200, "{body}");
+
+    let shown = lever::show(parts, &s.tenant).await.unwrap();
+    assert_eq!(shown["status"], "connected", "{shown}");
+    assert_eq!(
+        events(&shown),
+        BTreeSet::from(["candidateDeleted".into(), "candidateStageChange".into()])
+    );
+    assert!(shown["access_expires_at"].is_string(), "{shown}");
+    let grant = parts
+        .secrets
+        .refresh(&s.tenant)
+        .await
+        .unwrap()
+        .and_then(|t| t.lever_connection)
+        .expect("the grant is stored");
+    let printed = shown.to_string();
+    for token in [grant.access_token.expose(), grant.refresh_token.expose()] {
+        assert!(!printed.contains(token), "a token was shown: {printed}");
+    }
+
+    // A tenant connected by API key is told how to switch, and nothing is started.
+    let keyed = Scenario::start().await;
+    let err = lever::connect(&keyed.world.parts, &keyed.tenant, &keyed.world.hub_url)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("ats.lever.connection"), "{err}");
+
+    let text = lever::disconnect(parts, &s.tenant, &s.world.hub_url)
+        .await
+        .unwrap();
+    assert!(text.contains("2 webhook(s)"), "{text}");
+    assert!(
+        text.contains("Settings → Integrations and API → Authorized Apps"),
+        "{text}"
+    );
+    assert_eq!(
+        lever::show(parts, &s.tenant).await.unwrap()["status"],
+        "not_connected"
+    );
+    let opp = s.candidate(&[]);
+    assert!(
+        s.lever.move_stage(&opp, TRIGGER).await.is_empty(),
+        "the hub's webhooks were deleted in Lever"
+    );
+}
