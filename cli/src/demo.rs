@@ -3,7 +3,8 @@
 //! the sandbox's fake Lever, Alliance 2020, Backgrounds Online, Accurate, Paylocity and
 //! Cornerstone seeded with a demo tenant, so a newcomer can move a candidate or tag one and
 //! watch tags and notes arrive, or order a screening in Paylocity or Cornerstone and watch its
-//! status history advance.
+//! status history advance. A second tenant connects its Lever account by OAuth through the
+//! hub's connect routes (the fake Lever consents as a Super Admin).
 
 use crate::{server, worker};
 use screenhub::adapters::embedded_store::EmbeddedStore;
@@ -14,7 +15,8 @@ use screenhub::adapters::paylocity_http::PaylocityHttp;
 use screenhub::config::TenantConfig;
 use screenhub::outbound::RetryPolicy;
 use screenhub::ports::secrets::{
-    CornerstoneSecrets, PartnerSecrets, PaylocityPartner, ProviderSecrets, Secret, TenantSecrets,
+    CornerstoneSecrets, LeverPartner, PartnerSecrets, PaylocityPartner, ProviderSecrets, Secret,
+    TenantSecrets,
 };
 use screenhub::ports::{Store, SystemClock};
 use screenhub::runtime::{Composition, Tuning};
@@ -72,6 +74,18 @@ pub const OPERATOR_KEY: &str = "demo-operator-key";
 pub const DISPATCH_BUDGET: Duration = Duration::from_secs(60);
 /// How often the local run polls Lever for tags (5 minutes when deployed).
 pub const POLL_EVERY: Duration = Duration::from_secs(5);
+/// The second demo tenant: its Lever account is connected by OAuth (a Super Admin authorizes
+/// the hub), not by an API key; not yet connected when the local run starts.
+pub const OAUTH_TENANT: &str = "acme-oauth";
+/// Its operator key (the connect routes).
+pub const OAUTH_OPERATOR_KEY: &str = "acme-oauth-operator-key";
+/// The stage of its one route (a stage move orders from Alliance 2020; the `demo` tenant has
+/// no route on it).
+pub const OAUTH_STAGE: &str = "stage-background-check-oauth";
+/// The deployment's Lever app (the partner secret's `lever`), registered with the fake Lever
+/// with the redirect URI `<hub>/lever/oauth/callback`.
+pub const LEVER_CLIENT_ID: &str = "demo-lever-client";
+pub const LEVER_CLIENT_SECRET: &str = "demo-lever-client-secret";
 
 pub struct LocalOptions {
     pub hub: SocketAddr,
@@ -102,6 +116,8 @@ pub struct LocalRun {
     pub opportunities: Vec<(String, &'static str)>,
     /// A candidate for the pairings that exist by configuration alone.
     pub pairing_candidate: String,
+    /// A candidate for the [`OAUTH_TENANT`]'s stage route.
+    pub oauth_candidate: String,
 }
 
 /// The demo tenant: Lever and a Paylocity company with three providers, and eight routes:
@@ -234,6 +250,60 @@ fn demo_tenant_json(
     })
 }
 
+/// The [`OAUTH_TENANT`]: the same fake Lever account, connected by OAuth, with one route (a
+/// move to [`OAUTH_STAGE`] orders from Alliance 2020, status tags "Alliance 2020 Check: …").
+pub fn oauth_tenant(lever_api: &str, alliance_api: &str) -> TenantConfig {
+    serde_json::from_value(serde_json::json!({
+        "id": OAUTH_TENANT,
+        "name": "Acme (Lever connected by OAuth)",
+        "ats": { "lever": { "api_base": lever_api, "connection": "oauth" } },
+        "providers": {
+            "alliance2020": {
+                "api_base": alliance_api,
+                "client_code": "ACME",
+                "product": { "default": "Standard Package", "available": ["Criminal Package 2"] }
+            }
+        },
+        "routes": [{
+            "id": "alliance2020",
+            "trigger": { "kind": "lever_stage", "stage_id": OAUTH_STAGE },
+            "provider": "alliance2020",
+            "lever": { "status_tags": { "family": "standard", "format": "Alliance 2020 Check: {status}" } }
+        }]
+    }))
+    .expect("the OAuth demo tenant is valid")
+}
+
+/// The [`OAUTH_TENANT`]'s secret: no Lever key and no webhook token (the grant and the tokens
+/// of the webhooks the hub registers arrive when a Super Admin authorizes the hub).
+pub fn oauth_tenant_secrets() -> TenantSecrets {
+    TenantSecrets {
+        lever_api_key: None,
+        lever_webhook_tokens: Default::default(),
+        alliance: Some(ProviderSecrets {
+            api_key: Secret::new(ALLIANCE_KEY),
+            api_secret: None,
+            callback_secrets: vec![Secret::new(CALLBACK_SECRET)],
+        }),
+        backgrounds_online: None,
+        accurate: None,
+        operator_api_key: Some(Secret::new(OAUTH_OPERATOR_KEY)),
+        cornerstone: None,
+        lever_connection: None,
+    }
+}
+
+/// The deployment's Lever app as the partner secret holds it, pointing at `lever`.
+pub fn lever_app(lever: &FakeLever) -> LeverPartner {
+    LeverPartner {
+        client_id: LEVER_CLIENT_ID.into(),
+        client_secret: Secret::new(LEVER_CLIENT_SECRET),
+        authorize_url: lever.oauth_authorize_url(),
+        token_url: lever.oauth_token_url(),
+        audience: lever.oauth_audience(),
+    }
+}
+
 pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::Error>> {
     let lever = FakeLever::start_on(opts.lever).await?;
     let alliance = FakeAlliance::start_on(opts.alliance).await?;
@@ -251,6 +321,7 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
         (TRIGGER_STAGE, "Background Check"),
         (BO_STAGE, "Background Check (Backgrounds Online)"),
         (ACCURATE_STAGE, "Background Check (Accurate)"),
+        (OAUTH_STAGE, "Background Check (Acme, OAuth)"),
         ("stage-offer", "Offer"),
         (SCREENED_STAGE, "CiiVSOFT SCREENED"),
     ] {
@@ -284,6 +355,12 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
     let katherine = lever.add_opportunity(
         NewOpportunity::new("Katherine Johnson")
             .email("katherine@example.com")
+            .stage("applicant-new")
+            .posting(posting.clone()),
+    );
+    let mary = lever.add_opportunity(
+        NewOpportunity::new("Mary Jackson")
+            .email("mary@example.com")
             .stage("applicant-new")
             .posting(posting.clone()),
     );
@@ -337,6 +414,18 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
             lever_connection: None,
         },
     );
+    file.tenants.insert(
+        screenhub::domain::TenantId::parse(OAUTH_TENANT)?,
+        oauth_tenant_secrets(),
+    );
+    lever.register_oauth_client(
+        LEVER_CLIENT_ID,
+        LEVER_CLIENT_SECRET,
+        format!(
+            "{hub_url}{}",
+            screenhub::domain::ats::lever_oauth::CALLBACK_PATH
+        ),
+    );
     paylocity.add_client(PAYLOCITY_CLIENT, PAYLOCITY_SECRET);
     let partner = PaylocityPartner {
         api_base: paylocity.base_url(),
@@ -347,7 +436,7 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
     };
     file.partner = Some(PartnerSecrets {
         paylocity: Some(partner.clone()),
-        lever: None,
+        lever: Some(lever_app(&lever)),
     });
     std::fs::write(&secrets_path, serde_json::to_vec_pretty(&file)?)?;
 
@@ -363,6 +452,9 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
         &cornerstone.base_url(),
     )?;
     store.put_tenant(&tenant).await?;
+    store
+        .put_tenant(&oauth_tenant(&lever.base_url(), &alliance.base_url()))
+        .await?;
     // The same composition as every deployed function, over the embedded store.
     let parts = Composition::new(
         Arc::new(store.clone()),
@@ -375,7 +467,8 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
         },
     );
     let events = Arc::new(LocalEvents::new());
-    let hub = parts.hub();
+    // With the Lever connect routes: the redirect URI and the webhooks are under `hub_url`.
+    let hub = parts.hub_with_lever_connect(hub_url.clone());
     let poll = parts.tag_poll();
     let sweep = parts.sweep();
     let dispatcher = parts.dispatcher(events.clone(), hub_url.clone());
@@ -412,6 +505,7 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
             (grace, "Grace Hopper (no email)"),
         ],
         pairing_candidate: katherine,
+        oauth_candidate: mary,
     })
 }
 
@@ -536,4 +630,35 @@ fn seed_pass_candidates(lever: &FakeLever, rust_posting: &str) -> Vec<(String, &
             "Florence Nightingale (a nurse, applied to the Rust posting)",
         ),
     ]
+}
+
+/// What `screenhub local` prints to connect the [`OAUTH_TENANT`]'s Lever account by OAuth
+/// with curl (or a browser), see the connection, and watch a stage move reach the hub.
+pub fn oauth_walkthrough(run: &LocalRun) -> String {
+    let hub = &run.hub_url;
+    let l = run.lever.base_url();
+    let auth = format!("-H 'Authorization: Bearer {OAUTH_OPERATOR_KEY}'");
+    let connection = format!("{hub}/operator/lever/{OAUTH_TENANT}/connection");
+    let mary = &run.oauth_candidate;
+    [
+        format!(
+            "Connect Lever by OAuth (tenant {OAUTH_TENANT}, operator key {OAUTH_OPERATOR_KEY}; the fake Lever consents as a Super Admin):"
+        ),
+        "  # start: the hub answers 302 to Lever's authorize page (see Location)".to_owned(),
+        format!("  curl -si {auth} {hub}/operator/lever/{OAUTH_TENANT}/connect"),
+        "  # open that Location in a browser (the fake Lever consents and sends you back to the hub), or with curl:".to_owned(),
+        "  curl -si \"<Location>\"              # Lever's 302 back to the hub's /lever/oauth/callback?code=…&state=…".to_owned(),
+        "  curl -s \"<callback Location>\"      # the hub keeps the grant and registers its webhooks (single use)".to_owned(),
+        "  # the connection: method, status, scopes, expiry, webhooks (never a token)".to_owned(),
+        format!("  curl -s {auth} {connection}"),
+        "  # Mary Jackson's stage move reaches the hub through the webhook it registered; the order's tags are written with the grant".to_owned(),
+        format!(
+            "  curl -s -u {LEVER_KEY}: -X PUT {l}/opportunities/{mary}/stage -H 'content-type: application/json' -d '{{\"stage\":\"{OAUTH_STAGE}\"}}'"
+        ),
+        format!("  curl -s -u {LEVER_KEY}: {l}/opportunities/{mary} | grep -o '\"tags\":[^]]*]'"),
+        "  # disconnect (deletes the hub's webhooks in Lever and forgets the grant)".to_owned(),
+        format!("  curl -s -X DELETE {auth} {connection}"),
+    ]
+    .join("\n")
+        + "\n"
 }

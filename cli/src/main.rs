@@ -576,7 +576,7 @@ async fn local(opts: demo::LocalOptions) -> Result<()> {
     let a = run.alliance.base_url();
     println!("\nScreenhub is running (embedded store, sandbox mode).");
     println!(
-        "  hub API:            {}  (POST /lever/webhooks/{{tenant}}, POST /callbacks/alliance2020/{{tenant}}, POST /callbacks/backgrounds-online/{{tenant}}, POST /callbacks/accurate/{{tenant}}, POST /paylocity/orders, POST /operator/adverse-action/{{tenant}}, GET /cornerstone/{{tenant}}/api/Packages, POST /cornerstone/{{tenant}}/api/InitiateBackgroundCheck, GET /cornerstone/{{tenant}}/api/Panel/{{reference}}, GET /health)",
+        "  hub API:            {}  (POST /lever/webhooks/{{tenant}}, POST /callbacks/alliance2020/{{tenant}}, POST /callbacks/backgrounds-online/{{tenant}}, POST /callbacks/accurate/{{tenant}}, POST /paylocity/orders, POST /operator/adverse-action/{{tenant}}, GET /operator/lever/{{tenant}}/connect, GET|DELETE /operator/lever/{{tenant}}/connection, GET /lever/oauth/callback, GET /cornerstone/{{tenant}}/api/Packages, POST /cornerstone/{{tenant}}/api/InitiateBackgroundCheck, GET /cornerstone/{{tenant}}/api/Panel/{{reference}}, GET /health)",
         run.hub_url
     );
     println!(
@@ -750,6 +750,7 @@ async fn local(opts: demo::LocalOptions) -> Result<()> {
         run.hub_url,
         demo::TENANT
     );
+    println!("{}", demo::oauth_walkthrough(&run));
     println!(
         "Recruiting passes (FiiLTER, ARKiiVE, REFiiNE) run every {} s here (every 5 minutes deployed):",
         demo::PASSES_EVERY.as_secs()

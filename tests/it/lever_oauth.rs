@@ -538,3 +538,89 @@ async fn the_cli_shows_starts_and_disconnects_a_connection_without_printing_a_to
         "the hub's webhooks were deleted in Lever"
     );
 }
+
+#[tokio::test]
+async fn the_local_demo_connects_lever_by_oauth_as_it_prints_and_a_stage_move_reaches_the_hub() {
+    use screenhub_cli::demo;
+    let run = screenhub_tests::start_local_demo().await;
+    let hub = &run.hub_url;
+    let connect_url = format!("{hub}/operator/lever/{}/connect", demo::OAUTH_TENANT);
+    let connection_url = format!("{hub}/operator/lever/{}/connection", demo::OAUTH_TENANT);
+    let printed = demo::oauth_walkthrough(&run);
+    for said in [
+        format!(
+            "curl -si -H 'Authorization: Bearer {}' {connect_url}",
+            demo::OAUTH_OPERATOR_KEY
+        ),
+        format!(
+            "curl -s -H 'Authorization: Bearer {}' {connection_url}",
+            demo::OAUTH_OPERATOR_KEY
+        ),
+        format!("{}/stage", run.oauth_candidate),
+    ] {
+        assert!(printed.contains(&said), "{said:?} missing from:\n{printed}");
+    }
+
+    // The printed flow: start (302 to Lever's authorize page)…
+    let resp = browser()
+        .get(&connect_url)
+        .bearer_auth(demo::OAUTH_OPERATOR_KEY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 302);
+    let authorize = location(&resp);
+    assert!(
+        authorize.starts_with(&run.lever.oauth_authorize_url()),
+        "{authorize}"
+    );
+    // …the fake Lever consents as a Super Admin and sends the browser back to the hub…
+    let callback = at_lever(&authorize).await;
+    assert!(
+        callback.starts_with(&format!("{hub}/lever/oauth/callback?")),
+        "{callback}"
+    );
+    // …which answers the person in the browser with a page.
+    let (status, ct, page) = back_at_hub(&callback, false).await;
+    assert_eq!(
+        (status, ct.as_str()),
+        (200, "text/html; charset=utf-8"),
+        "{page}"
+    );
+    assert!(page.contains("Lever is connected"), "{page}");
+
+    let shown: Value = browser()
+        .get(&connection_url)
+        .bearer_auth(demo::OAUTH_OPERATOR_KEY)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (shown["method"].as_str(), shown["status"].as_str()),
+        (Some("oauth"), Some("connected")),
+        "{shown}"
+    );
+    assert_eq!(
+        events(&shown),
+        BTreeSet::from(["candidateDeleted".into(), "candidateStageChange".into()])
+    );
+
+    // A stage move in Lever reaches the hub through the webhook the hub registered (signed
+    // with the token Lever gave it), and the order's status is written with the grant.
+    let mary = run.oauth_candidate.clone();
+    let deliveries = run.lever.move_stage(&mary, demo::OAUTH_STAGE).await;
+    let webhook = format!("{hub}/lever/webhooks/{}", demo::OAUTH_TENANT);
+    let ours: Vec<_> = deliveries.iter().filter(|d| d.url == webhook).collect();
+    assert_eq!(ours.len(), 1, "{deliveries:?}");
+    assert_eq!(ours[0].status, 200);
+    screenhub_tests::eventually("the order's status tag", || {
+        run.lever
+            .tags(&mary)
+            .contains(&"Alliance 2020 Check: Pending".to_owned())
+    })
+    .await;
+    assert_eq!(run.alliance.orders().len(), 1);
+}
