@@ -100,9 +100,17 @@ async fn onboard_demo(world: &World, lever: &FakeLever) {
             client_secret: Secret::new(demo::PAYLOCITY_SECRET),
             api_keys: vec![Secret::new(demo::PAYLOCITY_API_KEY)],
         }),
-        lever: None,
+        // The deployment's Lever app, for the connect function.
+        lever: Some(demo::lever_app(lever)),
     };
     put_partner_secret(&world.secrets_prefix, &partner).await;
+    // The tenant of `screenhub local` that connects its Lever account by OAuth.
+    world
+        .onboard(
+            &demo::oauth_tenant(&lever.base_url(), "http://127.0.0.1:9"),
+            &demo::oauth_tenant_secrets(),
+        )
+        .await;
 }
 
 async fn http(world: &World, route: Endpoint, file: &Path) -> (u16, Value) {
@@ -116,6 +124,30 @@ async fn http(world: &World, route: Endpoint, file: &Path) -> (u16, Value) {
         _ => Vec::new(),
     };
     (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+}
+
+/// One API Gateway request to a function serving several routes (the Lever connect one).
+async fn http_routed(world: &World, file: &Path) -> (u16, String, Value) {
+    let text = std::fs::read_to_string(file).unwrap();
+    let req = lambda_http::request::from_str(&text).expect("an API Gateway event");
+    let resp = lambda::http_routed(&world.hub, req).await;
+    let status = resp.status().as_u16();
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let body = match resp.body() {
+        lambda_http::Body::Text(t) => t.as_bytes().to_vec(),
+        lambda_http::Body::Binary(b) => b.clone(),
+        _ => Vec::new(),
+    };
+    (
+        status,
+        content_type,
+        serde_json::from_slice(&body).unwrap_or(Value::Null),
+    )
 }
 
 fn payload(file: &Path) -> Value {
@@ -279,6 +311,38 @@ async fn every_sample_event_reaches_its_handler() {
                     .unwrap();
                 assert_eq!(out["pass"], pass.as_str(), "{out}");
             }
+            "lever-connect-callback.json" => {
+                // Lever's redirect back with a state the hub never issued: refused, nothing
+                // traded with Lever.
+                let (status, ct, body) = http_routed(&world, file).await;
+                assert_eq!(
+                    (status, ct.as_str(), &body["code"]),
+                    (400, "application/problem+json", &json!("state-invalid")),
+                    "{body}"
+                );
+                assert_eq!(lever.token_requests("authorization_code"), 0);
+            }
+            "lever-connection.json" => {
+                let (status, _, body) = http_routed(&world, file).await;
+                assert_eq!(status, 200, "{body}");
+                assert_eq!(
+                    (&body["tenant"], &body["method"], &body["status"]),
+                    (
+                        &json!(demo::OAUTH_TENANT),
+                        &json!("oauth"),
+                        &json!("not_connected")
+                    ),
+                    "{body}"
+                );
+            }
+            "scheduled-lever-grant-refresh.json" => {
+                let refresh = world.parts.grant_refresh();
+                let out =
+                    lambda::lever_grant_refresh(&refresh, LambdaEvent::new(payload(file), ctx))
+                        .await
+                        .unwrap();
+                assert!(out["refreshed"].is_u64(), "{out}");
+            }
             "scheduled-sweep.json" => {
                 let out = lambda::expiry_sweep(&world.sweep, LambdaEvent::new(payload(file), ctx))
                     .await
@@ -289,7 +353,7 @@ async fn every_sample_event_reaches_its_handler() {
         }
         covered.push(name);
     }
-    assert_eq!(covered.len(), 16, "{covered:?}");
+    assert_eq!(covered.len(), 19, "{covered:?}");
     // The health route the README promises is the Lever webhook function's.
     let health = lambda_http::request::from_str(
         &std::fs::read_to_string(dir.join("lever-webhook.json"))
