@@ -135,6 +135,8 @@ pub async fn connect(
 fn started_text(connect: &LeverConnect, tenant: &TenantId, started: &Started) -> String {
     let until = started
         .expires_at
+        .replace_nanosecond(0)
+        .unwrap_or(started.expires_at)
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
     let mut out = String::new();
