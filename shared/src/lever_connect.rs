@@ -9,7 +9,7 @@ use crate::domain::TenantId;
 use crate::domain::ats::lever_oauth::{
     self as rules, CALLBACK_PATH, ConnectState, STATE_TTL, StateError, WEBHOOK_EVENTS,
 };
-use crate::domain::ats::lever_route::LeverConnectionMethod;
+use crate::domain::ats::lever_route::{LeverConnectionMethod, LeverTrigger};
 use crate::ports::connections::{ConnectionStatus, LeverConnection, RegisteredWebhook};
 use crate::ports::lever::{LeverAccount, LeverApi, LeverCredential, LeverError};
 use crate::ports::secrets::{LeverGrant, LeverPartner, Secret};
@@ -201,7 +201,7 @@ impl LeverConnect {
                 expires_at: expires_at.unix_timestamp(),
             },
         );
-        let scopes = rules::required_scopes(tenant);
+        let scopes = rules::required_scopes(lever_use(tenant));
         let authorize_url = rules::authorize_url(
             &app.authorize_url,
             &app.client_id,
@@ -536,6 +536,27 @@ impl LeverConnect {
         self.oauth.forget(&tenant.id);
         tracing::info!(tenant = %tenant.id, "Lever disconnected");
         Ok(notes)
+    }
+}
+
+/// What the tenant's configuration does with Lever.
+pub fn lever_use(tenant: &TenantConfig) -> rules::LeverUse {
+    let triggers: Vec<_> = tenant
+        .routes
+        .iter()
+        .filter_map(|r| r.trigger.lever())
+        .collect();
+    rules::LeverUse {
+        routes: !triggers.is_empty(),
+        stage_routes: triggers
+            .iter()
+            .any(|t| matches!(t, LeverTrigger::Stage { .. })),
+        passes: tenant.passes.is_some(),
+        perform_as: tenant
+            .ats
+            .lever
+            .as_ref()
+            .is_some_and(|l| l.perform_as.is_some()),
     }
 }
 
