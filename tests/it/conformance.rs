@@ -316,6 +316,78 @@ async fn dynamodb_store_conforms() {
     suite(&store).await;
 }
 
+/// An item returned while its ATS is disconnected gets its attempt back and goes behind the
+/// items queued after it, so a disconnected tenant's waiting items never crowd out others.
+async fn returned_outbox_suite(store: &dyn Store) {
+    let t = TenantId::parse(&screenhub_tests::unique("w")).unwrap();
+    let at = now();
+    let item = |opp: &str, at: OffsetDateTime| {
+        OutboxItem::new(
+            t.clone(),
+            Effect::Render {
+                order_id: new_order(&t, opp).id,
+                to: None,
+            },
+            at,
+        )
+    };
+    let (waiting, other) = (
+        item("opp-w", at),
+        item("opp-o", at + time::Duration::seconds(1)),
+    );
+    store
+        .record(Record {
+            deliveries: Vec::new(),
+            outbox: vec![waiting.clone(), other.clone()],
+            consumes: None,
+            audit: Vec::new(),
+            now: at,
+        })
+        .await
+        .unwrap();
+    let order = |items: Vec<OutboxItem>| items.iter().map(|i| i.id).collect::<Vec<_>>();
+    assert_eq!(
+        order(store.pending_outbox(10).await.unwrap()),
+        vec![waiting.id, other.id]
+    );
+    let later = at + time::Duration::seconds(10);
+    assert_eq!(
+        store
+            .lease_outbox(waiting.id, "h1", later, later + time::Duration::minutes(2))
+            .await
+            .unwrap(),
+        Some(1)
+    );
+    // Someone else's return changes nothing.
+    store.return_outbox(waiting.id, "h2", later).await.unwrap();
+    assert_eq!(
+        order(store.pending_outbox(10).await.unwrap()),
+        vec![waiting.id, other.id]
+    );
+    store.return_outbox(waiting.id, "h1", later).await.unwrap();
+    let pending = store.pending_outbox(10).await.unwrap();
+    assert_eq!(order(pending.clone()), vec![other.id, waiting.id]);
+    assert_eq!(pending[1].attempts, 0, "the attempt is given back");
+    // Free again at once: the next run may take it.
+    assert_eq!(
+        store
+            .lease_outbox(waiting.id, "h3", later, later + time::Duration::minutes(2))
+            .await
+            .unwrap(),
+        Some(1)
+    );
+}
+
+#[tokio::test]
+async fn embedded_store_returns_a_waiting_item_to_the_back() {
+    returned_outbox_suite(&EmbeddedStore::new()).await;
+}
+
+#[tokio::test]
+async fn dynamodb_store_returns_a_waiting_item_to_the_back() {
+    returned_outbox_suite(&screenhub_tests::fresh_table().await).await;
+}
+
 #[tokio::test]
 async fn concurrent_creates_for_one_delivery_commit_once() {
     let store = screenhub_tests::fresh_table().await;

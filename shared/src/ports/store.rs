@@ -247,8 +247,15 @@ pub trait Store: Send + Sync {
     async fn release_outbox(&self, id: OutboxId, holder: &str) -> Result<(), StoreError>;
     /// Give the lease up and take back the attempt it counted: the item could not even be
     /// tried (its ATS account is disconnected), so waiting must not bring it nearer its dead
-    /// letter. Only if `holder` still has the lease.
-    async fn return_outbox(&self, id: OutboxId, holder: &str) -> Result<(), StoreError>;
+    /// letter. It also goes to the back of the pending queue (as if queued at `now`), so a
+    /// disconnected tenant's waiting items never crowd out the others' in a run. Only if
+    /// `holder` still has the lease.
+    async fn return_outbox(
+        &self,
+        id: OutboxId,
+        holder: &str,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
     async fn get_outbox(&self, id: OutboxId) -> Result<Option<OutboxItem>, StoreError>;
     /// The effect is done: forget the item (no error when it is already gone).
     async fn complete_outbox(&self, id: OutboxId) -> Result<(), StoreError>;

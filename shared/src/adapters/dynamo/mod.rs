@@ -779,7 +779,12 @@ impl Store for DynamoStore {
         unless_condition_failed(res).map(|_| ())
     }
 
-    async fn return_outbox(&self, id: OutboxId, holder: &str) -> Result<(), StoreError> {
+    async fn return_outbox(
+        &self,
+        id: OutboxId,
+        holder: &str,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         self.stats.call("UpdateItem");
         let res = self
             .client()
@@ -787,9 +792,15 @@ impl Store for DynamoStore {
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key(outbox_pk(id), "OUTBOX")))
-            .update_expression("REMOVE lease_holder, lease_until ADD attempts :less")
+            .update_expression(
+                "REMOVE lease_holder, lease_until SET gsi2sk = :sk ADD attempts :less",
+            )
             .condition_expression("lease_holder = :h AND attempts > :zero")
             .expression_attribute_values(":h", AttributeValue::S(holder.to_owned()))
+            .expression_attribute_values(
+                ":sk",
+                AttributeValue::S(format!("{}#{id}", items::sortable_time(now))),
+            )
             .expression_attribute_values(":less", AttributeValue::N("-1".into()))
             .expression_attribute_values(":zero", AttributeValue::N("0".into()))
             .send()
