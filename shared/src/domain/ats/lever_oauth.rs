@@ -240,9 +240,9 @@ mod reqwest_free_url {
 
 pub use reqwest_free_url::encode as form_encode;
 
-/// The parameters of a query string (`a=1&b=x+y%21`), decoded; malformed escapes are kept
-/// as they are. The first of a repeated name wins.
-pub fn query_param<'q>(query: &'q str, name: &str) -> Option<String> {
+/// The parameter `name` of a query string (`a=1&b=x+y%21`), decoded; malformed escapes are
+/// kept as they are. The first of a repeated name wins.
+pub fn query_param(query: &str, name: &str) -> Option<String> {
     query.split('&').find_map(|pair| {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         (form_decode(k) == name).then(|| form_decode(v))
