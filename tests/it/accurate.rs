@@ -474,3 +474,155 @@ async fn the_local_run_orders_from_its_fake_accurate_on_the_accurate_stage() {
     })
     .await;
 }
+
+/// Cornerstone × Accurate (DESIGN §1.D): a portal whose package Accurate fulfils.
+struct PortalAccurate {
+    world: World,
+    portal: screenhub_sandbox::cornerstone::FakeCornerstone,
+    accurate: FakeAccurate,
+    tenant: TenantId,
+}
+
+impl PortalAccurate {
+    /// `accurate` is the tenant's `providers.accurate` beyond its API base and package.
+    async fn start(accurate_settings: Value) -> PortalAccurate {
+        use screenhub::ports::secrets::CornerstoneSecrets;
+        use screenhub_sandbox::cornerstone::FakeCornerstone;
+        const USER: &str = "acme-portal";
+        let world = World::start(WorldOptions::default()).await;
+        let (portal, accurate) = (FakeCornerstone::start().await, FakeAccurate::start().await);
+        accurate.set_clock(world.sandbox_clock());
+        let tenant = TenantId::parse(&unique("csod-acc-")).unwrap();
+        let mut settings =
+            json!({ "api_base": accurate.base_url(), "default_package": "PKG_BASIC" });
+        for (k, v) in accurate_settings.as_object().into_iter().flatten() {
+            settings[k] = v.clone();
+        }
+        let config: TenantConfig = serde_json::from_value(json!({
+            "id": tenant.as_str(), "name": "Acme Screening",
+            "ats": { "cornerstone": {
+                "username": USER,
+                "packages": [{ "id": "acc-basic", "name": "Account 1 - Basic", "provider_package": "PKG_BASIC" }],
+                "callback_origins": [portal.base_url()],
+                "adjudication": true
+            } },
+            "providers": { "accurate": settings },
+            "routes": [{ "id": "cornerstone_accurate", "provider": "accurate",
+                         "trigger": { "kind": "cornerstone_initiate", "packages": ["acc-basic"] } }]
+        }))
+        .expect("valid tenant");
+        let (key, password, portal_password) =
+            (unique("acc-key-"), unique("acc-pw-"), unique("pw-"));
+        let secret = screenhub_sandbox::signing::new_whsec();
+        accurate.add_account(&key, &password, [secret.clone()], ["PKG_BASIC"]);
+        let secrets = TenantSecrets {
+            accurate: Some(ProviderSecrets {
+                api_key: Secret::new(&key),
+                api_secret: Some(Secret::new(&password)),
+                callback_secrets: vec![Secret::new(&secret)],
+            }),
+            cornerstone: Some(CornerstoneSecrets {
+                password: Secret::new(&portal_password),
+                status_password: None,
+            }),
+            ..TenantSecrets::default()
+        };
+        world.onboard(&config, &secrets).await;
+        portal.connect(
+            &format!("{}/cornerstone/{}", world.hub_url, tenant),
+            USER,
+            &portal_password,
+        );
+        PortalAccurate {
+            world,
+            portal,
+            accurate,
+            tenant,
+        }
+    }
+
+    /// A recruiter assigns the package; the order reaches Accurate. Returns Cornerstone's
+    /// order id, the hub's reference and Accurate's order id.
+    async fn assign(&self) -> (String, String, String) {
+        use screenhub_sandbox::cornerstone::Applicant;
+        let (status, answer, order_ref) = self.portal.assign(&Applicant::new("acc-basic")).await;
+        assert_eq!(
+            (status, &answer["HasErrors"]),
+            (200, &json!(false)),
+            "{answer}"
+        );
+        let reference = answer["ProviderReferenceId"].as_str().unwrap().to_owned();
+        self.world.settle().await;
+        let placed = self
+            .accurate
+            .order_by_reference(&reference)
+            .expect("placed with Accurate");
+        (order_ref, reference, placed.id)
+    }
+
+    async fn order(&self, reference: &str) -> screenhub::domain::Order {
+        let id = screenhub::domain::OrderId::parse(reference).unwrap();
+        let order = self.world.store.get_order(id).await.unwrap().unwrap();
+        assert_eq!(order.tenant, self.tenant);
+        order
+    }
+}
+
+#[tokio::test]
+async fn the_panel_shows_accurates_latest_percent_complete_and_a_late_lower_one_takes_nothing_back()
+{
+    let p = PortalAccurate::start(json!({})).await;
+    let (order_ref, reference, acc_id) = p.assign().await;
+
+    // A postback at 20 % is held up on its way; Accurate moves on to 40 % meanwhile.
+    p.accurate.set_postbacks(false);
+    assert_eq!(p.accurate.progress(&acc_id, 20).await, 0, "not sent");
+    let late = p.accurate.signed_callback(&acc_id, "IN_PROGRESS");
+    assert_eq!(late.json()["percentComplete"], 20);
+    p.accurate.set_postbacks(true);
+    assert_eq!(p.accurate.progress(&acc_id, 40).await, 200);
+    p.world.settle().await;
+    let (_, panel) = p.portal.own_panel(&reference).await;
+    assert_eq!(panel["OverallStatus"], "In Progress");
+    assert_eq!(panel["PercentComplete"], 40);
+    let at_40 = p.order(&reference).await;
+    assert_eq!(at_40.percent_complete, Some(40));
+
+    // The late 20 % arrives: acknowledged, nothing changes.
+    assert_eq!(p.accurate.send(&late).await, 200);
+    p.world.settle().await;
+    let (_, panel) = p.portal.own_panel(&reference).await;
+    assert_eq!(panel["PercentComplete"], 40, "{panel}");
+    let after = p.order(&reference).await;
+    assert_eq!(
+        (after.version, after.percent_complete),
+        (at_40.version, Some(40))
+    );
+    // The same 40 % again (a redelivery, and a new message saying the same): no change.
+    assert_eq!(p.accurate.resend_last(&acc_id).await, 200);
+    assert_eq!(p.accurate.progress(&acc_id, 40).await, 200);
+    p.world.settle().await;
+    assert_eq!(p.order(&reference).await.version, at_40.version);
+
+    // More progress is kept and shown; Cornerstone was told "in progress" once.
+    assert_eq!(p.accurate.progress(&acc_id, 75).await, 200);
+    p.world.settle().await;
+    let (_, panel) = p.portal.own_panel(&reference).await;
+    assert_eq!(panel["PercentComplete"], 75);
+    assert_eq!(p.portal.statuses(&order_ref), vec!["inprogress"]);
+    let trail = p.world.store.audit_trail(at_40.id).await.unwrap();
+    let shown = screenhub_cli::report::order_report(&p.order(&reference).await, &trail);
+    assert!(shown.contains("provider progress 75%"), "{shown}");
+
+    assert_eq!(p.accurate.complete(&acc_id).await, 200);
+    p.world.settle().await;
+    let (_, panel) = p.portal.own_panel(&reference).await;
+    assert_eq!(
+        (&panel["OverallStatus"], &panel["PercentComplete"]),
+        (&json!("Complete"), &json!(100))
+    );
+    assert_eq!(
+        p.portal.statuses(&order_ref),
+        vec!["inprogress", "completed"]
+    );
+}

@@ -241,6 +241,10 @@ pub struct Order {
     /// The services the provider reported, by name (empty when it reports none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub services: Vec<ServiceLine>,
+    /// The provider's latest percent complete (0–100), for a provider that reports one
+    /// (Accurate); never lowered by a late report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent_complete: Option<u8>,
     /// Set when the ATS's record of the order can no longer be trusted to match ours (e.g.
     /// Paylocity refused an update's `oldStatus`): nothing more is sent until an operator
     /// looks. Says why.
@@ -279,6 +283,7 @@ impl Order {
             intake: None,
             ats_state: None,
             services: Vec::new(),
+            percent_complete: None,
             attention: None,
             adverse: None,
             warnings: Vec::new(),

@@ -327,10 +327,15 @@ pub fn read_callback(body: &[u8]) -> Result<ProviderReport, CallbackError> {
                 }),
                 reason: None,
                 services: Vec::new(),
+                percent_complete: None,
             }
         }
         (Status::Completed, None) => return Err(CallbackError::Malformed),
         (Status::Cancelled, _) => StatusChange::to(OrderStatus::Cancelled),
+    };
+    let change = StatusChange {
+        percent_complete: pb.percent_complete,
+        ..change
     };
     Ok(ProviderReport {
         provider_ref: pb.order_id,

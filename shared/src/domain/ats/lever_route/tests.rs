@@ -321,6 +321,7 @@ fn a_whole_order_shows_one_status_tag_at_each_step() {
         }),
         reason: None,
         services: Vec::new(),
+        percent_complete: None,
     };
     let UpdateDecision::Apply(done, _) = transitions::apply(&pending, &change, T0) else {
         panic!()

@@ -139,6 +139,7 @@ fn postbacks_read_as_canonical_changes() {
     }))
     .unwrap();
     assert_eq!(progress.change.to, OrderStatus::InProgress);
+    assert_eq!(progress.change.percent_complete, Some(40));
     let done = read(serde_json::json!({
         "orderId": "ACC-1", "status": "COMPLETED", "adjudication": "NOT_ELIGIBLE",
         "reportUrl": "https://accurate.example/r/1"
