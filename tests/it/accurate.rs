@@ -626,3 +626,202 @@ async fn the_panel_shows_accurates_latest_percent_complete_and_a_late_lower_one_
         vec!["inprogress", "completed"]
     );
 }
+
+impl PortalAccurate {
+    /// The status reads (`GET /v3/order/{id}`) Accurate has seen, by order id.
+    fn reads(&self) -> Vec<String> {
+        self.accurate
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == Method::GET)
+            .filter_map(|r| r.path.strip_prefix("/v3/order/").map(str::to_owned))
+            .collect()
+    }
+
+    /// Time passes past the next poll; one run of the status poll, then every effect.
+    async fn poll_later(&self) -> screenhub::status_poll::StatusPollReport {
+        self.world
+            .clock
+            .advance(screenhub::domain::status_poll::MAX_INTERVAL + time::Duration::minutes(1));
+        let report = self.world.status_poll.run(None).await.expect("poll run");
+        self.world.settle().await;
+        report
+    }
+}
+
+#[tokio::test]
+async fn an_accurate_order_without_postbacks_converges_through_status_polls_and_cornerstone_hears_each_status_once()
+ {
+    let p = PortalAccurate::start(json!({})).await;
+    p.accurate.set_postbacks(false);
+    let (order_ref, reference, acc_id) = p.assign().await;
+    let placed = p.order(&reference).await;
+    assert_eq!(placed.status, OrderStatus::Pending);
+    assert_eq!(
+        placed.poll_at,
+        Some(placed.updated_at + screenhub::domain::status_poll::MIN_INTERVAL),
+        "first read a quarter of an hour after Accurate took it"
+    );
+
+    // Not due yet: nothing is read.
+    let report = p.world.status_poll.run(None).await.unwrap();
+    assert_eq!((report.due, report.read), (0, 0));
+    assert!(p.reads().is_empty());
+
+    // The candidate submits; Accurate works (no postback): the poll sees it.
+    assert_eq!(p.accurate.progress(&acc_id, 40).await, 0, "no postback");
+    let report = p.poll_later().await;
+    assert_eq!((report.due, report.changed), (1, 1), "{report:?}");
+    assert_eq!(p.reads(), vec![acc_id.clone()]);
+    let working = p.order(&reference).await;
+    assert_eq!(
+        (working.status, working.percent_complete),
+        (OrderStatus::InProgress, Some(40))
+    );
+    assert_eq!(p.portal.statuses(&order_ref), vec!["inprogress"]);
+    let (_, panel) = p.portal.own_panel(&reference).await;
+    assert_eq!(panel["PercentComplete"], 40);
+
+    // Nothing new: the order stays as it is and is read less often.
+    let report = p.poll_later().await;
+    assert_eq!((report.due, report.unchanged), (1, 1), "{report:?}");
+    let same = p.order(&reference).await;
+    assert_eq!(
+        same.version, working.version,
+        "no write to the order's state"
+    );
+    let waited = same.poll_at.unwrap() - screenhub::ports::Clock::now(p.world.clock.as_ref());
+    assert!(
+        waited > screenhub::domain::status_poll::MIN_INTERVAL,
+        "backed off: {waited}"
+    );
+
+    // Accurate completes: the poll applies it as the postback would, once.
+    p.accurate.adjudicate(&acc_id, "REVIEW").await;
+    p.accurate.complete(&acc_id).await;
+    let report = p.poll_later().await;
+    assert_eq!(report.changed, 1, "{report:?}");
+    let done = p.order(&reference).await;
+    assert_eq!(done.status, OrderStatus::Complete);
+    assert_eq!(done.poll_at, None, "an ended order is no longer polled");
+    let result = done.result.clone().unwrap();
+    assert_eq!(result.decision.as_deref(), Some("Review"));
+    assert_eq!(
+        result.report_url.as_deref(),
+        Some(p.accurate.report_url(&acc_id).as_str())
+    );
+    assert_eq!(
+        p.portal.statuses(&order_ref),
+        vec!["inprogress", "completed"]
+    );
+    let told = p.portal.callbacks(&order_ref).pop().unwrap();
+    assert_eq!(told["ScreeningResult"], "Review");
+
+    // Ended: never read again.
+    let reads = p.reads().len();
+    let report = p.poll_later().await;
+    assert_eq!(report.due, 0);
+    assert_eq!(p.reads().len(), reads);
+    assert_eq!(
+        p.portal.statuses(&order_ref),
+        vec!["inprogress", "completed"]
+    );
+}
+
+#[tokio::test]
+async fn a_poll_and_a_postback_of_the_same_completion_make_one_change_and_one_ats_effect() {
+    let p = PortalAccurate::start(json!({})).await;
+    // The completion's postback is held up; the poll reads the completion first.
+    let (order_ref, reference, acc_id) = p.assign().await;
+    p.accurate.set_postbacks(false);
+    p.accurate.complete(&acc_id).await;
+    p.accurate.set_postbacks(true);
+    assert_eq!(p.poll_later().await.changed, 1);
+    let done = p.order(&reference).await;
+    assert_eq!(done.status, OrderStatus::Complete);
+    // Accurate's (re-signed) delivery of that completion arrives.
+    let late = p.accurate.signed_callback(&acc_id, "COMPLETED");
+    assert_eq!(p.accurate.send(&late).await, 200);
+    p.world.settle().await;
+    assert_eq!(
+        p.order(&reference).await.version,
+        done.version,
+        "one change"
+    );
+    assert_eq!(
+        p.portal.statuses(&order_ref),
+        vec!["completed"],
+        "told once"
+    );
+
+    // The other way round: the postback first, then the poll has nothing to read.
+    let (order_ref, reference, acc_id) = p.assign().await;
+    assert_eq!(p.accurate.complete(&acc_id).await, 200);
+    p.world.settle().await;
+    let done = p.order(&reference).await;
+    assert_eq!((done.status, done.poll_at), (OrderStatus::Complete, None));
+    let report = p.poll_later().await;
+    assert_eq!(report.due, 0, "{report:?}");
+    assert!(!p.reads().contains(&acc_id));
+    assert_eq!(p.order(&reference).await.version, done.version);
+    assert_eq!(p.portal.statuses(&order_ref), vec!["completed"]);
+}
+
+#[tokio::test]
+async fn the_poll_reads_only_orders_in_flight_with_one_query_and_honours_a_tenant_turning_it_off() {
+    let p = PortalAccurate::start(json!({})).await;
+    let (_, finished, finished_acc) = p.assign().await;
+    let (_, flying, flying_acc) = p.assign().await;
+    let (_, other, other_acc) = p.assign().await;
+    assert_eq!(p.accurate.complete(&finished_acc).await, 200);
+    assert_eq!(p.accurate.provider_cancel(&other_acc).await, 200);
+    p.world.settle().await;
+    assert_eq!(p.order(&finished).await.status, OrderStatus::Complete);
+    assert_eq!(p.order(&other).await.status, OrderStatus::Cancelled);
+
+    p.world
+        .clock
+        .advance(screenhub::domain::status_poll::MIN_INTERVAL + time::Duration::minutes(1));
+    let stats = p.world.store.stats();
+    let (before, scanned) = (stats.calls(), stats.items_scanned());
+    let report = p.world.status_poll.run(None).await.unwrap();
+    let (_, calls) = screenhub_tests::calls_since(&p.world.store, &before);
+    assert_eq!((report.due, report.unchanged), (1, 1), "{report:?}");
+    assert_eq!(
+        p.reads(),
+        vec![flying_acc.clone()],
+        "only the order in flight"
+    );
+    assert_eq!(
+        calls.get("Query"),
+        Some(&1),
+        "one page of the index: {calls:?}"
+    );
+    assert_eq!(calls.get("Scan"), None);
+    assert_eq!(
+        p.world.store.stats().items_scanned() - scanned,
+        1,
+        "DynamoDB examined the one due order only"
+    );
+    assert_eq!(
+        calls.get("UpdateItem"),
+        Some(&1),
+        "the next poll moved: {calls:?}"
+    );
+    assert_eq!(calls.get("TransactWriteItems"), None, "nothing changed");
+
+    // The tenant turns polls off (postbacks are set up): the order leaves the index unread.
+    let mut config = p.world.store.get_tenant(&p.tenant).await.unwrap().unwrap();
+    config.providers.accurate.as_mut().unwrap().status_poll = false;
+    p.world.store.put_tenant(&config).await.unwrap();
+    let report = p.poll_later().await;
+    assert_eq!((report.due, report.dropped), (1, 1), "{report:?}");
+    assert_eq!(p.order(&flying).await.poll_at, None);
+    let report = p.poll_later().await;
+    assert_eq!(report.due, 0);
+    assert_eq!(
+        p.reads(),
+        vec![flying_acc],
+        "read once, before it was turned off"
+    );
+}

@@ -52,7 +52,10 @@ impl ProviderAdapter for BackgroundsOnline {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities { cancel: true }
+        Capabilities {
+            cancel: true,
+            status: false,
+        }
     }
 
     fn api_base<'t>(&self, tenant: &'t TenantConfig) -> Option<&'t str> {

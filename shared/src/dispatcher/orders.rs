@@ -5,7 +5,7 @@
 use super::{Dispatcher, Done, Failure};
 use crate::config::TenantConfig;
 use crate::domain::effects::{CancelReason, OutboxItem};
-use crate::domain::{Order, OrderStatus, transitions};
+use crate::domain::{Order, OrderStatus, status_poll, transitions};
 use crate::ports::TenantSecrets;
 use crate::ports::ats::{AtsContext, Loaded};
 use crate::ports::provider::{ProviderAccount, ProviderAdapter, ProviderError};
@@ -72,11 +72,15 @@ impl Dispatcher {
                                 .flatten()
                                 .min()
                                 .map(|ttl| now + ttl);
+                            let poll_at = (provider.capabilities().status
+                                && provider.status_poll(&tenant))
+                            .then(|| status_poll::first_poll(now));
                             let (next, effects) = transitions::accepted(
                                 &order,
                                 placed.provider_ref,
                                 request,
                                 expires_at,
+                                poll_at,
                                 now,
                             );
                             (next, effects, "dispatcher:accepted")
@@ -205,25 +209,14 @@ impl Dispatcher {
         secrets: &TenantSecrets,
         provider: &dyn ProviderAdapter,
     ) -> Result<ProviderAccount, Failure> {
-        let kind = provider.kind();
-        let api_base = provider.api_base(tenant).ok_or_else(|| {
-            Failure::Permanent(format!("{} is not set up for this tenant", kind.as_str()))
-        })?;
-        let creds = secrets.provider(kind).ok_or_else(|| {
-            Failure::Permanent(format!("no {} credentials configured", kind.as_str()))
-        })?;
-        Ok(ProviderAccount {
-            tenant: tenant.id.clone(),
-            api_base: api_base.to_owned(),
-            api_key: creds.api_key.clone(),
-            api_secret: creds.api_secret.clone(),
-            callback_url: format!(
-                "{}{}{}",
-                self.public_base_url.trim_end_matches('/'),
-                crate::api::callback_prefix(kind),
-                tenant.id
-            ),
-        })
+        let callback_url = format!(
+            "{}{}{}",
+            self.public_base_url.trim_end_matches('/'),
+            crate::api::callback_prefix(provider.kind()),
+            tenant.id
+        );
+        crate::ports::provider::account(tenant, secrets, provider, callback_url)
+            .map_err(Failure::Permanent)
     }
 }
 

@@ -223,6 +223,15 @@ pub struct Order {
     /// which makes the store's due-order index sparse.
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub expires_at: Option<OffsetDateTime>,
+    /// While the order is in flight with a provider whose status is read on a schedule
+    /// (the tenant did not turn it off): when it is next read. Only such orders carry it,
+    /// which makes the store's poll index sparse; it is cleared when the order ends.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::rfc3339::option"
+    )]
+    pub poll_at: Option<OffsetDateTime>,
     /// When the candidate data (request, result text) was removed after the order ended.
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub scrubbed_at: Option<OffsetDateTime>,
@@ -278,6 +287,7 @@ impl Order {
             result: None,
             reason: None,
             expires_at: None,
+            poll_at: None,
             scrubbed_at: None,
             claimed_move: None,
             intake: None,

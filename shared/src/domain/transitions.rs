@@ -79,6 +79,9 @@ fn moved(order: &Order, to: OrderStatus, now: OffsetDateTime) -> Order {
     if to != OrderStatus::Pending {
         next.expires_at = None;
     }
+    if to.is_terminal() {
+        next.poll_at = None;
+    }
     next
 }
 
@@ -134,18 +137,21 @@ pub fn apply(order: &Order, change: &StatusChange, now: OffsetDateTime) -> Updat
 }
 
 /// The provider accepted the order: it waits for the candidate (until `expires_at`, when the
-/// provider's invitations lapse).
+/// provider's invitations lapse), and its status is read at `poll_at` when the provider's
+/// status is polled.
 pub fn accepted(
     order: &Order,
     provider_ref: String,
     sent: SentRequest,
     expires_at: Option<OffsetDateTime>,
+    poll_at: Option<OffsetDateTime>,
     now: OffsetDateTime,
 ) -> (Order, Vec<Effect>) {
     let mut next = moved(order, OrderStatus::Pending, now);
     next.provider_ref = Some(provider_ref);
     next.request = Some(sent);
     next.expires_at = expires_at;
+    next.poll_at = poll_at;
     let effects = changed(order, &next);
     (next, effects)
 }
@@ -232,6 +238,7 @@ mod tests {
             "P-1".into(),
             SentRequest::of(&"req"),
             Some(at),
+            None,
             T0,
         );
         assert_eq!(next.status, OrderStatus::Pending);

@@ -5,6 +5,7 @@ use crate::domain::TenantId;
 use crate::domain::effects::CancelReason;
 use crate::domain::kinds::ProviderKind;
 use crate::domain::order::{Order, Rejection, SentRequest};
+use crate::domain::providers::ProviderReport;
 use crate::domain::subject::Subject;
 use crate::ports::secrets::Secret;
 
@@ -65,6 +66,9 @@ pub fn not_set_up(provider: ProviderKind) -> Rejection {
 pub struct Capabilities {
     /// Orders can be cancelled (a recruiter's cancel) or closed (expiry, deletion) there.
     pub cancel: bool,
+    /// An order's status can be read there ([`ProviderAdapter::read_status`]): orders in
+    /// flight are polled on a schedule where the tenant's settings allow it.
+    pub status: bool,
 }
 
 /// A screening provider, as the spine sees it: its account for a tenant, how an order is
@@ -108,4 +112,47 @@ pub trait ProviderAdapter: Send + Sync {
         provider_ref: &str,
         reason: CancelReason,
     ) -> Result<(), ProviderError>;
+
+    /// Whether this tenant's orders in flight are polled (with [`Capabilities::status`]): the
+    /// tenant's account settings say.
+    fn status_poll(&self, _tenant: &TenantConfig) -> bool {
+        false
+    }
+
+    /// Read the order's status at the provider, in the canonical terms its callback would
+    /// carry (only called when [`Capabilities::status`]). Reads only.
+    async fn read_status(
+        &self,
+        _acct: &ProviderAccount,
+        _provider_ref: &str,
+    ) -> Result<ProviderReport, ProviderError> {
+        Err(ProviderError::Unexpected(format!(
+            "{} orders cannot be read",
+            self.kind().display_name()
+        )))
+    }
+}
+
+/// The tenant's account with a provider: where to call (`api_base`), with which key, and
+/// where its callbacks go (`callback_url`); `None` when the tenant has no such account.
+pub fn account(
+    tenant: &TenantConfig,
+    secrets: &crate::ports::TenantSecrets,
+    provider: &dyn ProviderAdapter,
+    callback_url: String,
+) -> Result<ProviderAccount, String> {
+    let kind = provider.kind();
+    let api_base = provider
+        .api_base(tenant)
+        .ok_or_else(|| format!("{} is not set up for this tenant", kind.as_str()))?;
+    let creds = secrets
+        .provider(kind)
+        .ok_or_else(|| format!("no {} credentials configured", kind.as_str()))?;
+    Ok(ProviderAccount {
+        tenant: tenant.id.clone(),
+        api_base: api_base.to_owned(),
+        api_key: creds.api_key.clone(),
+        api_secret: creds.api_secret.clone(),
+        callback_url,
+    })
 }
