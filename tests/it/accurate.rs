@@ -765,6 +765,32 @@ async fn a_poll_and_a_postback_of_the_same_completion_make_one_change_and_one_at
     assert!(!p.reads().contains(&acc_id));
     assert_eq!(p.order(&reference).await.version, done.version);
     assert_eq!(p.portal.statuses(&order_ref), vec!["completed"]);
+
+    // Both at once, whichever commits first: one change, Cornerstone told once.
+    let (order_ref, reference, acc_id) = p.assign().await;
+    p.accurate.set_postbacks(false);
+    p.accurate.complete(&acc_id).await;
+    p.accurate.set_postbacks(true);
+    p.world
+        .clock
+        .advance(screenhub::domain::status_poll::MAX_INTERVAL);
+    let postback = p.accurate.signed_callback(&acc_id, "COMPLETED");
+    let (report, status) = tokio::join!(p.world.status_poll.run(None), p.accurate.send(&postback));
+    assert_eq!(status, 200);
+    assert_eq!(report.unwrap().due, 1);
+    p.world.settle().await;
+    let done = p.order(&reference).await;
+    assert_eq!((done.status, done.poll_at), (OrderStatus::Complete, None));
+    let trail = p.world.store.audit_trail(done.id).await.unwrap();
+    assert_eq!(
+        trail
+            .iter()
+            .filter(|e| e.to == OrderStatus::Complete && e.from != Some(OrderStatus::Complete))
+            .count(),
+        1,
+        "one move to Complete: {trail:?}"
+    );
+    assert_eq!(p.portal.statuses(&order_ref), vec!["completed"]);
 }
 
 #[tokio::test]
