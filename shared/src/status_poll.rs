@@ -117,7 +117,6 @@ impl StatusPoll {
                     Outcome::Failed => report.failed += 1,
                 }
             }
-            report.read = report.changed + report.unchanged;
             match page.next {
                 Some(next) => after = Some(next),
                 None => break,
@@ -148,7 +147,12 @@ impl StatusPoll {
         let reading = match self.read(tenant, provider, provider_ref).await {
             Ok(change) => change,
             Err(why) => {
-                tracing::warn!(tenant = %indexed.tenant, order_id = %indexed.id, provider = indexed.provider.as_str(), error = %why, "status poll failed; read again later");
+                // The provider's own words may describe the candidate: its code only.
+                let error = match &why {
+                    ProviderError::Refused { code, .. } => format!("refused ({code})"),
+                    other => other.to_string(),
+                };
+                tracing::warn!(tenant = %indexed.tenant, order_id = %indexed.id, provider = indexed.provider.as_str(), error, "status poll failed; read again later");
                 crate::metrics::count("ProviderErrors", &[("Provider", indexed.provider.as_str())]);
                 let later = status_poll::still_polled(indexed)
                     .then(|| status_poll::next_poll(indexed, now));

@@ -851,3 +851,37 @@ async fn the_poll_reads_only_orders_in_flight_with_one_query_and_honours_a_tenan
         "read once, before it was turned off"
     );
 }
+
+#[tokio::test]
+async fn a_poll_run_reads_at_most_its_bound_and_stops_at_its_deadline_leaving_the_rest_for_the_next_run()
+ {
+    let p = PortalAccurate::start(json!({})).await;
+    let mut flying = Vec::new();
+    for _ in 0..3 {
+        flying.push(p.assign().await.2);
+    }
+    p.world
+        .clock
+        .advance(screenhub::domain::status_poll::MIN_INTERVAL + time::Duration::minutes(1));
+    let mut poll = p.world.status_poll.clone();
+    poll.settings.page_size = 1;
+    poll.settings.max_orders = 2;
+
+    // The deadline has passed: nothing is read, the run says it stopped short.
+    let report = poll.run(Some(std::time::Instant::now())).await.unwrap();
+    assert_eq!((report.due, report.cut_short), (0, true));
+    assert!(p.reads().is_empty());
+
+    // At most two per run, earliest first; the third waits for the next run.
+    let report = poll.run(None).await.unwrap();
+    assert_eq!(
+        (report.due, report.unchanged, report.cut_short),
+        (2, 2, true)
+    );
+    assert_eq!(p.reads(), flying[..2].to_vec());
+    let report = poll.run(None).await.unwrap();
+    assert_eq!((report.due, report.cut_short), (1, false), "{report:?}");
+    assert_eq!(p.reads(), flying);
+    let report = poll.run(None).await.unwrap();
+    assert_eq!(report.due, 0, "each read once until its next poll");
+}
