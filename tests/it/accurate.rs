@@ -885,3 +885,32 @@ async fn a_poll_run_reads_at_most_its_bound_and_stops_at_its_deadline_leaving_th
     let report = poll.run(None).await.unwrap();
     assert_eq!(report.due, 0, "each read once until its next poll");
 }
+
+#[tokio::test]
+async fn a_poll_that_reads_an_older_state_than_the_order_shows_changes_nothing() {
+    let p = PortalAccurate::start(json!({})).await;
+    let (order_ref, reference, acc_id) = p.assign().await;
+    assert_eq!(p.accurate.progress(&acc_id, 60).await, 200);
+    p.world.settle().await;
+    let working = p.order(&reference).await;
+    assert_eq!(working.status, OrderStatus::InProgress);
+    let trail = p.world.store.audit_trail(working.id).await.unwrap().len();
+
+    // Accurate's order view lags behind its postbacks (still shows the invitation).
+    p.accurate.set_postbacks(false);
+    p.accurate.invitation_sent(&acc_id).await;
+    let report = p.poll_later().await;
+    assert_eq!((report.due, report.unchanged), (1, 1), "{report:?}");
+    let after = p.order(&reference).await;
+    assert_eq!(
+        (after.status, after.percent_complete, after.version),
+        (OrderStatus::InProgress, Some(60), working.version)
+    );
+    assert!(after.poll_at > working.poll_at, "only the next poll moved");
+    assert_eq!(
+        p.world.store.audit_trail(working.id).await.unwrap().len(),
+        trail,
+        "nothing recorded"
+    );
+    assert_eq!(p.portal.statuses(&order_ref), vec!["inprogress"]);
+}
