@@ -638,6 +638,111 @@ async fn scheduling_suite(store: &dyn Store) {
     let page = store.ended_holding_pii(before, 100, None).await.unwrap();
     let ids = ids_of(&page, &t);
     assert_eq!(ids, vec![ended[1].id]);
+
+    poll_index(store, &t).await;
+}
+
+/// The sparse poll index: only orders in flight with a next poll time, due ones earliest
+/// first, page by page; moving the next poll is conditional on the version read and changes
+/// nothing else; an order that ends, or whose poll is removed, leaves the index.
+async fn poll_index(store: &dyn Store, t: &TenantId) {
+    let base = now() - time::Duration::days(2);
+    let mut polled = Vec::new();
+    for i in 0..4i64 {
+        let mut o = Order::new(
+            t.clone(),
+            &pairing(ProviderKind::Accurate),
+            format!("poll-{i}"),
+            base,
+        );
+        o.status = OrderStatus::Pending;
+        o.provider_ref = Some(format!("ACC-{i}"));
+        o.poll_at = Some(base + time::Duration::hours(i)); // hours 0, 1, 2, 3
+        if i == 3 {
+            o.status = OrderStatus::Complete; // ended: never in the index
+            o.poll_at = Some(base);
+        }
+        store
+            .commit(Commit::create(o.clone(), "test", vec![]))
+            .await
+            .unwrap();
+        polled.push(o);
+    }
+    let mut unpolled = Order::new(
+        t.clone(),
+        &pairing(ProviderKind::Accurate),
+        "poll-x".into(),
+        base,
+    );
+    unpolled.status = OrderStatus::InProgress;
+    store
+        .commit(Commit::create(unpolled, "test", vec![]))
+        .await
+        .unwrap();
+
+    let due_at = move |cutoff| async move {
+        let mut seen = Vec::new();
+        let mut after = None;
+        loop {
+            let page = store.due_polls(cutoff, 1, after).await.unwrap();
+            after = page.next.clone();
+            seen.extend(ids_of(&page, t));
+            if after.is_none() {
+                return seen;
+            }
+        }
+    };
+    let cutoff = base + time::Duration::hours(1);
+    assert_eq!(due_at(cutoff).await, vec![polled[0].id, polled[1].id]);
+
+    // The next poll moves: out of this window, nothing else about the order changes.
+    let later = base + time::Duration::hours(5);
+    assert!(store.defer_poll(&polled[0], Some(later)).await.unwrap());
+    let kept = store.get_order(polled[0].id).await.unwrap().unwrap();
+    assert_eq!(kept.poll_at, Some(later));
+    assert_eq!(
+        (kept.version, kept.status),
+        (polled[0].version, polled[0].status)
+    );
+    assert_eq!(store.audit_trail(kept.id).await.unwrap().len(), 1);
+    assert_eq!(due_at(cutoff).await, vec![polled[1].id]);
+    assert_eq!(
+        due_at(later).await,
+        vec![polled[1].id, polled[2].id, polled[0].id],
+        "earliest first"
+    );
+
+    // Conditional on the version read: a newer version keeps its own.
+    let mut moved = polled[1].next(now());
+    moved.status = OrderStatus::InProgress;
+    store
+        .commit(Commit::update(&polled[1], moved.clone(), "test", vec![]))
+        .await
+        .unwrap();
+    assert!(!store.defer_poll(&polled[1], Some(later)).await.unwrap());
+    assert_eq!(
+        store.get_order(moved.id).await.unwrap().unwrap().poll_at,
+        moved.poll_at
+    );
+
+    // Removing the poll, or ending the order, takes it out of the index.
+    assert!(store.defer_poll(&polled[2], None).await.unwrap());
+    assert_eq!(
+        store
+            .get_order(polled[2].id)
+            .await
+            .unwrap()
+            .unwrap()
+            .poll_at,
+        None
+    );
+    let mut done = moved.next(now());
+    done.status = OrderStatus::Complete;
+    store
+        .commit(Commit::update(&moved, done, "test", vec![]))
+        .await
+        .unwrap();
+    assert_eq!(due_at(later).await, vec![polled[0].id]);
 }
 
 #[tokio::test]

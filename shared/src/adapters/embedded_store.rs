@@ -355,6 +355,36 @@ impl Store for EmbeddedStore {
         ))
     }
 
+    async fn due_polls(
+        &self,
+        now: OffsetDateTime,
+        limit: usize,
+        after: Option<DueCursor>,
+    ) -> Result<DuePage, StoreError> {
+        let s = self.lock();
+        Ok(sorted_page(
+            s.orders.values().filter(|o| !o.status.is_terminal()),
+            |o| o.poll_at.filter(|at| *at <= now),
+            limit,
+            after,
+        ))
+    }
+
+    async fn defer_poll(
+        &self,
+        order: &Order,
+        at: Option<OffsetDateTime>,
+    ) -> Result<bool, StoreError> {
+        let mut s = self.lock();
+        match s.orders.get_mut(&order.id) {
+            Some(kept) if kept.version == order.version => {
+                kept.poll_at = at.filter(|_| !kept.status.is_terminal());
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
     async fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxItem>, StoreError> {
         let s = self.lock();
         let mut items: Vec<OutboxItem> = s.outbox.values().cloned().collect();
