@@ -409,6 +409,7 @@ pub struct World {
     pub dispatcher: Dispatcher,
     pub poll: TagPoll,
     pub sweep: ExpirySweep,
+    pub status_poll: screenhub::status_poll::StatusPoll,
     pub passes: screenhub::passes::PassRunner,
     pub clock: Arc<ManualClock>,
     pub hub_url: String,
@@ -473,6 +474,7 @@ impl World {
         let dispatcher = parts.dispatcher(events, hub_url.clone());
         let poll = parts.tag_poll();
         let sweep = parts.sweep();
+        let status_poll = parts.status_poll();
         let passes = parts.passes();
         World {
             parts,
@@ -481,6 +483,7 @@ impl World {
             dispatcher,
             poll,
             sweep,
+            status_poll,
             passes,
             clock,
             hub_url,

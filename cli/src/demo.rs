@@ -1,10 +1,11 @@
 //! `screenhub local`: the whole hub on localhost with the embedded store, secrets from a
-//! local file, events to the log, the schedules (Lever tag poll, expiry sweep) on timers, and
-//! the sandbox's fake Lever, Alliance 2020, Backgrounds Online, Accurate, Paylocity and
-//! Cornerstone seeded with a demo tenant, so a newcomer can move a candidate or tag one and
-//! watch tags and notes arrive, or order a screening in Paylocity or Cornerstone and watch its
-//! status history advance. A second tenant connects its Lever account by OAuth through the
-//! hub's connect routes (the fake Lever consents as a Super Admin).
+//! local file, events to the log, the schedules (Lever tag poll, expiry sweep, provider status
+//! poll) on timers, and the sandbox's fake Lever, Alliance 2020, Backgrounds Online,
+//! Accurate, Paylocity and Cornerstone seeded with a demo tenant, so a newcomer can move a
+//! candidate or tag one and watch tags and notes arrive, or order a screening in Paylocity or
+//! Cornerstone and watch its status history advance. A second tenant connects its Lever
+//! account by OAuth through the hub's connect routes (the fake Lever consents as a Super
+//! Admin).
 
 use crate::{server, worker};
 use screenhub::adapters::embedded_store::EmbeddedStore;
@@ -480,6 +481,7 @@ pub async fn start(opts: LocalOptions) -> Result<LocalRun, Box<dyn std::error::E
         DISPATCH_BUDGET,
     );
     worker::spawn_schedules(poll, POLL_EVERY, sweep, Duration::from_secs(60));
+    worker::spawn_status_poll(parts.status_poll(), Duration::from_secs(60));
     let passes = Arc::new(parts.passes());
     worker::spawn_passes(passes.clone(), PASSES_EVERY);
     onboard_paylocity(&parts, &partner, &tenant, &hub_url).await?;

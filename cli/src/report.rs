@@ -31,6 +31,9 @@ pub fn order_report(order: &Order, trail: &[AuditEntry]) -> String {
     if let Some(expires) = order.expires_at {
         let _ = writeln!(out, "  expires {}", time(expires));
     }
+    if let Some(percent) = order.percent_complete {
+        let _ = writeln!(out, "  provider progress {percent}%");
+    }
     if let Some(reason) = &order.reason {
         let _ = writeln!(out, "  reason: {reason}");
     }
@@ -113,7 +116,9 @@ mod tests {
             name: "County Criminal - Travis".into(),
             status: OrderStatus::InProgress,
         }];
+        order.percent_complete = Some(40);
         let text = order_report(&order, &trail);
+        assert!(text.contains("provider progress 40%"), "{text}");
         assert!(
             text.contains("ATTENTION: Paylocity no longer shows"),
             "{text}"

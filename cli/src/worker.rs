@@ -66,6 +66,18 @@ pub fn spawn_schedules(
     (polling, sweeping)
 }
 
+/// The provider status poll, every `every` (5 minutes when deployed): orders in flight
+/// whose next poll is due are read at their provider.
+pub fn spawn_status_poll(
+    poll: screenhub::status_poll::StatusPoll,
+    every: Duration,
+) -> JoinHandle<()> {
+    spawn_every(every, "status poll", move || {
+        let poll = poll.clone();
+        async move { poll.run(None).await.map(|r| (r.due > 0).then_some(r)) }
+    })
+}
+
 /// The recruiting passes, each every `every` (5 minutes when deployed).
 pub fn spawn_passes(
     passes: std::sync::Arc<screenhub::passes::PassRunner>,

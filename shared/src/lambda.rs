@@ -9,6 +9,7 @@ use crate::outbound::deadline;
 use crate::passes::PassRunner;
 use crate::poll::TagPoll;
 use crate::runtime::{ATTEMPT_MARGIN, deadline_before, invocation_deadline};
+use crate::status_poll::StatusPoll;
 use crate::sweep::ExpirySweep;
 use lambda_http::{Body, Request, RequestExt, Response};
 use lambda_runtime::LambdaEvent;
@@ -125,5 +126,14 @@ pub async fn lever_grant_refresh(
         refresh.run(Some(stop)).await.map_err(|e| e.to_string())
     })
     .await?;
+    serde_json::to_value(report).map_err(|e| e.to_string())
+}
+
+/// The scheduled provider status poll (its input carries nothing it needs). Each provider
+/// call is bounded by the HTTP timeout; no new order is read within the margin.
+pub async fn status_poll(poll: &StatusPoll, event: LambdaEvent<Value>) -> Result<Value, String> {
+    let stop = deadline_before(event.context.deadline, PASS_MARGIN);
+    let report = poll.run(Some(stop)).await.map_err(|e| e.to_string())?;
+    tracing::info!(?report, "status poll finished");
     serde_json::to_value(report).map_err(|e| e.to_string())
 }

@@ -9,7 +9,7 @@ use crate::domain::TenantId;
 use crate::domain::ats::lever_oauth::{
     self as rules, CALLBACK_PATH, ConnectState, STATE_TTL, StateError, WEBHOOK_EVENTS,
 };
-use crate::domain::ats::lever_route::LeverConnectionMethod;
+use crate::domain::ats::lever_route::{LeverConnectionMethod, LeverTrigger};
 use crate::ports::connections::{ConnectionStatus, LeverConnection, RegisteredWebhook};
 use crate::ports::lever::{LeverAccount, LeverApi, LeverCredential, LeverError};
 use crate::ports::secrets::{LeverGrant, LeverPartner, Secret};
@@ -73,7 +73,7 @@ pub enum ConnectError {
         "Lever granted no refresh token (offline_access): authorize again and accept every permission"
     )]
     NoRefreshToken,
-    #[error("temporarily unavailable ({0}); try again")]
+    #[error("temporarily unavailable ({0}): start the connection again in a minute")]
     Unavailable(String),
 }
 
@@ -201,7 +201,7 @@ impl LeverConnect {
                 expires_at: expires_at.unix_timestamp(),
             },
         );
-        let scopes = rules::required_scopes(tenant);
+        let scopes = rules::required_scopes(lever_use(tenant));
         let authorize_url = rules::authorize_url(
             &app.authorize_url,
             &app.client_id,
@@ -539,11 +539,70 @@ impl LeverConnect {
     }
 }
 
+/// What the tenant's configuration does with Lever.
+pub fn lever_use(tenant: &TenantConfig) -> rules::LeverUse {
+    let triggers: Vec<_> = tenant
+        .routes
+        .iter()
+        .filter_map(|r| r.trigger.lever())
+        .collect();
+    rules::LeverUse {
+        routes: !triggers.is_empty(),
+        stage_routes: triggers
+            .iter()
+            .any(|t| matches!(t, LeverTrigger::Stage { .. })),
+        passes: tenant.passes.is_some(),
+        perform_as: tenant
+            .ats
+            .lever
+            .as_ref()
+            .is_some_and(|l| l.perform_as.is_some()),
+    }
+}
+
 fn lever_problem(e: &LeverError) -> String {
     match e {
         LeverError::Status { status: 403, .. } => {
             "Lever refused (403): the grant lacks webhooks:write:admin; authorize again and accept every permission".into()
         }
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_refusal_has_a_documented_code_and_says_what_to_do() {
+        let t = TenantId::parse("acme").unwrap();
+        let all = [
+            ConnectError::NoLever(t.clone()),
+            ConnectError::NotOAuth(t),
+            ConnectError::NoApp,
+            ConnectError::BadAuthorizeUrl,
+            ConnectError::StateMalformed,
+            ConnectError::StateForged,
+            ConnectError::StateExpired,
+            ConnectError::StateReused,
+            ConnectError::TenantUnknown,
+            ConnectError::Refused("ask a Super Admin".into()),
+            ConnectError::NoRefreshToken,
+            ConnectError::Unavailable("store".into()),
+        ];
+        let documented: Vec<&str> = crate::api::problem_codes().collect();
+        for e in &all {
+            assert!(documented.contains(&e.code()), "{}", e.code());
+            assert!((400..600).contains(&e.status()));
+            assert!(!e.to_string().is_empty());
+        }
+    }
+
+    #[test]
+    fn the_callback_query_is_read_whatever_its_order() {
+        let q = CallbackQuery::parse("state=v1.a.b&code=c%2Fd&error=");
+        assert_eq!(q.state.as_deref(), Some("v1.a.b"));
+        assert_eq!(q.code.as_deref(), Some("c/d"));
+        assert_eq!(q.error, None, "an empty value is no value");
     }
 }

@@ -35,6 +35,7 @@ pub mod ports;
 pub mod registry;
 #[cfg(all(feature = "aws", feature = "http-client"))]
 pub mod runtime;
+pub mod status_poll;
 #[cfg(feature = "aws")]
 pub mod stream;
 pub mod sweep;

@@ -31,6 +31,7 @@ use crate::ports::secrets::SecretSource;
 use crate::ports::store::Store;
 use crate::ports::{Clock, RateGate, SystemClock};
 use crate::registry::Registry;
+use crate::status_poll::{StatusPoll, StatusPollSettings};
 use crate::sweep::ExpirySweep;
 use std::sync::Arc;
 use std::time::Duration;
@@ -64,6 +65,8 @@ pub struct Tuning {
     pub pii_retention: time::Duration,
     /// Orders read per page by the sweep.
     pub sweep_page: usize,
+    /// How much one run of the provider status poll reads.
+    pub status_poll: StatusPollSettings,
 }
 
 impl Default for Tuning {
@@ -76,6 +79,7 @@ impl Default for Tuning {
             poll: PollSettings::default(),
             pii_retention: crate::sweep::DEFAULT_PII_RETENTION,
             sweep_page: 100,
+            status_poll: StatusPollSettings::default(),
         }
     }
 }
@@ -261,6 +265,20 @@ impl Composition {
     }
 }
 
+impl Composition {
+    /// The scheduled status poll of orders in flight with providers whose status can be read.
+    pub fn status_poll(&self) -> StatusPoll {
+        StatusPoll {
+            store: self.store.clone(),
+            tenants: self.tenants.clone(),
+            secrets: self.secrets.clone(),
+            registry: self.registry(),
+            clock: self.clock.clone(),
+            settings: self.tuning.status_poll.clone(),
+        }
+    }
+}
+
 /// The composition from the environment: `TABLE_NAME`, `SECRETS_PREFIX` (default
 /// `screenhub/`), `PII_RETENTION_DAYS` (default 30); AWS settings from the usual variables
 /// (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB`, …), read when a client is first used. Also
@@ -338,6 +356,11 @@ pub async fn aws_passes() -> Result<PassRunner, MissingEnv> {
 /// The expiry and retention sweep.
 pub async fn aws_expiry_sweep() -> Result<ExpirySweep, MissingEnv> {
     Ok(from_env().await?.0.sweep())
+}
+
+/// The provider status poll.
+pub async fn aws_status_poll() -> Result<StatusPoll, MissingEnv> {
+    Ok(from_env().await?.0.status_poll())
 }
 
 /// What one more try may take at most (an HTTP call's 10 s timeout plus the store writes):

@@ -474,3 +474,443 @@ async fn the_local_run_orders_from_its_fake_accurate_on_the_accurate_stage() {
     })
     .await;
 }
+
+/// Cornerstone × Accurate (DESIGN §1.D): a portal whose package Accurate fulfils.
+struct PortalAccurate {
+    world: World,
+    portal: screenhub_sandbox::cornerstone::FakeCornerstone,
+    accurate: FakeAccurate,
+    tenant: TenantId,
+}
+
+impl PortalAccurate {
+    /// `accurate` is the tenant's `providers.accurate` beyond its API base and package.
+    async fn start(accurate_settings: Value) -> PortalAccurate {
+        use screenhub::ports::secrets::CornerstoneSecrets;
+        use screenhub_sandbox::cornerstone::FakeCornerstone;
+        const USER: &str = "acme-portal";
+        let world = World::start(WorldOptions::default()).await;
+        let (portal, accurate) = (FakeCornerstone::start().await, FakeAccurate::start().await);
+        accurate.set_clock(world.sandbox_clock());
+        let tenant = TenantId::parse(&unique("csod-acc-")).unwrap();
+        let mut settings =
+            json!({ "api_base": accurate.base_url(), "default_package": "PKG_BASIC" });
+        for (k, v) in accurate_settings.as_object().into_iter().flatten() {
+            settings[k] = v.clone();
+        }
+        let config: TenantConfig = serde_json::from_value(json!({
+            "id": tenant.as_str(), "name": "Acme Screening",
+            "ats": { "cornerstone": {
+                "username": USER,
+                "packages": [{ "id": "acc-basic", "name": "Account 1 - Basic", "provider_package": "PKG_BASIC" }],
+                "callback_origins": [portal.base_url()],
+                "adjudication": true
+            } },
+            "providers": { "accurate": settings },
+            "routes": [{ "id": "cornerstone_accurate", "provider": "accurate",
+                         "trigger": { "kind": "cornerstone_initiate", "packages": ["acc-basic"] } }]
+        }))
+        .expect("valid tenant");
+        let (key, password, portal_password) =
+            (unique("acc-key-"), unique("acc-pw-"), unique("pw-"));
+        let secret = screenhub_sandbox::signing::new_whsec();
+        accurate.add_account(&key, &password, [secret.clone()], ["PKG_BASIC"]);
+        let secrets = TenantSecrets {
+            accurate: Some(ProviderSecrets {
+                api_key: Secret::new(&key),
+                api_secret: Some(Secret::new(&password)),
+                callback_secrets: vec![Secret::new(&secret)],
+            }),
+            cornerstone: Some(CornerstoneSecrets {
+                password: Secret::new(&portal_password),
+                status_password: None,
+            }),
+            ..TenantSecrets::default()
+        };
+        world.onboard(&config, &secrets).await;
+        portal.connect(
+            &format!("{}/cornerstone/{}", world.hub_url, tenant),
+            USER,
+            &portal_password,
+        );
+        PortalAccurate {
+            world,
+            portal,
+            accurate,
+            tenant,
+        }
+    }
+
+    /// A recruiter assigns the package; the order reaches Accurate. Returns Cornerstone's
+    /// order id, the hub's reference and Accurate's order id.
+    async fn assign(&self) -> (String, String, String) {
+        use screenhub_sandbox::cornerstone::Applicant;
+        let (status, answer, order_ref) = self.portal.assign(&Applicant::new("acc-basic")).await;
+        assert_eq!(
+            (status, &answer["HasErrors"]),
+            (200, &json!(false)),
+            "{answer}"
+        );
+        let reference = answer["ProviderReferenceId"].as_str().unwrap().to_owned();
+        self.world.settle().await;
+        let placed = self
+            .accurate
+            .order_by_reference(&reference)
+            .expect("placed with Accurate");
+        (order_ref, reference, placed.id)
+    }
+
+    async fn order(&self, reference: &str) -> screenhub::domain::Order {
+        let id = screenhub::domain::OrderId::parse(reference).unwrap();
+        let order = self.world.store.get_order(id).await.unwrap().unwrap();
+        assert_eq!(order.tenant, self.tenant);
+        order
+    }
+}
+
+#[tokio::test]
+async fn the_panel_shows_accurates_latest_percent_complete_and_a_late_lower_one_takes_nothing_back()
+{
+    let p = PortalAccurate::start(json!({})).await;
+    let (order_ref, reference, acc_id) = p.assign().await;
+
+    // A postback at 20 % is held up on its way; Accurate moves on to 40 % meanwhile.
+    p.accurate.set_postbacks(false);
+    assert_eq!(p.accurate.progress(&acc_id, 20).await, 0, "not sent");
+    let late = p.accurate.signed_callback(&acc_id, "IN_PROGRESS");
+    assert_eq!(late.json()["percentComplete"], 20);
+    p.accurate.set_postbacks(true);
+    assert_eq!(p.accurate.progress(&acc_id, 40).await, 200);
+    p.world.settle().await;
+    let (_, panel) = p.portal.own_panel(&reference).await;
+    assert_eq!(panel["OverallStatus"], "In Progress");
+    assert_eq!(panel["PercentComplete"], 40);
+    let at_40 = p.order(&reference).await;
+    assert_eq!(at_40.percent_complete, Some(40));
+
+    // The late 20 % arrives: acknowledged, nothing changes.
+    assert_eq!(p.accurate.send(&late).await, 200);
+    p.world.settle().await;
+    let (_, panel) = p.portal.own_panel(&reference).await;
+    assert_eq!(panel["PercentComplete"], 40, "{panel}");
+    let after = p.order(&reference).await;
+    assert_eq!(
+        (after.version, after.percent_complete),
+        (at_40.version, Some(40))
+    );
+    // The same 40 % again (a redelivery, and a new message saying the same): no change.
+    assert_eq!(p.accurate.resend_last(&acc_id).await, 200);
+    assert_eq!(p.accurate.progress(&acc_id, 40).await, 200);
+    p.world.settle().await;
+    assert_eq!(p.order(&reference).await.version, at_40.version);
+
+    // More progress is kept and shown; Cornerstone was told "in progress" once.
+    assert_eq!(p.accurate.progress(&acc_id, 75).await, 200);
+    p.world.settle().await;
+    let (_, panel) = p.portal.own_panel(&reference).await;
+    assert_eq!(panel["PercentComplete"], 75);
+    assert_eq!(p.portal.statuses(&order_ref), vec!["inprogress"]);
+    let trail = p.world.store.audit_trail(at_40.id).await.unwrap();
+    let shown = screenhub_cli::report::order_report(&p.order(&reference).await, &trail);
+    assert!(shown.contains("provider progress 75%"), "{shown}");
+
+    assert_eq!(p.accurate.complete(&acc_id).await, 200);
+    p.world.settle().await;
+    let (_, panel) = p.portal.own_panel(&reference).await;
+    assert_eq!(
+        (&panel["OverallStatus"], &panel["PercentComplete"]),
+        (&json!("Complete"), &json!(100))
+    );
+    assert_eq!(
+        p.portal.statuses(&order_ref),
+        vec!["inprogress", "completed"]
+    );
+}
+
+impl PortalAccurate {
+    /// The status reads (`GET /v3/order/{id}`) Accurate has seen, by order id.
+    fn reads(&self) -> Vec<String> {
+        self.accurate
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == Method::GET)
+            .filter_map(|r| r.path.strip_prefix("/v3/order/").map(str::to_owned))
+            .collect()
+    }
+
+    /// Time passes past the next poll; one run of the status poll, then every effect.
+    async fn poll_later(&self) -> screenhub::status_poll::StatusPollReport {
+        self.world
+            .clock
+            .advance(screenhub::domain::status_poll::MAX_INTERVAL + time::Duration::minutes(1));
+        let report = self.world.status_poll.run(None).await.expect("poll run");
+        self.world.settle().await;
+        report
+    }
+}
+
+#[tokio::test]
+async fn an_accurate_order_without_postbacks_converges_through_status_polls_and_cornerstone_hears_each_status_once()
+ {
+    let p = PortalAccurate::start(json!({})).await;
+    p.accurate.set_postbacks(false);
+    let (order_ref, reference, acc_id) = p.assign().await;
+    let placed = p.order(&reference).await;
+    assert_eq!(placed.status, OrderStatus::Pending);
+    assert_eq!(
+        placed.poll_at,
+        Some(placed.updated_at + screenhub::domain::status_poll::MIN_INTERVAL),
+        "first read a quarter of an hour after Accurate took it"
+    );
+
+    // Not due yet: nothing is read.
+    let report = p.world.status_poll.run(None).await.unwrap();
+    assert_eq!((report.due, report.read), (0, 0));
+    assert!(p.reads().is_empty());
+
+    // The candidate submits; Accurate works (no postback): the poll sees it.
+    assert_eq!(p.accurate.progress(&acc_id, 40).await, 0, "no postback");
+    let report = p.poll_later().await;
+    assert_eq!((report.due, report.changed), (1, 1), "{report:?}");
+    assert_eq!(p.reads(), vec![acc_id.clone()]);
+    let working = p.order(&reference).await;
+    assert_eq!(
+        (working.status, working.percent_complete),
+        (OrderStatus::InProgress, Some(40))
+    );
+    assert_eq!(p.portal.statuses(&order_ref), vec!["inprogress"]);
+    let (_, panel) = p.portal.own_panel(&reference).await;
+    assert_eq!(panel["PercentComplete"], 40);
+
+    // Nothing new: the order stays as it is and is read less often.
+    let report = p.poll_later().await;
+    assert_eq!((report.due, report.unchanged), (1, 1), "{report:?}");
+    let same = p.order(&reference).await;
+    assert_eq!(
+        same.version, working.version,
+        "no write to the order's state"
+    );
+    let waited = same.poll_at.unwrap() - screenhub::ports::Clock::now(p.world.clock.as_ref());
+    assert!(
+        waited > screenhub::domain::status_poll::MIN_INTERVAL,
+        "backed off: {waited}"
+    );
+
+    // Accurate completes: the poll applies it as the postback would, once.
+    p.accurate.adjudicate(&acc_id, "REVIEW").await;
+    p.accurate.complete(&acc_id).await;
+    let report = p.poll_later().await;
+    assert_eq!(report.changed, 1, "{report:?}");
+    let done = p.order(&reference).await;
+    assert_eq!(done.status, OrderStatus::Complete);
+    assert_eq!(done.poll_at, None, "an ended order is no longer polled");
+    let result = done.result.clone().unwrap();
+    assert_eq!(result.decision.as_deref(), Some("Review"));
+    assert_eq!(
+        result.report_url.as_deref(),
+        Some(p.accurate.report_url(&acc_id).as_str())
+    );
+    assert_eq!(
+        p.portal.statuses(&order_ref),
+        vec!["inprogress", "completed"]
+    );
+    let told = p.portal.callbacks(&order_ref).pop().unwrap();
+    assert_eq!(told["ScreeningResult"], "Review");
+
+    // Ended: never read again.
+    let reads = p.reads().len();
+    let report = p.poll_later().await;
+    assert_eq!(report.due, 0);
+    assert_eq!(p.reads().len(), reads);
+    assert_eq!(
+        p.portal.statuses(&order_ref),
+        vec!["inprogress", "completed"]
+    );
+}
+
+#[tokio::test]
+async fn a_poll_and_a_postback_of_the_same_completion_make_one_change_and_one_ats_effect() {
+    let p = PortalAccurate::start(json!({})).await;
+    // The completion's postback is held up; the poll reads the completion first.
+    let (order_ref, reference, acc_id) = p.assign().await;
+    p.accurate.set_postbacks(false);
+    p.accurate.complete(&acc_id).await;
+    p.accurate.set_postbacks(true);
+    assert_eq!(p.poll_later().await.changed, 1);
+    let done = p.order(&reference).await;
+    assert_eq!(done.status, OrderStatus::Complete);
+    // Accurate's (re-signed) delivery of that completion arrives.
+    let late = p.accurate.signed_callback(&acc_id, "COMPLETED");
+    assert_eq!(p.accurate.send(&late).await, 200);
+    p.world.settle().await;
+    assert_eq!(
+        p.order(&reference).await.version,
+        done.version,
+        "one change"
+    );
+    assert_eq!(
+        p.portal.statuses(&order_ref),
+        vec!["completed"],
+        "told once"
+    );
+
+    // The other way round: the postback first, then the poll has nothing to read.
+    let (order_ref, reference, acc_id) = p.assign().await;
+    assert_eq!(p.accurate.complete(&acc_id).await, 200);
+    p.world.settle().await;
+    let done = p.order(&reference).await;
+    assert_eq!((done.status, done.poll_at), (OrderStatus::Complete, None));
+    let report = p.poll_later().await;
+    assert_eq!(report.due, 0, "{report:?}");
+    assert!(!p.reads().contains(&acc_id));
+    assert_eq!(p.order(&reference).await.version, done.version);
+    assert_eq!(p.portal.statuses(&order_ref), vec!["completed"]);
+
+    // Both at once, whichever commits first: one change, Cornerstone told once.
+    let (order_ref, reference, acc_id) = p.assign().await;
+    p.accurate.set_postbacks(false);
+    p.accurate.complete(&acc_id).await;
+    p.accurate.set_postbacks(true);
+    p.world
+        .clock
+        .advance(screenhub::domain::status_poll::MAX_INTERVAL);
+    let postback = p.accurate.signed_callback(&acc_id, "COMPLETED");
+    let (report, status) = tokio::join!(p.world.status_poll.run(None), p.accurate.send(&postback));
+    assert_eq!(status, 200);
+    assert_eq!(report.unwrap().due, 1);
+    p.world.settle().await;
+    let done = p.order(&reference).await;
+    assert_eq!((done.status, done.poll_at), (OrderStatus::Complete, None));
+    let trail = p.world.store.audit_trail(done.id).await.unwrap();
+    assert_eq!(
+        trail
+            .iter()
+            .filter(|e| e.to == OrderStatus::Complete && e.from != Some(OrderStatus::Complete))
+            .count(),
+        1,
+        "one move to Complete: {trail:?}"
+    );
+    assert_eq!(p.portal.statuses(&order_ref), vec!["completed"]);
+}
+
+#[tokio::test]
+async fn the_poll_reads_only_orders_in_flight_with_one_query_and_honours_a_tenant_turning_it_off() {
+    let p = PortalAccurate::start(json!({})).await;
+    let (_, finished, finished_acc) = p.assign().await;
+    let (_, flying, flying_acc) = p.assign().await;
+    let (_, other, other_acc) = p.assign().await;
+    assert_eq!(p.accurate.complete(&finished_acc).await, 200);
+    assert_eq!(p.accurate.provider_cancel(&other_acc).await, 200);
+    p.world.settle().await;
+    assert_eq!(p.order(&finished).await.status, OrderStatus::Complete);
+    assert_eq!(p.order(&other).await.status, OrderStatus::Cancelled);
+
+    p.world
+        .clock
+        .advance(screenhub::domain::status_poll::MIN_INTERVAL + time::Duration::minutes(1));
+    let stats = p.world.store.stats();
+    let (before, scanned) = (stats.calls(), stats.items_scanned());
+    let report = p.world.status_poll.run(None).await.unwrap();
+    let (_, calls) = screenhub_tests::calls_since(&p.world.store, &before);
+    assert_eq!((report.due, report.unchanged), (1, 1), "{report:?}");
+    assert_eq!(
+        p.reads(),
+        vec![flying_acc.clone()],
+        "only the order in flight"
+    );
+    assert_eq!(
+        calls.get("Query"),
+        Some(&1),
+        "one page of the index: {calls:?}"
+    );
+    assert_eq!(calls.get("Scan"), None);
+    assert_eq!(
+        p.world.store.stats().items_scanned() - scanned,
+        1,
+        "DynamoDB examined the one due order only"
+    );
+    assert_eq!(
+        calls.get("UpdateItem"),
+        Some(&1),
+        "the next poll moved: {calls:?}"
+    );
+    assert_eq!(calls.get("TransactWriteItems"), None, "nothing changed");
+
+    // The tenant turns polls off (postbacks are set up): the order leaves the index unread.
+    let mut config = p.world.store.get_tenant(&p.tenant).await.unwrap().unwrap();
+    config.providers.accurate.as_mut().unwrap().status_poll = false;
+    p.world.store.put_tenant(&config).await.unwrap();
+    let report = p.poll_later().await;
+    assert_eq!((report.due, report.dropped), (1, 1), "{report:?}");
+    assert_eq!(p.order(&flying).await.poll_at, None);
+    let report = p.poll_later().await;
+    assert_eq!(report.due, 0);
+    assert_eq!(
+        p.reads(),
+        vec![flying_acc],
+        "read once, before it was turned off"
+    );
+}
+
+#[tokio::test]
+async fn a_poll_run_reads_at_most_its_bound_and_stops_at_its_deadline_leaving_the_rest_for_the_next_run()
+ {
+    let p = PortalAccurate::start(json!({})).await;
+    let mut flying = Vec::new();
+    for _ in 0..3 {
+        flying.push(p.assign().await.2);
+    }
+    p.world
+        .clock
+        .advance(screenhub::domain::status_poll::MIN_INTERVAL + time::Duration::minutes(1));
+    let mut poll = p.world.status_poll.clone();
+    poll.settings.page_size = 1;
+    poll.settings.max_orders = 2;
+
+    // The deadline has passed: nothing is read, the run says it stopped short.
+    let report = poll.run(Some(std::time::Instant::now())).await.unwrap();
+    assert_eq!((report.due, report.cut_short), (0, true));
+    assert!(p.reads().is_empty());
+
+    // At most two per run, earliest first; the third waits for the next run.
+    let report = poll.run(None).await.unwrap();
+    assert_eq!(
+        (report.due, report.unchanged, report.cut_short),
+        (2, 2, true)
+    );
+    assert_eq!(p.reads(), flying[..2].to_vec());
+    let report = poll.run(None).await.unwrap();
+    assert_eq!((report.due, report.cut_short), (1, false), "{report:?}");
+    assert_eq!(p.reads(), flying);
+    let report = poll.run(None).await.unwrap();
+    assert_eq!(report.due, 0, "each read once until its next poll");
+}
+
+#[tokio::test]
+async fn a_poll_that_reads_an_older_state_than_the_order_shows_changes_nothing() {
+    let p = PortalAccurate::start(json!({})).await;
+    let (order_ref, reference, acc_id) = p.assign().await;
+    assert_eq!(p.accurate.progress(&acc_id, 60).await, 200);
+    p.world.settle().await;
+    let working = p.order(&reference).await;
+    assert_eq!(working.status, OrderStatus::InProgress);
+    let trail = p.world.store.audit_trail(working.id).await.unwrap().len();
+
+    // Accurate's order view lags behind its postbacks (still shows the invitation).
+    p.accurate.set_postbacks(false);
+    p.accurate.invitation_sent(&acc_id).await;
+    let report = p.poll_later().await;
+    assert_eq!((report.due, report.unchanged), (1, 1), "{report:?}");
+    let after = p.order(&reference).await;
+    assert_eq!(
+        (after.status, after.percent_complete, after.version),
+        (OrderStatus::InProgress, Some(60), working.version)
+    );
+    assert!(after.poll_at > working.poll_at, "only the next poll moved");
+    assert_eq!(
+        p.world.store.audit_trail(working.id).await.unwrap().len(),
+        trail,
+        "nothing recorded"
+    );
+    assert_eq!(p.portal.statuses(&order_ref), vec!["inprogress"]);
+}

@@ -316,6 +316,78 @@ async fn dynamodb_store_conforms() {
     suite(&store).await;
 }
 
+/// An item returned while its ATS is disconnected gets its attempt back and goes behind the
+/// items queued after it, so a disconnected tenant's waiting items never crowd out others.
+async fn returned_outbox_suite(store: &dyn Store) {
+    let t = TenantId::parse(&screenhub_tests::unique("w")).unwrap();
+    let at = now();
+    let item = |opp: &str, at: OffsetDateTime| {
+        OutboxItem::new(
+            t.clone(),
+            Effect::Render {
+                order_id: new_order(&t, opp).id,
+                to: None,
+            },
+            at,
+        )
+    };
+    let (waiting, other) = (
+        item("opp-w", at),
+        item("opp-o", at + time::Duration::seconds(1)),
+    );
+    store
+        .record(Record {
+            deliveries: Vec::new(),
+            outbox: vec![waiting.clone(), other.clone()],
+            consumes: None,
+            audit: Vec::new(),
+            now: at,
+        })
+        .await
+        .unwrap();
+    let order = |items: Vec<OutboxItem>| items.iter().map(|i| i.id).collect::<Vec<_>>();
+    assert_eq!(
+        order(store.pending_outbox(10).await.unwrap()),
+        vec![waiting.id, other.id]
+    );
+    let later = at + time::Duration::seconds(10);
+    assert_eq!(
+        store
+            .lease_outbox(waiting.id, "h1", later, later + time::Duration::minutes(2))
+            .await
+            .unwrap(),
+        Some(1)
+    );
+    // Someone else's return changes nothing.
+    store.return_outbox(waiting.id, "h2", later).await.unwrap();
+    assert_eq!(
+        order(store.pending_outbox(10).await.unwrap()),
+        vec![waiting.id, other.id]
+    );
+    store.return_outbox(waiting.id, "h1", later).await.unwrap();
+    let pending = store.pending_outbox(10).await.unwrap();
+    assert_eq!(order(pending.clone()), vec![other.id, waiting.id]);
+    assert_eq!(pending[1].attempts, 0, "the attempt is given back");
+    // Free again at once: the next run may take it.
+    assert_eq!(
+        store
+            .lease_outbox(waiting.id, "h3", later, later + time::Duration::minutes(2))
+            .await
+            .unwrap(),
+        Some(1)
+    );
+}
+
+#[tokio::test]
+async fn embedded_store_returns_a_waiting_item_to_the_back() {
+    returned_outbox_suite(&EmbeddedStore::new()).await;
+}
+
+#[tokio::test]
+async fn dynamodb_store_returns_a_waiting_item_to_the_back() {
+    returned_outbox_suite(&screenhub_tests::fresh_table().await).await;
+}
+
 #[tokio::test]
 async fn concurrent_creates_for_one_delivery_commit_once() {
     let store = screenhub_tests::fresh_table().await;
@@ -566,6 +638,111 @@ async fn scheduling_suite(store: &dyn Store) {
     let page = store.ended_holding_pii(before, 100, None).await.unwrap();
     let ids = ids_of(&page, &t);
     assert_eq!(ids, vec![ended[1].id]);
+
+    poll_index(store, &t).await;
+}
+
+/// The sparse poll index: only orders in flight with a next poll time, due ones earliest
+/// first, page by page; moving the next poll is conditional on the version read and changes
+/// nothing else; an order that ends, or whose poll is removed, leaves the index.
+async fn poll_index(store: &dyn Store, t: &TenantId) {
+    let base = now() - time::Duration::days(2);
+    let mut polled = Vec::new();
+    for i in 0..4i64 {
+        let mut o = Order::new(
+            t.clone(),
+            &pairing(ProviderKind::Accurate),
+            format!("poll-{i}"),
+            base,
+        );
+        o.status = OrderStatus::Pending;
+        o.provider_ref = Some(format!("ACC-{i}"));
+        o.poll_at = Some(base + time::Duration::hours(i)); // hours 0, 1, 2, 3
+        if i == 3 {
+            o.status = OrderStatus::Complete; // ended: never in the index
+            o.poll_at = Some(base);
+        }
+        store
+            .commit(Commit::create(o.clone(), "test", vec![]))
+            .await
+            .unwrap();
+        polled.push(o);
+    }
+    let mut unpolled = Order::new(
+        t.clone(),
+        &pairing(ProviderKind::Accurate),
+        "poll-x".into(),
+        base,
+    );
+    unpolled.status = OrderStatus::InProgress;
+    store
+        .commit(Commit::create(unpolled, "test", vec![]))
+        .await
+        .unwrap();
+
+    let due_at = move |cutoff| async move {
+        let mut seen = Vec::new();
+        let mut after = None;
+        loop {
+            let page = store.due_polls(cutoff, 1, after).await.unwrap();
+            after = page.next.clone();
+            seen.extend(ids_of(&page, t));
+            if after.is_none() {
+                return seen;
+            }
+        }
+    };
+    let cutoff = base + time::Duration::hours(1);
+    assert_eq!(due_at(cutoff).await, vec![polled[0].id, polled[1].id]);
+
+    // The next poll moves: out of this window, nothing else about the order changes.
+    let later = base + time::Duration::hours(5);
+    assert!(store.defer_poll(&polled[0], Some(later)).await.unwrap());
+    let kept = store.get_order(polled[0].id).await.unwrap().unwrap();
+    assert_eq!(kept.poll_at, Some(later));
+    assert_eq!(
+        (kept.version, kept.status),
+        (polled[0].version, polled[0].status)
+    );
+    assert_eq!(store.audit_trail(kept.id).await.unwrap().len(), 1);
+    assert_eq!(due_at(cutoff).await, vec![polled[1].id]);
+    assert_eq!(
+        due_at(later).await,
+        vec![polled[1].id, polled[2].id, polled[0].id],
+        "earliest first"
+    );
+
+    // Conditional on the version read: a newer version keeps its own.
+    let mut moved = polled[1].next(now());
+    moved.status = OrderStatus::InProgress;
+    store
+        .commit(Commit::update(&polled[1], moved.clone(), "test", vec![]))
+        .await
+        .unwrap();
+    assert!(!store.defer_poll(&polled[1], Some(later)).await.unwrap());
+    assert_eq!(
+        store.get_order(moved.id).await.unwrap().unwrap().poll_at,
+        moved.poll_at
+    );
+
+    // Removing the poll, or ending the order, takes it out of the index.
+    assert!(store.defer_poll(&polled[2], None).await.unwrap());
+    assert_eq!(
+        store
+            .get_order(polled[2].id)
+            .await
+            .unwrap()
+            .unwrap()
+            .poll_at,
+        None
+    );
+    let mut done = moved.next(now());
+    done.status = OrderStatus::Complete;
+    store
+        .commit(Commit::update(&moved, done, "test", vec![]))
+        .await
+        .unwrap();
+    assert_eq!(due_at(later).await, vec![polled[0].id]);
 }
 
 #[tokio::test]

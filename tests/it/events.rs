@@ -343,6 +343,13 @@ async fn every_sample_event_reaches_its_handler() {
                         .unwrap();
                 assert!(out["refreshed"].is_u64(), "{out}");
             }
+            "scheduled-status-poll.json" => {
+                let out =
+                    lambda::status_poll(&world.status_poll, LambdaEvent::new(payload(file), ctx))
+                        .await
+                        .unwrap();
+                assert_eq!(out["cut_short"], false, "{out}");
+            }
             "scheduled-sweep.json" => {
                 let out = lambda::expiry_sweep(&world.sweep, LambdaEvent::new(payload(file), ctx))
                     .await
@@ -353,7 +360,7 @@ async fn every_sample_event_reaches_its_handler() {
         }
         covered.push(name);
     }
-    assert_eq!(covered.len(), 19, "{covered:?}");
+    assert_eq!(covered.len(), 20, "{covered:?}");
     // The health route the README promises is the Lever webhook function's.
     let health = lambda_http::request::from_str(
         &std::fs::read_to_string(dir.join("lever-webhook.json"))

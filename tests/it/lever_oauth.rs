@@ -39,7 +39,13 @@ async fn start(s: &Scenario) -> String {
         .send()
         .await
         .unwrap();
-    assert_eq!(resp.status(), 302);
+    if resp.status() != 302 {
+        panic!(
+            "{}: {}",
+            resp.status(),
+            resp.text().await.unwrap_or_default()
+        );
+    }
     location(&resp)
 }
 
@@ -623,4 +629,66 @@ async fn the_local_demo_connects_lever_by_oauth_as_it_prints_and_a_stage_move_re
     })
     .await;
     assert_eq!(run.alliance.orders().len(), 1);
+}
+
+#[tokio::test]
+async fn the_tag_poll_and_the_passes_skip_a_disconnected_tenant_until_it_reconnects() {
+    use screenhub::domain::ats::lever_passes::Pass;
+    let s = Scenario::with_oauth().await;
+    // The tenant also orders from a Lever tag and runs ARKiiVE.
+    let mut config = s.world.store.get_tenant(&s.tenant).await.unwrap().unwrap();
+    config.routes.push(
+        serde_json::from_value(serde_json::json!({
+            "id": "tagged", "provider": "alliance2020",
+            "trigger": { "kind": "lever_tag", "start": "Alliance 2020 Start" },
+            "lever": { "status_tags": { "family": "standard", "format": "Alliance 2020 Status: {status}" } }
+        }))
+        .unwrap(),
+    );
+    let service_user = s
+        .lever
+        .add_user("CiiVSOFT", "ciivsoft@acme.example", "admin");
+    config.passes = Some(
+        serde_json::from_value(serde_json::json!({
+            "enabled": ["arkive"], "service_user": service_user,
+            "new_applicant_stage": "applicant-new", "screened_stage": "stage-screened"
+        }))
+        .unwrap(),
+    );
+    s.world.store.put_tenant(&config).await.unwrap();
+    connect(&s).await;
+    let poll = s.world.poll.run(None).await.unwrap();
+    assert_eq!((poll.tenants, poll.disconnected_tenants), (1, 0));
+
+    // Lever refuses the grant: the hub finds out on its next call.
+    s.lever
+        .revoke_authorized_app(&s.lever.grants()[0].client_id);
+    s.world.clock.advance(Duration::minutes(61));
+    let err = s
+        .world
+        .another_container()
+        .await
+        .lever
+        .get_opportunity(&oauth_account(&s), &s.candidate(&[]))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, screenhub::ports::LeverError::Disconnected(_)));
+    let asked = s.lever.requests().len();
+    let poll = s.world.poll.run(None).await.unwrap();
+    assert_eq!((poll.tenants, poll.disconnected_tenants), (0, 1));
+    let pass = s.world.passes.run(Pass::Arkive, None).await.unwrap();
+    assert_eq!(
+        (pass.tenants, pass.disconnected_tenants, pass.failed),
+        (0, 1, 0)
+    );
+    assert_eq!(s.lever.requests().len(), asked, "nothing was sent to Lever");
+
+    connect(&s).await;
+    let poll = s.world.poll.run(None).await.unwrap();
+    assert_eq!((poll.tenants, poll.disconnected_tenants), (1, 0));
+    let pass = s.world.passes.run(Pass::Arkive, None).await.unwrap();
+    assert_eq!(
+        (pass.tenants, pass.disconnected_tenants, pass.failed),
+        (1, 0, 0)
+    );
 }

@@ -12,11 +12,12 @@
 //!   with the existing order for a `clientReference` the account already used; 422
 //!   `unknown_package`, `invalid_workflow`, `invalid_job_location`, `invalid_candidate`.
 //! * `GET /v3/orders?clientReference=` → the account's orders with that reference;
-//!   `GET /v3/order/{id}`.
+//!   `GET /v3/order/{id}` → `{id, clientReference, status, percentComplete, adjudication,
+//!   reportUrl, …}` (what the hub's status poll reads).
 //! * `POST /v3/order/{id}/cancel` → 200 `{id, status: "CANCELLED"}` while the invitation
 //!   waits and again once cancelled; 409 `not_cancellable` after.
 //! * Postbacks: `order.status` bodies with Standard Webhooks headers, signed with the
-//!   account's first callback secret.
+//!   account's first callback secret; [`FakeAccurate::set_postbacks`] turns them off.
 //! * Admin (not logged, not faulted): `GET /sandbox/orders`, `POST /sandbox/orders/{id}/invite`,
 //!   `…/progress` `{"percent"}`, `…/complete` `{"adjudication"}`, `…/cancel`, `…/resend`,
 //!   `GET /sandbox/reports/{id}`.
@@ -140,6 +141,12 @@ impl FakeAccurate {
         self.state().clock_skew = secs;
     }
 
+    /// Stop (`false`) or resume (`true`) sending postbacks: orders still move (and
+    /// `GET /v3/order/{id}` shows it), the driving calls then return 0.
+    pub fn set_postbacks(&self, on: bool) {
+        self.state().postbacks_off = !on;
+    }
+
     /// Stamp and sign with `clock` instead of the system clock (a test's clock).
     pub fn set_clock(&self, clock: crate::SandboxClock) {
         self.state().clock = clock;
@@ -196,7 +203,7 @@ impl FakeAccurate {
     }
 
     /// The invitation was (re)sent to the candidate: `INVITATION_SENT` postback. Returns the
-    /// hub's status (0 when there was no response).
+    /// hub's status (0 when there was no response, or postbacks are off).
     ///
     /// # Panics
     /// On an unknown order id.
@@ -313,7 +320,8 @@ impl FakeAccurate {
     }
 }
 
-/// Update an order and deliver its signed postback; `None` for an unknown order.
+/// Update an order and deliver its signed postback (none while postbacks are off: then 0);
+/// `None` for an unknown order.
 pub(crate) async fn drive_order(
     inner: &Inner,
     id: &str,
@@ -337,6 +345,9 @@ pub(crate) async fn drive_order(
                 o.report_url = Some(report_url);
             }
         })?;
+        if state.postbacks_off {
+            return Some(0);
+        }
         let secrets = state.secret_for(&order);
         let now = callbacks::unix_now(&state.clock, state.clock_skew);
         (order, secrets, now)

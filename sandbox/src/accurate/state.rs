@@ -95,6 +95,8 @@ pub(crate) struct AccurateState {
     pub callbacks: Vec<SentCallback>,
     pub clock_skew: i64,
     pub clock: crate::server::SandboxClock,
+    /// Postbacks are not sent (an account without postbacks: the hub must read the status).
+    pub postbacks_off: bool,
 }
 
 /// Outcome of `POST /v3/order`.

@@ -13,6 +13,7 @@ use crate::config::TenantConfig;
 use crate::domain::effects::CancelReason;
 use crate::domain::kinds::ProviderKind;
 use crate::domain::order::{Order, Rejection, SentRequest};
+use crate::domain::providers::ProviderReport;
 use crate::domain::providers::accurate::{self as rules, AccurateOrder, JobLocation, WORKFLOW};
 use crate::domain::subject::Subject;
 use crate::outbound::http::{HttpClient, read_capped};
@@ -156,6 +157,7 @@ impl ProviderAdapter for Accurate {
         Capabilities {
             cancel: true,
             requesters: true,
+            status: true,
         }
     }
 
@@ -244,6 +246,32 @@ impl ProviderAdapter for Accurate {
         )
         .await?;
         Ok(names_requester(&found, email))
+    }
+
+    fn status_poll(&self, tenant: &TenantConfig) -> bool {
+        tenant
+            .providers
+            .accurate
+            .as_ref()
+            .is_some_and(|s| s.status_poll)
+    }
+
+    /// `GET /v3/order/{id}`, read by the postback's rules.
+    async fn read_status(
+        &self,
+        acct: &ProviderAccount,
+        provider_ref: &str,
+    ) -> Result<ProviderReport, ProviderError> {
+        let resp =
+            send(self.request(reqwest::Method::GET, acct, &["order", provider_ref])?).await?;
+        if !resp.status().is_success() {
+            return Err(failure(resp, "the provider refused to show the order").await);
+        }
+        let body = read_capped(resp, MAX_ANSWER_BYTES)
+            .await
+            .map_err(ProviderError::Transient)?;
+        rules::read_order(&body)
+            .map_err(|_| ProviderError::Unexpected("unreadable provider order".into()))
     }
 
     async fn cancel(

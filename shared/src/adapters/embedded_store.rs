@@ -28,6 +28,8 @@ struct State {
     outbox: BTreeMap<OutboxId, OutboxItem>,
     /// Outbox leases: holder and until when.
     leases: BTreeMap<OutboxId, (String, OffsetDateTime)>,
+    /// Outbox items sent to the back of the queue (returned while their ATS was disconnected).
+    requeued: BTreeMap<OutboxId, OffsetDateTime>,
     dead: BTreeMap<OutboxId, DeadLetter>,
     deliveries: BTreeMap<String, DeliveryRecord>,
     cursors: BTreeMap<(TenantId, String), String>,
@@ -353,10 +355,40 @@ impl Store for EmbeddedStore {
         ))
     }
 
+    async fn due_polls(
+        &self,
+        now: OffsetDateTime,
+        limit: usize,
+        after: Option<DueCursor>,
+    ) -> Result<DuePage, StoreError> {
+        let s = self.lock();
+        Ok(sorted_page(
+            s.orders.values().filter(|o| !o.status.is_terminal()),
+            |o| o.poll_at.filter(|at| *at <= now),
+            limit,
+            after,
+        ))
+    }
+
+    async fn defer_poll(
+        &self,
+        order: &Order,
+        at: Option<OffsetDateTime>,
+    ) -> Result<bool, StoreError> {
+        let mut s = self.lock();
+        match s.orders.get_mut(&order.id) {
+            Some(kept) if kept.version == order.version => {
+                kept.poll_at = at.filter(|_| !kept.status.is_terminal());
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
     async fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxItem>, StoreError> {
         let s = self.lock();
         let mut items: Vec<OutboxItem> = s.outbox.values().cloned().collect();
-        items.sort_by_key(|i| (i.created_at, i.id));
+        items.sort_by_key(|i| (s.requeued.get(&i.id).copied().unwrap_or(i.created_at), i.id));
         items.truncate(limit);
         Ok(items)
     }
@@ -392,12 +424,18 @@ impl Store for EmbeddedStore {
         Ok(())
     }
 
-    async fn return_outbox(&self, id: OutboxId, holder: &str) -> Result<(), StoreError> {
+    async fn return_outbox(
+        &self,
+        id: OutboxId,
+        holder: &str,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         let mut s = self.lock();
         if s.leases.get(&id).is_some_and(|(h, _)| h == holder) {
             s.leases.remove(&id);
             if let Some(item) = s.outbox.get_mut(&id) {
                 item.attempts = item.attempts.saturating_sub(1);
+                s.requeued.insert(id, now);
             }
         }
         Ok(())

@@ -73,9 +73,23 @@ const ERROR_CODES: &[&str] = &[
     "api-key-invalid",
 ];
 
+/// The stable codes of the Lever connect routes' refusals (`lever_connect::ConnectError`).
+pub const CONNECT_CODES: &[&str] = &[
+    "lever-not-oauth",
+    "lever-app-missing",
+    "state-invalid",
+    "state-expired",
+    "state-reused",
+    "lever-refused",
+];
+
 /// Every stable problem code, as `docs/contracts/openapi.json` lists them.
 pub fn problem_codes() -> impl Iterator<Item = &'static str> {
-    ERROR_CODES.iter().chain(REFUSAL_CODES).copied()
+    ERROR_CODES
+        .iter()
+        .chain(REFUSAL_CODES)
+        .chain(CONNECT_CODES)
+        .copied()
 }
 
 impl ApiError {
@@ -268,8 +282,11 @@ mod tests {
         codes.sort();
         codes.dedup();
         assert_eq!(codes.len(), all.len() + REFUSAL_CODES.len());
+        codes.extend(CONNECT_CODES);
+        codes.sort();
         let mut listed: Vec<&str> = problem_codes().collect();
         listed.sort();
+        listed.dedup();
         assert_eq!(codes, listed, "problem_codes() lists every code");
         let r: Reply = ApiError::SignatureInvalid.into();
         assert_eq!(

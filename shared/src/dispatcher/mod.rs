@@ -205,7 +205,9 @@ impl Dispatcher {
                         "EffectsWaitingForConnection",
                         &[("Effect", item.effect.name())],
                     );
-                    self.store.return_outbox(item.id, &holder).await?;
+                    self.store
+                        .return_outbox(item.id, &holder, self.clock.now())
+                        .await?;
                     return Ok(Outcome::Waiting);
                 }
                 Err(Failure::Permanent(msg)) => msg,

@@ -5,7 +5,7 @@
 use super::{Dispatcher, Done, Failure};
 use crate::config::TenantConfig;
 use crate::domain::effects::{CancelReason, OutboxItem};
-use crate::domain::{Order, OrderStatus, transitions};
+use crate::domain::{Order, OrderStatus, status_poll, transitions};
 use crate::ports::TenantSecrets;
 use crate::ports::ats::{AtsContext, Loaded};
 use crate::ports::provider::{ProviderAccount, ProviderAdapter, ProviderError};
@@ -72,11 +72,15 @@ impl Dispatcher {
                                 .flatten()
                                 .min()
                                 .map(|ttl| now + ttl);
+                            let poll_at = (provider.capabilities().status
+                                && provider.status_poll(&tenant))
+                            .then(|| status_poll::first_poll(now));
                             let (next, effects) = transitions::accepted(
                                 &order,
                                 placed.provider_ref,
                                 request,
                                 expires_at,
+                                poll_at,
                                 now,
                             );
                             (next, effects, "dispatcher:accepted")

@@ -20,6 +20,7 @@ pub mod kinds;
 pub mod lifecycle;
 pub mod order;
 pub mod providers;
+pub mod status_poll;
 pub mod subject;
 pub mod transitions;
 

@@ -223,6 +223,15 @@ pub struct Order {
     /// which makes the store's due-order index sparse.
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub expires_at: Option<OffsetDateTime>,
+    /// While the order is in flight with a provider whose status is read on a schedule
+    /// (the tenant did not turn it off): when it is next read. Only such orders carry it,
+    /// which makes the store's poll index sparse; it is cleared when the order ends.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::rfc3339::option"
+    )]
+    pub poll_at: Option<OffsetDateTime>,
     /// When the candidate data (request, result text) was removed after the order ended.
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub scrubbed_at: Option<OffsetDateTime>,
@@ -241,6 +250,10 @@ pub struct Order {
     /// The services the provider reported, by name (empty when it reports none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub services: Vec<ServiceLine>,
+    /// The provider's latest percent complete (0–100), for a provider that reports one
+    /// (Accurate); never lowered by a late report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent_complete: Option<u8>,
     /// Set when the ATS's record of the order can no longer be trusted to match ours (e.g.
     /// Paylocity refused an update's `oldStatus`): nothing more is sent until an operator
     /// looks. Says why.
@@ -274,11 +287,13 @@ impl Order {
             result: None,
             reason: None,
             expires_at: None,
+            poll_at: None,
             scrubbed_at: None,
             claimed_move: None,
             intake: None,
             ats_state: None,
             services: Vec::new(),
+            percent_complete: None,
             attention: None,
             adverse: None,
             warnings: Vec::new(),

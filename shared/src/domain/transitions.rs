@@ -21,6 +21,8 @@ pub struct StatusChange {
     /// The services the provider reports with it (none when it reports none): a service the
     /// order did not have is added to this order alone.
     pub services: Vec<ServiceLine>,
+    /// How much of the check the provider reports done (0–100), when it says.
+    pub percent_complete: Option<u8>,
 }
 
 impl StatusChange {
@@ -30,6 +32,7 @@ impl StatusChange {
             result: None,
             reason: None,
             services: Vec::new(),
+            percent_complete: None,
         }
     }
 }
@@ -76,21 +79,41 @@ fn moved(order: &Order, to: OrderStatus, now: OffsetDateTime) -> Order {
     if to != OrderStatus::Pending {
         next.expires_at = None;
     }
+    if to.is_terminal() {
+        next.poll_at = None;
+    }
     next
 }
 
+/// The provider's percent complete after a report: never lower than what is known (a late
+/// report does not take progress back), `None` while nobody said.
+pub fn progress(known: Option<u8>, reported: Option<u8>) -> Option<u8> {
+    known.max(reported.map(|p| p.min(100)))
+}
+
 /// Apply a report as the lifecycle allows: a repeat changes nothing; a late or impossible
-/// report changes nothing and is recorded.
+/// report changes nothing and is recorded. The provider's percent complete only grows: a
+/// report of the same status with more progress is kept (nothing to tell the ATS, whose
+/// panel reads it from the order), one with less is a repeat.
 pub fn apply(order: &Order, change: &StatusChange, now: OffsetDateTime) -> UpdateDecision {
     let services = merge_services(&order.services, &change.services);
-    if change.to == order.status && services != order.services {
-        // The same status with news about its services (e.g. a search the provider added).
+    let percent = progress(order.percent_complete, change.percent_complete);
+    if change.to == order.status
+        && (services != order.services || percent != order.percent_complete)
+    {
+        // The same status with news: its services (e.g. a search the provider added) or
+        // its progress.
         let mut next = order.next(now);
+        let effects = if services == order.services {
+            Vec::new()
+        } else {
+            vec![Effect::Render {
+                order_id: next.id,
+                to: None,
+            }]
+        };
         next.services = services;
-        let effects = vec![Effect::Render {
-            order_id: next.id,
-            to: None,
-        }];
+        next.percent_complete = percent;
         return UpdateDecision::Apply(Box::new(next), effects);
     }
     if let Some(refusal) = UpdateDecision::unless_legal(order, change.to) {
@@ -98,6 +121,7 @@ pub fn apply(order: &Order, change: &StatusChange, now: OffsetDateTime) -> Updat
     }
     let mut next = moved(order, change.to, now);
     next.services = services;
+    next.percent_complete = percent;
     if matches!(change.to.phase(), Phase::Results) {
         next.result = Some(change.result.clone().unwrap_or_default());
     }
@@ -113,18 +137,21 @@ pub fn apply(order: &Order, change: &StatusChange, now: OffsetDateTime) -> Updat
 }
 
 /// The provider accepted the order: it waits for the candidate (until `expires_at`, when the
-/// provider's invitations lapse).
+/// provider's invitations lapse), and its status is read at `poll_at` when the provider's
+/// status is polled.
 pub fn accepted(
     order: &Order,
     provider_ref: String,
     sent: SentRequest,
     expires_at: Option<OffsetDateTime>,
+    poll_at: Option<OffsetDateTime>,
     now: OffsetDateTime,
 ) -> (Order, Vec<Effect>) {
     let mut next = moved(order, OrderStatus::Pending, now);
     next.provider_ref = Some(provider_ref);
     next.request = Some(sent);
     next.expires_at = expires_at;
+    next.poll_at = poll_at;
     let effects = changed(order, &next);
     (next, effects)
 }
@@ -211,6 +238,7 @@ mod tests {
             "P-1".into(),
             SentRequest::of(&"req"),
             Some(at),
+            None,
             T0,
         );
         assert_eq!(next.status, OrderStatus::Pending);
@@ -233,6 +261,7 @@ mod tests {
             result: Some(found.clone()),
             reason: None,
             services: Vec::new(),
+            percent_complete: None,
         };
         let UpdateDecision::Apply(next, effects) = apply(&o, &change, T0) else {
             panic!("legal move");
@@ -254,6 +283,7 @@ mod tests {
             result: None,
             reason: Some("Unknown product".into()),
             services: Vec::new(),
+            percent_complete: None,
         };
         let UpdateDecision::Apply(next, _) = apply(&order(OrderStatus::Pending), &change, T0)
         else {
@@ -304,6 +334,54 @@ mod tests {
         };
         assert_eq!(done.services[0].status, OrderStatus::Complete);
         assert_eq!(done.services[1].status, OrderStatus::InProgress);
+    }
+
+    #[test]
+    fn progress_only_grows_and_a_repeat_changes_nothing() {
+        let at = |p: u8| StatusChange {
+            percent_complete: Some(p),
+            ..StatusChange::to(OrderStatus::InProgress)
+        };
+        let UpdateDecision::Apply(forty, effects) =
+            apply(&order(OrderStatus::Pending), &at(40), T0)
+        else {
+            panic!("legal move");
+        };
+        assert_eq!(
+            (forty.status, forty.percent_complete),
+            (OrderStatus::InProgress, Some(40))
+        );
+        assert!(renders(&effects, OrderStatus::InProgress));
+        assert_eq!(
+            apply(&forty, &at(20), T0),
+            UpdateDecision::Ignore("duplicate"),
+            "a late, lower report takes nothing back"
+        );
+        assert_eq!(
+            apply(&forty, &at(40), T0),
+            UpdateDecision::Ignore("duplicate")
+        );
+        assert_eq!(
+            apply(&forty, &StatusChange::to(OrderStatus::InProgress), T0),
+            UpdateDecision::Ignore("duplicate"),
+            "a report without a percentage keeps the known one"
+        );
+        let UpdateDecision::Apply(seventy, effects) = apply(&forty, &at(70), T0) else {
+            panic!("more progress is kept");
+        };
+        assert_eq!(
+            (seventy.percent_complete, seventy.version),
+            (Some(70), forty.version + 1)
+        );
+        assert!(effects.is_empty(), "nothing to tell the ATS or the bus");
+        let UpdateDecision::Apply(done, _) =
+            apply(&seventy, &StatusChange::to(OrderStatus::Complete), T0)
+        else {
+            panic!("legal move");
+        };
+        assert_eq!(done.percent_complete, Some(70), "kept as reported");
+        assert_eq!(progress(Some(40), Some(200)), Some(100));
+        assert_eq!(progress(None, None), None);
     }
 
     #[test]

@@ -5,6 +5,7 @@ use crate::domain::TenantId;
 use crate::domain::effects::CancelReason;
 use crate::domain::kinds::ProviderKind;
 use crate::domain::order::{Order, Rejection, SentRequest};
+use crate::domain::providers::ProviderReport;
 use crate::domain::subject::Subject;
 use crate::ports::secrets::{Secret, TenantSecrets};
 
@@ -104,6 +105,9 @@ pub struct Capabilities {
     /// The account has users who may order (requesters), and the provider can say whether an
     /// email names one: an ATS that names its ordering user checks it before ordering.
     pub requesters: bool,
+    /// An order's status can be read there ([`ProviderAdapter::read_status`]): orders in
+    /// flight are polled on a schedule where the tenant's settings allow it.
+    pub status: bool,
 }
 
 /// A screening provider, as the spine sees it: its account for a tenant, how an order is
@@ -158,6 +162,24 @@ pub trait ProviderAdapter: Send + Sync {
     ) -> Result<bool, ProviderError> {
         Err(ProviderError::Unexpected(format!(
             "{} has no requesters",
+            self.kind().display_name()
+        )))
+    }
+    /// Whether this tenant's orders in flight are polled (with [`Capabilities::status`]): the
+    /// tenant's account settings say.
+    fn status_poll(&self, _tenant: &TenantConfig) -> bool {
+        false
+    }
+
+    /// Read the order's status at the provider, in the canonical terms its callback would
+    /// carry (only called when [`Capabilities::status`]). Reads only.
+    async fn read_status(
+        &self,
+        _acct: &ProviderAccount,
+        _provider_ref: &str,
+    ) -> Result<ProviderReport, ProviderError> {
+        Err(ProviderError::Unexpected(format!(
+            "{} orders cannot be read",
             self.kind().display_name()
         )))
     }

@@ -229,6 +229,24 @@ pub trait Store: Send + Sync {
         after: Option<DueCursor>,
     ) -> Result<DuePage, StoreError>;
 
+    /// Orders in flight whose next status poll is due (`poll_at` at or before `now`),
+    /// earliest first, from the sparse poll index: reads only those, never a scan.
+    async fn due_polls(
+        &self,
+        now: OffsetDateTime,
+        limit: usize,
+        after: Option<DueCursor>,
+    ) -> Result<DuePage, StoreError>;
+
+    /// Move `order`'s next status poll to `at` (`None`: out of the poll index), unless the
+    /// order changed since it was read (`false` then: its newer version carries its own).
+    /// Scheduling only: the order's version, status and audit trail stay as they are.
+    async fn defer_poll(
+        &self,
+        order: &Order,
+        at: Option<OffsetDateTime>,
+    ) -> Result<bool, StoreError>;
+
     /// Pending outbox items, oldest first. An item that cannot be read is set aside (out of
     /// the pending list, kept for inspection, logged by id) rather than blocking the rest.
     async fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxItem>, StoreError>;
@@ -247,8 +265,15 @@ pub trait Store: Send + Sync {
     async fn release_outbox(&self, id: OutboxId, holder: &str) -> Result<(), StoreError>;
     /// Give the lease up and take back the attempt it counted: the item could not even be
     /// tried (its ATS account is disconnected), so waiting must not bring it nearer its dead
-    /// letter. Only if `holder` still has the lease.
-    async fn return_outbox(&self, id: OutboxId, holder: &str) -> Result<(), StoreError>;
+    /// letter. It also goes to the back of the pending queue (as if queued at `now`), so a
+    /// disconnected tenant's waiting items never crowd out the others' in a run. Only if
+    /// `holder` still has the lease.
+    async fn return_outbox(
+        &self,
+        id: OutboxId,
+        holder: &str,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
     async fn get_outbox(&self, id: OutboxId) -> Result<Option<OutboxItem>, StoreError>;
     /// The effect is done: forget the item (no error when it is already gone).
     async fn complete_outbox(&self, id: OutboxId) -> Result<(), StoreError>;

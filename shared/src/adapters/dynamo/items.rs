@@ -125,6 +125,13 @@ pub fn order_item(order: &Order) -> Result<Item, StoreError> {
         item.insert("gsi2pk".into(), s("DUE"));
         item.insert("gsi2sk".into(), s(due_sort_key(at, order.id)));
     }
+    // The sparse poll index: orders in flight whose status is read on a schedule, by when.
+    if let Some(at) = order.poll_at
+        && !order.status.is_terminal()
+    {
+        item.insert("gsi4pk".into(), s(POLL_PARTITION));
+        item.insert("gsi4sk".into(), s(due_sort_key(at, order.id)));
+    }
     // The sparse scrub index: ended orders still holding candidate data, by end time.
     if order.holds_pii_after_end() {
         item.insert("gsi2pk".into(), s("SCRUB"));
@@ -132,6 +139,9 @@ pub fn order_item(order: &Order) -> Result<Item, StoreError> {
     }
     Ok(item)
 }
+
+/// The one partition of gsi4: orders in flight awaiting a status poll.
+pub const POLL_PARTITION: &str = "POLL";
 
 pub fn due_sort_key(expires_at: OffsetDateTime, id: OrderId) -> String {
     format!("{}#{id}", sortable_time(expires_at))

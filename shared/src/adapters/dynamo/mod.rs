@@ -1,4 +1,4 @@
-//! DynamoDB order store: one table, synthetic keys, two sparse GSIs and a keys-only one.
+//! DynamoDB order store: one table, synthetic keys, three sparse GSIs and a keys-only one.
 //!
 //! | item        | pk                                   | sk            | gsi1pk / gsi2pk            |
 //! |-------------|--------------------------------------|---------------|----------------------------|
@@ -6,7 +6,9 @@
 //! | order       | `ORDER#<id>`                         | `ORDER`       | gsi1 `PREF#<tenant>#<integ>#<ref>`, |
 //! |             |                                      |               | gsi2 `DUE` while waiting   |
 //! |             |                                      |               | or `SCRUB` once ended,     |
-//! |             |                                      |               | gsi3 `OPP#<tenant>#<opp>`  |
+//! |             |                                      |               | gsi3 `OPP#<tenant>#<opp>`, |
+//! |             |                                      |               | gsi4 `POLL` while in flight|
+//! |             |                                      |               | with a status poll due     |
 //! | audit line  | `ORDER#<id>`                         | `AUDIT#<ver>` |                            |
 //! | active slot | `ACTIVE#<tenant>#<integ>#<opp>`      | `ACTIVE`      |                            |
 //! | outbox item | `OUTBOX#<id>`                        | `OUTBOX`      | gsi2 `OUTBOX`              |
@@ -318,12 +320,33 @@ impl DynamoStore {
         after: Option<DueCursor>,
         cursor: impl Fn(&Order) -> Option<DueCursor>,
     ) -> Result<DuePage, StoreError> {
+        self.sparse_index_page(
+            ("gsi2", "gsi2pk", "gsi2sk"),
+            partition,
+            upto,
+            limit,
+            after,
+            cursor,
+        )
+        .await
+    }
+
+    /// One page of a time-sorted sparse partition of `index` (named with its key attributes).
+    async fn sparse_index_page(
+        &self,
+        (index, pk_attr, sk_attr): (&str, &str, &str),
+        partition: &str,
+        upto: OffsetDateTime,
+        limit: usize,
+        after: Option<DueCursor>,
+        cursor: impl Fn(&Order) -> Option<DueCursor>,
+    ) -> Result<DuePage, StoreError> {
         let upper = format!("{}#~", sortable_time(upto));
         let resume_from = after.clone();
         let start = after.map(|c| {
             let mut k = key(order_pk(c.order_id), "ORDER");
-            k.insert("gsi2pk".into(), s(partition));
-            k.insert("gsi2sk".into(), s(due_sort_key(c.at, c.order_id)));
+            k.insert(pk_attr.into(), s(partition));
+            k.insert(sk_attr.into(), s(due_sort_key(c.at, c.order_id)));
             k
         });
         self.stats.call("Query");
@@ -332,8 +355,10 @@ impl DynamoStore {
             .await
             .query()
             .table_name(&self.table)
-            .index_name("gsi2")
-            .key_condition_expression("gsi2pk = :p AND gsi2sk <= :u")
+            .index_name(index)
+            .key_condition_expression("#p = :p AND #s <= :u")
+            .expression_attribute_names("#p", pk_attr)
+            .expression_attribute_names("#s", sk_attr)
             .expression_attribute_values(":p", s(partition))
             .expression_attribute_values(":u", s(upper))
             .limit(i32::try_from(limit.max(1)).unwrap_or(i32::MAX))
@@ -351,7 +376,7 @@ impl DynamoStore {
             match parse_order(raw) {
                 Ok(o) => orders.push(o),
                 // One unreadable order never blocks the orders behind it.
-                Err(e) => self.set_aside(raw, &e).await?,
+                Err(e) => self.set_aside(raw, &e, pk_attr).await?,
             }
         }
         // Resume after the last readable order; items set aside have left the index, so
@@ -364,11 +389,16 @@ impl DynamoStore {
     }
 
     /// Move an item that cannot be read out of its list (gsi2 `ASIDE`), logged by key only.
-    async fn set_aside(&self, raw: &Item, error: &StoreError) -> Result<(), StoreError> {
+    async fn set_aside(
+        &self,
+        raw: &Item,
+        error: &StoreError,
+        list_attr: &str,
+    ) -> Result<(), StoreError> {
         let (Some(pk), Some(sk)) = (get_s(raw, "pk"), get_s(raw, "sk")) else {
             return Ok(());
         };
-        let list = get_s(raw, "gsi2pk").unwrap_or("unknown");
+        let list = get_s(raw, list_attr).unwrap_or("unknown");
         tracing::error!(pk, list, error = %error, "unreadable item set aside");
         crate::metrics::count("ItemsSetAside", &[("List", list)]);
         self.stats.call("UpdateItem");
@@ -378,8 +408,9 @@ impl DynamoStore {
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key(pk.to_owned(), sk)))
-            .update_expression("SET gsi2pk = :aside")
+            .update_expression("SET #l = :aside")
             .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#l", list_attr)
             .expression_attribute_values(":aside", AttributeValue::S("ASIDE".into()))
             .send()
             .await;
@@ -667,6 +698,57 @@ impl Store for DynamoStore {
         .await
     }
 
+    async fn due_polls(
+        &self,
+        now: OffsetDateTime,
+        limit: usize,
+        after: Option<DueCursor>,
+    ) -> Result<DuePage, StoreError> {
+        self.sparse_index_page(
+            ("gsi4", "gsi4pk", "gsi4sk"),
+            POLL_PARTITION,
+            now,
+            limit,
+            after,
+            |o| o.poll_at.map(|at| DueCursor::new(at, o.id)),
+        )
+        .await
+    }
+
+    /// One `UpdateItem` on the order's version: the poll time inside the order and its
+    /// index keys, or their removal.
+    async fn defer_poll(
+        &self,
+        order: &Order,
+        at: Option<OffsetDateTime>,
+    ) -> Result<bool, StoreError> {
+        let at = at.filter(|_| !order.status.is_terminal());
+        self.stats.call("UpdateItem");
+        let update = self
+            .client()
+            .await
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(order_pk(order.id), "ORDER")))
+            .condition_expression("version = :v")
+            .expression_attribute_values(":v", n(order.version))
+            .expression_attribute_names("#o", "order")
+            .expression_attribute_names("#t", "poll_at");
+        let update = match at {
+            Some(at) => update
+                .update_expression("SET #o.#t = :t, gsi4pk = :p, gsi4sk = :s")
+                .expression_attribute_values(
+                    ":t",
+                    s(at.format(&time::format_description::well_known::Rfc3339)
+                        .map_err(|e| StoreError::Corrupt(format!("poll_at: {e}")))?),
+                )
+                .expression_attribute_values(":p", s(POLL_PARTITION))
+                .expression_attribute_values(":s", s(due_sort_key(at, order.id))),
+            None => update.update_expression("REMOVE #o.#t, gsi4pk, gsi4sk"),
+        };
+        Ok(unless_condition_failed(update.send().await)?.is_some())
+    }
+
     async fn ended_holding_pii(
         &self,
         ended_before: OffsetDateTime,
@@ -721,7 +803,7 @@ impl Store for DynamoStore {
         for raw in self.query_index("gsi2", "gsi2pk", "OUTBOX", limit).await? {
             match parse_outbox(&raw) {
                 Ok(item) => items.push(item),
-                Err(e) => self.set_aside(&raw, &e).await?,
+                Err(e) => self.set_aside(&raw, &e, "gsi2pk").await?,
             }
         }
         Ok(items)
@@ -779,7 +861,12 @@ impl Store for DynamoStore {
         unless_condition_failed(res).map(|_| ())
     }
 
-    async fn return_outbox(&self, id: OutboxId, holder: &str) -> Result<(), StoreError> {
+    async fn return_outbox(
+        &self,
+        id: OutboxId,
+        holder: &str,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         self.stats.call("UpdateItem");
         let res = self
             .client()
@@ -787,9 +874,15 @@ impl Store for DynamoStore {
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key(outbox_pk(id), "OUTBOX")))
-            .update_expression("REMOVE lease_holder, lease_until ADD attempts :less")
+            .update_expression(
+                "REMOVE lease_holder, lease_until SET gsi2sk = :sk ADD attempts :less",
+            )
             .condition_expression("lease_holder = :h AND attempts > :zero")
             .expression_attribute_values(":h", AttributeValue::S(holder.to_owned()))
+            .expression_attribute_values(
+                ":sk",
+                AttributeValue::S(format!("{}#{id}", items::sortable_time(now))),
+            )
             .expression_attribute_values(":less", AttributeValue::N("-1".into()))
             .expression_attribute_values(":zero", AttributeValue::N("0".into()))
             .send()

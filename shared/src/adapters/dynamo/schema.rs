@@ -45,7 +45,8 @@ pub async fn create_table(client: &Client, table: &str) -> Result<(), String> {
         .billing_mode(BillingMode::PayPerRequest)
         .set_attribute_definitions(Some(
             [
-                "pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk",
+                "pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk",
+                "gsi4sk",
             ]
             .map(attr)
             .to_vec(),
@@ -55,6 +56,7 @@ pub async fn create_table(client: &Client, table: &str) -> Result<(), String> {
         .global_secondary_indexes(gsi("gsi1", "gsi1pk", "gsi1sk", ProjectionType::All))
         .global_secondary_indexes(gsi("gsi2", "gsi2pk", "gsi2sk", ProjectionType::All))
         .global_secondary_indexes(gsi("gsi3", "gsi3pk", "gsi3sk", ProjectionType::KeysOnly))
+        .global_secondary_indexes(gsi("gsi4", "gsi4pk", "gsi4sk", ProjectionType::All))
         .stream_specification(
             StreamSpecification::builder()
                 .stream_enabled(true)

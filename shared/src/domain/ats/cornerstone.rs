@@ -150,12 +150,14 @@ fn provider_status(order: &Order) -> Option<&'static str> {
     })
 }
 
-/// Percent of the order done: 100 with results, else the share of the services the provider
+/// Percent of the order done: 100 with results; else what the provider last reported (the
+/// highest, see [`crate::domain::transitions::progress`]), else the share of the services it
 /// reported finished; `None` when not known.
 pub fn percent_complete(order: &Order) -> Option<u8> {
     match order.status.phase() {
         Phase::Results | Phase::AdverseAction => Some(100),
         Phase::Stopped | Phase::Opening => None,
+        _ if order.percent_complete.is_some() => order.percent_complete,
         _ if order.services.is_empty() => None,
         _ => {
             let done = order
@@ -323,6 +325,12 @@ mod tests {
         assert_eq!(p.overall_status, "In Progress");
         assert_eq!(p.provider_status, Some("In Progress"));
         assert_eq!(p.percent_complete, Some(50));
+        working.percent_complete = Some(40);
+        assert_eq!(
+            panel(&working, &state(), Permission::Full, true, url).percent_complete,
+            Some(40),
+            "the provider's own figure first"
+        );
         assert_eq!(
             p.check_order_progress_url.as_deref(),
             Some("https://provider.example/orders/A20-1")

@@ -3,9 +3,7 @@
 //! a tenant's configuration needs, the authorize URL, and the reading of Lever's token
 //! answers. Pure: no I/O, no clock but the one passed in.
 
-use crate::config::TenantConfig;
 use crate::domain::TenantId;
-use crate::domain::ats::lever_route::LeverTrigger;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use hmac::{Hmac, Mac};
@@ -97,9 +95,22 @@ pub fn verify_state(
     Ok(state)
 }
 
-/// The scopes the tenant's configuration needs from Lever (facts/lever.md §2.2 [LD Scopes]),
-/// plus `offline_access` for a refresh token and the webhook scopes to register its webhooks.
-pub fn required_scopes(config: &TenantConfig) -> BTreeSet<&'static str> {
+/// What a tenant does with Lever, as far as the scopes it needs go.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LeverUse {
+    /// It has routes triggered in Lever (status tags, notes, stage moves).
+    pub routes: bool,
+    /// Some are triggered by a stage change.
+    pub stage_routes: bool,
+    /// It runs the recruiting passes (postings, résumés, leads).
+    pub passes: bool,
+    /// It acts as a named Lever user (`perform_as`).
+    pub perform_as: bool,
+}
+
+/// The scopes a tenant needs from Lever (facts/lever.md §2.2 [LD Scopes]), plus
+/// `offline_access` for a refresh token and the webhook scopes to register its webhooks.
+pub fn required_scopes(uses: LeverUse) -> BTreeSet<&'static str> {
     let mut scopes: BTreeSet<&'static str> = [
         "offline_access",
         "webhooks:read:admin",
@@ -109,12 +120,7 @@ pub fn required_scopes(config: &TenantConfig) -> BTreeSet<&'static str> {
         "opportunities:read:admin",
     ]
     .into();
-    let lever_routes: Vec<_> = config
-        .routes
-        .iter()
-        .filter_map(|r| r.trigger.lever())
-        .collect();
-    if !lever_routes.is_empty() {
+    if uses.routes {
         // Status tags, notes (read to write each once), stage moves.
         scopes.extend([
             "opportunities:write:admin",
@@ -124,13 +130,10 @@ pub fn required_scopes(config: &TenantConfig) -> BTreeSet<&'static str> {
             "tags:read:admin",
         ]);
     }
-    if lever_routes
-        .iter()
-        .any(|t| matches!(t, LeverTrigger::Stage { .. }))
-    {
+    if uses.stage_routes {
         scopes.insert("stages:read:admin");
     }
-    if config.passes.is_some() {
+    if uses.passes {
         scopes.extend([
             "opportunities:write:admin",
             "notes:read:admin",
@@ -141,12 +144,7 @@ pub fn required_scopes(config: &TenantConfig) -> BTreeSet<&'static str> {
             "stages:read:admin",
         ]);
     }
-    if config
-        .ats
-        .lever
-        .as_ref()
-        .is_some_and(|l| l.perform_as.is_some())
-    {
+    if uses.perform_as {
         scopes.insert("users:read:admin");
     }
     scopes
@@ -242,8 +240,8 @@ mod reqwest_free_url {
 
 pub use reqwest_free_url::encode as form_encode;
 
-/// The parameters of a query string (`a=1&b=x+y%21`), decoded; malformed escapes are kept
-/// as they are. The first of a repeated name wins.
+/// The parameter `name` of a query string (`a=1&b=x+y%21`), decoded; malformed escapes are
+/// kept as they are. The first of a repeated name wins.
 pub fn query_param(query: &str, name: &str) -> Option<String> {
     query.split('&').find_map(|pair| {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));

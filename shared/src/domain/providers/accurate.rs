@@ -33,6 +33,12 @@ pub struct AccurateSettings {
     /// Days an order may wait for the candidate's submission before it expires.
     #[serde(default = "default_expiry_days")]
     pub expiry_days: u16,
+    /// Read the status of orders in flight on a schedule (`GET /v3/order/{id}`), so that an
+    /// account without postbacks still converges. On by default; an account whose postbacks
+    /// are set up may turn it off (orders already in flight then leave the poll at their next
+    /// read).
+    #[serde(default = "default_status_poll")]
+    pub status_poll: bool,
 }
 
 fn default_package_prefix() -> String {
@@ -43,6 +49,9 @@ fn default_country() -> String {
 }
 fn default_expiry_days() -> u16 {
     14
+}
+fn default_status_poll() -> bool {
+    true
 }
 
 /// The candidate as created at Accurate (`POST /v3/candidate`).
@@ -285,13 +294,11 @@ enum Adjudication {
     NotEligible,
 }
 
-/// The status postback (docs/providers/accurate.md).
+/// What Accurate says of an order, in a postback or in `GET /v3/order/{id}`
+/// (docs/providers/accurate.md): the same fields, read by the same rules.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Postback {
-    order_id: String,
-    #[serde(default)]
-    client_reference: Option<String>,
+struct Reading {
     status: Status,
     #[serde(default)]
     percent_complete: Option<u8>,
@@ -301,16 +308,41 @@ struct Postback {
     report_url: Option<String>,
 }
 
-/// What a postback reports, in canonical terms. A completion without its adjudication, or a
-/// percentage above 100, is refused as malformed and changes nothing.
-pub fn read_callback(body: &[u8]) -> Result<ProviderReport, CallbackError> {
-    let pb: Postback = serde_json::from_slice(body).map_err(|_| CallbackError::Malformed)?;
-    if pb.percent_complete.is_some_and(|p| p > 100) {
+/// The status postback.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Postback {
+    order_id: String,
+    #[serde(default)]
+    client_reference: Option<String>,
+    #[serde(flatten)]
+    reading: Reading,
+}
+
+/// An order as `GET /v3/order/{id}` answers it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OrderView {
+    id: String,
+    #[serde(default)]
+    client_reference: Option<String>,
+    #[serde(flatten)]
+    reading: Reading,
+}
+
+/// A reading in canonical terms. A completion without its adjudication, or a percentage
+/// above 100, is malformed. The percentage counts only while the order is in progress (the
+/// order view shows one in every status).
+fn change(r: Reading) -> Result<StatusChange, CallbackError> {
+    if r.percent_complete.is_some_and(|p| p > 100) {
         return Err(CallbackError::Malformed);
     }
-    let change = match (pb.status, pb.adjudication) {
+    let change = match (r.status, r.adjudication) {
         (Status::InvitationSent, _) => StatusChange::to(OrderStatus::Pending),
-        (Status::InProgress, _) => StatusChange::to(OrderStatus::InProgress),
+        (Status::InProgress, _) => StatusChange {
+            percent_complete: r.percent_complete,
+            ..StatusChange::to(OrderStatus::InProgress)
+        },
         (Status::Completed, Some(adjudication)) => {
             let (flag, decision) = match adjudication {
                 Adjudication::Eligible => (false, "Eligible"),
@@ -322,20 +354,37 @@ pub fn read_callback(body: &[u8]) -> Result<ProviderReport, CallbackError> {
                 result: Some(ScreeningResult {
                     flag: Some(flag),
                     decision: Some(decision.to_owned()),
-                    report_url: pb.report_url,
+                    report_url: r.report_url,
                     summary: None,
                 }),
                 reason: None,
                 services: Vec::new(),
+                percent_complete: None,
             }
         }
         (Status::Completed, None) => return Err(CallbackError::Malformed),
         (Status::Cancelled, _) => StatusChange::to(OrderStatus::Cancelled),
     };
+    Ok(change)
+}
+
+/// What a postback reports, in canonical terms; a malformed one changes nothing.
+pub fn read_callback(body: &[u8]) -> Result<ProviderReport, CallbackError> {
+    let pb: Postback = serde_json::from_slice(body).map_err(|_| CallbackError::Malformed)?;
     Ok(ProviderReport {
         provider_ref: pb.order_id,
         client_reference: pb.client_reference,
-        change,
+        change: change(pb.reading)?,
+    })
+}
+
+/// What `GET /v3/order/{id}` answers, in the same canonical terms as a postback saying it.
+pub fn read_order(body: &[u8]) -> Result<ProviderReport, CallbackError> {
+    let view: OrderView = serde_json::from_slice(body).map_err(|_| CallbackError::Malformed)?;
+    Ok(ProviderReport {
+        provider_ref: view.id,
+        client_reference: view.client_reference,
+        change: change(view.reading)?,
     })
 }
 

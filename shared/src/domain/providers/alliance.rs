@@ -386,6 +386,7 @@ pub fn read_callback(body: &[u8]) -> Result<ProviderReport, CallbackError> {
             result: cb.result,
             reason: cb.reason,
             services: super::service_lines(cb.services),
+            percent_complete: None,
         },
     })
 }

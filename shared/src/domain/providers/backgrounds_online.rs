@@ -189,6 +189,7 @@ pub fn read_callback(body: &[u8]) -> Result<ProviderReport, CallbackError> {
                 }),
                 reason: None,
                 services: Vec::new(),
+                percent_complete: None,
             }
         }
         (Status::Complete, None) => return Err(CallbackError::Malformed),

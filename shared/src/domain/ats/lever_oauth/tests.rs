@@ -53,34 +53,19 @@ fn a_state_signed_with_another_key_or_changed_is_forged() {
     }
 }
 
-fn tenant(routes: serde_json::Value, passes: bool) -> TenantConfig {
-    let mut v = json!({
-        "id": "acme", "name": "Acme",
-        "ats": {"lever": {}},
-        "providers": {"backgrounds_online": {"api_base": "https://bo.example", "default_package": "Standard"}},
-        "routes": routes,
-    });
-    if passes {
-        v["passes"] = json!({"enabled": ["arkive"], "service_user": "u1",
-            "new_applicant_stage": "s1", "screened_stage": "s2"});
-    }
-    serde_json::from_value(v).unwrap()
-}
-
 #[test]
 fn scopes_follow_what_the_tenant_uses() {
-    let bare = required_scopes(&tenant(json!([]), false));
+    let bare = required_scopes(LeverUse::default());
     assert!(bare.contains("offline_access"));
     assert!(bare.contains("webhooks:write:admin"));
     assert!(!bare.contains("notes:write:admin"));
     assert!(!bare.contains("postings:read:admin"));
 
-    let stage = tenant(
-        json!([{"id": "r", "trigger": {"kind": "lever_stage", "stage_id": "s"},
-                "provider": "backgrounds_online"}]),
-        false,
-    );
-    let scopes = required_scopes(&stage);
+    let scopes = required_scopes(LeverUse {
+        routes: true,
+        stage_routes: true,
+        ..LeverUse::default()
+    });
     for s in [
         "opportunities:write:admin",
         "notes:write:admin",
@@ -90,9 +75,19 @@ fn scopes_follow_what_the_tenant_uses() {
     }
     assert!(!scopes.contains("resumes:read:admin"));
 
-    let passes = required_scopes(&tenant(json!([]), true));
+    let passes = required_scopes(LeverUse {
+        passes: true,
+        ..LeverUse::default()
+    });
     assert!(passes.contains("resumes:read:admin"));
     assert!(passes.contains("postings:read:admin"));
+    assert!(
+        required_scopes(LeverUse {
+            perform_as: true,
+            ..LeverUse::default()
+        })
+        .contains("users:read:admin")
+    );
 }
 
 #[test]

@@ -307,6 +307,7 @@ fn a_whole_order_shows_one_status_tag_at_each_step() {
         "BO-1".into(),
         crate::domain::order::SentRequest::of(&"req"),
         None,
+        None,
         T0,
     );
     assert_eq!(
@@ -321,6 +322,7 @@ fn a_whole_order_shows_one_status_tag_at_each_step() {
         }),
         reason: None,
         services: Vec::new(),
+        percent_complete: None,
     };
     let UpdateDecision::Apply(done, _) = transitions::apply(&pending, &change, T0) else {
         panic!()

@@ -139,6 +139,7 @@ fn postbacks_read_as_canonical_changes() {
     }))
     .unwrap();
     assert_eq!(progress.change.to, OrderStatus::InProgress);
+    assert_eq!(progress.change.percent_complete, Some(40));
     let done = read(serde_json::json!({
         "orderId": "ACC-1", "status": "COMPLETED", "adjudication": "NOT_ELIGIBLE",
         "reportUrl": "https://accurate.example/r/1"
@@ -169,5 +170,50 @@ fn unreadable_postbacks_change_nothing() {
             Err(CallbackError::Malformed),
             "{bad}"
         );
+    }
+}
+
+#[test]
+fn an_order_read_says_what_the_same_postback_says() {
+    let view = serde_json::json!({
+        "id": "ACC-1", "clientReference": "ord", "candidateId": "CAND-1",
+        "status": "IN_PROGRESS", "percentComplete": 40, "adjudication": null,
+        "reportUrl": null, "packageType": "PKG_BASIC"
+    });
+    let read = read_order(view.to_string().as_bytes()).unwrap();
+    let postback = read_callback(
+        serde_json::json!({ "orderId": "ACC-1", "clientReference": "ord",
+                            "status": "IN_PROGRESS", "percentComplete": 40 })
+        .to_string()
+        .as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(read, postback);
+    // The view shows a percentage in every status; only progress counts it.
+    let invited = read_order(
+        serde_json::json!({ "id": "ACC-1", "status": "INVITATION_SENT", "percentComplete": 0 })
+            .to_string()
+            .as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(invited.change, StatusChange::to(OrderStatus::Pending));
+    let done = read_order(
+        serde_json::json!({ "id": "ACC-1", "status": "COMPLETED", "percentComplete": 100,
+                            "adjudication": "REVIEW", "reportUrl": "https://r/1" })
+        .to_string()
+        .as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(done.change.to, OrderStatus::Complete);
+    assert_eq!(
+        done.change.result.unwrap().report_url.as_deref(),
+        Some("https://r/1")
+    );
+    for bad in [
+        serde_json::json!({ "id": "ACC-1", "status": "COMPLETED" }),
+        serde_json::json!({ "id": "ACC-1", "status": "SHIPPED" }),
+        serde_json::json!({ "status": "IN_PROGRESS" }),
+    ] {
+        assert!(read_order(bad.to_string().as_bytes()).is_err(), "{bad}");
     }
 }
