@@ -515,6 +515,8 @@ impl PortalAccurate {
             (unique("acc-key-"), unique("acc-pw-"), unique("pw-"));
         let secret = screenhub_sandbox::signing::new_whsec();
         accurate.add_account(&key, &password, [secret.clone()], ["PKG_BASIC"]);
+        // The portal's ordering user is a requester of the account.
+        accurate.add_requester(&key, screenhub_sandbox::cornerstone::REQUESTER_EMAIL);
         let secrets = TenantSecrets {
             accurate: Some(ProviderSecrets {
                 api_key: Secret::new(&key),
