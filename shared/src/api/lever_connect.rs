@@ -14,7 +14,6 @@ use super::hub::Hub;
 use super::problem::{ApiError, Reply};
 use crate::config::TenantConfig;
 use crate::lever_connect::{CallbackQuery, ConnectError, LeverConnect};
-use crate::webhooks::ct_eq;
 use http::HeaderMap;
 use serde_json::json;
 
@@ -119,29 +118,13 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The operator routes' first checks: the tenant, then its operator key (constant time).
 async fn operator(
     hub: &Hub,
     tenant_raw: &str,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<TenantConfig, ApiError> {
-    let tenant = hub.admit(tenant_raw, body).await?;
-    let given = headers
-        .get(http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or(ApiError::ApiKeyInvalid)?;
-    hub.secrets
-        .verify_with(&tenant.id, |s| {
-            s.operator_api_key.as_ref().is_some_and(|k| {
-                !k.expose().is_empty() && ct_eq(k.expose().as_bytes(), given.as_bytes())
-            })
-        })
-        .await
-        .map_err(|e| ApiError::unavailable("secrets", e))?
-        .ok_or(ApiError::ApiKeyInvalid)?;
-    Ok(tenant)
+    super::operator::admit_operator(hub, tenant_raw, headers, body).await
 }
 
 /// `GET /operator/lever/{tenant}/connect`: `302` to Lever's authorize page.

@@ -20,23 +20,35 @@ struct Request {
     step: String,
 }
 
+/// The operator routes' first checks: the body's size and the tenant, then the tenant's
+/// operator key (`Authorization: Bearer`, constant time) before anything else is read.
+pub(crate) async fn admit_operator(
+    hub: &Hub,
+    tenant_raw: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<crate::config::TenantConfig, ApiError> {
+    let tenant = hub.admit(tenant_raw, body).await?;
+    let given = headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or(ApiError::ApiKeyInvalid)?;
+    hub.secrets
+        .verify_with(&tenant.id, |s| {
+            s.operator_api_key.as_ref().is_some_and(|k| {
+                !k.expose().is_empty() && ct_eq(k.expose().as_bytes(), given.as_bytes())
+            })
+        })
+        .await
+        .map_err(|e| ApiError::unavailable("secrets", e))?
+        .ok_or(ApiError::ApiKeyInvalid)?;
+    Ok(tenant)
+}
+
 pub async fn handle(hub: &Hub, tenant_raw: &str, headers: &HeaderMap, body: &[u8]) -> Reply {
     let received = async {
-        let tenant = hub.admit(tenant_raw, body).await?;
-        let given = headers
-            .get(http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or(ApiError::ApiKeyInvalid)?;
-        hub.secrets
-            .verify_with(&tenant.id, |s| {
-                s.operator_api_key.as_ref().is_some_and(|k| {
-                    !k.expose().is_empty() && ct_eq(k.expose().as_bytes(), given.as_bytes())
-                })
-            })
-            .await
-            .map_err(|e| ApiError::unavailable("secrets", e))?
-            .ok_or(ApiError::ApiKeyInvalid)?;
+        let tenant = admit_operator(hub, tenant_raw, headers, body).await?;
         let request: Request = serde_json::from_slice(body).map_err(|_| ApiError::BodyMalformed)?;
         let order_id = OrderId::parse(&request.order_id).ok_or(ApiError::IdInvalid)?;
         let step = Step::parse(&request.step).ok_or(ApiError::BodyMalformed)?;

@@ -10,8 +10,8 @@
 //! single-use keys compare their own times in their conditions: TTL deletion is lazy (it can
 //! lag by days), it only keeps the table clean.
 
-use super::DynamoStore;
 use super::items::{Item, key, n, parse_json, s, unix_ms};
+use super::{DynamoStore, SortKeys};
 use super::{unavailable, unless_condition_failed};
 use crate::domain::TenantId;
 use crate::ports::connections::{ConnectionStore, LeverConnection};
@@ -99,31 +99,14 @@ impl ConnectionStore for DynamoStore {
 
     async fn lever_connections(&self) -> Result<Vec<LeverConnection>, StoreError> {
         let mut out = Vec::new();
-        let mut start = None;
-        loop {
-            self.stats.call("Query");
-            let page = self
-                .client()
-                .await
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :p")
-                .expression_attribute_values(":p", s(CONNECTIONS_PK))
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(unavailable)?;
-            let items = page.items.unwrap_or_default();
-            self.stats.read(items.len());
+        self.query_partition(CONNECTIONS_PK, SortKeys::All, true, |items| {
             for i in &items {
                 out.push(parse_connection(i)?);
             }
-            start = page.last_evaluated_key;
-            if start.is_none() {
-                return Ok(out);
-            }
-        }
+            Ok(())
+        })
+        .await?;
+        Ok(out)
     }
 
     async fn take_lease(

@@ -51,6 +51,14 @@ use aws_sdk_dynamodb::types::{
     AttributeValue, Delete, Put, PutRequest, TransactWriteItem, WriteRequest,
 };
 use items::*;
+
+/// Which items of a partition a query reads, by sort key.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum SortKeys<'a> {
+    All,
+    Prefix(&'a str),
+    Between(&'a str, &'a str),
+}
 use std::sync::Arc;
 use time::OffsetDateTime;
 
@@ -212,6 +220,47 @@ impl DynamoStore {
             .map_err(unavailable)?;
         self.stats.read(usize::from(out.item.is_some()));
         Ok(out.item)
+    }
+
+    /// Every item of the partition `pk` whose sort key is in `range`, handed to `each` page
+    /// by page (strongly consistent when `consistent`): one Query per page.
+    pub(crate) async fn query_partition(
+        &self,
+        pk: &str,
+        range: SortKeys<'_>,
+        consistent: bool,
+        mut each: impl FnMut(Vec<Item>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut start = None;
+        loop {
+            self.stats.call("Query");
+            let query = self
+                .client()
+                .await
+                .query()
+                .table_name(&self.table)
+                .expression_attribute_values(":p", AttributeValue::S(pk.to_owned()))
+                .consistent_read(consistent)
+                .set_exclusive_start_key(start);
+            let query = match range {
+                SortKeys::All => query.key_condition_expression("pk = :p"),
+                SortKeys::Prefix(prefix) => query
+                    .key_condition_expression("pk = :p AND begins_with(sk, :a)")
+                    .expression_attribute_values(":a", AttributeValue::S(prefix.to_owned())),
+                SortKeys::Between(first, last) => query
+                    .key_condition_expression("pk = :p AND sk BETWEEN :a AND :b")
+                    .expression_attribute_values(":a", AttributeValue::S(first.to_owned()))
+                    .expression_attribute_values(":b", AttributeValue::S(last.to_owned())),
+            };
+            let page = query.send().await.map_err(unavailable)?;
+            let items = page.items.unwrap_or_default();
+            self.stats.read(items.len());
+            each(items)?;
+            start = page.last_evaluated_key;
+            if start.is_none() {
+                return Ok(());
+            }
+        }
     }
 
     async fn query_index(
@@ -609,32 +658,14 @@ impl Store for DynamoStore {
 
     async fn audit_trail(&self, id: OrderId) -> Result<Vec<AuditEntry>, StoreError> {
         let mut out = Vec::new();
-        let mut start = None;
-        loop {
-            self.stats.call("Query");
-            let page = self
-                .client()
-                .await
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :p AND begins_with(sk, :a)")
-                .expression_attribute_values(":p", AttributeValue::S(order_pk(id)))
-                .expression_attribute_values(":a", AttributeValue::S("AUDIT#".into()))
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(unavailable)?;
-            let items = page.items.unwrap_or_default();
-            self.stats.read(items.len());
+        self.query_partition(&order_pk(id), SortKeys::Prefix("AUDIT#"), true, |items| {
             for i in &items {
                 out.push(parse_json(i, "entry")?);
             }
-            start = page.last_evaluated_key;
-            if start.is_none() {
-                return Ok(out);
-            }
-        }
+            Ok(())
+        })
+        .await?;
+        Ok(out)
     }
 
     async fn commit(&self, c: Commit) -> Result<(), CommitError> {

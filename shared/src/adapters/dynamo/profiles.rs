@@ -6,9 +6,9 @@
 //! conditionally on the bucket's version, so concurrent writers never lose each other's
 //! changes.
 
-use super::DynamoStore;
 use super::items::{Item, get_n, n, s};
 use super::unavailable;
+use super::{DynamoStore, SortKeys};
 use crate::domain::TenantId;
 use crate::ports::profiles::{
     CandidateRecord, Candidates, ProfileStore, decode_bucket, encode_bucket, replacing,
@@ -70,30 +70,13 @@ impl DynamoStore {
         last: u16,
     ) -> Result<Vec<Vec<u8>>, StoreError> {
         let mut out = Vec::new();
-        let mut start = None;
-        loop {
-            self.stats.call("Query");
-            let page = self
-                .client()
-                .await
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :p AND sk BETWEEN :a AND :b")
-                .expression_attribute_values(":p", s(pk(tenant)))
-                .expression_attribute_values(":a", s(sk(first)))
-                .expression_attribute_values(":b", s(sk(last)))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(unavailable)?;
-            let items = page.items.unwrap_or_default();
-            self.stats.read(items.len());
+        let (pk, first, last) = (pk(tenant), sk(first), sk(last));
+        self.query_partition(&pk, SortKeys::Between(&first, &last), false, |items| {
             out.extend(items.iter().map(|i| packed(i).to_vec()));
-            start = page.last_evaluated_key;
-            if start.is_none() {
-                return Ok(out);
-            }
-        }
+            Ok(())
+        })
+        .await?;
+        Ok(out)
     }
 
     /// Apply `change` to one bucket: read it, change it, write it back only if nobody wrote
