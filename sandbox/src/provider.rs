@@ -92,3 +92,68 @@ pub(crate) fn json_object(body: &Bytes) -> Result<Value, ProviderError> {
         Err(ProviderError::bad_request("body must be a JSON object"))
     }
 }
+
+/// Text escaped for an HTML page (the fakes' report pages).
+pub(crate) fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// A provider fake's read-only views of its orders: `orders()`, `order(id)` and
+/// `order_by_reference(client_reference)` (the fake's `Order` and its state's `orders`).
+macro_rules! order_views {
+    () => {
+        /// All orders, in creation order.
+        pub fn orders(&self) -> Vec<Order> {
+            self.state().orders.clone()
+        }
+
+        pub fn order(&self, order_id: impl AsRef<str>) -> Option<Order> {
+            self.state().order(order_id.as_ref()).cloned()
+        }
+
+        pub fn order_by_reference(&self, client_reference: impl AsRef<str>) -> Option<Order> {
+            let r = client_reference.as_ref();
+            self.state()
+                .orders
+                .iter()
+                .find(|o| o.client_reference == r)
+                .cloned()
+        }
+    };
+}
+pub(crate) use order_views;
+
+/// A provider fake's views of the signed callbacks it sent (`SentCallback` records) and its
+/// report pages: `report_url(id)`, `callbacks()`, `last_callback(id)`.
+macro_rules! callback_views {
+    () => {
+        /// `{base}/sandbox/reports/{order_id}`.
+        pub fn report_url(&self, order_id: impl AsRef<str>) -> String {
+            format!(
+                "{}/sandbox/reports/{}",
+                self.inner.base_url,
+                order_id.as_ref()
+            )
+        }
+
+        /// Every callback sent (by the driving methods, `send`, `resend_last` or the admin
+        /// routes), in order.
+        pub fn callbacks(&self) -> Vec<SentCallback> {
+            self.state().callbacks.clone()
+        }
+
+        /// The last callback sent for `order_id`, exactly as sent.
+        pub fn last_callback(&self, order_id: impl AsRef<str>) -> Option<SignedCallback> {
+            let id = order_id.as_ref();
+            self.state()
+                .callbacks
+                .iter()
+                .rev()
+                .find(|c| c.order_id.as_deref() == Some(id))
+                .map(|c| c.callback.clone())
+        }
+    };
+}
+pub(crate) use callback_views;

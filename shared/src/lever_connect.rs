@@ -11,7 +11,7 @@ use crate::domain::ats::lever_oauth::{
 };
 use crate::domain::ats::lever_route::{LeverConnectionMethod, LeverTrigger};
 use crate::ports::connections::{ConnectionStatus, LeverConnection, RegisteredWebhook};
-use crate::ports::lever::{LeverAccount, LeverApi, LeverCredential, LeverError};
+use crate::ports::lever::{LeverAccount, LeverApi, LeverError};
 use crate::ports::secrets::{LeverGrant, LeverPartner, Secret};
 use crate::ports::{Clock, Store};
 use std::collections::BTreeMap;
@@ -485,20 +485,11 @@ impl LeverConnect {
         Ok(registered)
     }
 
+    /// The tenant's account, called with its grant (no hand-written secret is needed).
     fn account(&self, tenant: &TenantConfig) -> Result<LeverAccount, String> {
-        let lever = tenant
-            .ats
-            .lever
-            .as_ref()
-            .ok_or("the tenant has no Lever settings")?;
-        Ok(LeverAccount {
-            tenant: tenant.id.clone(),
-            api_base: lever.api_base.clone(),
-            credential: LeverCredential::OAuth,
-            perform_as: None,
-            requests_per_second: lever.requests_per_second,
-            burst: lever.burst,
-        })
+        Self::oauth_tenant(tenant).map_err(|e| e.to_string())?;
+        LeverAccount::for_tenant(tenant, &crate::ports::TenantSecrets::default())
+            .ok_or_else(|| "the tenant has no Lever settings".to_owned())
     }
 
     /// Disconnect: delete the hub's webhooks at Lever (while the grant still works), then
@@ -507,7 +498,15 @@ impl LeverConnect {
     pub async fn disconnect(&self, tenant: &TenantConfig) -> Result<Vec<String>, ConnectError> {
         let mut notes = Vec::new();
         if let Some(record) = self.record(&tenant.id).await? {
-            if let Ok(acct) = self.account(tenant) {
+            let acct = self.account(tenant);
+            if let Err(why) = &acct
+                && !record.webhooks.is_empty()
+            {
+                notes.push(format!(
+                    "the hub's webhooks were not deleted in Lever ({why}); delete them under Settings → Integrations and API → Webhooks"
+                ));
+            }
+            if let Ok(acct) = acct {
                 for w in &record.webhooks {
                     if let Err(e) = self.lever.delete_webhook(&acct, &w.id).await {
                         notes.push(format!(

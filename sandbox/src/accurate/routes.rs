@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use super::state::{ADJUDICATIONS, CANCELLED, COMPLETED, IN_PROGRESS, INVITATION_SENT, Placed};
 use super::{Inner, callbacks};
 use crate::fault::{Traffic, traffic_layer};
-use crate::provider::{ProviderError, json_object};
+use crate::provider::{ProviderError, html_escape, json_object};
 use crate::server::lock;
 
 type Shared = State<Arc<Inner>>;
@@ -316,14 +316,8 @@ async fn admin_report(
     let adjudication = order.adjudication.as_deref().unwrap_or("not adjudicated");
     Ok(Html(format!(
         "<html><body><h1>Accurate sandbox report {}</h1><p>Status: {}</p><p>Adjudication: {}</p></body></html>",
-        escape(&order.id),
-        escape(&order.status),
-        escape(adjudication)
+        html_escape(&order.id),
+        html_escape(&order.status),
+        html_escape(adjudication)
     )))
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }

@@ -147,23 +147,7 @@ impl FakeAlliance {
 
     crate::fault::traffic_controls!();
 
-    /// All orders, in creation order.
-    pub fn orders(&self) -> Vec<Order> {
-        self.state().orders.clone()
-    }
-
-    pub fn order(&self, order_id: impl AsRef<str>) -> Option<Order> {
-        self.state().order(order_id.as_ref()).cloned()
-    }
-
-    pub fn order_by_reference(&self, client_reference: impl AsRef<str>) -> Option<Order> {
-        let r = client_reference.as_ref();
-        self.state()
-            .orders
-            .iter()
-            .find(|o| o.client_reference == r)
-            .cloned()
-    }
+    crate::provider::order_views!();
 
     /// Every callback sent (by `advance`, `send` or the admin route).
     pub fn callbacks(&self) -> Vec<CallbackRecord> {

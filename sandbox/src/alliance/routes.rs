@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use super::Inner;
 use super::state::Placed;
 use crate::fault::traffic_layer;
-use crate::provider::{ProviderError, json_object};
+use crate::provider::{ProviderError, html_escape, json_object};
 use crate::server::{bearer, lock};
 
 type Shared = State<Arc<Inner>>;
@@ -138,14 +138,8 @@ async fn admin_report(
         .unwrap_or("");
     Ok(Html(format!(
         "<html><body><h1>Alliance 2020 sandbox report {}</h1><p>Status: {}</p><p>{}</p></body></html>",
-        escape(&order.id),
-        escape(&order.status),
-        escape(summary)
+        html_escape(&order.id),
+        html_escape(&order.status),
+        html_escape(summary)
     )))
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }

@@ -130,49 +130,9 @@ impl FakeBackgroundsOnline {
 
     crate::fault::traffic_controls!();
 
-    /// All orders, in creation order.
-    pub fn orders(&self) -> Vec<Order> {
-        self.state().orders.clone()
-    }
+    crate::provider::order_views!();
 
-    pub fn order(&self, order_id: impl AsRef<str>) -> Option<Order> {
-        self.state().order(order_id.as_ref()).cloned()
-    }
-
-    pub fn order_by_reference(&self, client_reference: impl AsRef<str>) -> Option<Order> {
-        let r = client_reference.as_ref();
-        self.state()
-            .orders
-            .iter()
-            .find(|o| o.client_reference == r)
-            .cloned()
-    }
-
-    /// `{base}/sandbox/reports/{order_id}`.
-    pub fn report_url(&self, order_id: impl AsRef<str>) -> String {
-        format!(
-            "{}/sandbox/reports/{}",
-            self.inner.base_url,
-            order_id.as_ref()
-        )
-    }
-
-    /// Every callback sent (by the driving methods, `send`, `resend_last` or the admin
-    /// routes), in order.
-    pub fn callbacks(&self) -> Vec<SentCallback> {
-        self.state().callbacks.clone()
-    }
-
-    /// The last callback sent for `order_id`, exactly as sent.
-    pub fn last_callback(&self, order_id: impl AsRef<str>) -> Option<SignedCallback> {
-        let id = order_id.as_ref();
-        self.state()
-            .callbacks
-            .iter()
-            .rev()
-            .find(|c| c.order_id.as_deref() == Some(id))
-            .map(|c| c.callback.clone())
-    }
+    crate::provider::callback_views!();
 
     /// The candidate submitted: status `in_process`, signed `in_process` callback.
     /// Returns the hub's status (0 when there was no response).

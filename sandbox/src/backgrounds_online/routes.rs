@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use super::state::{CANCELLED, COMPLETE, EXPIRED, IN_PROCESS, Placed};
 use super::{Inner, callbacks};
 use crate::fault::traffic_layer;
-use crate::provider::{ProviderError, json_object};
+use crate::provider::{ProviderError, html_escape, json_object};
 use crate::server::{bearer, lock};
 
 type Shared = State<Arc<Inner>>;
@@ -178,14 +178,8 @@ async fn admin_report(
     };
     Ok(Html(format!(
         "<html><body><h1>Backgrounds Online sandbox report {}</h1><p>Status: {}</p><p>{}</p></body></html>",
-        escape(&order.id),
-        escape(&order.status),
+        html_escape(&order.id),
+        html_escape(&order.status),
         result
     )))
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
